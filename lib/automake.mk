@@ -1,0 +1,8 @@
+# Code shared by the daemon, the tools and the tests.
+noinst_LTLIBRARIES += lib/libovsrdma.la
+lib_libovsrdma_la_SOURCES = \
+	lib/rdma-mtu.c \
+	lib/rdma-mtu.h
+nodist_lib_libovsrdma_la_SOURCES = lib/rdma-version.h
+EXTRA_DIST += lib/rdma-version.h.in
+DISTCLEANFILES += lib/rdma-version.h

@@ -1,0 +1,162 @@
+# -*- autoconf -*-
+# Copyright (c) 2026 The ovs-rdma authors.
+#
+# Licensed under the Apache License, Version 2.0 (the "License");
+# you may not use this file except in compliance with the License.
+# You may obtain a copy of the License at:
+#
+#     http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS,
+# WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+# See the License for the specific language governing permissions and
+# limitations under the License.
+
+dnl OVS_RDMA_CHECK_OVS
+dnl
+dnl Finds the Open vSwitch source tree (--with-ovs-source) and build tree
+dnl (--with-ovs-build) to compile against, as OVN does.  Without either,
+dnl build-aux/ovs-build.sh unpacks and builds the tree that Debian's
+dnl openvswitch-source package ships, in a cache directory outside this
+dnl source tree, or reuses it.  Substitutes OVS_SRCDIR, OVS_BUILDDIR,
+dnl OVS_LIBDIR and OVS_VERSION.
+AC_DEFUN([OVS_RDMA_CHECK_OVS], [
+  AC_ARG_WITH([ovs-source],
+    [AS_HELP_STRING([--with-ovs-source=DIR],
+      [Open vSwitch source tree (default: Debian's openvswitch-source,
+       built by build-aux/ovs-build.sh)])],
+    [OVS_SRCDIR=$withval], [OVS_SRCDIR=])
+  AC_ARG_WITH([ovs-build],
+    [AS_HELP_STRING([--with-ovs-build=DIR],
+      [Open vSwitch build tree (default: the source tree)])],
+    [OVS_BUILDDIR=$withval], [OVS_BUILDDIR=])
+
+  if test -z "$OVS_SRCDIR" && test -z "$OVS_BUILDDIR"; then
+    AC_MSG_NOTICE([no --with-ovs-source: using Debian's openvswitch-source])
+    OVS_SRCDIR=`$SHELL "$srcdir/build-aux/ovs-build.sh" | tail -n 1` \
+      || AC_MSG_ERROR([could not build Open vSwitch from Debian's
+openvswitch-source package (see the messages above); or pass
+--with-ovs-source=DIR])
+  fi
+  test -n "$OVS_SRCDIR" || OVS_SRCDIR=$OVS_BUILDDIR
+  test -n "$OVS_BUILDDIR" || OVS_BUILDDIR=$OVS_SRCDIR
+  OVS_SRCDIR=`cd "$OVS_SRCDIR" 2>/dev/null && pwd` \
+    || AC_MSG_ERROR([Open vSwitch source tree not found])
+  OVS_BUILDDIR=`cd "$OVS_BUILDDIR" 2>/dev/null && pwd` \
+    || AC_MSG_ERROR([Open vSwitch build tree not found])
+
+  AC_MSG_CHECKING([for the Open vSwitch source tree])
+  if test -f "$OVS_SRCDIR/vswitchd/vswitch.ovsschema" \
+     && test -f "$OVS_SRCDIR/lib/ovsdb-idl.h"; then
+    AC_MSG_RESULT([$OVS_SRCDIR])
+  else
+    AC_MSG_ERROR([$OVS_SRCDIR is not an Open vSwitch source tree])
+  fi
+
+  AC_MSG_CHECKING([for the Open vSwitch build tree])
+  if test -f "$OVS_BUILDDIR/config.h" \
+     && test -f "$OVS_BUILDDIR/lib/libopenvswitch.la" \
+     && test -f "$OVS_BUILDDIR/lib/vswitch-idl.h"; then
+    AC_MSG_RESULT([$OVS_BUILDDIR])
+  else
+    AC_MSG_ERROR([$OVS_BUILDDIR is not a built Open vSwitch tree: it needs
+config.h, lib/vswitch-idl.h and lib/libopenvswitch.la (run "make
+lib/libopenvswitch.la" there, or build-aux/ovs-build.sh)])
+  fi
+
+  AC_MSG_CHECKING([Open vSwitch version])
+  OVS_VERSION=`sed -n 's/^#define VERSION "\(.*\)"$/\1/p' \
+               "$OVS_BUILDDIR/config.h"`
+  AC_MSG_RESULT([$OVS_VERSION])
+  AC_PATH_PROG([OVS_VSWITCHD], [ovs-vswitchd], [no],
+               [$PATH$PATH_SEPARATOR/usr/sbin$PATH_SEPARATOR/sbin])
+  if test "$OVS_VSWITCHD" != no; then
+    ovs_rdma_switch_version=`$OVS_VSWITCHD --version | sed -n '1s/.* //p'`
+    if test "$ovs_rdma_switch_version" != "$OVS_VERSION"; then
+      AC_MSG_WARN([the Open vSwitch tree is version $OVS_VERSION but the
+installed ovs-vswitchd is $ovs_rdma_switch_version: ovs-rdmad speaks to
+ovs-vswitchd and shares its schema, so build against the matching tree
+(Debian: apt-get install openvswitch-source)])
+    fi
+  else
+    AC_MSG_WARN([ovs-vswitchd not found: install openvswitch-switch to run
+ovs-rdmad and its tests])
+  fi
+
+  OVS_LIBDIR=$OVS_BUILDDIR/lib
+  AC_SUBST([OVS_SRCDIR])
+  AC_SUBST([OVS_BUILDDIR])
+  AC_SUBST([OVS_LIBDIR])
+  AC_SUBST([OVS_VERSION])
+])
+
+dnl OVS_RDMA_CHECK_LIBNL
+dnl
+dnl libnl-3 and libnl-route-3 are required: the Linux underlay backend
+dnl keeps route, neighbour and link caches with them.
+AC_DEFUN([OVS_RDMA_CHECK_LIBNL], [
+  PKG_CHECK_MODULES([LIBNL], [libnl-3.0 libnl-route-3.0], [],
+    [AC_MSG_ERROR([libnl-3 not found: apt-get install libnl-3-dev
+libnl-route-3-dev])])
+])
+
+dnl OVS_RDMA_CHECK_RDMA_CORE
+dnl
+dnl rdma-core is optional: libibverbs and librdmacm for the preload shim,
+dnl mlx5dv for the mlx5 provider.  Sets the HAVE_VERBS, HAVE_RDMACM and
+dnl HAVE_MLX5DV automake conditionals.
+AC_DEFUN([OVS_RDMA_CHECK_RDMA_CORE], [
+  AC_ARG_WITH([rdma-core],
+    [AS_HELP_STRING([--without-rdma-core],
+      [do not build the parts that need rdma-core])],
+    [], [with_rdma_core=check])
+  have_verbs=no
+  have_rdmacm=no
+  have_mlx5dv=no
+  if test "$with_rdma_core" != no; then
+    PKG_CHECK_MODULES([VERBS], [libibverbs], [have_verbs=yes], [:])
+    PKG_CHECK_MODULES([RDMACM], [librdmacm], [have_rdmacm=yes], [:])
+    if test $have_verbs = yes; then
+      ovs_rdma_save_CPPFLAGS=$CPPFLAGS
+      CPPFLAGS="$CPPFLAGS $VERBS_CFLAGS"
+      AC_CHECK_HEADER([infiniband/mlx5dv.h],
+        [AC_CHECK_LIB([mlx5], [mlx5dv_dr_domain_create],
+           [have_mlx5dv=yes; MLX5DV_LIBS=-lmlx5], [], [$VERBS_LIBS])])
+      CPPFLAGS=$ovs_rdma_save_CPPFLAGS
+    fi
+    if test "$with_rdma_core" = yes && test $have_verbs = no; then
+      AC_MSG_ERROR([--with-rdma-core given but libibverbs not found:
+apt-get install libibverbs-dev librdmacm-dev])
+    fi
+  fi
+  AC_SUBST([MLX5DV_LIBS])
+  AC_MSG_CHECKING([whether to build the rdma-core parts])
+  AC_MSG_RESULT([verbs=$have_verbs rdmacm=$have_rdmacm mlx5dv=$have_mlx5dv])
+  AM_CONDITIONAL([HAVE_VERBS], [test $have_verbs = yes])
+  AM_CONDITIONAL([HAVE_RDMACM], [test $have_rdmacm = yes])
+  AM_CONDITIONAL([HAVE_MLX5DV], [test $have_mlx5dv = yes])
+])
+
+dnl OVS_RDMA_CHECK_ZLIB
+dnl
+dnl zlib is required: its crc32() computes the RoCEv2 ICRC.
+AC_DEFUN([OVS_RDMA_CHECK_ZLIB], [
+  PKG_CHECK_MODULES([ZLIB], [zlib], [],
+    [AC_MSG_ERROR([zlib not found: apt-get install zlib1g-dev])])
+])
+
+dnl OVS_RDMA_ENABLE_WARNINGS
+dnl
+dnl Compiles with -Wall -Wextra and the warnings Open vSwitch itself uses;
+dnl --enable-Werror makes them errors.
+AC_DEFUN([OVS_RDMA_ENABLE_WARNINGS], [
+  WARNING_FLAGS="-Wall -Wextra -Wno-sign-compare -Wno-unused-parameter \
+-Wpointer-arith -Wformat -Wformat-security -Wswitch-enum \
+-Wstrict-prototypes -Wold-style-definition -Wmissing-prototypes \
+-Wmissing-field-initializers"
+  AC_ARG_ENABLE([Werror],
+    [AS_HELP_STRING([--enable-Werror], [make compiler warnings errors])],
+    [test "$enableval" = yes && WARNING_FLAGS="$WARNING_FLAGS -Werror"])
+  AC_SUBST([WARNING_FLAGS])
+])

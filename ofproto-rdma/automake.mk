@@ -1,0 +1,16 @@
+# The control plane: the ovs-rdmad daemon.
+sbin_PROGRAMS += ofproto-rdma/ovs-rdmad
+ofproto_rdma_ovs_rdmad_SOURCES = \
+	ofproto-rdma/ovs-rdmad.c \
+	ofproto-rdma/rdma-appctl.c \
+	ofproto-rdma/rdma-appctl.h \
+	ofproto-rdma/rdma-ovsdb.c \
+	ofproto-rdma/rdma-ovsdb.h \
+	ofproto-rdma/rdma-qp-map.c \
+	ofproto-rdma/rdma-qp-map.h
+ofproto_rdma_ovs_rdmad_LDADD = \
+	lib/libovsrdma.la \
+	$(OVS_LIBS) \
+	$(LIBNL_LIBS) \
+	$(ZLIB_LIBS)
+dist_man_MANS += ofproto-rdma/ovs-rdmad.8

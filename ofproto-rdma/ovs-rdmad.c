@@ -1,0 +1,210 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* ovs-rdmad: maps RDMA connections of tenant vports onto Open vSwitch
+ * overlay tunnels and programs the NIC to encapsulate them.
+ *
+ * A small main loop in the style of ovs-vswitchd: every module has
+ * x_run() and x_wait(), called in data-flow order, then poll_block(). */
+
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+
+#include "command-line.h"
+#include "daemon.h"
+#include "dirs.h"
+#include "fatal-signal.h"
+#include "memory.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "rdma-appctl.h"
+#include "rdma-ovsdb.h"
+#include "rdma-qp-map.h"
+#include "rdma-version.h"
+#include "simap.h"
+#include "timeval.h"
+#include "unixctl.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(ovs_rdmad);
+
+static char *parse_options(int argc, char *argv[], char **unixctl_pathp);
+OVS_NO_RETURN static void usage(void);
+static unixctl_cb_func ovs_rdmad_exit;
+
+/* Entry point: parses options, daemonizes, and runs the main loop until
+ * "exit" is requested over unixctl or a fatal signal arrives. */
+int
+main(int argc, char *argv[])
+{
+    struct unixctl_server *unixctl;
+    struct rdma_qp_map qp_map;
+    char *unixctl_path = NULL;
+    bool exiting = false;
+    char *remote;
+    int retval;
+
+    ovs_cmdl_proctitle_init(argc, argv);
+    ovs_set_program_name(argv[0], OVS_RDMA_VERSION);
+    remote = parse_options(argc, argv, &unixctl_path);
+    fatal_ignore_sigpipe();
+
+    daemonize_start(false);
+
+    retval = unixctl_server_create(unixctl_path, &unixctl);
+    if (retval) {
+        exit(EXIT_FAILURE);
+    }
+    unixctl_command_register("exit", "", 0, 0, ovs_rdmad_exit, &exiting);
+
+    rdma_qp_map_init(&qp_map);
+    rdma_ovsdb_init(remote);
+    rdma_appctl_init(&qp_map);
+
+    daemonize_complete();
+    VLOG_INFO("ovs-rdmad %s (Open vSwitch %s) started, database %s",
+              OVS_RDMA_VERSION, OVS_RDMA_OVS_VERSION, remote);
+
+    while (!exiting) {
+        memory_run();
+        if (memory_should_report()) {
+            struct simap usage = SIMAP_INITIALIZER(&usage);
+
+            simap_increase(&usage, "bindings", rdma_qp_map_count(&qp_map));
+            memory_report(&usage);
+            simap_destroy(&usage);
+        }
+        rdma_ovsdb_run();
+        unixctl_server_run(unixctl);
+
+        memory_wait();
+        rdma_ovsdb_wait();
+        unixctl_server_wait(unixctl);
+        if (exiting) {
+            poll_immediate_wake();
+        }
+        poll_block();
+    }
+
+    VLOG_INFO("exiting");
+    unixctl_server_destroy(unixctl);
+    rdma_ovsdb_destroy();
+    rdma_qp_map_destroy(&qp_map);
+    free(remote);
+    return 0;
+}
+
+/* Parses the command line.  Returns the database remote to connect to (the
+ * caller frees it) and stores the --unixctl path, if any, in
+ * '*unixctl_pathp'.  Exits with a message on bad input. */
+static char *
+parse_options(int argc, char *argv[], char **unixctl_pathp)
+{
+    enum {
+        OPT_UNIXCTL = UCHAR_MAX + 1,
+        VLOG_OPTION_ENUMS,
+        DAEMON_OPTION_ENUMS,
+    };
+    static const struct option long_options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        DAEMON_LONG_OPTIONS,
+        VLOG_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
+
+    for (;;) {
+        int c = getopt_long(argc, argv, short_options, long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+
+        switch (c) {
+        case 'h':
+            usage();
+
+        case 'V':
+            printf("%s (ovs-rdma) %s\n", program_name, OVS_RDMA_VERSION);
+            printf("built against Open vSwitch %s\n", OVS_RDMA_OVS_VERSION);
+            exit(EXIT_SUCCESS);
+
+        case OPT_UNIXCTL:
+            *unixctl_pathp = optarg;
+            break;
+
+        VLOG_OPTION_HANDLERS
+        DAEMON_OPTION_HANDLERS
+
+        case '?':
+            /* getopt_long() already said what was wrong. */
+            fprintf(stderr, "%s: use --help for usage\n", program_name);
+            exit(EXIT_FAILURE);
+
+        default:
+            abort();
+        }
+    }
+    free(short_options);
+
+    argc -= optind;
+    argv += optind;
+
+    switch (argc) {
+    case 0:
+        return xasprintf("unix:%s/db.sock", ovs_rundir());
+
+    case 1:
+        return xstrdup(argv[0]);
+
+    default:
+        ovs_fatal(0, "at most one non-option argument (the database) is "
+                  "accepted, but %d were given; use --help for usage", argc);
+    }
+}
+
+/* Prints --help output and exits. */
+static void
+usage(void)
+{
+    printf("%s: Open vSwitch RDMA overlay daemon\n"
+           "usage: %s [OPTIONS] [DATABASE]\n"
+           "where DATABASE is a socket on which ovsdb-server is listening\n"
+           "      (default: \"unix:%s/db.sock\").\n",
+           program_name, program_name, ovs_rundir());
+    daemon_usage();
+    vlog_usage();
+    printf("\nOther options:\n"
+           "  --unixctl=SOCKET        override default control socket name\n"
+           "  -h, --help              display this help message\n"
+           "  -V, --version           display version information\n");
+    exit(EXIT_SUCCESS);
+}
+
+/* "exit": makes the main loop end. */
+static void
+ovs_rdmad_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
+               const char *argv[] OVS_UNUSED, void *exiting_)
+{
+    bool *exiting = exiting_;
+
+    *exiting = true;
+    unixctl_command_reply(conn, NULL);
+}

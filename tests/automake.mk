@@ -1,0 +1,49 @@
+# The autotest suite ("make check") and the unit-test runner it calls.
+EXTRA_DIST += \
+	$(TESTSUITE_AT) \
+	$(TESTSUITE) \
+	tests/atlocal.in \
+	$(srcdir)/package.m4
+TESTSUITE_AT = \
+	tests/testsuite.at \
+	tests/rdma-macros.at \
+	tests/lib.at \
+	tests/daemon.at
+TESTSUITE = $(srcdir)/tests/testsuite
+DISTCLEANFILES += tests/atconfig tests/atlocal
+
+# Directories, relative to the top of the build and source trees, that the
+# tests find their programs in.
+AUTOTEST_PATH = ofproto-rdma:utilities:tests
+
+check-local: tests/atconfig tests/atlocal $(TESTSUITE)
+	$(SHELL) '$(TESTSUITE)' -C tests AUTOTEST_PATH=$(AUTOTEST_PATH) \
+		$(TESTSUITEFLAGS)
+
+clean-local: clean-testsuite
+clean-testsuite:
+	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
+.PHONY: clean-testsuite
+
+AUTOTEST = $(AUTOM4TE) -l autotest
+$(TESTSUITE): package.m4 $(TESTSUITE_AT)
+	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)' -o $@.tmp $@.at && mv $@.tmp $@
+
+# The package.m4 that autotest needs, from configure.ac.
+$(srcdir)/package.m4: $(top_srcdir)/configure.ac
+	$(AM_V_GEN):;{ \
+	  echo '# Signature of the current package.' && \
+	  echo 'm4_define([AT_PACKAGE_NAME],      [$(PACKAGE_NAME)])' && \
+	  echo 'm4_define([AT_PACKAGE_TARNAME],   [$(PACKAGE_TARNAME)])' && \
+	  echo 'm4_define([AT_PACKAGE_VERSION],   [$(PACKAGE_VERSION)])' && \
+	  echo 'm4_define([AT_PACKAGE_STRING],    [$(PACKAGE_STRING)])' && \
+	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
+	} >'$(srcdir)/package.m4'
+
+# The unit-test runner for lib/ code.
+noinst_PROGRAMS += tests/rdma-test
+tests_rdma_test_SOURCES = \
+	tests/rdma-test.c \
+	tests/rdma-test.h \
+	tests/test-mtu.c
+tests_rdma_test_LDADD = lib/libovsrdma.la $(OVS_LIBS)

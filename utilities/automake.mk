@@ -1,0 +1,4 @@
+# Operator tools and the sandbox.
+dist_noinst_SCRIPTS = \
+	utilities/ovs-rdma-demo \
+	utilities/ovs-rdma-sandbox

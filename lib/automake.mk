@@ -1,6 +1,8 @@
 # Code shared by the daemon, the tools and the tests.
 noinst_LTLIBRARIES += lib/libovsrdma.la
 lib_libovsrdma_la_SOURCES = \
+	lib/ovl-tuple.c \
+	lib/ovl-tuple.h \
 	lib/rdma-mtu.c \
 	lib/rdma-mtu.h
 nodist_lib_libovsrdma_la_SOURCES = lib/rdma-version.h

@@ -1,0 +1,148 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "ovl-tuple.h"
+
+#include <string.h>
+
+#include "hash.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "packets.h"
+
+/* Returns true if 'a' and 'b' hold the same tuple. */
+bool
+ovl_tuple_equals(const struct ovl_tuple *a, const struct ovl_tuple *b)
+{
+    return (a->type == b->type
+            && a->vni == b->vni
+            && a->udp_src == b->udp_src
+            && a->udp_dst == b->udp_dst
+            && ipv6_addr_equals(&a->local_ip, &b->local_ip)
+            && ipv6_addr_equals(&a->remote_ip, &b->remote_ip)
+            && eth_addr_equals(a->local_mac, b->local_mac)
+            && eth_addr_equals(a->nexthop_mac, b->nexthop_mac)
+            && a->vlan == b->vlan
+            && a->underlay_mtu == b->underlay_mtu
+            && a->path_mtu == b->path_mtu
+            && eth_addr_equals(a->inner_src_mac, b->inner_src_mac)
+            && eth_addr_equals(a->inner_dst_mac, b->inner_dst_mac)
+            && ipv6_addr_equals(&a->inner_src_ip, &b->inner_src_ip)
+            && ipv6_addr_equals(&a->inner_dst_ip, &b->inner_dst_ip));
+}
+
+/* Returns 'ip' as text: dotted quad for IPv4-mapped addresses, else IPv6.
+ * The caller frees the string. */
+static char *
+ovl_ip_to_string(const struct in6_addr *ip)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+
+    ipv6_format_mapped(ip, &ds);
+    return ds_steal_cstr(&ds);
+}
+
+/* Appends 'tuple' to 'ds' as space-separated "key=value" pairs, in the
+ * order and with the names of the JSON form (ovl_tuple_to_json()). */
+void
+ovl_tuple_format(const struct ovl_tuple *t, struct ds *ds)
+{
+    char *local_ip = ovl_ip_to_string(&t->local_ip);
+    char *remote_ip = ovl_ip_to_string(&t->remote_ip);
+    char *inner_src_ip = ovl_ip_to_string(&t->inner_src_ip);
+    char *inner_dst_ip = ovl_ip_to_string(&t->inner_dst_ip);
+
+    ds_put_format(ds, "type=%s vni=%"PRIu32" local_ip=%s remote_ip=%s "
+                  "local_mac="ETH_ADDR_FMT" nexthop_mac="ETH_ADDR_FMT" "
+                  "vlan=%"PRIu16" underlay_mtu=%"PRIu16" "
+                  "path_mtu=%"PRIu16" udp_src=%"PRIu16" udp_dst=%"PRIu16" "
+                  "inner_src_ip=%s inner_dst_ip=%s "
+                  "inner_src_mac="ETH_ADDR_FMT" "
+                  "inner_dst_mac="ETH_ADDR_FMT,
+                  ovl_type_to_string(t->type), t->vni, local_ip, remote_ip,
+                  ETH_ADDR_ARGS(t->local_mac), ETH_ADDR_ARGS(t->nexthop_mac),
+                  t->vlan, t->underlay_mtu, t->path_mtu, t->udp_src,
+                  t->udp_dst, inner_src_ip, inner_dst_ip,
+                  ETH_ADDR_ARGS(t->inner_src_mac),
+                  ETH_ADDR_ARGS(t->inner_dst_mac));
+    free(local_ip);
+    free(remote_ip);
+    free(inner_src_ip);
+    free(inner_dst_ip);
+}
+
+/* Adds the members of 'tuple' to JSON object 'object': strings for the
+ * type, addresses and MACs, integers for the rest.  The names are those of
+ * ovl_tuple_format(). */
+void
+ovl_tuple_to_json(const struct ovl_tuple *t, struct json *object)
+{
+    struct {
+        const char *name;
+        const struct in6_addr *ip;
+    } ips[] = {
+        { "local_ip", &t->local_ip },
+        { "remote_ip", &t->remote_ip },
+        { "inner_src_ip", &t->inner_src_ip },
+        { "inner_dst_ip", &t->inner_dst_ip },
+    };
+    struct {
+        const char *name;
+        struct eth_addr mac;
+    } macs[] = {
+        { "local_mac", t->local_mac },
+        { "nexthop_mac", t->nexthop_mac },
+        { "inner_src_mac", t->inner_src_mac },
+        { "inner_dst_mac", t->inner_dst_mac },
+    };
+    size_t i;
+
+    json_object_put_string(object, "type", ovl_type_to_string(t->type));
+    json_object_put(object, "vni", json_integer_create(t->vni));
+    json_object_put(object, "udp_src", json_integer_create(t->udp_src));
+    json_object_put(object, "udp_dst", json_integer_create(t->udp_dst));
+    json_object_put(object, "vlan", json_integer_create(t->vlan));
+    json_object_put(object, "underlay_mtu",
+                    json_integer_create(t->underlay_mtu));
+    json_object_put(object, "path_mtu", json_integer_create(t->path_mtu));
+    for (i = 0; i < ARRAY_SIZE(ips); i++) {
+        json_object_put(object, ips[i].name,
+                        json_string_create_nocopy(
+                            ovl_ip_to_string(ips[i].ip)));
+    }
+    for (i = 0; i < ARRAY_SIZE(macs); i++) {
+        json_object_put_format(object, macs[i].name, ETH_ADDR_FMT,
+                               ETH_ADDR_ARGS(macs[i].mac));
+    }
+}
+
+/* Returns the outer UDP source port for a connection with tuple 't' (whose
+ * 'udp_src' is ignored) and local QP number 'qpn': a hash of the inner
+ * flow and the QPN, folded into OVL_UDP_SRC_MIN..OVL_UDP_SRC_MAX, so that
+ * ECMP in the underlay spreads connections while each one keeps its order.
+ * It depends only on tenant-side values, so it does not change when the
+ * underlay does. */
+uint16_t
+ovl_udp_src_port(const struct ovl_tuple *t, uint32_t qpn)
+{
+    uint32_t h;
+
+    h = hash_bytes(&t->inner_src_ip, sizeof t->inner_src_ip, qpn);
+    h = hash_bytes(&t->inner_dst_ip, sizeof t->inner_dst_ip, h);
+    h = hash_uint64_basis(t->vni, h);
+    return OVL_UDP_SRC_MIN + h % (OVL_UDP_SRC_MAX - OVL_UDP_SRC_MIN + 1);
+}

@@ -1,0 +1,84 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef OVL_TUPLE_H
+#define OVL_TUPLE_H 1
+
+/* The overlay tuple of one RDMA connection: everything the NIC needs to
+ * encapsulate the connection's RoCEv2 packets exactly as Open vSwitch
+ * encapsulates an ordinary packet of the same tenant flow, and to check
+ * received packets against.  See DESIGN.md section 1 for where each field
+ * comes from.
+ *
+ * IP addresses are IPv6 or IPv4-mapped IPv6 (::ffff:a.b.c.d), as in OVS's
+ * flow_tnl and in6_addr_mapped_ipv4().  All integers are in host byte
+ * order. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "openvswitch/types.h"
+#include "rdma-mtu.h"
+
+struct ds;
+struct json;
+
+/* Default outer UDP destination ports, as OVS uses them. */
+#define OVL_VXLAN_PORT 4789
+#define OVL_GENEVE_PORT 6081
+
+/* RoCEv2's inner UDP destination port. */
+#define ROCE_V2_PORT 4791
+
+/* Range of the outer UDP source port, which carries the flow's entropy. */
+#define OVL_UDP_SRC_MIN 49152
+#define OVL_UDP_SRC_MAX 65535
+
+/* Largest VNI (24 bits). */
+#define OVL_VNI_MAX 0xffffff
+
+/* Per-connection overlay tuple. */
+struct ovl_tuple {
+    /* Overlay. */
+    enum ovl_type type;          /* VXLAN or Geneve. */
+    uint32_t vni;                /* VNI, 0..OVL_VNI_MAX. */
+    uint16_t udp_src;            /* Outer UDP source port (entropy). */
+    uint16_t udp_dst;            /* Outer UDP destination port. */
+
+    /* Underlay. */
+    struct in6_addr local_ip;    /* Local VTEP IP. */
+    struct in6_addr remote_ip;   /* Remote VTEP IP. */
+    struct eth_addr local_mac;   /* Local VTEP (egress device) MAC. */
+    struct eth_addr nexthop_mac; /* Next hop's MAC: outer Ethernet dst. */
+    uint16_t vlan;               /* Underlay VLAN ID, 0 if untagged. */
+    uint16_t underlay_mtu;       /* IP MTU of the egress device. */
+    uint16_t path_mtu;           /* RoCE path MTU (256..4096), see
+                                  * rdma_roce_path_mtu(). */
+
+    /* Inner (tenant) frame. */
+    struct eth_addr inner_src_mac; /* Tenant vport's MAC. */
+    struct eth_addr inner_dst_mac; /* Remote tenant's MAC. */
+    struct in6_addr inner_src_ip;  /* Tenant's IP (the RoCE source GID). */
+    struct in6_addr inner_dst_ip;  /* Remote tenant's IP. */
+};
+
+bool ovl_tuple_equals(const struct ovl_tuple *, const struct ovl_tuple *);
+void ovl_tuple_format(const struct ovl_tuple *, struct ds *);
+void ovl_tuple_to_json(const struct ovl_tuple *, struct json *object);
+uint16_t ovl_udp_src_port(const struct ovl_tuple *, uint32_t qpn);
+
+#endif /* ovl-tuple.h */

@@ -3,6 +3,8 @@ noinst_LTLIBRARIES += lib/libovsrdma.la
 lib_libovsrdma_la_SOURCES = \
 	lib/ovl-tuple.c \
 	lib/ovl-tuple.h \
+	lib/rdma-addr.c \
+	lib/rdma-addr.h \
 	lib/rdma-mtu.c \
 	lib/rdma-mtu.h
 nodist_lib_libovsrdma_la_SOURCES = lib/rdma-version.h

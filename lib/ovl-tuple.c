@@ -146,3 +146,36 @@ ovl_udp_src_port(const struct ovl_tuple *t, uint32_t qpn)
     h = hash_uint64_basis(t->vni, h);
     return OVL_UDP_SRC_MIN + h % (OVL_UDP_SRC_MAX - OVL_UDP_SRC_MIN + 1);
 }
+
+/* Returns a 64-bit hash of every field of 't', for detecting whether a
+ * tuple changed without keeping a copy of it.  Padding bytes do not
+ * matter. */
+uint64_t
+ovl_tuple_hash64(const struct ovl_tuple *t)
+{
+    struct {
+        uint32_t type, vni;
+        uint16_t udp_src, udp_dst, vlan, underlay_mtu, path_mtu, pad;
+        struct in6_addr ips[4];
+        struct eth_addr macs[4];
+    } canon;
+
+    memset(&canon, 0, sizeof canon);
+    canon.type = t->type;
+    canon.vni = t->vni;
+    canon.udp_src = t->udp_src;
+    canon.udp_dst = t->udp_dst;
+    canon.vlan = t->vlan;
+    canon.underlay_mtu = t->underlay_mtu;
+    canon.path_mtu = t->path_mtu;
+    canon.ips[0] = t->local_ip;
+    canon.ips[1] = t->remote_ip;
+    canon.ips[2] = t->inner_src_ip;
+    canon.ips[3] = t->inner_dst_ip;
+    canon.macs[0] = t->local_mac;
+    canon.macs[1] = t->nexthop_mac;
+    canon.macs[2] = t->inner_src_mac;
+    canon.macs[3] = t->inner_dst_mac;
+    return ((uint64_t) hash_bytes(&canon, sizeof canon, 0) << 32
+            | hash_bytes(&canon, sizeof canon, 0x9e3779b9));
+}

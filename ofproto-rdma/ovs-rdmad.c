@@ -33,9 +33,15 @@
 #include "memory.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "openvswitch/dynamic-string.h"
 #include "rdma-appctl.h"
+#include "rdma-engine.h"
+#include "rdma-nic.h"
 #include "rdma-ovsdb.h"
 #include "rdma-qp-map.h"
+#include "rdma-status.h"
+#include "rdma-underlay-linux.h"
+#include "rdma-underlay-ovs.h"
 #include "rdma-version.h"
 #include "simap.h"
 #include "timeval.h"
@@ -44,7 +50,15 @@
 
 VLOG_DEFINE_THIS_MODULE(ovs_rdmad);
 
-static char *parse_options(int argc, char *argv[], char **unixctl_pathp);
+/* Settings from the command line. */
+struct rdmad_options {
+    char *unixctl_path;         /* --unixctl, or NULL for the default. */
+    const char *provider;       /* --provider: NIC provider spec. */
+    const char *vswitchd;       /* --vswitchd: ovs-vswitchd's unixctl. */
+    int underlay_poll_ms;       /* --underlay-poll: re-read interval. */
+};
+
+static char *parse_options(int argc, char *argv[], struct rdmad_options *);
 OVS_NO_RETURN static void usage(void);
 static unixctl_cb_func ovs_rdmad_exit;
 
@@ -53,33 +67,56 @@ static unixctl_cb_func ovs_rdmad_exit;
 int
 main(int argc, char *argv[])
 {
+    struct rdmad_options opts = {
+        .provider = "dummy",
+        .vswitchd = "ovs-vswitchd",
+        .underlay_poll_ms = 1000,
+    };
     struct unixctl_server *unixctl;
+    struct rdma_engine engine;
     struct rdma_qp_map qp_map;
-    char *unixctl_path = NULL;
+    struct rdma_nic *nic;
     bool exiting = false;
     char *remote;
+    char *error;
     int retval;
 
     ovs_cmdl_proctitle_init(argc, argv);
     ovs_set_program_name(argv[0], OVS_RDMA_VERSION);
-    remote = parse_options(argc, argv, &unixctl_path);
+    remote = parse_options(argc, argv, &opts);
     fatal_ignore_sigpipe();
+
+    /* Open the NIC before detaching, so that a bad --provider is reported
+     * on the terminal with a non-zero exit. */
+    error = rdma_nic_open(opts.provider, &nic);
+    if (error) {
+        ovs_fatal(0, "--provider=%s: %s", opts.provider, error);
+    }
 
     daemonize_start(false);
 
-    retval = unixctl_server_create(unixctl_path, &unixctl);
+    retval = unixctl_server_create(opts.unixctl_path, &unixctl);
     if (retval) {
         exit(EXIT_FAILURE);
     }
     unixctl_command_register("exit", "", 0, 0, ovs_rdmad_exit, &exiting);
 
+    retval = rdma_underlay_linux_init();
+    if (retval) {
+        VLOG_WARN("Linux underlay (routes, neighbours, links) unavailable: "
+                  "%s; tunnels on system bridges will stay pending",
+                  ovs_strerror(retval));
+    }
+    rdma_underlay_ovs_init(opts.vswitchd);
     rdma_qp_map_init(&qp_map);
+    rdma_engine_init(&engine, &qp_map, nic, opts.underlay_poll_ms);
     rdma_ovsdb_init(remote);
-    rdma_appctl_init(&qp_map);
+    rdma_appctl_init(&engine);
 
     daemonize_complete();
-    VLOG_INFO("ovs-rdmad %s (Open vSwitch %s) started, database %s",
-              OVS_RDMA_VERSION, OVS_RDMA_OVS_VERSION, remote);
+    VLOG_INFO("ovs-rdmad %s (Open vSwitch %s) started, database %s, NIC "
+              "provider %s", OVS_RDMA_VERSION, OVS_RDMA_OVS_VERSION, remote,
+              opts.provider);
 
     while (!exiting) {
         memory_run();
@@ -91,9 +128,16 @@ main(int argc, char *argv[])
             simap_destroy(&usage);
         }
         rdma_ovsdb_run();
+        rdma_underlay_linux_run();
+        rdma_engine_run(&engine, rdma_ovsdb_idl());
+        rdma_nic_run(nic);
+        rdma_status_run(rdma_ovsdb_idl(), rdma_ovsdb_txn(), &engine);
         unixctl_server_run(unixctl);
 
         memory_wait();
+        rdma_underlay_linux_wait();
+        rdma_engine_wait(&engine);
+        rdma_nic_wait(nic);
         rdma_ovsdb_wait();
         unixctl_server_wait(unixctl);
         if (exiting) {
@@ -105,19 +149,25 @@ main(int argc, char *argv[])
     VLOG_INFO("exiting");
     unixctl_server_destroy(unixctl);
     rdma_ovsdb_destroy();
+    rdma_engine_destroy(&engine);
     rdma_qp_map_destroy(&qp_map);
+    rdma_nic_close(nic);
+    rdma_underlay_ovs_destroy();
+    rdma_underlay_linux_destroy();
     free(remote);
     return 0;
 }
 
-/* Parses the command line.  Returns the database remote to connect to (the
- * caller frees it) and stores the --unixctl path, if any, in
- * '*unixctl_pathp'.  Exits with a message on bad input. */
+/* Parses the command line into '*opts'.  Returns the database remote to
+ * connect to (the caller frees it).  Exits with a message on bad input. */
 static char *
-parse_options(int argc, char *argv[], char **unixctl_pathp)
+parse_options(int argc, char *argv[], struct rdmad_options *opts)
 {
     enum {
         OPT_UNIXCTL = UCHAR_MAX + 1,
+        OPT_PROVIDER,
+        OPT_VSWITCHD,
+        OPT_UNDERLAY_POLL,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -125,6 +175,9 @@ parse_options(int argc, char *argv[], char **unixctl_pathp)
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"provider", required_argument, NULL, OPT_PROVIDER},
+        {"vswitchd", required_argument, NULL, OPT_VSWITCHD},
+        {"underlay-poll", required_argument, NULL, OPT_UNDERLAY_POLL},
         DAEMON_LONG_OPTIONS,
         VLOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -147,7 +200,23 @@ parse_options(int argc, char *argv[], char **unixctl_pathp)
             exit(EXIT_SUCCESS);
 
         case OPT_UNIXCTL:
-            *unixctl_pathp = optarg;
+            opts->unixctl_path = optarg;
+            break;
+
+        case OPT_PROVIDER:
+            opts->provider = optarg;
+            break;
+
+        case OPT_VSWITCHD:
+            opts->vswitchd = optarg;
+            break;
+
+        case OPT_UNDERLAY_POLL:
+            if (!str_to_int(optarg, 10, &opts->underlay_poll_ms)
+                || opts->underlay_poll_ms < 0) {
+                ovs_fatal(0, "--underlay-poll=%s: not a number of "
+                          "milliseconds (0 disables polling)", optarg);
+            }
             break;
 
         VLOG_OPTION_HANDLERS
@@ -191,6 +260,12 @@ usage(void)
            program_name, program_name, ovs_rundir());
     daemon_usage();
     vlog_usage();
+    printf("\nRDMA options:\n"
+           "  --provider=TYPE[:K=V,...]  NIC provider (default: dummy)\n"
+           "  --vswitchd=TARGET       ovs-vswitchd's unixctl socket or name\n"
+           "                          (default: ovs-vswitchd)\n"
+           "  --underlay-poll=MS      re-read ovs-vswitchd's routes and\n"
+           "                          neighbours every MS ms (default 1000)\n");
     printf("\nOther options:\n"
            "  --unixctl=SOCKET        override default control socket name\n"
            "  -h, --help              display this help message\n"

@@ -18,10 +18,10 @@
 #define RDMA_APPCTL_H 1
 
 /* The admin front end: "rdma/..." commands on ovs-rdmad's unixctl socket
- * ("ovs-appctl -t ovs-rdmad rdma/show-qp-map"). */
+ * ("ovs-appctl -t ovs-rdmad rdma/show-qp-map").  See ovs-rdmad(8). */
 
-struct rdma_qp_map;
+struct rdma_engine;
 
-void rdma_appctl_init(struct rdma_qp_map *);
+void rdma_appctl_init(struct rdma_engine *);
 
 #endif /* rdma-appctl.h */

@@ -33,8 +33,14 @@ VLOG_DEFINE_THIS_MODULE(rdma_ovsdb);
 COVERAGE_DEFINE(rdma_ovsdb_change);
 COVERAGE_DEFINE(rdma_ovsdb_reconnect);
 
-/* The database replica. */
+/* The database replica, with its transaction loop. */
+static struct ovsdb_idl_loop idl_loop;
+
+/* The replica itself (idl_loop.idl). */
 static struct ovsdb_idl *idl;
+
+/* The open transaction of this main-loop iteration, or NULL. */
+static struct ovsdb_idl_txn *txn;
 
 /* Remote the IDL connects to, for status output. */
 static char *idl_remote;
@@ -76,8 +82,10 @@ rdma_ovsdb_register_columns(struct ovsdb_idl *idl_)
     ovsdb_idl_add_column(idl_, &ovsrec_interface_col_options);
     ovsdb_idl_add_column(idl_, &ovsrec_interface_col_other_config);
     ovsdb_idl_add_column(idl_, &ovsrec_interface_col_external_ids);
+    /* ovs-rdmad writes rdma-status into external_ids itself. */
     ovsdb_idl_add_column(idl_, &ovsrec_interface_col_mac_in_use);
     ovsdb_idl_add_column(idl_, &ovsrec_interface_col_mtu);
+    ovsdb_idl_add_column(idl_, &ovsrec_interface_col_ofport);
 }
 
 /* Connects to the database at 'remote' (an OVSDB connection method such as
@@ -89,19 +97,20 @@ rdma_ovsdb_init(const char *remote)
     idl_remote = xstrdup(remote);
     idl = ovsdb_idl_create(remote, &ovsrec_idl_class, false, true);
     rdma_ovsdb_register_columns(idl);
+    idl_loop = (struct ovsdb_idl_loop) OVSDB_IDL_LOOP_INITIALIZER(idl);
     last_seqno = ovsdb_idl_get_seqno(idl);
     unixctl_command_register("rdma/ovsdb-status", "", 0, 0,
                              rdma_ovsdb_unixctl_status, NULL);
 }
 
-/* Processes messages from the database and logs changes of connection
- * state. */
+/* Processes messages from the database, logs changes of connection state,
+ * and opens this iteration's transaction (see rdma_ovsdb_txn()). */
 void
 rdma_ovsdb_run(void)
 {
     bool connected;
 
-    ovsdb_idl_run(idl);
+    txn = ovsdb_idl_loop_run(&idl_loop);
 
     connected = ovsdb_idl_is_connected(idl);
     if (connected != was_connected) {
@@ -122,18 +131,29 @@ rdma_ovsdb_run(void)
     }
 }
 
-/* Arranges for poll_block() to wake up when rdma_ovsdb_run() has work. */
+/* Commits this iteration's transaction, if any, and arranges for
+ * poll_block() to wake up when rdma_ovsdb_run() has work. */
 void
 rdma_ovsdb_wait(void)
 {
-    ovsdb_idl_wait(idl);
+    ovsdb_idl_loop_commit_and_wait(&idl_loop);
+    txn = NULL;
+}
+
+/* Returns the transaction that modules may add changes to in this
+ * main-loop iteration, or NULL if none can be made now (not connected, or
+ * an earlier transaction is still in flight). */
+struct ovsdb_idl_txn *
+rdma_ovsdb_txn(void)
+{
+    return txn;
 }
 
 /* Closes the database connection. */
 void
 rdma_ovsdb_destroy(void)
 {
-    ovsdb_idl_destroy(idl);
+    ovsdb_idl_loop_destroy(&idl_loop);
     idl = NULL;
     free(idl_remote);
     idl_remote = NULL;

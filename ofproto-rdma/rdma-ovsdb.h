@@ -31,6 +31,7 @@
 
 struct ds;
 struct ovsdb_idl;
+struct ovsdb_idl_txn;
 
 void rdma_ovsdb_init(const char *remote);
 void rdma_ovsdb_run(void);
@@ -38,6 +39,7 @@ void rdma_ovsdb_wait(void);
 void rdma_ovsdb_destroy(void);
 
 struct ovsdb_idl *rdma_ovsdb_idl(void);
+struct ovsdb_idl_txn *rdma_ovsdb_txn(void);
 unsigned int rdma_ovsdb_seqno(void);
 bool rdma_ovsdb_is_connected(void);
 void rdma_ovsdb_format_status(struct ds *);

@@ -17,11 +17,13 @@
 #include <config.h>
 #include "rdma-qp-map.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
+#include "packets.h"
 #include "util.h"
 
 /* Version of the JSON form of "rdma/show-qp-map --json".  Bump it only
@@ -33,19 +35,22 @@ void
 rdma_qp_map_init(struct rdma_qp_map *map)
 {
     hmap_init(&map->bindings);
+    hmap_init(&map->vports);
+    hmap_init(&map->paths);
 }
 
-/* Frees every binding in 'map' and 'map''s own storage. */
+/* Frees every binding, vport and path in 'map'. */
 void
 rdma_qp_map_destroy(struct rdma_qp_map *map)
 {
     struct rdma_binding *b;
 
-    HMAP_FOR_EACH_POP (b, cm_id_node, &map->bindings) {
-        free(b->vport);
-        free(b);
+    HMAP_FOR_EACH_SAFE (b, cm_id_node, &map->bindings) {
+        rdma_qp_map_remove(map, b);
     }
     hmap_destroy(&map->bindings);
+    hmap_destroy(&map->vports);
+    hmap_destroy(&map->paths);
 }
 
 /* Returns the number of bindings in 'map'. */
@@ -70,30 +75,264 @@ rdma_qp_map_find(const struct rdma_qp_map *map, uint64_t cm_id)
     return NULL;
 }
 
-/* Returns true if 'b' should be shown for a filter on 'vport' (NULL shows
- * every binding). */
-static bool
-rdma_binding_matches(const struct rdma_binding *b, const char *vport)
+/* Returns the vport named 'name' that has bindings in 'map', or NULL. */
+struct rdma_qpm_vport *
+rdma_qp_map_find_vport(const struct rdma_qp_map *map, const char *name)
 {
-    return !vport || !strcmp(b->vport, vport);
+    struct rdma_qpm_vport *vp;
+
+    HMAP_FOR_EACH_WITH_HASH (vp, node, hash_string(name, 0), &map->vports) {
+        if (!strcmp(vp->name, name)) {
+            return vp;
+        }
+    }
+    return NULL;
 }
 
-/* Appends to 'ds' a human-readable table of the bindings in 'map', only
- * those of 'vport' if it is nonnull. */
+/* Returns the path through tunnel 'tunnel' in 'map', or NULL. */
+struct rdma_path *
+rdma_qp_map_find_path(const struct rdma_qp_map *map, const char *tunnel)
+{
+    struct rdma_path *p;
+
+    HMAP_FOR_EACH_WITH_HASH (p, node, hash_string(tunnel, 0), &map->paths) {
+        if (!strcmp(p->tunnel, tunnel)) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the path through 'tunnel', creating it (dirty, so that its
+ * caller computes it) if there is none. */
+struct rdma_path *
+rdma_qp_map_get_path(struct rdma_qp_map *map, const char *tunnel)
+{
+    struct rdma_path *p = rdma_qp_map_find_path(map, tunnel);
+
+    if (!p) {
+        p = xzalloc(sizeof *p);
+        p->tunnel = xstrdup(tunnel);
+        ovs_list_init(&p->bindings);
+        p->dirty = true;
+        hmap_insert(&map->paths, &p->node, hash_string(tunnel, 0));
+    }
+    return p;
+}
+
+/* Frees 'p' if no binding uses it. */
+static void
+path_unref(struct rdma_qp_map *map, struct rdma_path *p)
+{
+    if (p && !p->n_bindings) {
+        hmap_remove(&map->paths, &p->node);
+        free(p->tunnel);
+        free(p->reason);
+        free(p);
+    }
+}
+
+/* Adds to 'map' a new binding for 'cm_id' on vport 'vport', in state
+ * pending, with no path, and returns it for the caller to fill in.  The
+ * caller must have checked that 'cm_id' is not in 'map'. */
+struct rdma_binding *
+rdma_qp_map_add(struct rdma_qp_map *map, uint64_t cm_id, const char *vport)
+{
+    struct rdma_binding *b = xzalloc(sizeof *b);
+    struct rdma_qpm_vport *vp = rdma_qp_map_find_vport(map, vport);
+
+    if (!vp) {
+        vp = xzalloc(sizeof *vp);
+        vp->name = xstrdup(vport);
+        ovs_list_init(&vp->bindings);
+        hmap_insert(&map->vports, &vp->node, hash_string(vport, 0));
+    }
+    b->cm_id = cm_id;
+    b->vport = vp;
+    b->state = RDMA_BINDING_PENDING;
+    vp->n_not_installed++;
+    map->seqno++;
+    ovs_list_push_back(&vp->bindings, &b->vport_node);
+    vp->n_bindings++;
+    ovs_list_init(&b->path_node);
+    hmap_insert(&map->bindings, &b->cm_id_node, hash_uint64(cm_id));
+    return b;
+}
+
+/* Removes 'b' from 'map' and frees it, and its vport and path if nothing
+ * else uses them. */
+void
+rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
+{
+    struct rdma_qpm_vport *vp = b->vport;
+
+    rdma_binding_set_path(map, b, NULL);
+    hmap_remove(&map->bindings, &b->cm_id_node);
+    ovs_list_remove(&b->vport_node);
+    if (b->state != RDMA_BINDING_INSTALLED) {
+        vp->n_not_installed--;
+    }
+    map->seqno++;
+    if (!--vp->n_bindings) {
+        hmap_remove(&map->vports, &vp->node);
+        free(vp->name);
+        free(vp);
+    }
+    free(b->reason);
+    free(b);
+}
+
+/* Moves 'b' to path 'p' (NULL for none), freeing its old path if that was
+ * the old path's last binding. */
+void
+rdma_binding_set_path(struct rdma_qp_map *map, struct rdma_binding *b,
+                      struct rdma_path *p)
+{
+    struct rdma_path *old = b->path;
+
+    if (old == p) {
+        return;
+    }
+    if (old) {
+        ovs_list_remove(&b->path_node);
+        ovs_list_init(&b->path_node);
+        old->n_bindings--;
+    }
+    b->path = p;
+    if (p) {
+        ovs_list_push_back(&p->bindings, &b->path_node);
+        p->n_bindings++;
+    }
+    path_unref(map, old);
+}
+
+/* Sets the state of 'b', a binding in 'map', to 'state' with 'reason'
+ * (copied; NULL for installed). */
+void
+rdma_binding_set_state(struct rdma_qp_map *map, struct rdma_binding *b,
+                       enum rdma_binding_state state, const char *reason)
+{
+    bool was_ok = b->state == RDMA_BINDING_INSTALLED;
+    bool is_ok = state == RDMA_BINDING_INSTALLED;
+
+    if (was_ok != is_ok) {
+        b->vport->n_not_installed += was_ok ? 1 : -1;
+    }
+    if (b->state != state || !reason != !b->reason
+        || (reason && strcmp(reason, b->reason))) {
+        map->seqno++;
+        free(b->reason);
+        b->reason = nullable_xstrdup(reason);
+    }
+    b->state = state;
+}
+
+/* Stores in '*t' the full tuple of 'b': its path's shared fields (zero if
+ * it has no path) plus its own. */
+void
+rdma_binding_get_tuple(const struct rdma_binding *b, struct ovl_tuple *t)
+{
+    if (b->path) {
+        *t = b->path->base;
+    } else {
+        memset(t, 0, sizeof *t);
+    }
+    t->inner_src_mac = b->vport->mac;
+    t->inner_dst_mac = b->has_dst_mac ? b->dst_mac : eth_addr_zero;
+    t->inner_src_ip = b->src_ip;
+    t->inner_dst_ip = b->dst_ip;
+    t->udp_src = b->path ? ovl_udp_src_port(t, b->qpn) : 0;
+}
+
+/* Returns the name of 'state'. */
+static const char *
+state_name(enum rdma_binding_state state)
+{
+    switch (state) {
+    case RDMA_BINDING_INSTALLED:
+        return "installed";
+    case RDMA_BINDING_PENDING:
+        return "pending";
+    case RDMA_BINDING_FAILED:
+        return "failed";
+    }
+    return "unknown";
+}
+
+/* Appends to 'ds' one line describing 'b', with its tuple. */
+void
+rdma_binding_format(const struct rdma_binding *b, struct ds *ds)
+{
+    struct ovl_tuple t;
+
+    ds_put_format(ds, "cm_id=%"PRIu64" qpn=%"PRIu32" remote_qpn=%"PRIu32" "
+                  "vport=%s state=", b->cm_id, b->qpn, b->remote_qpn,
+                  b->vport->name);
+    if (b->reason) {
+        ds_put_format(ds, "\"%s: %s\"", state_name(b->state), b->reason);
+    } else {
+        ds_put_cstr(ds, state_name(b->state));
+    }
+    ds_put_format(ds, " generation=%"PRIu64" tunnel=%s ", b->generation,
+                  b->path ? b->path->tunnel : "none");
+    rdma_binding_get_tuple(b, &t);
+    ovl_tuple_format(&t, ds);
+}
+
+/* Compares bindings by cm_id, for qsort(). */
+static int
+compare_bindings(const void *a_, const void *b_)
+{
+    const struct rdma_binding *const *a = a_;
+    const struct rdma_binding *const *b = b_;
+
+    return (*a)->cm_id < (*b)->cm_id ? -1 : (*a)->cm_id > (*b)->cm_id;
+}
+
+/* Returns an array of the bindings of 'map', only those of 'vport' if it
+ * is nonnull, sorted by cm_id, and their number in '*n'.  The caller
+ * frees the array. */
+static const struct rdma_binding **
+sorted_bindings(const struct rdma_qp_map *map, const char *vport, size_t *n)
+{
+    const struct rdma_binding **array;
+    const struct rdma_binding *b;
+
+    *n = 0;
+    if (vport) {
+        const struct rdma_qpm_vport *vp = rdma_qp_map_find_vport(map, vport);
+
+        array = xmalloc((vp ? vp->n_bindings : 0) * sizeof *array + 1);
+        if (vp) {
+            LIST_FOR_EACH (b, vport_node, &vp->bindings) {
+                array[(*n)++] = b;
+            }
+        }
+    } else {
+        array = xmalloc(hmap_count(&map->bindings) * sizeof *array + 1);
+        HMAP_FOR_EACH (b, cm_id_node, &map->bindings) {
+            array[(*n)++] = b;
+        }
+    }
+    qsort(array, *n, sizeof *array, compare_bindings);
+    return array;
+}
+
+/* Appends to 'ds' the bindings in 'map', one per line in cm_id order, only
+ * those of 'vport' if it is nonnull, then a count. */
 void
 rdma_qp_map_format(const struct rdma_qp_map *map, const char *vport,
                    struct ds *ds)
 {
-    const struct rdma_binding *b;
-    size_t n = 0;
+    const struct rdma_binding **array;
+    size_t i, n;
 
-    HMAP_FOR_EACH (b, cm_id_node, &map->bindings) {
-        if (rdma_binding_matches(b, vport)) {
-            ds_put_format(ds, "cm_id=%"PRIu64" qpn=%"PRIu32" vport=%s\n",
-                          b->cm_id, b->qpn, b->vport);
-            n++;
-        }
+    array = sorted_bindings(map, vport, &n);
+    for (i = 0; i < n; i++) {
+        rdma_binding_format(array[i], ds);
+        ds_put_char(ds, '\n');
     }
+    free(array);
     ds_put_format(ds, "%"PRIuSIZE" binding%s", n, n == 1 ? "" : "s");
     if (vport) {
         ds_put_format(ds, " on %s", vport);
@@ -101,29 +340,53 @@ rdma_qp_map_format(const struct rdma_qp_map *map, const char *vport,
     ds_put_char(ds, '\n');
 }
 
+/* Returns the JSON form of 'b'. */
+static struct json *
+binding_to_json(const struct rdma_binding *b)
+{
+    struct json *o = json_object_create();
+    struct ovl_tuple t;
+
+    json_object_put(o, "cm_id", json_integer_create(b->cm_id));
+    json_object_put(o, "qpn", json_integer_create(b->qpn));
+    json_object_put(o, "remote_qpn", json_integer_create(b->remote_qpn));
+    json_object_put_string(o, "vport", b->vport->name);
+    json_object_put_string(o, "state", state_name(b->state));
+    if (b->reason) {
+        json_object_put_string(o, "reason", b->reason);
+    }
+    json_object_put(o, "generation", json_integer_create(b->generation));
+    json_object_put(o, "tunnel", (b->path
+                                  ? json_string_create(b->path->tunnel)
+                                  : json_null_create()));
+    rdma_binding_get_tuple(b, &t);
+    ovl_tuple_to_json(&t, o);
+    return o;
+}
+
 /* Returns the JSON form of the bindings in 'map', only those of 'vport' if
- * it is nonnull:
+ * it is nonnull, in cm_id order:
  *
- *     {"version": 1, "bindings": [{"cm_id": N, "qpn": N, "vport": S}, ...]}
+ *     {"version": 1, "bindings": [BINDING, ...]}
  *
- * The caller owns the returned JSON. */
+ * where each BINDING is an object with members cm_id, qpn, remote_qpn
+ * (integers), vport (string), state ("installed", "pending" or "failed"),
+ * reason (string, present unless installed), generation (integer), tunnel
+ * (string, or null when none was found) and the tuple's members (see
+ * ovl_tuple_to_json()).  The caller owns the returned JSON. */
 struct json *
 rdma_qp_map_to_json(const struct rdma_qp_map *map, const char *vport)
 {
     struct json *bindings = json_array_create_empty();
-    const struct rdma_binding *b;
+    const struct rdma_binding **array;
     struct json *top;
+    size_t i, n;
 
-    HMAP_FOR_EACH (b, cm_id_node, &map->bindings) {
-        if (rdma_binding_matches(b, vport)) {
-            struct json *o = json_object_create();
-
-            json_object_put(o, "cm_id", json_integer_create(b->cm_id));
-            json_object_put(o, "qpn", json_integer_create(b->qpn));
-            json_object_put_string(o, "vport", b->vport);
-            json_array_add(bindings, o);
-        }
+    array = sorted_bindings(map, vport, &n);
+    for (i = 0; i < n; i++) {
+        json_array_add(bindings, binding_to_json(array[i]));
     }
+    free(array);
 
     top = json_object_create();
     json_object_put(top, "version",

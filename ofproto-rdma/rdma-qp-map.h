@@ -17,37 +17,125 @@
 #ifndef RDMA_QP_MAP_H
 #define RDMA_QP_MAP_H 1
 
-/* The QP map: every RDMA connection ovs-rdmad has bound, keyed by the
- * rdma_cm identifier of its connection, with the vport it belongs to.
+/* The QP map: every RDMA connection ovs-rdmad has bound, and the shared
+ * objects they hang off.
  *
- * Only ovs-rdmad's main thread touches the map. */
+ * A binding (one connection: cm_id, QPN, vport, destination) references
+ *
+ *   - the vport it belongs to ("struct rdma_qpm_vport"), which lists its
+ *     bindings, so that a change of the vport (its MAC, rdma turned off)
+ *     touches exactly those;
+ *
+ *   - the path it uses ("struct rdma_path"): one per tunnel in use, holding
+ *     everything the bindings through that tunnel share (overlay type, VNI,
+ *     UDP port, VTEP addresses, MACs, VLAN, MTUs), so that a change of the
+ *     tunnel or of its underlay recomputes one path and then touches only
+ *     that path's bindings.
+ *
+ * A binding's full tuple is its path's shared part plus its own inner
+ * addresses and UDP source port (rdma_binding_get_tuple()); it is not
+ * stored twice.  Only ovs-rdmad's main thread touches the map. */
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include "openvswitch/hmap.h"
+#include "openvswitch/list.h"
+#include "openvswitch/types.h"
+#include "ovl-tuple.h"
 
 struct ds;
 struct json;
 
+/* State of a binding. */
+enum rdma_binding_state {
+    RDMA_BINDING_INSTALLED,     /* In the NIC's table. */
+    RDMA_BINDING_PENDING,       /* Waiting for an input (e.g. neighbour). */
+    RDMA_BINDING_FAILED,        /* Cannot be installed; see 'reason'. */
+};
+
+/* A vport that has bindings. */
+struct rdma_qpm_vport {
+    struct hmap_node node;      /* In rdma_qp_map's 'vports', by name. */
+    char *name;                 /* Interface name. */
+    struct ovs_list bindings;   /* Its "struct rdma_binding"s. */
+    size_t n_bindings;          /* Length of 'bindings'. */
+    size_t n_not_installed;     /* Bindings not in state installed. */
+    struct eth_addr mac;        /* Inner source MAC of its bindings. */
+};
+
+/* What all bindings through one tunnel share. */
+struct rdma_path {
+    struct hmap_node node;      /* In rdma_qp_map's 'paths', by tunnel. */
+    char *tunnel;               /* Tunnel interface name. */
+    struct ovs_list bindings;   /* Its "struct rdma_binding"s. */
+    size_t n_bindings;          /* Length of 'bindings'. */
+    struct ovl_tuple base;      /* Shared fields; inner ones are zero. */
+    char *reason;               /* NULL if usable, else why not. */
+    bool failed;                /* With 'reason': failed, not pending. */
+    bool dirty;                 /* Needs recomputing. */
+};
+
 /* One bound connection. */
 struct rdma_binding {
     struct hmap_node cm_id_node; /* In rdma_qp_map's 'bindings'. */
-    uint64_t cm_id;              /* rdma_cm identifier; unique key. */
-    uint32_t qpn;                /* Local queue pair number. */
-    char *vport;                 /* Name of the tenant's RDMA Interface. */
+    struct ovs_list vport_node; /* In its vport's 'bindings'. */
+    struct ovs_list path_node;  /* In its path's 'bindings', if 'path'. */
+    uint64_t cm_id;             /* rdma_cm identifier; unique key. */
+    uint64_t generation;        /* 1 at install, +1 per modify, 0 if never
+                                 * installed. */
+    uint64_t tuple_hash;        /* ovl_tuple_hash64() of the installed
+                                 * tuple, if 'installed'. */
+    uint32_t qpn;               /* Local QP number. */
+    uint32_t remote_qpn;        /* Peer's QP number, 0 if unknown. */
+    struct rdma_qpm_vport *vport; /* Owning vport. */
+    struct rdma_path *path;     /* Tunnel path, or NULL if none. */
+    struct in6_addr src_ip;     /* Inner source IP. */
+    struct in6_addr dst_ip;     /* Inner destination IP. */
+    struct eth_addr dst_mac;    /* Inner destination MAC, if has_dst_mac. */
+    bool has_dst_mac;           /* Whether the request gave dst_mac. */
+    bool src_ip_given;          /* Whether the request gave src_ip. */
+    bool installed;             /* Whether the NIC holds an entry. */
+    bool reselect;              /* Tunnel choice must be redone. */
+    bool via_fdb;               /* Tunnel chosen by MAC learning. */
+    enum rdma_binding_state state; /* See above. */
+    char *reason;               /* Why pending or failed, else NULL. */
 };
 
-/* All bindings. */
+/* All bindings and their shared objects. */
 struct rdma_qp_map {
-    struct hmap bindings;        /* Contains "struct rdma_binding"s. */
+    uint64_t seqno;             /* Changes whenever a binding's state does,
+                                 * or bindings come or go. */
+    struct hmap bindings;       /* "struct rdma_binding"s, by cm_id. */
+    struct hmap vports;         /* "struct rdma_qpm_vport"s, by name. */
+    struct hmap paths;          /* "struct rdma_path"s, by tunnel name. */
 };
 
 void rdma_qp_map_init(struct rdma_qp_map *);
 void rdma_qp_map_destroy(struct rdma_qp_map *);
 size_t rdma_qp_map_count(const struct rdma_qp_map *);
+
 struct rdma_binding *rdma_qp_map_find(const struct rdma_qp_map *,
                                       uint64_t cm_id);
+struct rdma_qpm_vport *rdma_qp_map_find_vport(const struct rdma_qp_map *,
+                                              const char *name);
+struct rdma_path *rdma_qp_map_find_path(const struct rdma_qp_map *,
+                                        const char *tunnel);
+struct rdma_path *rdma_qp_map_get_path(struct rdma_qp_map *,
+                                       const char *tunnel);
 
+struct rdma_binding *rdma_qp_map_add(struct rdma_qp_map *, uint64_t cm_id,
+                                     const char *vport);
+void rdma_qp_map_remove(struct rdma_qp_map *, struct rdma_binding *);
+void rdma_binding_set_path(struct rdma_qp_map *, struct rdma_binding *,
+                           struct rdma_path *);
+void rdma_binding_set_state(struct rdma_qp_map *, struct rdma_binding *,
+                            enum rdma_binding_state, const char *reason);
+
+void rdma_binding_get_tuple(const struct rdma_binding *, struct ovl_tuple *);
+
+void rdma_binding_format(const struct rdma_binding *, struct ds *);
 void rdma_qp_map_format(const struct rdma_qp_map *, const char *vport,
                         struct ds *);
 struct json *rdma_qp_map_to_json(const struct rdma_qp_map *,

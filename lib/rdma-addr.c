@@ -1,0 +1,105 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "rdma-addr.h"
+
+#include <string.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "packets.h"
+#include "util.h"
+
+/* Parses 's', an IPv4 or IPv6 address, into '*ip' (IPv4-mapped for IPv4).
+ * Returns true on success. */
+bool
+rdma_ip_parse(const char *s, struct in6_addr *ip)
+{
+    ovs_be32 ip4;
+
+    if (ip_parse(s, &ip4)) {
+        *ip = in6_addr_mapped_ipv4(ip4);
+        return true;
+    }
+    return ipv6_parse(s, ip);
+}
+
+/* Parses 's', an IPv4 or IPv6 address with an optional "/PLEN", into
+ * '*ip' and '*plen', where '*plen' counts bits of the IPv4-mapped form for
+ * IPv4 (so 10.0.0.0/8 gives plen 104).  Returns NULL on success, else a
+ * malloc'd error message. */
+char *
+rdma_ip_parse_cidr(const char *s, struct in6_addr *ip, unsigned int *plen)
+{
+    ovs_be32 ip4;
+    char *error;
+
+    error = ip_parse_cidr(s, &ip4, plen);
+    if (!error) {
+        *ip = in6_addr_mapped_ipv4(ip4);
+        *plen += 96;
+        return NULL;
+    }
+    free(error);
+    error = ipv6_parse_cidr(s, ip, plen);
+    if (error) {
+        free(error);
+        return xasprintf("\"%s\" is not an IPv4 or IPv6 address or prefix",
+                         s);
+    }
+    return NULL;
+}
+
+/* Returns true if 'ip' is an IPv4-mapped address. */
+bool
+rdma_ip_is_v4(const struct in6_addr *ip)
+{
+    return IN6_IS_ADDR_V4MAPPED(ip);
+}
+
+/* Returns true if 'ip' is neither :: nor the mapped 0.0.0.0. */
+bool
+rdma_ip_is_set(const struct in6_addr *ip)
+{
+    return rdma_ip_is_v4(ip) ? in6_addr_get_mapped_ipv4(ip) != 0
+                             : ipv6_addr_is_set(ip);
+}
+
+/* Returns true if the first 'plen' bits of 'ip' and 'prefix' are equal. */
+bool
+rdma_ip_in_prefix(const struct in6_addr *ip, const struct in6_addr *prefix,
+                  unsigned int plen)
+{
+    struct in6_addr mask = ipv6_create_mask(plen);
+    struct in6_addr a = ipv6_addr_bitand(ip, &mask);
+    struct in6_addr b = ipv6_addr_bitand(prefix, &mask);
+
+    return ipv6_addr_equals(&a, &b);
+}
+
+/* Appends 'ip' to 'ds', as a dotted quad if it is IPv4-mapped. */
+void
+rdma_ip_format(const struct in6_addr *ip, struct ds *ds)
+{
+    ipv6_format_mapped(ip, ds);
+}
+
+/* Formats 'ip' into 'buf' (dotted quad if IPv4-mapped) and returns 'buf'. */
+const char *
+rdma_ip_to_string(const struct in6_addr *ip, char buf[46])
+{
+    return ipv6_string_mapped(buf, ip);
+}

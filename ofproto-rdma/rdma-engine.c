@@ -1,0 +1,756 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "rdma-engine.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "coverage.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "packets.h"
+#include "rdma-addr.h"
+#include "rdma-qp-map.h"
+#include "rdma-resolve.h"
+#include "rdma-underlay-linux.h"
+#include "rdma-underlay-ovs.h"
+#include "sset.h"
+#include "timeval.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(rdma_engine);
+
+COVERAGE_DEFINE(rdma_engine_config);
+COVERAGE_DEFINE(rdma_engine_poll);
+
+/* A growable array of bindings to recompute. */
+struct worklist {
+    struct rdma_binding **items; /* The bindings. */
+    size_t n, allocated;        /* Used and allocated elements. */
+};
+
+/* Adds 'b' to 'wl'. */
+static void
+worklist_add(struct worklist *wl, struct rdma_binding *b)
+{
+    if (wl->n >= wl->allocated) {
+        wl->items = x2nrealloc(wl->items, &wl->allocated, sizeof *wl->items);
+    }
+    wl->items[wl->n++] = b;
+}
+
+/* Adds every binding of vport 'vp' to 'wl', marked for a new tunnel
+ * choice. */
+static void
+worklist_add_vport(struct worklist *wl, struct rdma_qpm_vport *vp)
+{
+    struct rdma_binding *b;
+
+    LIST_FOR_EACH (b, vport_node, &vp->bindings) {
+        b->reselect = true;
+        worklist_add(wl, b);
+    }
+}
+
+/* Initializes 'e' to keep 'map' and 'nic' in step; the userspace underlay
+ * is re-read every 'poll_ms' milliseconds (0: never). */
+void
+rdma_engine_init(struct rdma_engine *e, struct rdma_qp_map *map,
+                 struct rdma_nic *nic, int poll_ms)
+{
+    memset(e, 0, sizeof *e);
+    e->map = map;
+    e->nic = nic;
+    if (rdma_nic_get_caps(nic, &e->caps)) {
+        memset(&e->caps, 0, sizeof e->caps);
+        e->caps.vxlan = true;
+    }
+    rdma_mapping_init(&e->cfg);
+    e->poll_ms = poll_ms;
+    e->next_poll = poll_ms ? time_msec() + poll_ms : LLONG_MAX;
+    e->next_cm_id = 1;
+    e->next_qpn = 0x100;
+}
+
+/* Frees 'e''s own state (not the map or the NIC). */
+void
+rdma_engine_destroy(struct rdma_engine *e)
+{
+    rdma_mapping_destroy(&e->cfg);
+}
+
+/* Makes the NIC's entry for 'b' match 'tuple' (if 'want') or removes it
+ * (if not), and sets 'b''s state; 'state' and 'reason' describe why it is
+ * not wanted. */
+static void
+binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
+              const struct ovl_tuple *tuple, enum rdma_binding_state state,
+              const char *reason)
+{
+    int error;
+
+    if (want) {
+        uint64_t hash = ovl_tuple_hash64(tuple);
+        struct rdma_nic_entry entry;
+
+        if (b->installed && hash == b->tuple_hash) {
+            rdma_binding_set_state(e->map, b, RDMA_BINDING_INSTALLED, NULL);
+            return;
+        }
+        memset(&entry, 0, sizeof entry);
+        entry.cm_id = b->cm_id;
+        entry.qpn = b->qpn;
+        entry.remote_qpn = b->remote_qpn;
+        entry.generation = b->generation + 1;
+        entry.tuple = *tuple;
+        if (!b->installed) {
+            struct rdma_nic_source src;
+
+            memset(&src, 0, sizeof src);
+            src.local_ip = tuple->local_ip;
+            src.local_mac = tuple->local_mac;
+            src.vlan = tuple->vlan;
+            src.underlay_mtu = tuple->underlay_mtu;
+            src.inner_src_ip = tuple->inner_src_ip;
+            error = rdma_nic_bind_source(e->nic, b->cm_id, &src);
+            if (!error) {
+                error = rdma_nic_install(e->nic, &entry);
+                e->stats.n_install++;
+            }
+        } else {
+            error = rdma_nic_modify(e->nic, &entry);
+            e->stats.n_modify++;
+        }
+        if (error) {
+            char *msg = xasprintf("NIC %s failed: %s",
+                                  b->installed ? "modify" : "install",
+                                  ovs_strerror(error));
+            e->stats.n_nic_errors++;
+            rdma_binding_set_state(e->map, b, RDMA_BINDING_FAILED, msg);
+            free(msg);
+            return;
+        }
+        b->installed = true;
+        b->generation = entry.generation;
+        b->tuple_hash = hash;
+        rdma_binding_set_state(e->map, b, RDMA_BINDING_INSTALLED, NULL);
+    } else {
+        if (b->installed) {
+            error = rdma_nic_remove(e->nic, b->cm_id);
+            e->stats.n_remove++;
+            if (error && error != ENOENT) {
+                e->stats.n_nic_errors++;
+                VLOG_WARN("cm_id %"PRIu64": NIC remove failed: %s",
+                          b->cm_id, ovs_strerror(error));
+            }
+            b->installed = false;
+        }
+        rdma_binding_set_state(e->map, b, state, reason);
+    }
+}
+
+/* Recomputes path 'p' from the configuration and the underlay.  Returns
+ * true if anything its bindings depend on changed. */
+static bool
+path_update(struct rdma_engine *e, struct rdma_path *p)
+{
+    const struct rdma_map_tunnel *t;
+    enum rdma_resolve_status status;
+    struct ovl_tuple base;
+    char *reason = NULL;
+    bool failed, changed;
+
+    e->stats.n_path_updates++;
+    p->dirty = false;
+    t = rdma_mapping_find_tunnel(&e->cfg, p->tunnel);
+    if (!t) {
+        memset(&base, 0, sizeof base);
+        reason = xasprintf("tunnel %s does not exist", p->tunnel);
+        status = RDMA_RESOLVE_FAILED;
+    } else {
+        status = rdma_resolve_path(&e->cfg, t, &e->caps, &base, &reason);
+    }
+    if (status == RDMA_RESOLVE_UNREACHABLE && !p->reason
+        && p->n_bindings) {
+        /* Keep what was there until the underlay can be read again. */
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+
+        VLOG_WARN_RL(&rl, "tunnel %s: keeping the installed path: %s",
+                     p->tunnel, reason);
+        free(reason);
+        return false;
+    }
+    failed = status == RDMA_RESOLVE_FAILED;
+    changed = (!ovl_tuple_equals(&base, &p->base) || failed != p->failed
+               || !reason != !p->reason
+               || (reason && strcmp(reason, p->reason)));
+    p->base = base;
+    p->failed = failed;
+    free(p->reason);
+    p->reason = reason;
+    return changed;
+}
+
+/* Chooses a tunnel for 'b' and moves it to that tunnel's path.  Returns
+ * NULL, or the reason why no tunnel could be chosen (caller frees). */
+static char *
+binding_reselect(struct rdma_engine *e, struct rdma_binding *b,
+                 const struct rdma_map_vport *vp)
+{
+    const struct rdma_map_tunnel *t;
+    enum rdma_tunnel_choice choice;
+    char *error = NULL;
+
+    b->reselect = false;
+    t = rdma_resolve_tunnel(&e->cfg, vp, &b->dst_ip,
+                            b->has_dst_mac ? &b->dst_mac : NULL, &choice,
+                            &error);
+    if (!t) {
+        rdma_binding_set_path(e->map, b, NULL);
+        b->via_fdb = false;
+        return error;
+    }
+    b->via_fdb = choice == RDMA_CHOICE_FDB;
+    if (!b->path || strcmp(b->path->tunnel, t->name)) {
+        struct rdma_path *p = rdma_qp_map_get_path(e->map, t->name);
+
+        if (p->dirty) {
+            path_update(e, p);
+        }
+        rdma_binding_set_path(e->map, b, p);
+    }
+    return NULL;
+}
+
+/* Recomputes binding 'b' and updates the NIC and 'b''s state to match. */
+static void
+binding_update(struct rdma_engine *e, struct rdma_binding *b)
+{
+    const struct rdma_map_vport *vp;
+    struct ovl_tuple tuple;
+    char *reason = NULL;
+
+    e->stats.n_binding_updates++;
+    vp = rdma_mapping_find_vport(&e->cfg, b->vport->name);
+    if (!vp) {
+        reason = xasprintf(rdma_mapping_find_iface(&e->cfg, b->vport->name)
+                           ? "vport %s is not RDMA-enabled "
+                             "(other_config:rdma is not true)"
+                           : "vport %s does not exist", b->vport->name);
+        b->reselect = true;
+        binding_apply(e, b, false, NULL, RDMA_BINDING_FAILED, reason);
+    } else if (vp->error) {
+        b->reselect = true;
+        binding_apply(e, b, false, NULL, RDMA_BINDING_FAILED, vp->error);
+    } else if (!vp->has_mac) {
+        reason = xasprintf("vport %s has no MAC: set "
+                           "external_ids:attached-mac", vp->name);
+        binding_apply(e, b, false, NULL, RDMA_BINDING_FAILED, reason);
+    } else {
+        b->vport->mac = vp->mac;
+        if (!b->src_ip_given) {
+            b->src_ip = vp->ip;
+        }
+        if (b->reselect || !b->path) {
+            reason = binding_reselect(e, b, vp);
+        }
+        if (reason) {
+            binding_apply(e, b, false, NULL, RDMA_BINDING_PENDING, reason);
+        } else if (b->path->reason) {
+            binding_apply(e, b, false, NULL,
+                          (b->path->failed ? RDMA_BINDING_FAILED
+                           : RDMA_BINDING_PENDING), b->path->reason);
+        } else if (!b->has_dst_mac) {
+            binding_apply(e, b, false, NULL, RDMA_BINDING_PENDING,
+                          "inner destination MAC unknown (bind with "
+                          "dst_mac=MAC)");
+        } else if (rdma_ip_is_v4(&b->src_ip) != rdma_ip_is_v4(&b->dst_ip)) {
+            binding_apply(e, b, false, NULL, RDMA_BINDING_FAILED,
+                          "source and destination IP versions differ");
+        } else {
+            rdma_binding_get_tuple(b, &tuple);
+            binding_apply(e, b, true, &tuple, 0, NULL);
+        }
+    }
+    free(reason);
+}
+
+/* Recomputes every dirty path and adds the bindings of those that changed
+ * to 'wl'. */
+static void
+update_paths(struct rdma_engine *e, struct worklist *wl, bool all)
+{
+    struct rdma_path *p;
+
+    HMAP_FOR_EACH (p, node, &e->map->paths) {
+        if ((all || p->dirty) && path_update(e, p)) {
+            struct rdma_binding *b;
+
+            LIST_FOR_EACH (b, path_node, &p->bindings) {
+                worklist_add(wl, b);
+            }
+        }
+    }
+}
+
+/* Recomputes every binding in 'wl' and empties it. */
+static void
+process_worklist(struct rdma_engine *e, struct worklist *wl)
+{
+    size_t i;
+
+    for (i = 0; i < wl->n; i++) {
+        binding_update(e, wl->items[i]);
+    }
+    free(wl->items);
+    memset(wl, 0, sizeof *wl);
+}
+
+/* Adds to 'groups' the group of each bridge of 'cfg' named in 'bridges'. */
+static void
+add_groups(const struct rdma_mapping *cfg, const struct sset *bridges,
+           struct sset *groups)
+{
+    const struct rdma_map_bridge *br;
+
+    HMAP_FOR_EACH (br, node, &cfg->bridges) {
+        if (sset_contains(bridges, br->name)) {
+            sset_add(groups, br->group_name);
+        }
+    }
+}
+
+/* Returns true if vport 'name' is on a bridge whose group is in 'groups',
+ * in snapshot 'cfg'. */
+static bool
+vport_in_groups(const struct rdma_mapping *cfg, const char *name,
+                const struct sset *groups)
+{
+    const struct rdma_map_iface *ifc = rdma_mapping_find_iface(cfg, name);
+
+    return ifc && ifc->bridge && sset_contains(groups, ifc->bridge->group_name);
+}
+
+/* Replaces the engine's configuration snapshot by 'new' (whose contents it
+ * takes, leaving 'new' empty) and updates exactly the bindings that the
+ * differences affect. */
+void
+rdma_engine_set_config(struct rdma_engine *e, struct rdma_mapping *new)
+{
+    struct sset tunnel_bridges = SSET_INITIALIZER(&tunnel_bridges);
+    struct sset groups = SSET_INITIALIZER(&groups);
+    struct sset old_groups = SSET_INITIALIZER(&old_groups);
+    const struct rdma_map_tunnel *t, *t2;
+    const struct rdma_map_iface *ifc, *ifc2;
+    struct worklist wl = { NULL, 0, 0 };
+    struct rdma_qpm_vport *qvp;
+    bool ifaces_changed = false;
+    struct rdma_path *p;
+
+    COVERAGE_INC(rdma_engine_config);
+
+    /* Tunnels added, removed or changed: their bridges' groups need a new
+     * tunnel choice, and their paths a recomputation. */
+    HMAP_FOR_EACH (t, node, &new->tunnels) {
+        t2 = rdma_mapping_find_tunnel(&e->cfg, t->name);
+        if (!t2 || !rdma_map_tunnel_equal(t, t2)) {
+            if (t->bridge) {
+                sset_add(&tunnel_bridges, t->bridge->name);
+            }
+            if (t2 && t2->bridge) {
+                sset_add(&tunnel_bridges, t2->bridge->name);
+            }
+            p = rdma_qp_map_find_path(e->map, t->name);
+            if (p) {
+                p->dirty = true;
+            }
+        }
+    }
+    HMAP_FOR_EACH (t, node, &e->cfg.tunnels) {
+        if (!rdma_mapping_find_tunnel(new, t->name)) {
+            if (t->bridge) {
+                sset_add(&tunnel_bridges, t->bridge->name);
+            }
+            p = rdma_qp_map_find_path(e->map, t->name);
+            if (p) {
+                p->dirty = true;
+            }
+        }
+    }
+
+    /* Interfaces whose MAC, MTU, tag, port number or bridge changed may be
+     * egress devices: recompute every path (there are few; their bindings
+     * are touched only if a path's shared tuple changed).  A change of
+     * bridges or patch ports regroups bridges: every vport's choice. */
+    if (hmap_count(&new->ifaces) != hmap_count(&e->cfg.ifaces)) {
+        ifaces_changed = true;
+    } else {
+        HMAP_FOR_EACH (ifc, node, &new->ifaces) {
+            ifc2 = rdma_mapping_find_iface(&e->cfg, ifc->name);
+            if (!ifc2 || !rdma_map_iface_equal(ifc, ifc2)
+                || !ifc->peer != !ifc2->peer
+                || (ifc->peer && strcmp(ifc->peer, ifc2->peer))) {
+                ifaces_changed = true;
+                break;
+            }
+        }
+    }
+    if (ifaces_changed) {
+        HMAP_FOR_EACH (p, node, &e->map->paths) {
+            p->dirty = true;
+        }
+    }
+
+    add_groups(new, &tunnel_bridges, &groups);
+    add_groups(&e->cfg, &tunnel_bridges, &old_groups);
+
+    /* Vports that changed, or on bridges whose tunnels changed. */
+    HMAP_FOR_EACH (qvp, node, &e->map->vports) {
+        const struct rdma_map_vport *a, *b;
+
+        a = rdma_mapping_find_vport(&e->cfg, qvp->name);
+        b = rdma_mapping_find_vport(new, qvp->name);
+        if (!a != !b || (a && !rdma_map_vport_equal(a, b))
+            || vport_in_groups(new, qvp->name, &groups)
+            || vport_in_groups(&e->cfg, qvp->name, &old_groups)
+            || (ifaces_changed
+                && !vport_in_groups(new, qvp->name, &groups)
+                && a && b && a->bridge && b->bridge
+                && strcmp(a->bridge->group_name, b->bridge->group_name))) {
+            worklist_add_vport(&wl, qvp);
+        }
+    }
+    sset_destroy(&tunnel_bridges);
+    sset_destroy(&groups);
+    sset_destroy(&old_groups);
+
+    rdma_mapping_swap(&e->cfg, new);
+    rdma_mapping_destroy(new);
+    rdma_mapping_init(new);
+    e->have_cfg = true;
+
+    update_paths(e, &wl, false);
+    process_worklist(e, &wl);
+}
+
+/* Re-reads the underlay for every path and updates the bindings of the
+ * paths that changed, and re-chooses the tunnels chosen by MAC learning. */
+void
+rdma_engine_poll_underlay(struct rdma_engine *e)
+{
+    struct worklist wl = { NULL, 0, 0 };
+    struct rdma_binding *b;
+    struct rdma_path *p;
+
+    COVERAGE_INC(rdma_engine_poll);
+    rdma_underlay_ovs_begin();
+    HMAP_FOR_EACH (p, node, &e->map->paths) {
+        LIST_FOR_EACH (b, path_node, &p->bindings) {
+            if (b->via_fdb) {
+                b->reselect = true;
+                worklist_add(&wl, b);
+            }
+        }
+    }
+    update_paths(e, &wl, true);
+    process_worklist(e, &wl);
+}
+
+/* Recomputes everything: every path, every tunnel choice, every binding.
+ * Only bindings whose tuple changed cost a NIC operation. */
+void
+rdma_engine_refresh(struct rdma_engine *e)
+{
+    struct worklist wl = { NULL, 0, 0 };
+    struct rdma_binding *b;
+
+    rdma_underlay_ovs_begin();
+    HMAP_FOR_EACH (b, cm_id_node, &e->map->bindings) {
+        b->reselect = true;
+        worklist_add(&wl, b);
+    }
+    update_paths(e, &wl, true);
+    process_worklist(e, &wl);
+}
+
+/* Runs the engine: takes a new configuration snapshot if the database
+ * 'idl' changed, and re-reads the underlay when it is due or notified. */
+void
+rdma_engine_run(struct rdma_engine *e, const struct ovsdb_idl *idl)
+{
+    uint64_t linux_seqno;
+
+    if (idl && ovsdb_idl_has_ever_connected(idl)
+        && (!e->have_cfg || ovsdb_idl_get_seqno(idl) != e->idl_seqno)) {
+        struct rdma_mapping new;
+
+        e->idl_seqno = ovsdb_idl_get_seqno(idl);
+        rdma_mapping_init(&new);
+        rdma_mapping_build(&new, idl);
+        rdma_underlay_ovs_begin();
+        rdma_engine_set_config(e, &new);
+        rdma_mapping_destroy(&new);
+    }
+
+    linux_seqno = rdma_underlay_linux_seqno();
+    if (linux_seqno != e->linux_seqno || time_msec() >= e->next_poll) {
+        e->linux_seqno = linux_seqno;
+        if (e->poll_ms) {
+            e->next_poll = time_msec() + e->poll_ms;
+        }
+        if (hmap_count(&e->map->paths)) {
+            rdma_engine_poll_underlay(e);
+        }
+    }
+}
+
+/* Arranges for poll_block() to wake up when the underlay is due. */
+void
+rdma_engine_wait(struct rdma_engine *e)
+{
+    if (e->poll_ms && hmap_count(&e->map->paths)) {
+        poll_timer_wait_until(e->next_poll);
+    }
+}
+
+/* Checks the vport of 'req' for a bind or resolve.  Returns NULL or an
+ * error message (caller frees). */
+static char *
+check_request(const struct rdma_engine *e, const struct rdma_request *req,
+              const struct rdma_map_vport **vpp)
+{
+    const struct rdma_map_vport *vp;
+
+    vp = rdma_mapping_find_vport(&e->cfg, req->vport);
+    if (!vp) {
+        if (rdma_mapping_find_iface(&e->cfg, req->vport)) {
+            return xasprintf("vport %s is not RDMA-enabled: set "
+                             "other_config:rdma=true on its Interface",
+                             req->vport);
+        }
+        return xasprintf("no interface named %s", req->vport);
+    }
+    if (vp->error) {
+        return xasprintf("vport %s: %s", vp->name, vp->error);
+    }
+    if (!vp->has_mac) {
+        return xasprintf("vport %s has no MAC: set "
+                         "external_ids:attached-mac on its Interface",
+                         vp->name);
+    }
+    if (!req->has_src_ip && !vp->has_ip) {
+        return xasprintf("no source IP for vport %s: give src_ip=IP or set "
+                         "other_config:rdma-ip on its Interface", vp->name);
+    }
+    if (rdma_ip_is_v4(req->has_src_ip ? &req->src_ip : &vp->ip)
+        != rdma_ip_is_v4(&req->dst_ip)) {
+        return xstrdup("source and destination IP versions differ");
+    }
+    if ((!rdma_ip_is_v4(&req->dst_ip)) && !e->caps.ipv6) {
+        return xstrdup("the NIC does not support IPv6 inner addresses");
+    }
+    *vpp = vp;
+    return NULL;
+}
+
+/* Fills a temporary binding 'b' (not in any map) from 'req'. */
+static void
+request_to_binding(const struct rdma_request *req,
+                   const struct rdma_map_vport *vp, struct rdma_binding *b)
+{
+    b->dst_ip = req->dst_ip;
+    b->dst_mac = req->dst_mac;
+    b->has_dst_mac = req->has_dst_mac;
+    b->src_ip = req->has_src_ip ? req->src_ip : vp->ip;
+    b->src_ip_given = req->has_src_ip;
+    b->qpn = req->qpn;
+    b->remote_qpn = req->remote_qpn;
+}
+
+/* Resolves 'req' without binding anything: appends the tuple it would get,
+ * and its state, to 'out'.  Returns NULL or an error message (caller
+ * frees). */
+char *
+rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
+                    struct ds *out)
+{
+    const struct rdma_map_vport *vp = NULL;
+    const struct rdma_map_tunnel *t;
+    enum rdma_tunnel_choice choice;
+    enum rdma_resolve_status status;
+    struct rdma_qpm_vport qvp;
+    struct rdma_path path;
+    struct rdma_binding b;
+    struct ovl_tuple tuple;
+    char *error;
+
+    error = check_request(e, req, &vp);
+    if (error) {
+        return error;
+    }
+    t = rdma_resolve_tunnel(&e->cfg, vp, &req->dst_ip,
+                            req->has_dst_mac ? &req->dst_mac : NULL,
+                            &choice, &error);
+    if (!t) {
+        return error;
+    }
+    memset(&path, 0, sizeof path);
+    rdma_underlay_ovs_begin();
+    status = rdma_resolve_path(&e->cfg, t, &e->caps, &path.base, &error);
+    if (status == RDMA_RESOLVE_FAILED) {
+        return error;
+    }
+    path.tunnel = CONST_CAST(char *, t->name);
+
+    memset(&qvp, 0, sizeof qvp);
+    qvp.name = vp->name;
+    qvp.mac = vp->mac;
+    memset(&b, 0, sizeof b);
+    b.vport = &qvp;
+    b.path = &path;
+    request_to_binding(req, vp, &b);
+    rdma_binding_get_tuple(&b, &tuple);
+
+    ds_put_format(out, "tunnel=%s (chosen by %s) state=", t->name,
+                  (choice == RDMA_CHOICE_PEERS ? "rdma-peers"
+                   : choice == RDMA_CHOICE_FDB ? "MAC learning"
+                   : "being the only candidate"));
+    if (error) {
+        ds_put_format(out, "\"pending: %s\"", error);
+        free(error);
+    } else if (!req->has_dst_mac) {
+        ds_put_cstr(out, "\"pending: inner destination MAC unknown (bind "
+                    "with dst_mac=MAC)\"");
+    } else {
+        ds_put_cstr(out, "ready");
+    }
+    ds_put_char(out, '\n');
+    ovl_tuple_format(&tuple, out);
+    ds_put_char(out, '\n');
+    return NULL;
+}
+
+/* Binds the connection that 'req' describes: adds it to the QP map and, if
+ * everything it needs is known, installs it in the NIC.  On success returns
+ * NULL and the binding in '*bp'; on error returns a message (caller frees)
+ * and changes nothing.  A binding that waits for an input (a neighbour, a
+ * route) is added as pending and completes when the input appears. */
+char *
+rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
+                 struct rdma_binding **bp)
+{
+    const struct rdma_map_vport *vp = NULL;
+    struct rdma_binding *b;
+    uint64_t cm_id;
+    char *error;
+
+    error = check_request(e, req, &vp);
+    if (error) {
+        return error;
+    }
+    if (req->has_cm_id) {
+        cm_id = req->cm_id;
+        if (rdma_qp_map_find(e->map, cm_id)) {
+            return xasprintf("cm_id %"PRIu64" is already bound (unbind it "
+                             "first)", cm_id);
+        }
+    } else {
+        while (rdma_qp_map_find(e->map, e->next_cm_id)) {
+            e->next_cm_id++;
+        }
+        cm_id = e->next_cm_id++;
+    }
+
+    b = rdma_qp_map_add(e->map, cm_id, vp->name);
+    request_to_binding(req, vp, b);
+    if (!req->has_qpn) {
+        b->qpn = e->next_qpn++ & 0xffffff;
+    }
+    b->vport->mac = vp->mac;
+    b->reselect = true;
+    rdma_underlay_ovs_begin();
+    binding_update(e, b);
+
+    if (b->state == RDMA_BINDING_FAILED
+        || (b->state == RDMA_BINDING_PENDING && !b->path)) {
+        /* Bad input: the request cannot work as configured. */
+        error = xstrdup(b->reason);
+        rdma_qp_map_remove(e->map, b);
+        return error;
+    }
+    *bp = b;
+    return NULL;
+}
+
+/* Unbinds 'cm_id': removes its NIC entry and its binding.  Returns NULL or
+ * an error message (caller frees). */
+char *
+rdma_engine_unbind(struct rdma_engine *e, uint64_t cm_id)
+{
+    struct rdma_binding *b = rdma_qp_map_find(e->map, cm_id);
+
+    if (!b) {
+        return xasprintf("no binding with cm_id %"PRIu64, cm_id);
+    }
+    binding_apply(e, b, false, NULL, RDMA_BINDING_PENDING, NULL);
+    rdma_qp_map_remove(e->map, b);
+    return NULL;
+}
+
+/* Returns the rdma-status of vport 'vport' for OVSDB: "ready", or why it
+ * is not.  '*bufp' is set to memory the caller must free (or NULL). */
+const char *
+rdma_engine_vport_status(const struct rdma_engine *e, const char *vport,
+                         char **bufp)
+{
+    const struct rdma_map_vport *vp = rdma_mapping_find_vport(&e->cfg, vport);
+    const struct rdma_qpm_vport *qvp;
+    const struct rdma_binding *b;
+    size_t n_bad = 0;
+    const char *first = NULL;
+
+    *bufp = NULL;
+    if (!vp) {
+        return NULL;
+    }
+    if (vp->error) {
+        return vp->error;
+    }
+    if (!vp->has_mac) {
+        return "no MAC: set external_ids:attached-mac";
+    }
+    qvp = rdma_qp_map_find_vport(e->map, vport);
+    if (qvp && qvp->n_not_installed) {
+        n_bad = qvp->n_not_installed;
+        LIST_FOR_EACH (b, vport_node, &qvp->bindings) {
+            if (b->state != RDMA_BINDING_INSTALLED) {
+                first = b->reason;
+                break;
+            }
+        }
+    }
+    if (n_bad) {
+        *bufp = xasprintf("degraded: %"PRIuSIZE" of %"PRIuSIZE" connections "
+                          "not installed (%s)", n_bad, qvp->n_bindings,
+                          first ? first : "unknown");
+        return *bufp;
+    }
+    return "ready";
+}

@@ -1,0 +1,527 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "rdma-mapping.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "packets.h"
+#include "rdma-addr.h"
+#include "ovl-tuple.h"
+#include "smap.h"
+#include "sset.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(rdma_mapping);
+
+/* Interface types that are tunnels but cannot carry RDMA. */
+static const char *const other_tunnel_types[] = {
+    "gre", "ip6gre", "erspan", "ip6erspan", "stt", "lisp", "gtpu", "bareudp",
+    "srv6",
+};
+
+/* Initializes 'm' as an empty snapshot. */
+void
+rdma_mapping_init(struct rdma_mapping *m)
+{
+    hmap_init(&m->bridges);
+    hmap_init(&m->vports);
+    hmap_init(&m->tunnels);
+    hmap_init(&m->ifaces);
+}
+
+/* Frees everything in 'm'. */
+void
+rdma_mapping_destroy(struct rdma_mapping *m)
+{
+    struct rdma_map_bridge *br;
+    struct rdma_map_vport *vp;
+    struct rdma_map_tunnel *t;
+    struct rdma_map_iface *ifc;
+
+    HMAP_FOR_EACH_POP (vp, node, &m->vports) {
+        free(vp->name);
+        free(vp->error);
+        free(vp);
+    }
+    HMAP_FOR_EACH_POP (t, node, &m->tunnels) {
+        free(t->name);
+        free(t->type_name);
+        free(t->peers);
+        free(t->error);
+        free(t);
+    }
+    HMAP_FOR_EACH_POP (ifc, node, &m->ifaces) {
+        free(ifc->name);
+        free(ifc->peer);
+        free(ifc);
+    }
+    HMAP_FOR_EACH_POP (br, node, &m->bridges) {
+        free(br->name);
+        free(br->datapath_type);
+        free(br);
+    }
+    hmap_destroy(&m->bridges);
+    hmap_destroy(&m->vports);
+    hmap_destroy(&m->tunnels);
+    hmap_destroy(&m->ifaces);
+}
+
+/* Exchanges the contents of 'a' and 'b'. */
+void
+rdma_mapping_swap(struct rdma_mapping *a, struct rdma_mapping *b)
+{
+    hmap_swap(&a->bridges, &b->bridges);
+    hmap_swap(&a->vports, &b->vports);
+    hmap_swap(&a->tunnels, &b->tunnels);
+    hmap_swap(&a->ifaces, &b->ifaces);
+}
+
+/* Returns true if 'br' uses the kernel's routing tables. */
+bool
+rdma_map_bridge_is_system(const struct rdma_map_bridge *br)
+{
+    return !br->datapath_type[0] || !strcmp(br->datapath_type, "system");
+}
+
+/* Union-find over bridge groups: returns the representative of 'g'. */
+static int
+group_find(int *parent, int g)
+{
+    while (parent[g] != g) {
+        parent[g] = parent[parent[g]];
+        g = parent[g];
+    }
+    return g;
+}
+
+/* Finds the bridge named 'name' in 'm'. */
+static struct rdma_map_bridge *
+find_bridge(const struct rdma_mapping *m, const char *name)
+{
+    struct rdma_map_bridge *br;
+
+    HMAP_FOR_EACH_WITH_HASH (br, node, hash_string(name, 0), &m->bridges) {
+        if (!strcmp(br->name, name)) {
+            return br;
+        }
+    }
+    return NULL;
+}
+
+/* Parses the VNI in tunnel option 'value' into '*vni'.  Returns NULL or an
+ * error message. */
+static char *
+parse_vni(const char *value, uint32_t *vni)
+{
+    char *end;
+    unsigned long long n;
+
+    if (!strcmp(value, "flow")) {
+        return xstrdup("options:key=flow is not supported: give the tunnel "
+                       "a fixed VNI (options:key=N)");
+    }
+    errno = 0;
+    n = strtoull(value, &end, 0);
+    if (errno || *end || end == value) {
+        return xasprintf("VNI \"%s\" is not a number", value);
+    }
+    if (n > OVL_VNI_MAX) {
+        return xasprintf("VNI %llu is out of range (0 to %u)", n,
+                         OVL_VNI_MAX);
+    }
+    *vni = n;
+    return NULL;
+}
+
+/* Parses 'peers', a comma-separated list of prefixes, into 't'.  Returns
+ * NULL or an error message. */
+static char *
+parse_peers(const char *peers, struct rdma_map_tunnel *t)
+{
+    char *copy = xstrdup(peers);
+    char *save_ptr = NULL;
+    size_t allocated = 0;
+    char *token;
+
+    for (token = strtok_r(copy, ", ", &save_ptr); token;
+         token = strtok_r(NULL, ", ", &save_ptr)) {
+        struct rdma_map_prefix p;
+        char *error = rdma_ip_parse_cidr(token, &p.ip, &p.plen);
+
+        if (error) {
+            char *msg = xasprintf("other_config:rdma-peers: %s", error);
+            free(error);
+            free(copy);
+            return msg;
+        }
+        if (t->n_peers >= allocated) {
+            t->peers = x2nrealloc(t->peers, &allocated, sizeof *t->peers);
+        }
+        t->peers[t->n_peers++] = p;
+    }
+    free(copy);
+    return NULL;
+}
+
+/* Fills in the overlay fields of 't' from 'cfg'. */
+static void
+tunnel_parse(struct rdma_map_tunnel *t, const struct ovsrec_interface *cfg)
+{
+    const char *remote = smap_get(&cfg->options, "remote_ip");
+    const char *local = smap_get(&cfg->options, "local_ip");
+    const char *key = smap_get(&cfg->options, "out_key");
+    const char *port = smap_get(&cfg->options, "dst_port");
+    const char *peers = smap_get(&cfg->other_config, "rdma-peers");
+
+    if (!ovl_type_from_string(cfg->type, &t->type)) {
+        t->error = xasprintf("tunnel type %s is not supported for RDMA "
+                             "(use vxlan or geneve)", cfg->type);
+        return;
+    }
+    t->dst_port = t->type == OVL_VXLAN ? OVL_VXLAN_PORT : OVL_GENEVE_PORT;
+
+    if (!key) {
+        key = smap_get(&cfg->options, "key");
+    }
+    if (key && (t->error = parse_vni(key, &t->vni))) {
+        return;
+    }
+    if (!remote) {
+        t->error = xstrdup("tunnel has no options:remote_ip");
+        return;
+    } else if (!strcmp(remote, "flow")) {
+        t->error = xstrdup("options:remote_ip=flow is not supported: give "
+                           "the tunnel a fixed remote_ip");
+        return;
+    } else if (!rdma_ip_parse(remote, &t->remote_ip)) {
+        t->error = xasprintf("options:remote_ip \"%s\" is not an IP "
+                             "address", remote);
+        return;
+    }
+    if (local && strcmp(local, "flow")
+        && !rdma_ip_parse(local, &t->local_ip)) {
+        t->error = xasprintf("options:local_ip \"%s\" is not an IP address",
+                             local);
+        return;
+    }
+    if (port) {
+        int n = atoi(port);
+        if (n <= 0 || n > 65535) {
+            t->error = xasprintf("options:dst_port \"%s\" is not a UDP port",
+                                 port);
+            return;
+        }
+        t->dst_port = n;
+    }
+    if (peers) {
+        t->error = parse_peers(peers, t);
+    }
+}
+
+/* Returns true if 'type' is an OVS tunnel interface type. */
+static bool
+is_tunnel_type(const char *type)
+{
+    size_t i;
+
+    if (!strcmp(type, "vxlan") || !strcmp(type, "geneve")) {
+        return true;
+    }
+    for (i = 0; i < ARRAY_SIZE(other_tunnel_types); i++) {
+        if (!strcmp(type, other_tunnel_types[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Fills in 'vp' from 'cfg'. */
+static void
+vport_parse(struct rdma_map_vport *vp, const struct ovsrec_interface *cfg)
+{
+    const char *mac = smap_get(&cfg->external_ids, "attached-mac");
+    const char *ip = smap_get(&cfg->other_config, "rdma-ip");
+    const char *vni = smap_get(&cfg->other_config, "rdma-vni");
+
+    if (mac) {
+        if (!eth_addr_from_string(mac, &vp->mac)) {
+            vp->error = xasprintf("external_ids:attached-mac \"%s\" is not "
+                                  "a MAC address", mac);
+            return;
+        }
+        vp->has_mac = true;
+    }
+    if (ip) {
+        if (!rdma_ip_parse(ip, &vp->ip)) {
+            vp->error = xasprintf("other_config:rdma-ip \"%s\" is not an IP "
+                                  "address", ip);
+            return;
+        }
+        vp->has_ip = true;
+    }
+    if (vni) {
+        char *error = parse_vni(vni, &vp->vni);
+        if (error) {
+            vp->error = xasprintf("other_config:rdma-vni: %s", error);
+            free(error);
+            return;
+        }
+        vp->has_vni = true;
+    }
+}
+
+/* Replaces the contents of 'm' by a snapshot of the configuration in
+ * 'idl'. */
+void
+rdma_mapping_build(struct rdma_mapping *m, const struct ovsdb_idl *idl)
+{
+    const struct ovsrec_bridge *br_cfg;
+    struct rdma_map_bridge *br;
+    struct rdma_map_iface *ifc;
+    struct sset patch_pairs = SSET_INITIALIZER(&patch_pairs);
+    size_t n_bridges = 0;
+    int *parent;
+    size_t i, j;
+
+    rdma_mapping_destroy(m);
+    rdma_mapping_init(m);
+
+    OVSREC_BRIDGE_FOR_EACH (br_cfg, idl) {
+        if (find_bridge(m, br_cfg->name)) {
+            continue;
+        }
+        br = xzalloc(sizeof *br);
+        br->name = xstrdup(br_cfg->name);
+        br->datapath_type = xstrdup(br_cfg->datapath_type);
+        br->group = n_bridges++;
+        hmap_insert(&m->bridges, &br->node, hash_string(br->name, 0));
+
+        for (i = 0; i < br_cfg->n_ports; i++) {
+            const struct ovsrec_port *port = br_cfg->ports[i];
+
+            for (j = 0; j < port->n_interfaces; j++) {
+                const struct ovsrec_interface *cfg = port->interfaces[j];
+                uint32_t hash = hash_string(cfg->name, 0);
+
+                ifc = xzalloc(sizeof *ifc);
+                ifc->name = xstrdup(cfg->name);
+                ifc->bridge = br;
+                if (cfg->mac_in_use) {
+                    eth_addr_from_string(cfg->mac_in_use, &ifc->mac);
+                }
+                ifc->mtu = cfg->n_mtu ? cfg->mtu[0] : 0;
+                ifc->tag = port->n_tag ? port->tag[0] : 0;
+                ifc->ofport = cfg->n_ofport ? cfg->ofport[0] : -1;
+                hmap_insert(&m->ifaces, &ifc->node, hash);
+
+                if (!strcmp(cfg->type, "patch")) {
+                    const char *peer = smap_get(&cfg->options, "peer");
+                    if (peer) {
+                        ifc->peer = xstrdup(peer);
+                        sset_add_and_free(&patch_pairs,
+                                          xasprintf("%s %s", cfg->name,
+                                                    peer));
+                    }
+                } else if (is_tunnel_type(cfg->type)) {
+                    struct rdma_map_tunnel *t = xzalloc(sizeof *t);
+
+                    t->name = xstrdup(cfg->name);
+                    t->bridge = br;
+                    t->type_name = xstrdup(cfg->type);
+                    tunnel_parse(t, cfg);
+                    hmap_insert(&m->tunnels, &t->node, hash);
+                } else if (smap_get_bool(&cfg->other_config, "rdma",
+                                         false)) {
+                    struct rdma_map_vport *vp = xzalloc(sizeof *vp);
+
+                    vp->name = xstrdup(cfg->name);
+                    vp->bridge = br;
+                    vport_parse(vp, cfg);
+                    hmap_insert(&m->vports, &vp->node, hash);
+                }
+            }
+        }
+    }
+
+    /* Join the bridges that patch ports connect into groups. */
+    parent = xmalloc((n_bridges ? n_bridges : 1) * sizeof *parent);
+    for (i = 0; i < n_bridges; i++) {
+        parent[i] = i;
+    }
+    const char *pair;
+    SSET_FOR_EACH (pair, &patch_pairs) {
+        char *a = xstrdup(pair);
+        char *b = strchr(a, ' ');
+        const struct rdma_map_iface *ia, *ib;
+
+        *b++ = '\0';
+        ia = rdma_mapping_find_iface(m, a);
+        ib = rdma_mapping_find_iface(m, b);
+        if (ia && ib && ia->bridge && ib->bridge) {
+            int ga = group_find(parent, ia->bridge->group);
+            int gb = group_find(parent, ib->bridge->group);
+            parent[MAX(ga, gb)] = MIN(ga, gb);
+        }
+        free(a);
+    }
+    const char **group_names = xcalloc(n_bridges ? n_bridges : 1,
+                                       sizeof *group_names);
+    HMAP_FOR_EACH (br, node, &m->bridges) {
+        br->group = group_find(parent, br->group);
+        if (!group_names[br->group]
+            || strcmp(br->name, group_names[br->group]) < 0) {
+            group_names[br->group] = br->name;
+        }
+    }
+    HMAP_FOR_EACH (br, node, &m->bridges) {
+        br->group_name = group_names[br->group];
+    }
+    free(group_names);
+    free(parent);
+    sset_destroy(&patch_pairs);
+}
+
+/* Returns the RDMA vport named 'name', or NULL. */
+const struct rdma_map_vport *
+rdma_mapping_find_vport(const struct rdma_mapping *m, const char *name)
+{
+    const struct rdma_map_vport *vp;
+
+    HMAP_FOR_EACH_WITH_HASH (vp, node, hash_string(name, 0), &m->vports) {
+        if (!strcmp(vp->name, name)) {
+            return vp;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the tunnel named 'name', or NULL. */
+const struct rdma_map_tunnel *
+rdma_mapping_find_tunnel(const struct rdma_mapping *m, const char *name)
+{
+    const struct rdma_map_tunnel *t;
+
+    HMAP_FOR_EACH_WITH_HASH (t, node, hash_string(name, 0), &m->tunnels) {
+        if (!strcmp(t->name, name)) {
+            return t;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the interface named 'name', or NULL. */
+const struct rdma_map_iface *
+rdma_mapping_find_iface(const struct rdma_mapping *m, const char *name)
+{
+    const struct rdma_map_iface *ifc;
+
+    HMAP_FOR_EACH_WITH_HASH (ifc, node, hash_string(name, 0), &m->ifaces) {
+        if (!strcmp(ifc->name, name)) {
+            return ifc;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the interface of bridge 'br' with OpenFlow port 'ofport', or
+ * NULL. */
+const struct rdma_map_iface *
+rdma_mapping_find_iface_by_ofport(const struct rdma_mapping *m,
+                                  const struct rdma_map_bridge *br,
+                                  int64_t ofport)
+{
+    const struct rdma_map_iface *ifc;
+
+    HMAP_FOR_EACH (ifc, node, &m->ifaces) {
+        if (ifc->bridge == br && ifc->ofport == ofport) {
+            return ifc;
+        }
+    }
+    return NULL;
+}
+
+/* Returns true if 'a' and 'b', which may be NULL, are both NULL or name
+ * bridges of the same name, datapath type and group. */
+static bool
+bridge_equal(const struct rdma_map_bridge *a, const struct rdma_map_bridge *b)
+{
+    return (a == b
+            || (a && b && !strcmp(a->name, b->name)
+                && !strcmp(a->datapath_type, b->datapath_type)
+                && !strcmp(a->group_name, b->group_name)));
+}
+
+/* Returns true if two strings, either of which may be NULL, are equal. */
+static bool
+nullable_string_equal(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* Returns true if 'a' and 'b' are configured the same. */
+bool
+rdma_map_vport_equal(const struct rdma_map_vport *a,
+                     const struct rdma_map_vport *b)
+{
+    return (!strcmp(a->name, b->name)
+            && bridge_equal(a->bridge, b->bridge)
+            && a->has_mac == b->has_mac
+            && eth_addr_equals(a->mac, b->mac)
+            && a->has_ip == b->has_ip
+            && ipv6_addr_equals(&a->ip, &b->ip)
+            && a->has_vni == b->has_vni
+            && a->vni == b->vni
+            && nullable_string_equal(a->error, b->error));
+}
+
+/* Returns true if 'a' and 'b' are configured the same. */
+bool
+rdma_map_tunnel_equal(const struct rdma_map_tunnel *a,
+                      const struct rdma_map_tunnel *b)
+{
+    return (!strcmp(a->name, b->name)
+            && bridge_equal(a->bridge, b->bridge)
+            && !strcmp(a->type_name, b->type_name)
+            && a->type == b->type
+            && a->vni == b->vni
+            && a->dst_port == b->dst_port
+            && ipv6_addr_equals(&a->remote_ip, &b->remote_ip)
+            && ipv6_addr_equals(&a->local_ip, &b->local_ip)
+            && a->n_peers == b->n_peers
+            && !memcmp(a->peers, b->peers, a->n_peers * sizeof *a->peers)
+            && nullable_string_equal(a->error, b->error));
+}
+
+/* Returns true if 'a' and 'b' have the same underlay-relevant settings. */
+bool
+rdma_map_iface_equal(const struct rdma_map_iface *a,
+                     const struct rdma_map_iface *b)
+{
+    return (!strcmp(a->name, b->name)
+            && bridge_equal(a->bridge, b->bridge)
+            && eth_addr_equals(a->mac, b->mac)
+            && a->mtu == b->mtu
+            && a->tag == b->tag
+            && a->ofport == b->ofport);
+}

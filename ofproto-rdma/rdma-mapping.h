@@ -1,0 +1,137 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef RDMA_MAPPING_H
+#define RDMA_MAPPING_H 1
+
+/* The mapping source: what ovs-rdmad needs to know of the Open vSwitch
+ * configuration, as a snapshot taken from the database replica.
+ *
+ * A snapshot holds the RDMA vports (Interfaces with other_config:rdma=true),
+ * the overlay tunnels (Interfaces of type vxlan or geneve, and other tunnel
+ * types so that selecting one gives a clear error), the bridges with their
+ * datapath types grouped by the patch ports that join them, and every
+ * interface by name (MAC, MTU, VLAN tag of its Port, OpenFlow port number)
+ * for the underlay lookups.  ovs-rdmad builds a new snapshot whenever the
+ * database changes and compares it with the previous one, object by object,
+ * to find what changed (rdma_map_vport_equal(), rdma_map_tunnel_equal()).
+ *
+ * DESIGN.md section 3 describes the configuration. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#include "openvswitch/hmap.h"
+#include "openvswitch/types.h"
+#include "rdma-mtu.h"
+
+struct ovsdb_idl;
+
+/* A bridge. */
+struct rdma_map_bridge {
+    struct hmap_node node;      /* In rdma_mapping's 'bridges', by name. */
+    char *name;                 /* Bridge name. */
+    char *datapath_type;        /* "system", "netdev" or "dummy". */
+    int group;                  /* Bridges joined by patch ports share it. */
+    const char *group_name;     /* Smallest bridge name in the group: a
+                                 * group identity that is stable across
+                                 * snapshots. */
+};
+
+/* Returns true if 'br' uses the Linux kernel's routing (datapath type
+ * "system"), false if Open vSwitch's own tables (userspace datapaths). */
+bool rdma_map_bridge_is_system(const struct rdma_map_bridge *);
+
+/* An RDMA-enabled tenant vport. */
+struct rdma_map_vport {
+    struct hmap_node node;      /* In rdma_mapping's 'vports', by name. */
+    char *name;                 /* Interface name. */
+    const struct rdma_map_bridge *bridge; /* Its bridge, NULL if none. */
+    struct eth_addr mac;        /* external_ids:attached-mac, else zero. */
+    bool has_mac;               /* Whether 'mac' was configured. */
+    struct in6_addr ip;         /* other_config:rdma-ip, default source IP. */
+    bool has_ip;                /* Whether 'ip' was configured. */
+    uint32_t vni;               /* other_config:rdma-vni. */
+    bool has_vni;               /* Whether the vport is pinned to 'vni'. */
+    char *error;                /* Configuration error, or NULL. */
+};
+
+/* A prefix of tenant addresses behind a tunnel (other_config:rdma-peers). */
+struct rdma_map_prefix {
+    struct in6_addr ip;         /* Network (IPv4-mapped for IPv4). */
+    unsigned int plen;          /* Prefix length, of the 128-bit form. */
+};
+
+/* A tunnel interface. */
+struct rdma_map_tunnel {
+    struct hmap_node node;      /* In rdma_mapping's 'tunnels', by name. */
+    char *name;                 /* Interface name. */
+    const struct rdma_map_bridge *bridge; /* Its bridge, NULL if none. */
+    char *type_name;            /* Interface type, e.g. "vxlan", "gre". */
+    enum ovl_type type;         /* Overlay type, if supported. */
+    uint32_t vni;               /* options:out_key, else options:key. */
+    uint16_t dst_port;          /* options:dst_port, else the default. */
+    struct in6_addr remote_ip;  /* options:remote_ip. */
+    struct in6_addr local_ip;   /* options:local_ip, or all-zero. */
+    struct rdma_map_prefix *peers; /* other_config:rdma-peers. */
+    size_t n_peers;             /* Number of 'peers'. */
+    char *error;                /* Why it cannot carry RDMA, or NULL. */
+};
+
+/* Any interface, for underlay lookups by device name. */
+struct rdma_map_iface {
+    struct hmap_node node;      /* In rdma_mapping's 'ifaces', by name. */
+    char *name;                 /* Interface name. */
+    const struct rdma_map_bridge *bridge; /* Its bridge, NULL if none. */
+    struct eth_addr mac;        /* mac_in_use, zero if unknown. */
+    int mtu;                    /* mtu, 0 if unknown. */
+    int tag;                    /* Its Port's VLAN tag, 0 if none. */
+    int64_t ofport;             /* OpenFlow port number, -1 if unknown. */
+    char *peer;                 /* Patch port's options:peer, or NULL. */
+};
+
+/* A configuration snapshot. */
+struct rdma_mapping {
+    struct hmap bridges;        /* Contains "struct rdma_map_bridge"s. */
+    struct hmap vports;         /* Contains "struct rdma_map_vport"s. */
+    struct hmap tunnels;        /* Contains "struct rdma_map_tunnel"s. */
+    struct hmap ifaces;         /* Contains "struct rdma_map_iface"s. */
+};
+
+void rdma_mapping_init(struct rdma_mapping *);
+void rdma_mapping_build(struct rdma_mapping *, const struct ovsdb_idl *);
+void rdma_mapping_destroy(struct rdma_mapping *);
+void rdma_mapping_swap(struct rdma_mapping *, struct rdma_mapping *);
+
+const struct rdma_map_vport *rdma_mapping_find_vport(
+    const struct rdma_mapping *, const char *name);
+const struct rdma_map_tunnel *rdma_mapping_find_tunnel(
+    const struct rdma_mapping *, const char *name);
+const struct rdma_map_iface *rdma_mapping_find_iface(
+    const struct rdma_mapping *, const char *name);
+const struct rdma_map_iface *rdma_mapping_find_iface_by_ofport(
+    const struct rdma_mapping *, const struct rdma_map_bridge *,
+    int64_t ofport);
+
+bool rdma_map_vport_equal(const struct rdma_map_vport *,
+                          const struct rdma_map_vport *);
+bool rdma_map_tunnel_equal(const struct rdma_map_tunnel *,
+                           const struct rdma_map_tunnel *);
+bool rdma_map_iface_equal(const struct rdma_map_iface *,
+                          const struct rdma_map_iface *);
+
+#endif /* rdma-mapping.h */

@@ -1,3 +1,12 @@
+# The Linux underlay backend (DESIGN.md section 4), for ovs-rdmad and the
+# tests.
+noinst_LTLIBRARIES += ofproto-rdma/libunderlay-linux.la
+ofproto_rdma_libunderlay_linux_la_SOURCES = \
+	ofproto-rdma/rdma-underlay.h \
+	ofproto-rdma/rdma-underlay-linux.c \
+	ofproto-rdma/rdma-underlay-linux.h
+ofproto_rdma_libunderlay_linux_la_LIBADD = $(LIBNL_LIBS)
+
 # The control plane: the ovs-rdmad daemon.
 sbin_PROGRAMS += ofproto-rdma/ovs-rdmad
 ofproto_rdma_ovs_rdmad_SOURCES = \

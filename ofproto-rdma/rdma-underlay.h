@@ -17,32 +17,41 @@
 #ifndef RDMA_UNDERLAY_H
 #define RDMA_UNDERLAY_H 1
 
-/* Underlay resolution: the path from this host to a remote VTEP.
+/* The underlay path to a remote VTEP, as an underlay backend resolves it.
  *
- * Two backends fill in the same result, chosen by the tunnel bridge's
- * datapath type as Open vSwitch itself chooses (DESIGN.md section 4):
- * rdma-underlay-linux (the kernel's routes, neighbours and links, through
- * libnl-3) for "system" bridges, and rdma-underlay-ovs (ovs-vswitchd's own
- * route and neighbour tables, over unixctl) for userspace datapaths. */
+ * DESIGN.md section 4: the Linux backend (rdma-underlay-linux.h) resolves
+ * it from the kernel's routing, neighbour and link tables for bridges with
+ * datapath_type=system; the OVS backend resolves it from ovs-vswitchd's own
+ * tables for datapath_type=netdev.  Both fill in the same structure.
+ *
+ * Addresses are "struct in6_addr"s; an IPv4 address is IPv4-mapped
+ * (::ffff:a.b.c.d), as OVS's own tunnel code keeps them. */
 
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "openvswitch/types.h"
+#include "packets.h"
 
-/* The resolved path to a remote VTEP. */
+/* The underlay path to one remote VTEP. */
 struct rdma_underlay_path {
-    struct in6_addr local_ip;    /* Source address (IPv4-mapped for v4). */
-    struct in6_addr nexthop_ip;  /* Gateway, or the remote VTEP when
-                                  * on-link. */
-    char dev[IFNAMSIZ];          /* Egress device name. */
-    struct eth_addr local_mac;   /* Egress device MAC. */
-    struct eth_addr nexthop_mac; /* Neighbour MAC, if nexthop_mac_known. */
-    bool nexthop_mac_known;      /* False: neighbour not resolved (yet). */
-    uint16_t vlan;               /* VLAN ID of the egress device, or 0. */
-    int mtu;                     /* Egress IP MTU. */
+    struct in6_addr local_ip;   /* Source address: the route's preferred
+                                 * source, or the egress device's primary
+                                 * address in the same family, or the
+                                 * configured tunnel local_ip. */
+    struct in6_addr nexthop_ip; /* Gateway, or the remote VTEP itself when
+                                 * it is on-link. */
+    char dev[IFNAMSIZ];         /* Egress device name, e.g. "eth0.100". */
+    struct eth_addr local_mac;  /* Egress device's MAC. */
+    struct eth_addr nexthop_mac; /* Next hop's MAC; valid only if
+                                  * 'nexthop_mac_known'. */
+    bool nexthop_mac_known;     /* False: the neighbour entry is missing or
+                                 * not usable, so the entry stays pending. */
+    uint16_t vlan;              /* VLAN ID if 'dev' is a VLAN device, else
+                                 * 0. */
+    int mtu;                    /* Egress device MTU, or the route's MTU
+                                 * metric if set and smaller. */
 };
 
 #endif /* rdma-underlay.h */

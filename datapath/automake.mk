@@ -1,2 +1,7 @@
 # The NIC driver callback interface and its providers (DESIGN.md section 6).
-# Nothing is built here yet.
+noinst_LTLIBRARIES += datapath/libdatapath.la
+datapath_libdatapath_la_SOURCES = \
+	datapath/rdma-nic.c \
+	datapath/rdma-nic.h \
+	datapath/rdma-nic-dummy.c \
+	datapath/rdma-nic-provider.h

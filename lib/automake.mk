@@ -1,6 +1,8 @@
 # Code shared by the daemon, the tools and the tests.
 noinst_LTLIBRARIES += lib/libovsrdma.la
 lib_libovsrdma_la_SOURCES = \
+	lib/ovl-header.c \
+	lib/ovl-header.h \
 	lib/ovl-tuple.c \
 	lib/ovl-tuple.h \
 	lib/rdma-addr.c \

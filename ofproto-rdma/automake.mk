@@ -7,10 +7,10 @@ ofproto_rdma_libunderlay_linux_la_SOURCES = \
 	ofproto-rdma/rdma-underlay-linux.h
 ofproto_rdma_libunderlay_linux_la_LIBADD = $(LIBNL_LIBS)
 
-# The control plane: the ovs-rdmad daemon.
-sbin_PROGRAMS += ofproto-rdma/ovs-rdmad
-ofproto_rdma_ovs_rdmad_SOURCES = \
-	ofproto-rdma/ovs-rdmad.c \
+# The control plane's modules, shared by ovs-rdmad, the unit tests and the
+# benchmarks.
+noinst_LTLIBRARIES += ofproto-rdma/libofproto-rdma.la
+ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-appctl.c \
 	ofproto-rdma/rdma-appctl.h \
 	ofproto-rdma/rdma-engine.c \
@@ -25,12 +25,21 @@ ofproto_rdma_ovs_rdmad_SOURCES = \
 	ofproto-rdma/rdma-resolve.h \
 	ofproto-rdma/rdma-status.c \
 	ofproto-rdma/rdma-status.h \
-	ofproto-rdma/rdma-underlay.h \
 	ofproto-rdma/rdma-underlay-ovs.c \
 	ofproto-rdma/rdma-underlay-ovs.h
-ofproto_rdma_ovs_rdmad_LDADD = \
+
+# Everything a program that uses the control plane links.
+OFPROTO_RDMA_LIBS = \
+	ofproto-rdma/libofproto-rdma.la \
+	ofproto-rdma/libunderlay-linux.la \
+	datapath/libdatapath.la \
 	lib/libovsrdma.la \
 	$(OVS_LIBS) \
 	$(LIBNL_LIBS) \
 	$(ZLIB_LIBS)
+
+# The daemon.
+sbin_PROGRAMS += ofproto-rdma/ovs-rdmad
+ofproto_rdma_ovs_rdmad_SOURCES = ofproto-rdma/ovs-rdmad.c
+ofproto_rdma_ovs_rdmad_LDADD = $(OFPROTO_RDMA_LIBS)
 dist_man_MANS += ofproto-rdma/ovs-rdmad.8

@@ -25,6 +25,7 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
+#include "ovl-header.h"
 #include "packets.h"
 #include "rdma-addr.h"
 #include "rdma-qp-map.h"
@@ -643,6 +644,13 @@ rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
     }
     ds_put_char(out, '\n');
     ovl_tuple_format(&tuple, out);
+    ds_put_char(out, '\n');
+
+    /* The outer header the NIC will push, in ofproto/trace's notation. */
+    uint8_t hdr[OVL_HEADER_MAX];
+    size_t hdr_len = ovl_header_build(&tuple, hdr);
+    ds_put_cstr(out, "odp: ");
+    ovl_header_format_odp(hdr, hdr_len, out);
     ds_put_char(out, '\n');
     return NULL;
 }

@@ -194,7 +194,7 @@ tunnel_parse(struct rdma_map_tunnel *t, const struct ovsrec_interface *cfg)
     const char *port = smap_get(&cfg->options, "dst_port");
     const char *peers = smap_get(&cfg->other_config, "rdma-peers");
 
-    if (!ovl_type_from_string(cfg->type, &t->type)) {
+    if (!ovl_type_from_string(t->type_name, &t->type)) {
         t->error = xasprintf("tunnel type %s is not supported for RDMA "
                              "(use vxlan or geneve)", cfg->type);
         return;
@@ -291,6 +291,70 @@ vport_parse(struct rdma_map_vport *vp, const struct ovsrec_interface *cfg)
     }
 }
 
+/* Adds to 'm' a bridge named 'name' with 'datapath_type', alone in its
+ * group, and returns it.  For rdma_mapping_build() and for tests and
+ * benchmarks that make snapshots without a database. */
+struct rdma_map_bridge *
+rdma_mapping_add_bridge(struct rdma_mapping *m, const char *name,
+                        const char *datapath_type)
+{
+    struct rdma_map_bridge *br = xzalloc(sizeof *br);
+
+    br->name = xstrdup(name);
+    br->datapath_type = xstrdup(datapath_type);
+    br->group = hmap_count(&m->bridges);
+    br->group_name = br->name;
+    hmap_insert(&m->bridges, &br->node, hash_string(br->name, 0));
+    return br;
+}
+
+/* Adds to 'm' an interface named 'name' on 'br' and returns it, with no
+ * MAC, MTU, tag or port number. */
+struct rdma_map_iface *
+rdma_mapping_add_iface(struct rdma_mapping *m,
+                       const struct rdma_map_bridge *br, const char *name)
+{
+    struct rdma_map_iface *ifc = xzalloc(sizeof *ifc);
+
+    ifc->name = xstrdup(name);
+    ifc->bridge = br;
+    ifc->ofport = -1;
+    hmap_insert(&m->ifaces, &ifc->node, hash_string(name, 0));
+    return ifc;
+}
+
+/* Adds to 'm' an RDMA vport named 'name' on 'br' and returns it, with
+ * nothing configured.  The caller also adds it as an interface. */
+struct rdma_map_vport *
+rdma_mapping_add_vport(struct rdma_mapping *m,
+                       const struct rdma_map_bridge *br, const char *name)
+{
+    struct rdma_map_vport *vp = xzalloc(sizeof *vp);
+
+    vp->name = xstrdup(name);
+    vp->bridge = br;
+    hmap_insert(&m->vports, &vp->node, hash_string(name, 0));
+    return vp;
+}
+
+/* Adds to 'm' a tunnel named 'name' of interface type 'type' on 'br' and
+ * returns it, with nothing configured.  The caller also adds it as an
+ * interface. */
+struct rdma_map_tunnel *
+rdma_mapping_add_tunnel(struct rdma_mapping *m,
+                        const struct rdma_map_bridge *br, const char *name,
+                        const char *type)
+{
+    struct rdma_map_tunnel *t = xzalloc(sizeof *t);
+
+    t->name = xstrdup(name);
+    t->bridge = br;
+    t->type_name = xstrdup(type);
+    ovl_type_from_string(type, &t->type);
+    hmap_insert(&m->tunnels, &t->node, hash_string(name, 0));
+    return t;
+}
+
 /* Replaces the contents of 'm' by a snapshot of the configuration in
  * 'idl'. */
 void
@@ -311,29 +375,22 @@ rdma_mapping_build(struct rdma_mapping *m, const struct ovsdb_idl *idl)
         if (find_bridge(m, br_cfg->name)) {
             continue;
         }
-        br = xzalloc(sizeof *br);
-        br->name = xstrdup(br_cfg->name);
-        br->datapath_type = xstrdup(br_cfg->datapath_type);
-        br->group = n_bridges++;
-        hmap_insert(&m->bridges, &br->node, hash_string(br->name, 0));
+        br = rdma_mapping_add_bridge(m, br_cfg->name, br_cfg->datapath_type);
+        n_bridges++;
 
         for (i = 0; i < br_cfg->n_ports; i++) {
             const struct ovsrec_port *port = br_cfg->ports[i];
 
             for (j = 0; j < port->n_interfaces; j++) {
                 const struct ovsrec_interface *cfg = port->interfaces[j];
-                uint32_t hash = hash_string(cfg->name, 0);
 
-                ifc = xzalloc(sizeof *ifc);
-                ifc->name = xstrdup(cfg->name);
-                ifc->bridge = br;
+                ifc = rdma_mapping_add_iface(m, br, cfg->name);
                 if (cfg->mac_in_use) {
                     eth_addr_from_string(cfg->mac_in_use, &ifc->mac);
                 }
                 ifc->mtu = cfg->n_mtu ? cfg->mtu[0] : 0;
                 ifc->tag = port->n_tag ? port->tag[0] : 0;
                 ifc->ofport = cfg->n_ofport ? cfg->ofport[0] : -1;
-                hmap_insert(&m->ifaces, &ifc->node, hash);
 
                 if (!strcmp(cfg->type, "patch")) {
                     const char *peer = smap_get(&cfg->options, "peer");
@@ -344,21 +401,12 @@ rdma_mapping_build(struct rdma_mapping *m, const struct ovsdb_idl *idl)
                                                     peer));
                     }
                 } else if (is_tunnel_type(cfg->type)) {
-                    struct rdma_map_tunnel *t = xzalloc(sizeof *t);
-
-                    t->name = xstrdup(cfg->name);
-                    t->bridge = br;
-                    t->type_name = xstrdup(cfg->type);
-                    tunnel_parse(t, cfg);
-                    hmap_insert(&m->tunnels, &t->node, hash);
+                    tunnel_parse(rdma_mapping_add_tunnel(m, br, cfg->name,
+                                                         cfg->type), cfg);
                 } else if (smap_get_bool(&cfg->other_config, "rdma",
                                          false)) {
-                    struct rdma_map_vport *vp = xzalloc(sizeof *vp);
-
-                    vp->name = xstrdup(cfg->name);
-                    vp->bridge = br;
-                    vport_parse(vp, cfg);
-                    hmap_insert(&m->vports, &vp->node, hash);
+                    vport_parse(rdma_mapping_add_vport(m, br, cfg->name),
+                                cfg);
                 }
             }
         }

@@ -117,6 +117,19 @@ void rdma_mapping_build(struct rdma_mapping *, const struct ovsdb_idl *);
 void rdma_mapping_destroy(struct rdma_mapping *);
 void rdma_mapping_swap(struct rdma_mapping *, struct rdma_mapping *);
 
+struct rdma_map_bridge *rdma_mapping_add_bridge(struct rdma_mapping *,
+                                                const char *name,
+                                                const char *datapath_type);
+struct rdma_map_iface *rdma_mapping_add_iface(struct rdma_mapping *,
+                                              const struct rdma_map_bridge *,
+                                              const char *name);
+struct rdma_map_vport *rdma_mapping_add_vport(struct rdma_mapping *,
+                                              const struct rdma_map_bridge *,
+                                              const char *name);
+struct rdma_map_tunnel *rdma_mapping_add_tunnel(
+    struct rdma_mapping *, const struct rdma_map_bridge *, const char *name,
+    const char *type);
+
 const struct rdma_map_vport *rdma_mapping_find_vport(
     const struct rdma_mapping *, const char *name);
 const struct rdma_map_tunnel *rdma_mapping_find_tunnel(

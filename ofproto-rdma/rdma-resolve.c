@@ -164,6 +164,18 @@ rdma_resolve_tunnel(const struct rdma_mapping *m,
     return best;
 }
 
+/* Replacement underlay backend for tests and benchmarks, or NULL. */
+static rdma_underlay_hook *underlay_hook;
+
+/* Makes rdma_resolve_path() resolve underlays with 'hook' instead of the
+ * real backends (NULL restores them).  For tests and benchmarks, which run
+ * without ovs-vswitchd or a kernel routing set-up. */
+void
+rdma_resolve_set_underlay_hook(rdma_underlay_hook *hook)
+{
+    underlay_hook = hook;
+}
+
 /* Resolves the underlay to tunnel 't''s remote VTEP with the backend for
  * its bridge's datapath type. */
 static int
@@ -173,6 +185,10 @@ resolve_underlay(const struct rdma_mapping *m,
 {
     const struct in6_addr *local = (rdma_ip_is_set(&t->local_ip)
                                     ? &t->local_ip : NULL);
+
+    if (underlay_hook) {
+        return underlay_hook(t, up, reasonp);
+    }
 
     if (rdma_map_bridge_is_system(t->bridge)) {
         return rdma_underlay_linux_resolve(&t->remote_ip, local, up,

@@ -76,6 +76,8 @@ connect_vswitchd(void)
 
     if (client) {
         return 0;
+    } else if (!target) {
+        return ENOTCONN;        /* rdma_underlay_ovs_init() not called. */
     }
     if (strchr(target, '/')) {
         path = xstrdup(target);
@@ -124,7 +126,8 @@ vswitchd_call(const char *command, int argc, char *argv[], char **resultp,
         client = NULL;
     }
     if (error) {
-        *errorp = xasprintf("cannot reach %s: %s", target,
+        *errorp = xasprintf("cannot reach %s: %s",
+                            target ? target : "ovs-vswitchd",
                             ovs_strerror(error));
         return error;
     }

@@ -8,7 +8,8 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/rdma-macros.at \
 	tests/lib.at \
-	tests/daemon.at
+	tests/daemon.at \
+	tests/mapping.at
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
@@ -45,5 +46,16 @@ noinst_PROGRAMS += tests/rdma-test
 tests_rdma_test_SOURCES = \
 	tests/rdma-test.c \
 	tests/rdma-test.h \
+	tests/test-engine.c \
 	tests/test-mtu.c
-tests_rdma_test_LDADD = lib/libovsrdma.la $(OVS_LIBS)
+tests_rdma_test_LDADD = $(OFPROTO_RDMA_LIBS)
+
+# Benchmarks ("make bench"): not part of "make check".  BENCH_SIZES sets
+# the numbers of QPs.
+noinst_PROGRAMS += tests/rdma-bench
+tests_rdma_bench_SOURCES = tests/rdma-bench.c
+tests_rdma_bench_LDADD = $(OFPROTO_RDMA_LIBS)
+EXTRA_DIST += tests/bench.sh
+bench: all
+	$(SHELL) $(srcdir)/tests/bench.sh
+.PHONY: bench

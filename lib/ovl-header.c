@@ -1,0 +1,233 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "ovl-header.h"
+
+#include <netinet/ip6.h>
+#include <string.h>
+
+#include "csum.h"
+#include "openvswitch/dynamic-string.h"
+#include "ovl-tuple.h"
+#include "packets.h"
+#include "rdma-addr.h"
+#include "util.h"
+
+/* Outer TTL and hop limit, as Open vSwitch sets them by default. */
+#define OVL_TTL 64
+
+/* Builds into 'buf' the outer header for 'tuple', with its length fields
+ * and IPv4 header checksum still zero (ovl_header_finish() fills them for a
+ * given inner frame), and returns its length. */
+size_t
+ovl_header_build(const struct ovl_tuple *t, uint8_t buf[OVL_HEADER_MAX])
+{
+    bool v4 = rdma_ip_is_v4(&t->remote_ip);
+    struct eth_header *eth = (struct eth_header *) buf;
+    uint8_t *p = buf + sizeof *eth;
+    struct udp_header *udp;
+
+    memset(buf, 0, OVL_HEADER_MAX);
+    eth->eth_dst = t->nexthop_mac;
+    eth->eth_src = t->local_mac;
+    if (t->vlan) {
+        struct vlan_header *vh = (struct vlan_header *) p;
+
+        eth->eth_type = htons(ETH_TYPE_VLAN_8021Q);
+        vh->vlan_tci = htons(t->vlan & VLAN_VID_MASK);
+        vh->vlan_next_type = htons(v4 ? ETH_TYPE_IP : ETH_TYPE_IPV6);
+        p += sizeof *vh;
+    } else {
+        eth->eth_type = htons(v4 ? ETH_TYPE_IP : ETH_TYPE_IPV6);
+    }
+
+    if (v4) {
+        struct ip_header *ip = (struct ip_header *) p;
+
+        ip->ip_ihl_ver = IP_IHL_VER(5, 4);
+        ip->ip_ttl = OVL_TTL;
+        ip->ip_proto = IPPROTO_UDP;
+        ip->ip_frag_off = htons(IP_DONT_FRAGMENT);
+        put_16aligned_be32(&ip->ip_src, in6_addr_get_mapped_ipv4(&t->local_ip));
+        put_16aligned_be32(&ip->ip_dst,
+                           in6_addr_get_mapped_ipv4(&t->remote_ip));
+        p += sizeof *ip;
+    } else {
+        struct ovs_16aligned_ip6_hdr *ip6 = (void *) p;
+
+        put_16aligned_be32(&ip6->ip6_flow, htonl(6 << 28));
+        ip6->ip6_nxt = IPPROTO_UDP;
+        ip6->ip6_hlim = OVL_TTL;
+        memcpy(&ip6->ip6_src, &t->local_ip, sizeof ip6->ip6_src);
+        memcpy(&ip6->ip6_dst, &t->remote_ip, sizeof ip6->ip6_dst);
+        p += sizeof *ip6;
+    }
+
+    udp = (struct udp_header *) p;
+    udp->udp_src = htons(t->udp_src);
+    udp->udp_dst = htons(t->udp_dst);
+    p += sizeof *udp;
+
+    if (t->type == OVL_VXLAN) {
+        struct vxlanhdr *vx = (struct vxlanhdr *) p;
+
+        put_16aligned_be32(&vx->vx_flags, htonl(VXLAN_FLAGS));
+        put_16aligned_be32(&vx->vx_vni, htonl(t->vni << 8));
+        p += sizeof *vx;
+    } else {
+        struct genevehdr *gnh = (struct genevehdr *) p;
+
+        gnh->proto_type = htons(ETH_TYPE_TEB);
+        put_16aligned_be32(&gnh->vni, htonl(t->vni << 8));
+        p += sizeof *gnh;
+    }
+    return p - buf;
+}
+
+/* Locates the IP header and reports whether it is IPv4, in a header built
+ * by ovl_header_build(). */
+static uint8_t *
+l3_of(uint8_t *hdr, bool *v4)
+{
+    struct eth_header *eth = (struct eth_header *) hdr;
+    ovs_be16 type = eth->eth_type;
+    uint8_t *p = hdr + sizeof *eth;
+
+    if (type == htons(ETH_TYPE_VLAN_8021Q)) {
+        type = ((struct vlan_header *) p)->vlan_next_type;
+        p += sizeof(struct vlan_header);
+    }
+    *v4 = type == htons(ETH_TYPE_IP);
+    return p;
+}
+
+/* Fills in the lengths and the IPv4 header checksum of the outer header
+ * that ovl_header_build() put in the first 'hdr_len' bytes of 'frame',
+ * followed contiguously by an inner frame of 'inner_len' bytes.  Over IPv6,
+ * also computes the UDP checksum, which IPv6 requires. */
+void
+ovl_header_finish(uint8_t *frame, size_t hdr_len, size_t inner_len)
+{
+    bool v4;
+    uint8_t *l3 = l3_of(frame, &v4);
+    size_t l4_len = frame + hdr_len - l3 + inner_len;
+    struct udp_header *udp;
+
+    if (v4) {
+        struct ip_header *ip = (struct ip_header *) l3;
+
+        l4_len -= sizeof *ip;
+        ip->ip_tot_len = htons(sizeof *ip + l4_len);
+        ip->ip_csum = 0;
+        ip->ip_csum = csum(ip, sizeof *ip);
+        udp = (struct udp_header *) (ip + 1);
+        udp->udp_len = htons(l4_len);
+    } else {
+        struct ovs_16aligned_ip6_hdr *ip6 = (void *) l3;
+        uint32_t partial;
+
+        l4_len -= sizeof *ip6;
+        ip6->ip6_plen = htons(l4_len);
+        udp = (struct udp_header *) (ip6 + 1);
+        udp->udp_len = htons(l4_len);
+        udp->udp_csum = 0;
+        partial = packet_csum_pseudoheader6(ip6);
+        udp->udp_csum = csum_finish(csum_continue(partial, udp, l4_len));
+        if (!udp->udp_csum) {
+            udp->udp_csum = htons(0xffff);
+        }
+    }
+}
+
+/* Appends to 'ds' the outer header in the first 'hdr_len' bytes of 'hdr'
+ * (built by ovl_header_build()) as Open vSwitch's ofproto/trace prints a
+ * tnl_push action's header:
+ *
+ *     header(size=50,type=4,eth(...),ipv4(...),udp(...),vxlan(...))
+ *
+ * with the UDP source port shown as 0, as OVS shows it (its datapath
+ * computes the port per packet).  An outer VLAN tag, which OVS adds with a
+ * separate push_vlan action after tnl_push, is left out of header(...) and
+ * appended as " push_vlan(vid=N,pcp=0)". */
+void
+ovl_header_format_odp(const uint8_t *hdr_, size_t hdr_len, struct ds *ds)
+{
+    uint8_t *hdr = CONST_CAST(uint8_t *, hdr_);
+    const struct eth_header *eth = (const struct eth_header *) hdr;
+    const struct vlan_header *vh = NULL;
+    const struct udp_header *udp;
+    bool v4;
+    uint8_t *l3 = l3_of(hdr, &v4);
+    size_t size = hdr_len;
+
+    if (eth->eth_type == htons(ETH_TYPE_VLAN_8021Q)) {
+        vh = (const struct vlan_header *) (eth + 1);
+        size -= sizeof *vh;
+    }
+    udp = (const struct udp_header *) (l3 + (v4 ? IP_HEADER_LEN
+                                             : IPV6_HEADER_LEN));
+    ds_put_format(ds, "header(size=%"PRIuSIZE",type=%d,eth(dst="ETH_ADDR_FMT
+                  ",src="ETH_ADDR_FMT",dl_type=0x%04x),", size,
+                  (((const struct genevehdr *) (udp + 1))->proto_type
+                   == htons(ETH_TYPE_TEB) ? 5 : 4),
+                  ETH_ADDR_ARGS(eth->eth_dst), ETH_ADDR_ARGS(eth->eth_src),
+                  v4 ? ETH_TYPE_IP : ETH_TYPE_IPV6);
+    if (v4) {
+        const struct ip_header *ip = (const struct ip_header *) l3;
+
+        ds_put_format(ds, "ipv4(src="IP_FMT",dst="IP_FMT",proto=%d,tos=%#x,"
+                      "ttl=%d,frag=0x%x),",
+                      IP_ARGS(get_16aligned_be32(&ip->ip_src)),
+                      IP_ARGS(get_16aligned_be32(&ip->ip_dst)),
+                      ip->ip_proto, ip->ip_tos, ip->ip_ttl,
+                      ntohs(ip->ip_frag_off));
+    } else {
+        const struct ovs_16aligned_ip6_hdr *ip6 = (const void *) l3;
+        uint32_t flow = ntohl(get_16aligned_be32(&ip6->ip6_flow));
+        struct in6_addr a;
+
+        ds_put_cstr(ds, "ipv6(src=");
+        memcpy(&a, &ip6->ip6_src, sizeof a);
+        ipv6_format_addr(&a, ds);
+        ds_put_cstr(ds, ",dst=");
+        memcpy(&a, &ip6->ip6_dst, sizeof a);
+        ipv6_format_addr(&a, ds);
+        ds_put_format(ds, ",label=%d,proto=%d,tclass=0x%x,hlimit=%d),",
+                      (int) (flow & IPV6_LABEL_MASK), ip6->ip6_nxt,
+                      (flow >> 20) & 0xff, ip6->ip6_hlim);
+    }
+    ds_put_format(ds, "udp(src=0,dst=%d,csum=0x%x),", ntohs(udp->udp_dst),
+                  ntohs(udp->udp_csum));
+    if (((const struct genevehdr *) (udp + 1))->proto_type
+        == htons(ETH_TYPE_TEB)) {
+        const struct genevehdr *gnh = (const struct genevehdr *) (udp + 1);
+
+        ds_put_format(ds, "geneve(vni=0x%"PRIx32"))",
+                      ntohl(get_16aligned_be32(&gnh->vni)) >> 8);
+    } else {
+        const struct vxlanhdr *vx = (const struct vxlanhdr *) (udp + 1);
+
+        ds_put_format(ds, "vxlan(flags=0x%"PRIx32",vni=0x%"PRIx32"))",
+                      ntohl(get_16aligned_be32(&vx->vx_flags)),
+                      ntohl(get_16aligned_be32(&vx->vx_vni)) >> 8);
+    }
+    if (vh) {
+        ds_put_format(ds, " push_vlan(vid=%d,pcp=%d)",
+                      ntohs(vh->vlan_tci) & VLAN_VID_MASK,
+                      vlan_tci_to_pcp(vh->vlan_tci));
+    }
+}

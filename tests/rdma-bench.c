@@ -1,0 +1,364 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* rdma-bench: benchmarks of the mapping engine ("make bench").
+ *
+ *   rdma-bench bind N        in-process bind (resolve + install with the
+ *                            dummy NIC) of N connections: median and 99th
+ *                            percentile latency, throughput
+ *   rdma-bench refresh N     time to refresh after one tunnel's remote_ip
+ *                            changes with N bound QPs, when 1% and when
+ *                            100% of them use that tunnel
+ *   rdma-bench memory N      resident memory per binding with N bound
+ *   rdma-bench unixctl N SOCKET
+ *                            N binds through a running ovs-rdmad's unixctl
+ *                            SOCKET: latency and throughput
+ *
+ * The in-process benchmarks use a fake underlay (every remote VTEP
+ * resolves at once), so they measure ovs-rdmad's own work. */
+
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jsonrpc.h"
+#include "packets.h"
+#include "rdma-addr.h"
+#include "rdma-engine.h"
+#include "rdma-mapping.h"
+#include "rdma-nic.h"
+#include "rdma-qp-map.h"
+#include "rdma-resolve.h"
+#include "rdma-underlay.h"
+#include "unixctl.h"
+#include "util.h"
+
+/* Returns a monotonic time in nanoseconds. */
+static long long int
+now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Compares long longs, for qsort(). */
+static int
+compare_ll(const void *a_, const void *b_)
+{
+    const long long int *a = a_, *b = b_;
+
+    return *a < *b ? -1 : *a > *b;
+}
+
+/* rdma_underlay_hook: every remote VTEP is on-link on "eth0". */
+static int
+fake_underlay(const struct rdma_map_tunnel *t, struct rdma_underlay_path *up,
+              char **reasonp OVS_UNUSED)
+{
+    memset(up, 0, sizeof *up);
+    rdma_ip_parse("192.0.2.1", &up->local_ip);
+    up->nexthop_ip = t->remote_ip;
+    strcpy(up->dev, "eth0");
+    up->local_mac = (struct eth_addr) ETH_ADDR_C(aa,55,aa,55,00,01);
+    up->nexthop_mac = (struct eth_addr) ETH_ADDR_C(aa,55,aa,55,00,02);
+    up->nexthop_mac_known = true;
+    up->mtu = 9000;
+    return 0;
+}
+
+/* Number of tunnels in the benchmark configuration. */
+#define N_TUNNELS 100
+
+/* Makes a snapshot with vport vm1 and N_TUNNELS tunnels t0..t99, tunnel tI
+ * to 192.0.3.I (tunnel 0 to 'remote0') for tenant prefix 10.I.0.0/16. */
+static void
+make_config(struct rdma_mapping *m, const char *remote0)
+{
+    struct rdma_map_bridge *br;
+    struct rdma_map_vport *vp;
+    int i;
+
+    rdma_mapping_init(m);
+    br = rdma_mapping_add_bridge(m, "br-int", "netdev");
+    rdma_mapping_add_iface(m, br, "vm1");
+    vp = rdma_mapping_add_vport(m, br, "vm1");
+    vp->mac = (struct eth_addr) ETH_ADDR_C(02,00,00,00,01,01);
+    vp->has_mac = true;
+    rdma_ip_parse("10.200.0.1", &vp->ip);
+    vp->has_ip = true;
+
+    for (i = 0; i < N_TUNNELS; i++) {
+        char name[16], ip[32], prefix[32];
+        struct rdma_map_tunnel *t;
+        char *error;
+
+        snprintf(name, sizeof name, "t%d", i);
+        snprintf(ip, sizeof ip, "192.0.3.%d", i);
+        snprintf(prefix, sizeof prefix, "10.%d.0.0/16", i);
+        rdma_mapping_add_iface(m, br, name);
+        t = rdma_mapping_add_tunnel(m, br, name, "vxlan");
+        t->vni = 1000 + i;
+        t->dst_port = 4789;
+        rdma_ip_parse(i ? ip : remote0, &t->remote_ip);
+        t->peers = xmalloc(sizeof *t->peers);
+        error = rdma_ip_parse_cidr(prefix, &t->peers[0].ip,
+                                   &t->peers[0].plen);
+        ovs_assert(!error);
+        t->n_peers = 1;
+    }
+}
+
+/* A benchmark set-up: engine, map, dummy NIC. */
+struct bench {
+    struct rdma_qp_map map;     /* Bindings. */
+    struct rdma_engine engine;  /* Engine. */
+    struct rdma_nic *nic;       /* Dummy NIC. */
+};
+
+/* Sets up 'b' with the benchmark configuration. */
+static void
+bench_init(struct bench *b)
+{
+    struct rdma_mapping cfg;
+    char *error;
+
+    rdma_resolve_set_underlay_hook(fake_underlay);
+    error = rdma_nic_open("dummy:log=0", &b->nic);
+    if (error) {
+        ovs_fatal(0, "%s", error);
+    }
+    rdma_qp_map_init(&b->map);
+    rdma_engine_init(&b->engine, &b->map, b->nic, 0);
+    make_config(&cfg, "192.0.3.0");
+    rdma_engine_set_config(&b->engine, &cfg);
+    rdma_mapping_destroy(&cfg);
+}
+
+/* Tears 'b' down. */
+static void
+bench_destroy(struct bench *b)
+{
+    rdma_engine_destroy(&b->engine);
+    rdma_qp_map_destroy(&b->map);
+    rdma_nic_close(b->nic);
+}
+
+/* Binds connection 'i' from vm1 to tunnel 'tunnel''s prefix. */
+static void
+bench_bind(struct bench *b, uint64_t i, int tunnel)
+{
+    struct rdma_binding *binding;
+    struct rdma_request req;
+    char *error;
+
+    memset(&req, 0, sizeof req);
+    req.vport = "vm1";
+    req.dst_ip = in6_addr_mapped_ipv4(htonl((10u << 24) | (tunnel << 16)
+                                            | ((i & 0xffff) + 2)));
+    req.dst_mac = (struct eth_addr) ETH_ADDR_C(02,00,00,00,02,02);
+    req.has_dst_mac = true;
+    req.cm_id = i + 1;
+    req.has_cm_id = true;
+    req.qpn = (i % 0xfffffe) + 1;
+    req.has_qpn = true;
+    error = rdma_engine_bind(&b->engine, &req, &binding);
+    if (error) {
+        ovs_fatal(0, "bind %"PRIu64": %s", i, error);
+    }
+}
+
+/* Returns the resident set size of this process, in bytes. */
+static long long int
+rss_bytes(void)
+{
+    long long int size, resident;
+    FILE *f = fopen("/proc/self/statm", "r");
+
+    if (!f || fscanf(f, "%lld %lld", &size, &resident) != 2) {
+        ovs_fatal(errno, "/proc/self/statm");
+    }
+    fclose(f);
+    return resident * sysconf(_SC_PAGESIZE);
+}
+
+/* "bind N". */
+static void
+run_bind(long long int n)
+{
+    long long int *lat = xmalloc(n * sizeof *lat);
+    long long int start, total;
+    struct bench b;
+    long long int i;
+
+    bench_init(&b);
+    start = now_ns();
+    for (i = 0; i < n; i++) {
+        long long int t0 = now_ns();
+
+        bench_bind(&b, i, i % N_TUNNELS);
+        lat[i] = now_ns() - t0;
+    }
+    total = now_ns() - start;
+    qsort(lat, n, sizeof *lat, compare_ll);
+    printf("in-process bind (resolve + install, dummy NIC), %lld QPs: "
+           "median %.2f us, p99 %.2f us, %.0f binds/s\n", n,
+           lat[n / 2] / 1e3, lat[n * 99 / 100] / 1e3, n / (total / 1e9));
+    free(lat);
+    bench_destroy(&b);
+}
+
+/* Binds 'n' QPs, 'pct' percent of them through tunnel t0, changes t0's
+ * remote_ip, and prints how long the refresh took and what it did. */
+static void
+refresh_once(long long int n, int pct)
+{
+    long long int n_t0 = n * pct / 100;
+    struct rdma_mapping cfg;
+    long long int i, t0;
+    uint64_t modify0;
+    struct bench b;
+
+    bench_init(&b);
+    for (i = 0; i < n; i++) {
+        bench_bind(&b, i, i < n_t0 ? 0 : 1 + i % (N_TUNNELS - 1));
+    }
+    make_config(&cfg, "192.0.4.1");
+    modify0 = b.engine.stats.n_modify;
+    t0 = now_ns();
+    rdma_engine_set_config(&b.engine, &cfg);
+    t0 = now_ns() - t0;
+    printf("refresh after one remote_ip change, %lld QPs, %3d%% affected: "
+           "%10.3f ms, %"PRIu64" modified (%.0f ns per affected QP)\n",
+           n, pct, t0 / 1e6, b.engine.stats.n_modify - modify0,
+           n_t0 ? (double) t0 / n_t0 : 0.0);
+    rdma_mapping_destroy(&cfg);
+    bench_destroy(&b);
+}
+
+/* "refresh N". */
+static void
+run_refresh(long long int n)
+{
+    refresh_once(n, 1);
+    refresh_once(n, 100);
+}
+
+/* "memory N". */
+static void
+run_memory(long long int n)
+{
+    long long int before, after;
+    struct bench b;
+    long long int i;
+
+    bench_init(&b);
+    before = rss_bytes();
+    for (i = 0; i < n; i++) {
+        bench_bind(&b, i, i % N_TUNNELS);
+    }
+    after = rss_bytes();
+    printf("RSS with %lld bindings: %.1f MB more, %.0f bytes per binding "
+           "(QP map and dummy NIC table)\n", n, (after - before) / 1e6,
+           (double) (after - before) / n);
+    bench_destroy(&b);
+}
+
+/* "unixctl N SOCKET": N "rdma/bind" requests over one unixctl connection
+ * to a running ovs-rdmad, then the same number of "rdma/unbind". */
+static void
+run_unixctl(long long int n, const char *socket)
+{
+    long long int *lat = xmalloc(n * sizeof *lat);
+    long long int start, total;
+    struct jsonrpc *client;
+    long long int i;
+    int error;
+
+    error = unixctl_client_create(socket, &client);
+    if (error) {
+        ovs_fatal(error, "%s", socket);
+    }
+    start = now_ns();
+    for (i = 0; i < n; i++) {
+        char dst[32], cm_id[32], qpn[32];
+        char *argv[5] = { "vm1", dst, "dst_mac=02:00:00:00:02:02",
+                          cm_id, qpn };
+        char *result, *err;
+        long long int t0 = now_ns();
+
+        snprintf(dst, sizeof dst, "10.1.%lld.%lld", (i >> 8) & 0xff,
+                 (i & 0xff) + 1);
+        snprintf(cm_id, sizeof cm_id, "cm_id=%lld", 1000000 + i);
+        snprintf(qpn, sizeof qpn, "qpn=%lld", i + 1);
+        error = unixctl_client_transact(client, "rdma/bind", 5, argv,
+                                        &result, &err);
+        if (error || err) {
+            ovs_fatal(error, "rdma/bind: %s", err ? err : "");
+        }
+        free(result);
+        lat[i] = now_ns() - t0;
+    }
+    total = now_ns() - start;
+    qsort(lat, n, sizeof *lat, compare_ll);
+    printf("bind through unixctl, %lld QPs: median %.1f us, p99 %.1f us, "
+           "%.0f binds/s\n", n, lat[n / 2] / 1e3, lat[n * 99 / 100] / 1e3,
+           n / (total / 1e9));
+    for (i = 0; i < n; i++) {
+        char cm_id[32];
+        char *argv[1] = { cm_id };
+        char *result, *err;
+
+        snprintf(cm_id, sizeof cm_id, "%lld", 1000000 + i);
+        unixctl_client_transact(client, "rdma/unbind", 1, argv, &result,
+                                &err);
+        free(result);
+        free(err);
+    }
+    jsonrpc_close(client);
+    free(lat);
+}
+
+/* Entry point. */
+int
+main(int argc, char *argv[])
+{
+    long long int n;
+
+    set_program_name(argv[0]);
+    if (argc < 3 || (n = atoll(argv[2])) <= 0) {
+        ovs_fatal(0, "usage: %s bind|refresh|memory N | unixctl N SOCKET",
+                  argv[0]);
+    }
+    if (!strcmp(argv[1], "bind")) {
+        run_bind(n);
+    } else if (!strcmp(argv[1], "refresh")) {
+        run_refresh(n);
+    } else if (!strcmp(argv[1], "memory")) {
+        run_memory(n);
+    } else if (!strcmp(argv[1], "unixctl") && argc == 4) {
+        run_unixctl(n, argv[3]);
+    } else {
+        ovs_fatal(0, "unknown benchmark \"%s\"", argv[1]);
+    }
+    return 0;
+}

@@ -315,8 +315,13 @@ lookup_sock_open(void)
     err = nl_connect(lookup_sock, NETLINK_ROUTE);
     if (err < 0) {
         lookup_sock_close();
+        return err;
     }
-    return err;
+    /* The kernel answers an RTM_GETROUTE request with exactly one message,
+     * the route or an error: an acknowledgement would only arrive in a
+     * datagram of its own after it, for the next request to trip over. */
+    nl_socket_disable_auto_ack(lookup_sock);
+    return 0;
 }
 
 /* Closes 'lookup_sock', if it is open. */
@@ -453,7 +458,9 @@ route_get(int family, const struct in6_addr *dst, const struct in6_addr *src,
         nl_cb_set(lookup_cb, NL_CB_VALID, NL_CB_CUSTOM, route_reply_valid,
                   &reply);
         nl_cb_err(lookup_cb, NL_CB_CUSTOM, route_reply_error, &reply);
-        err = nl_recvmsgs(lookup_sock, lookup_cb);
+        do {
+            err = nl_recvmsgs(lookup_sock, lookup_cb);
+        } while (err >= 0 && !reply.route && !reply.error);
     }
 
     if (reply.error) {

@@ -8,7 +8,8 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/rdma-macros.at \
 	tests/lib.at \
-	tests/daemon.at
+	tests/daemon.at \
+	tests/underlay-linux.at
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
@@ -45,5 +46,10 @@ noinst_PROGRAMS += tests/rdma-test
 tests_rdma_test_SOURCES = \
 	tests/rdma-test.c \
 	tests/rdma-test.h \
-	tests/test-mtu.c
-tests_rdma_test_LDADD = lib/libovsrdma.la $(OVS_LIBS)
+	tests/test-mtu.c \
+	tests/test-underlay-linux.c
+tests_rdma_test_LDADD = \
+	ofproto-rdma/libunderlay-linux.la \
+	lib/libovsrdma.la \
+	$(OVS_LIBS) \
+	$(LIBNL_LIBS)

@@ -613,8 +613,56 @@ fill_link(struct rtnl_link *link, struct rtnl_route *route,
     return 0;
 }
 
+/* Asks the kernel to resolve neighbour 'dst' on device 'ifindex', as if it
+ * had a packet to send to it (NTF_USE), so that a next hop that nothing
+ * else talks to gets resolved too.  The kernel's change notification then
+ * reports the outcome. */
+static void
+solicit_neigh(int ifindex, struct nl_addr *dst)
+{
+    struct rtnl_neigh *neigh;
+    struct nl_msg *msg;
+    int err;
+
+    if (!lookup_sock) {
+        return;
+    }
+    neigh = rtnl_neigh_alloc();
+    if (!neigh) {
+        return;
+    }
+    rtnl_neigh_set_ifindex(neigh, ifindex);
+    rtnl_neigh_set_dst(neigh, dst);
+    rtnl_neigh_set_state(neigh, NUD_NONE);
+    rtnl_neigh_set_flags(neigh, NTF_USE);
+    err = rtnl_neigh_build_add_request(neigh, NLM_F_CREATE | NLM_F_REPLACE,
+                                       &msg);
+    rtnl_neigh_put(neigh);
+    if (err < 0) {
+        return;
+    }
+
+    /* 'lookup_sock' does not ask for acks by default, so ask for one here:
+     * otherwise an error would be left behind for the next route lookup to
+     * read. */
+    nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
+    err = nl_send_auto(lookup_sock, msg);
+    nlmsg_free(msg);
+    if (err >= 0) {
+        err = nl_wait_for_ack(lookup_sock);
+    }
+    if (err < 0) {
+        VLOG_DBG_RL(&rl, "cannot ask the kernel to resolve a neighbour on "
+                    "ifindex %d: %s", ifindex, nl_geterror(err));
+        /* Whatever the kernel may still send belongs to no request: start
+         * afresh next time. */
+        lookup_sock_close();
+    }
+}
+
 /* Looks up the neighbour 'ip' on device 'ifindex' and, if it is usable,
- * stores its MAC in 'path'. */
+ * stores its MAC in 'path'.  If it is missing or failed, asks the kernel
+ * to resolve it. */
 static void
 fill_neigh(int ifindex, const struct in6_addr *ip,
            struct rdma_underlay_path *path)
@@ -632,8 +680,15 @@ fill_neigh(int ifindex, const struct in6_addr *ip,
     }
     neigh = rtnl_neigh_get(neigh_cache, ifindex, dst);
     if (neigh) {
+        int state = rtnl_neigh_get_state(neigh);
+
         path->nexthop_mac_known = neigh_is_usable(neigh, &path->nexthop_mac);
+        if (!path->nexthop_mac_known && (state <= 0 || state & NUD_FAILED)) {
+            solicit_neigh(ifindex, dst);
+        }
         rtnl_neigh_put(neigh);
+    } else {
+        solicit_neigh(ifindex, dst);
     }
     nl_addr_put(dst);
 }

@@ -77,6 +77,7 @@ static struct nl_cache *route_cache;  /* "route/route": notifications only. */
 /* Increases on every change that can affect a path. */
 static uint64_t seqno;
 
+/* Rate limit for log messages about netlink trouble. */
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
 
 static int lookup_sock_open(void);

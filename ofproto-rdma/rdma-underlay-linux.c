@@ -77,6 +77,7 @@ static struct nl_cache *route_cache;  /* "route/route": notifications only. */
 /* Increases on every change that can affect a path. */
 static uint64_t seqno;
 
+/* Rate limit for log messages about netlink trouble. */
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
 
 static int lookup_sock_open(void);
@@ -315,8 +316,13 @@ lookup_sock_open(void)
     err = nl_connect(lookup_sock, NETLINK_ROUTE);
     if (err < 0) {
         lookup_sock_close();
+        return err;
     }
-    return err;
+    /* The kernel answers an RTM_GETROUTE request with exactly one message,
+     * the route or an error: an acknowledgement would only arrive in a
+     * datagram of its own after it, for the next request to trip over. */
+    nl_socket_disable_auto_ack(lookup_sock);
+    return 0;
 }
 
 /* Closes 'lookup_sock', if it is open. */
@@ -453,7 +459,9 @@ route_get(int family, const struct in6_addr *dst, const struct in6_addr *src,
         nl_cb_set(lookup_cb, NL_CB_VALID, NL_CB_CUSTOM, route_reply_valid,
                   &reply);
         nl_cb_err(lookup_cb, NL_CB_CUSTOM, route_reply_error, &reply);
-        err = nl_recvmsgs(lookup_sock, lookup_cb);
+        do {
+            err = nl_recvmsgs(lookup_sock, lookup_cb);
+        } while (err >= 0 && !reply.route && !reply.error);
     }
 
     if (reply.error) {
@@ -606,8 +614,56 @@ fill_link(struct rtnl_link *link, struct rtnl_route *route,
     return 0;
 }
 
+/* Asks the kernel to resolve neighbour 'dst' on device 'ifindex', as if it
+ * had a packet to send to it (NTF_USE), so that a next hop that nothing
+ * else talks to gets resolved too.  The kernel's change notification then
+ * reports the outcome. */
+static void
+solicit_neigh(int ifindex, struct nl_addr *dst)
+{
+    struct rtnl_neigh *neigh;
+    struct nl_msg *msg;
+    int err;
+
+    if (!lookup_sock) {
+        return;
+    }
+    neigh = rtnl_neigh_alloc();
+    if (!neigh) {
+        return;
+    }
+    rtnl_neigh_set_ifindex(neigh, ifindex);
+    rtnl_neigh_set_dst(neigh, dst);
+    rtnl_neigh_set_state(neigh, NUD_NONE);
+    rtnl_neigh_set_flags(neigh, NTF_USE);
+    err = rtnl_neigh_build_add_request(neigh, NLM_F_CREATE | NLM_F_REPLACE,
+                                       &msg);
+    rtnl_neigh_put(neigh);
+    if (err < 0) {
+        return;
+    }
+
+    /* 'lookup_sock' does not ask for acks by default, so ask for one here:
+     * otherwise an error would be left behind for the next route lookup to
+     * read. */
+    nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
+    err = nl_send_auto(lookup_sock, msg);
+    nlmsg_free(msg);
+    if (err >= 0) {
+        err = nl_wait_for_ack(lookup_sock);
+    }
+    if (err < 0) {
+        VLOG_DBG_RL(&rl, "cannot ask the kernel to resolve a neighbour on "
+                    "ifindex %d: %s", ifindex, nl_geterror(err));
+        /* Whatever the kernel may still send belongs to no request: start
+         * afresh next time. */
+        lookup_sock_close();
+    }
+}
+
 /* Looks up the neighbour 'ip' on device 'ifindex' and, if it is usable,
- * stores its MAC in 'path'. */
+ * stores its MAC in 'path'.  If it is missing or failed, asks the kernel
+ * to resolve it. */
 static void
 fill_neigh(int ifindex, const struct in6_addr *ip,
            struct rdma_underlay_path *path)
@@ -625,8 +681,15 @@ fill_neigh(int ifindex, const struct in6_addr *ip,
     }
     neigh = rtnl_neigh_get(neigh_cache, ifindex, dst);
     if (neigh) {
+        int state = rtnl_neigh_get_state(neigh);
+
         path->nexthop_mac_known = neigh_is_usable(neigh, &path->nexthop_mac);
+        if (!path->nexthop_mac_known && (state <= 0 || state & NUD_FAILED)) {
+            solicit_neigh(ifindex, dst);
+        }
         rtnl_neigh_put(neigh);
+    } else {
+        solicit_neigh(ifindex, dst);
     }
     nl_addr_put(dst);
 }

@@ -9,7 +9,8 @@ TESTSUITE_AT = \
 	tests/rdma-macros.at \
 	tests/lib.at \
 	tests/daemon.at \
-	tests/mapping.at
+	tests/mapping.at \
+	tests/underlay-linux.at
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
@@ -47,7 +48,8 @@ tests_rdma_test_SOURCES = \
 	tests/rdma-test.c \
 	tests/rdma-test.h \
 	tests/test-engine.c \
-	tests/test-mtu.c
+	tests/test-mtu.c \
+	tests/test-underlay-linux.c
 tests_rdma_test_LDADD = $(OFPROTO_RDMA_LIBS)
 
 # Benchmarks ("make bench"): not part of "make check".  BENCH_SIZES sets

@@ -316,6 +316,9 @@ dummy_bind_source(struct rdma_nic *nic, uint64_t cm_id,
         }
         ds->src = *src;
     }
+    if (!dn->log_max) {
+        return error;
+    }
     dummy_log(dn, xasprintf("bind-source cm_id=%"PRIu64" local_ip=%s "
                             "local_mac="ETH_ADDR_FMT" vlan=%"PRIu16" "
                             "underlay_mtu=%"PRIu16" inner_src_ip=%s", cm_id,
@@ -334,6 +337,9 @@ log_entry_op(struct dummy_nic *dn, const char *op,
 {
     struct ds ds = DS_EMPTY_INITIALIZER;
 
+    if (!dn->log_max) {
+        return;
+    }
     ds_put_format(&ds, "%s cm_id=%"PRIu64" qpn=%"PRIu32" gen=%"PRIu64" | ",
                   op, entry->cm_id, entry->qpn, entry->generation);
     ovl_tuple_format(&entry->tuple, &ds);
@@ -409,7 +415,10 @@ dummy_remove(struct rdma_nic *nic, uint64_t cm_id)
             error = ENOENT;
         }
     }
-    dummy_log(dn, xasprintf("remove cm_id=%"PRIu64, cm_id), error, injected);
+    if (dn->log_max) {
+        dummy_log(dn, xasprintf("remove cm_id=%"PRIu64, cm_id), error,
+                  injected);
+    }
     return error;
 }
 

@@ -176,6 +176,8 @@ ovl_tuple_hash64(const struct ovl_tuple *t)
     canon.macs[1] = t->nexthop_mac;
     canon.macs[2] = t->inner_src_mac;
     canon.macs[3] = t->inner_dst_mac;
-    return ((uint64_t) hash_bytes(&canon, sizeof canon, 0) << 32
-            | hash_bytes(&canon, sizeof canon, 0x9e3779b9));
+    ovs_u128 h;
+
+    hash_bytes128(&canon, sizeof canon, 0, &h);
+    return h.u64.lo;
 }

@@ -83,11 +83,11 @@ bool
 rdma_ip_in_prefix(const struct in6_addr *ip, const struct in6_addr *prefix,
                   unsigned int plen)
 {
-    struct in6_addr mask = ipv6_create_mask(plen);
-    struct in6_addr a = ipv6_addr_bitand(ip, &mask);
-    struct in6_addr b = ipv6_addr_bitand(prefix, &mask);
+    const uint8_t *a = ip->s6_addr, *b = prefix->s6_addr;
+    unsigned int whole = MIN(plen, 128) / 8, rest = MIN(plen, 128) % 8;
 
-    return ipv6_addr_equals(&a, &b);
+    return (!memcmp(a, b, whole)
+            && (!rest || !((a[whole] ^ b[whole]) & (0xff00 >> rest))));
 }
 
 /* Appends 'ip' to 'ds', as a dotted quad if it is IPv4-mapped. */

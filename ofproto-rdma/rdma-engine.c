@@ -367,20 +367,24 @@ rdma_engine_set_config(struct rdma_engine *e, struct rdma_mapping *new)
 
     COVERAGE_INC(rdma_engine_config);
 
-    /* Tunnels added, removed or changed: their bridges' groups need a new
-     * tunnel choice, and their paths a recomputation. */
+    /* Tunnels changed: their paths need recomputing.  Tunnels added,
+     * removed, or changed in what the choice of a tunnel depends on: the
+     * vports of their bridges' groups need a new choice. */
     HMAP_FOR_EACH (t, node, &new->tunnels) {
         t2 = rdma_mapping_find_tunnel(&e->cfg, t->name);
-        if (!t2 || !rdma_map_tunnel_equal(t, t2)) {
+        if (t2 && rdma_map_tunnel_equal(t, t2)) {
+            continue;
+        }
+        p = rdma_qp_map_find_path(e->map, t->name);
+        if (p) {
+            p->dirty = true;
+        }
+        if (!t2 || !rdma_map_tunnel_selection_equal(t, t2)) {
             if (t->bridge) {
                 sset_add(&tunnel_bridges, t->bridge->name);
             }
             if (t2 && t2->bridge) {
                 sset_add(&tunnel_bridges, t2->bridge->name);
-            }
-            p = rdma_qp_map_find_path(e->map, t->name);
-            if (p) {
-                p->dirty = true;
             }
         }
     }

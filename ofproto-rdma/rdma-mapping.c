@@ -561,6 +561,22 @@ rdma_map_tunnel_equal(const struct rdma_map_tunnel *a,
             && nullable_string_equal(a->error, b->error));
 }
 
+/* Returns true if 'a' and 'b' are the same as far as choosing a tunnel for
+ * a destination is concerned (DESIGN.md section 3): same bridge group, VNI,
+ * rdma-peers and usability.  Tunnels that differ only in their remote or
+ * local IP, UDP port or overlay type are chosen for the same destinations;
+ * only their paths differ. */
+bool
+rdma_map_tunnel_selection_equal(const struct rdma_map_tunnel *a,
+                                const struct rdma_map_tunnel *b)
+{
+    return (bridge_equal(a->bridge, b->bridge)
+            && a->vni == b->vni
+            && a->n_peers == b->n_peers
+            && !memcmp(a->peers, b->peers, a->n_peers * sizeof *a->peers)
+            && nullable_string_equal(a->error, b->error));
+}
+
 /* Returns true if 'a' and 'b' have the same underlay-relevant settings. */
 bool
 rdma_map_iface_equal(const struct rdma_map_iface *a,

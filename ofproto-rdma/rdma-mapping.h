@@ -144,6 +144,8 @@ bool rdma_map_vport_equal(const struct rdma_map_vport *,
                           const struct rdma_map_vport *);
 bool rdma_map_tunnel_equal(const struct rdma_map_tunnel *,
                            const struct rdma_map_tunnel *);
+bool rdma_map_tunnel_selection_equal(const struct rdma_map_tunnel *,
+                                     const struct rdma_map_tunnel *);
 bool rdma_map_iface_equal(const struct rdma_map_iface *,
                           const struct rdma_map_iface *);
 

@@ -96,7 +96,6 @@ rdma_resolve_tunnel(const struct rdma_mapping *m,
                     enum rdma_tunnel_choice *choicep, char **errorp)
 {
     const struct rdma_map_tunnel *t, *best = NULL, *only = NULL;
-    struct sset names = SSET_INITIALIZER(&names);
     unsigned int best_plen = 0;
     size_t n_candidates = 0;
     char dst_s[INET6_ADDRSTRLEN];
@@ -109,14 +108,13 @@ rdma_resolve_tunnel(const struct rdma_mapping *m,
         }
         n_candidates++;
         only = t;
-        sset_add(&names, t->name);
         for (i = 0; i < t->n_peers; i++) {
             const struct rdma_map_prefix *p = &t->peers[i];
 
-            if (rdma_ip_in_prefix(dst_ip, &p->ip, p->plen)
-                && (!best || p->plen > best_plen
-                    || (p->plen == best_plen
-                        && strcmp(t->name, best->name) < 0))) {
+            if ((!best || p->plen > best_plen
+                 || (p->plen == best_plen
+                     && strcmp(t->name, best->name) < 0))
+                && rdma_ip_in_prefix(dst_ip, &p->ip, p->plen)) {
                 best = t;
                 best_plen = p->plen;
             }
@@ -133,19 +131,27 @@ rdma_resolve_tunnel(const struct rdma_mapping *m,
         *choicep = RDMA_CHOICE_ONLY;
     }
 
-    rdma_ip_to_string(dst_ip, dst_s);
     if (!best) {
+        rdma_ip_to_string(dst_ip, dst_s);
         if (!n_candidates) {
             *errorp = xasprintf("no tunnel for destination %s: no vxlan or "
                                 "geneve tunnel on the bridges of %s%s",
                                 dst_s, vp->name,
                                 vp->has_vni ? " with its rdma-vni" : "");
         } else {
+            struct sset names = SSET_INITIALIZER(&names);
             struct ds ds = DS_EMPTY_INITIALIZER;
-            const char *name;
+            const char **sorted;
+            size_t i;
 
-            SSET_FOR_EACH (name, &names) {
-                ds_put_format(&ds, "%s%s", ds.length ? ", " : "", name);
+            HMAP_FOR_EACH (t, node, &m->tunnels) {
+                if (is_candidate(vp, t)) {
+                    sset_add(&names, t->name);
+                }
+            }
+            sorted = sset_sort(&names);
+            for (i = 0; i < sset_count(&names); i++) {
+                ds_put_format(&ds, "%s%s", i ? ", " : "", sorted[i]);
             }
             *errorp = xasprintf("no tunnel for destination %s: none of the "
                                 "candidate tunnels (%s) lists it in "
@@ -153,14 +159,15 @@ rdma_resolve_tunnel(const struct rdma_mapping *m,
                                 ds_cstr(&ds),
                                 dst_mac ? " or has learned its MAC"
                                 : " (give dst_mac= to use MAC learning)");
+            free(sorted);
             ds_destroy(&ds);
+            sset_destroy(&names);
         }
     } else if (best->error) {
         *errorp = xasprintf("tunnel %s cannot carry RDMA: %s", best->name,
                             best->error);
         best = NULL;
     }
-    sset_destroy(&names);
     return best;
 }
 

@@ -167,6 +167,16 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
     }
 }
 
+/* Returns true if 'a' and 'b' have the same fields from the tunnel's own
+ * configuration, as opposed to its underlay. */
+static bool
+same_tunnel(const struct ovl_tuple *a, const struct ovl_tuple *b)
+{
+    return (a->type == b->type && a->vni == b->vni
+            && a->udp_dst == b->udp_dst
+            && ipv6_addr_equals(&a->remote_ip, &b->remote_ip));
+}
+
 /* Recomputes path 'p' from the configuration and the underlay.  Returns
  * true if anything its bindings depend on changed. */
 static bool
@@ -188,15 +198,29 @@ path_update(struct rdma_engine *e, struct rdma_path *p)
     } else {
         status = rdma_resolve_path(&e->cfg, t, &e->caps, &base, &reason);
     }
-    if (status == RDMA_RESOLVE_UNREACHABLE && !p->reason
-        && p->n_bindings) {
-        /* Keep what was there until the underlay can be read again. */
-        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
-
-        VLOG_WARN_RL(&rl, "tunnel %s: keeping the installed path: %s",
-                     p->tunnel, reason);
-        free(reason);
+    if ((status == RDMA_RESOLVE_UNREACHABLE
+         || (status == RDMA_RESOLVE_PENDING && same_tunnel(&base, &p->base)))
+        && !p->reason && p->n_bindings) {
+        /* The underlay cannot be resolved now (ovs-vswitchd restarting, a
+         * route or neighbour not yet re-learned), but nothing in the
+         * configuration changed: keep the last good path, and the entries
+         * that use it, until it resolves again or the configuration
+         * changes.  Make-before-break: never tear down on a transient. */
+        if (!p->stale || strcmp(p->stale, reason)) {
+            VLOG_INFO("tunnel %s: keeping the installed path: %s",
+                      p->tunnel, reason);
+            free(p->stale);
+            p->stale = reason;
+            e->map->seqno++;
+        } else {
+            free(reason);
+        }
         return false;
+    }
+    if (p->stale) {
+        free(p->stale);
+        p->stale = NULL;
+        e->map->seqno++;
     }
     failed = status == RDMA_RESOLVE_FAILED;
     changed = (!ovl_tuple_equals(&base, &p->base) || failed != p->failed

@@ -128,6 +128,7 @@ path_unref(struct rdma_qp_map *map, struct rdma_path *p)
         hmap_remove(&map->paths, &p->node);
         free(p->tunnel);
         free(p->reason);
+        free(p->stale);
         free(p);
     }
 }
@@ -273,6 +274,9 @@ rdma_binding_format(const struct rdma_binding *b, struct ds *ds)
     } else {
         ds_put_cstr(ds, state_name(b->state));
     }
+    if (b->path && b->path->stale && b->installed) {
+        ds_put_format(ds, " stale=\"%s\"", b->path->stale);
+    }
     ds_put_format(ds, " generation=%"PRIu64" tunnel=%s ", b->generation,
                   b->path ? b->path->tunnel : "none");
     rdma_binding_get_tuple(b, &t);
@@ -355,6 +359,9 @@ binding_to_json(const struct rdma_binding *b)
     if (b->reason) {
         json_object_put_string(o, "reason", b->reason);
     }
+    if (b->path && b->path->stale && b->installed) {
+        json_object_put_string(o, "stale", b->path->stale);
+    }
     json_object_put(o, "generation", json_integer_create(b->generation));
     json_object_put(o, "tunnel", (b->path
                                   ? json_string_create(b->path->tunnel)
@@ -371,7 +378,9 @@ binding_to_json(const struct rdma_binding *b)
  *
  * where each BINDING is an object with members cm_id, qpn, remote_qpn
  * (integers), vport (string), state ("installed", "pending" or "failed"),
- * reason (string, present unless installed), generation (integer), tunnel
+ * reason (string, present unless installed), stale (string, present when
+ * an installed entry keeps its last good underlay because the underlay
+ * cannot be resolved now), generation (integer), tunnel
  * (string, or null when none was found) and the tuple's members (see
  * ovl_tuple_to_json()).  The caller owns the returned JSON. */
 struct json *

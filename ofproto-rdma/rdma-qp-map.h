@@ -74,6 +74,10 @@ struct rdma_path {
     struct ovl_tuple base;      /* Shared fields; inner ones are zero. */
     char *reason;               /* NULL if usable, else why not. */
     bool failed;                /* With 'reason': failed, not pending. */
+    char *stale;                /* Why the underlay cannot be resolved now
+                                 * while 'base' keeps the last good result
+                                 * (e.g. ovs-vswitchd restarting), or
+                                 * NULL. */
     bool dirty;                 /* Needs recomputing. */
 };
 

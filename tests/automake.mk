@@ -10,6 +10,7 @@ TESTSUITE_AT = \
 	tests/lib.at \
 	tests/daemon.at \
 	tests/mapping.at \
+	tests/refresh.at \
 	tests/underlay-linux.at
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal

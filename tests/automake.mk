@@ -8,6 +8,7 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/rdma-macros.at \
 	tests/lib.at \
+	tests/datapath.at \
 	tests/daemon.at
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal
@@ -40,10 +41,14 @@ $(srcdir)/package.m4: $(top_srcdir)/configure.ac
 	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
 	} >'$(srcdir)/package.m4'
 
-# The unit-test runner for lib/ code.
+# The unit-test runner for lib/ and datapath/ code.
 noinst_PROGRAMS += tests/rdma-test
 tests_rdma_test_SOURCES = \
 	tests/rdma-test.c \
 	tests/rdma-test.h \
-	tests/test-mtu.c
-tests_rdma_test_LDADD = lib/libovsrdma.la $(OVS_LIBS)
+	tests/test-mtu.c \
+	tests/test-nic.c
+tests_rdma_test_LDADD = \
+	datapath/libdatapath.la \
+	lib/libovsrdma.la \
+	$(OVS_LIBS)

@@ -31,9 +31,11 @@
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
 #include "smap.h"
+#include "unixctl.h"
 #include "util.h"
 
 /* Checks that strings A and B are equal, either of which may be NULL. */
@@ -814,3 +816,104 @@ run_nic_tests(int argc, char *argv[])
 
 RDMA_TEST_REGISTER("nic", "NIC driver callback interface and dummy provider",
                    run_nic_tests)
+
+/* "nic-server/exit": makes run_nic_server() return. */
+static void
+nic_server_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                const char *argv[] OVS_UNUSED, void *exiting_)
+{
+    bool *exiting = exiting_;
+
+    *exiting = true;
+    unixctl_command_reply(conn, NULL);
+}
+
+/* "nic-server/OP CM_ID [QPN GEN]": calls rdma_nic_bind_source(),
+ * rdma_nic_install(), rdma_nic_modify() or rdma_nic_remove() on the NIC
+ * 'nic_' with a test source or entry and replies with the result. */
+static void
+nic_server_op(struct unixctl_conn *conn, int argc, const char *argv[],
+              void *nic_)
+{
+    struct rdma_nic *nic = nic_;
+    const char *op = strchr(argv[0], '/') + 1;
+    unsigned long long int cm_id;
+    unsigned int qpn = 0, gen = 0;
+    int error;
+
+    if (!str_to_ullong(argv[1], 10, &cm_id)
+        || (argc > 2 && !str_to_uint(argv[2], 10, &qpn))
+        || (argc > 3 && !str_to_uint(argv[3], 10, &gen))) {
+        unixctl_command_reply_error(conn, "bad number");
+        return;
+    }
+    if (!strcmp(op, "bind-source")) {
+        struct rdma_nic_source s = nic_source();
+
+        error = rdma_nic_bind_source(nic, cm_id, &s);
+    } else if (!strcmp(op, "remove")) {
+        error = rdma_nic_remove(nic, cm_id);
+    } else {
+        struct rdma_nic_entry e = nic_entry(cm_id, qpn, gen, 5001);
+
+        error = (!strcmp(op, "install")
+                 ? rdma_nic_install(nic, &e)
+                 : rdma_nic_modify(nic, &e));
+    }
+    if (error) {
+        unixctl_command_reply_error(conn, ovs_strerror(error));
+    } else {
+        unixctl_command_reply(conn, NULL);
+    }
+}
+
+/* "rdma-test nic-server SPEC SOCKET": opens NIC SPEC and serves unixctl
+ * on SOCKET, so that the autotests can drive the rdma-dummy/ commands with
+ * ovs-appctl, until "nic-server/exit". */
+static void
+run_nic_server(int argc, char *argv[])
+{
+    struct unixctl_server *server;
+    struct rdma_nic *nic;
+    bool exiting = false;
+    char *error;
+    int retval;
+
+    if (argc != 3) {
+        ovs_fatal(0, "usage: rdma-test nic-server SPEC SOCKET");
+    }
+    error = rdma_nic_open(argv[1], &nic);
+    if (error) {
+        ovs_fatal(0, "%s", error);
+    }
+    retval = unixctl_server_create(argv[2], &server);
+    if (retval) {
+        ovs_fatal(retval, "%s: could not create unixctl server", argv[2]);
+    }
+    unixctl_command_register("nic-server/exit", "", 0, 0,
+                             nic_server_exit, &exiting);
+    unixctl_command_register("nic-server/bind-source", "CM_ID", 1, 1,
+                             nic_server_op, nic);
+    unixctl_command_register("nic-server/install", "CM_ID QPN GEN", 3, 3,
+                             nic_server_op, nic);
+    unixctl_command_register("nic-server/modify", "CM_ID QPN GEN", 3, 3,
+                             nic_server_op, nic);
+    unixctl_command_register("nic-server/remove", "CM_ID", 1, 1,
+                             nic_server_op, nic);
+
+    while (!exiting) {
+        unixctl_server_run(server);
+        rdma_nic_run(nic);
+        if (exiting) {
+            break;
+        }
+        unixctl_server_wait(server);
+        rdma_nic_wait(nic);
+        poll_block();
+    }
+    unixctl_server_destroy(server);
+    rdma_nic_close(nic);
+}
+
+RDMA_TEST_REGISTER("nic-server", "serve a NIC's unixctl commands (for "
+                   "the autotests)", run_nic_server)

@@ -55,6 +55,12 @@ nic_check_str(const char *file, int line, const char *expr, const char *a,
                    a ? a : "(null)", b ? b : "(null)");
 }
 
+/* MACs of the test tuples. */
+static const struct eth_addr nic_vtep_mac = ETH_ADDR_C(02,00,00,00,00,01);
+static const struct eth_addr nic_nexthop_mac = ETH_ADDR_C(02,00,00,00,00,02);
+static const struct eth_addr nic_tenant1_mac = ETH_ADDR_C(0a,00,00,00,00,01);
+static const struct eth_addr nic_tenant2_mac = ETH_ADDR_C(0a,00,00,00,00,02);
+
 /* Opens 'spec', which must succeed, and returns the NIC. */
 static struct rdma_nic *
 nic_open_ok(const char *spec)
@@ -110,12 +116,12 @@ nic_entry(uint64_t cm_id, uint32_t qpn, uint64_t generation, uint32_t vni)
     e.tuple.udp_dst = OVL_VXLAN_PORT;
     e.tuple.local_ip = nic_ip4("192.0.2.1");
     e.tuple.remote_ip = nic_ip4("192.0.2.2");
-    e.tuple.local_mac = (struct eth_addr) ETH_ADDR_C(02, 00, 00, 00, 00, 01);
-    e.tuple.nexthop_mac = (struct eth_addr) ETH_ADDR_C(02, 00, 00, 00, 00, 02);
+    e.tuple.local_mac = nic_vtep_mac;
+    e.tuple.nexthop_mac = nic_nexthop_mac;
     e.tuple.underlay_mtu = 1500;
     e.tuple.path_mtu = 1024;
-    e.tuple.inner_src_mac = (struct eth_addr) ETH_ADDR_C(0a, 00, 00, 00, 00, 01);
-    e.tuple.inner_dst_mac = (struct eth_addr) ETH_ADDR_C(0a, 00, 00, 00, 00, 02);
+    e.tuple.inner_src_mac = nic_tenant1_mac;
+    e.tuple.inner_dst_mac = nic_tenant2_mac;
     e.tuple.inner_src_ip = nic_ip4("10.1.0.1");
     e.tuple.inner_dst_ip = nic_ip4("10.1.0.2");
     return e;
@@ -129,7 +135,7 @@ nic_source(void)
 
     memset(&s, 0, sizeof s);
     s.local_ip = nic_ip4("192.0.2.1");
-    s.local_mac = (struct eth_addr) ETH_ADDR_C(02, 00, 00, 00, 00, 01);
+    s.local_mac = nic_vtep_mac;
     s.underlay_mtu = 1500;
     s.inner_src_ip = nic_ip4("10.1.0.1");
     return s;

@@ -1,7 +1,11 @@
 # The NIC driver callback interface and its providers (DESIGN.md section 6).
+#
+# Programs that use it link, in this order, datapath/libdatapath.la,
+# lib/libovsrdma.la and $(OVS_LIBS).
 noinst_LTLIBRARIES += datapath/libdatapath.la
 datapath_libdatapath_la_SOURCES = \
 	datapath/rdma-nic.c \
 	datapath/rdma-nic.h \
 	datapath/rdma-nic-dummy.c \
+	datapath/rdma-nic-dummy.h \
 	datapath/rdma-nic-provider.h

@@ -14,30 +14,12 @@
  * limitations under the License.
  */
 
-/* The "dummy" NIC provider: an in-memory flow table with fault injection,
- * for the tests and the sandbox.
- *
- * Options (--provider=dummy:key=value,...):
- *
- *   capacity=N          table size (default 0: unlimited); install fails
- *                       with ENOSPC when full
- *   vxlan, geneve, ipv6, vlan=true|false
- *                       capabilities to report (default all true)
- *   log=N               operations kept in the op log (default 10000, 0
- *                       disables it)
- *
- * Commands, on the most recently opened dummy NIC:
- *
- *   rdma-dummy/show                 the table
- *   rdma-dummy/op-log [--verbose]   operations since the last clear
- *   rdma-dummy/op-log-clear         clears the op log
- *   rdma-dummy/fail COUNT ERRNO [OP]
- *                                   makes the next COUNT operations (only
- *                                   OP: bind-source, install, modify or
- *                                   remove, if given) fail with ERRNO
- *   rdma-dummy/set-capacity N       changes the table size */
+/* The "dummy" NIC provider: an in-memory flow table with fault injection
+ * and an op log, for the autotests.  See rdma-nic-dummy.h. */
 
 #include <config.h>
+#include "rdma-nic-dummy.h"
+#include "rdma-nic-provider.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -46,221 +28,278 @@
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
+#include "openvswitch/list.h"
+#include "openvswitch/vlog.h"
 #include "packets.h"
-#include "rdma-addr.h"
-#include "rdma-nic-provider.h"
 #include "smap.h"
 #include "unixctl.h"
 #include "util.h"
 
+VLOG_DEFINE_THIS_MODULE(rdma_nic_dummy);
+
+/* Default length of the op log. */
+#define DUMMY_LOG_DEFAULT 10000
+
+/* The ops that fault injection and the op log cover. */
+enum dummy_op {
+    DUMMY_OP_BIND_SOURCE,       /* rdma_nic_bind_source(). */
+    DUMMY_OP_INSTALL,           /* rdma_nic_install(). */
+    DUMMY_OP_MODIFY,            /* rdma_nic_modify(). */
+    DUMMY_OP_REMOVE,            /* rdma_nic_remove(). */
+    DUMMY_N_OPS
+};
+
+/* Names of the ops, as the op log and "rdma-dummy/fail" spell them. */
+static const char *const dummy_op_names[DUMMY_N_OPS] = {
+    [DUMMY_OP_BIND_SOURCE] = "bind-source",
+    [DUMMY_OP_INSTALL] = "install",
+    [DUMMY_OP_MODIFY] = "modify",
+    [DUMMY_OP_REMOVE] = "remove",
+};
+
 /* An installed entry. */
 struct dummy_entry {
-    struct hmap_node node;      /* In dummy_nic's 'entries', by cm_id. */
-    struct rdma_nic_entry e;    /* The entry. */
+    struct hmap_node hmap_node; /* In dummy_nic's 'entries', by cm_id. */
+    struct rdma_nic_entry entry; /* The caller's entry, copied. */
 };
 
 /* A bound source. */
 struct dummy_source {
-    struct hmap_node node;      /* In dummy_nic's 'sources', by cm_id. */
-    uint64_t cm_id;             /* Connection. */
-    struct rdma_nic_source src; /* The source side. */
+    struct hmap_node hmap_node; /* In dummy_nic's 'sources', by cm_id. */
+    uint64_t cm_id;             /* The connection. */
+    struct rdma_nic_source source; /* The caller's source, copied. */
+};
+
+/* One op in the op log. */
+struct dummy_log_rec {
+    struct ovs_list list_node;  /* In dummy_nic's 'log'. */
+    unsigned long long int seq; /* Number, 1 for the first after a clear. */
+    enum dummy_op op;           /* What was done. */
+    uint64_t cm_id;             /* The connection. */
+    struct rdma_nic_entry entry; /* For install and modify. */
+    struct rdma_nic_source source; /* For bind-source. */
+    int error;                  /* 0 or the positive errno returned. */
+    bool injected;              /* Whether 'error' was injected. */
 };
 
 /* A dummy NIC. */
 struct dummy_nic {
-    struct rdma_nic up;         /* Base; must be first. */
-    struct hmap entries;        /* "struct dummy_entry"s. */
-    struct hmap sources;        /* "struct dummy_source"s. */
-    struct rdma_nic_caps caps;  /* Reported capabilities. */
+    struct rdma_nic up;         /* Base, see rdma-nic-provider.h. */
+    struct ovs_list list_node;  /* In 'dummy_nics'. */
 
-    /* Op log: the last 'log_max' operations, oldest first, in a ring. */
-    char **log;                 /* 'log_max' slots. */
-    size_t log_max;             /* Capacity of 'log'. */
-    size_t log_start;           /* Index of the oldest line. */
-    size_t log_n;               /* Lines in the ring. */
-    uint64_t log_seq;           /* Number of the last line logged. */
-    uint64_t log_dropped;       /* Lines dropped for lack of room. */
+    struct hmap entries;        /* Contains "struct dummy_entry"s. */
+    struct hmap sources;        /* Contains "struct dummy_source"s. */
+    struct rdma_nic_caps caps;  /* Capabilities; max_entries = capacity. */
+
+    /* Op log. */
+    struct ovs_list log;        /* Contains "struct dummy_log_rec"s. */
+    size_t n_log;               /* Number of records in 'log'. */
+    size_t log_max;             /* Largest 'n_log', 0 = log disabled. */
+    unsigned long long int log_seq; /* Ops logged since the last clear. */
 
     /* Fault injection. */
-    unsigned int fail_count;    /* Operations still to fail. */
-    int fail_errno;             /* With this errno. */
-    char *fail_op;              /* Only this operation, or NULL for any. */
+    unsigned int fail_count;    /* Number of ops still to fail. */
+    int fail_error;             /* Positive errno they fail with. */
+    int fail_op;                /* An enum dummy_op, or -1 for any op. */
 };
 
-/* The most recently opened dummy NIC, which the commands act on. */
-static struct dummy_nic *current;
+/* All open dummy NICs, the most recently opened last.  The unixctl
+ * commands act on the last one. */
+static struct ovs_list dummy_nics = OVS_LIST_INITIALIZER(&dummy_nics);
 
-/* Returns the dummy NIC that 'nic' is. */
+static void dummy_unixctl_register(void);
+
+/* Returns the dummy_nic that contains 'nic'. */
 static struct dummy_nic *
 dummy_nic_cast(const struct rdma_nic *nic)
 {
+    ovs_assert(rdma_nic_is_dummy(nic));
     return CONTAINER_OF(nic, struct dummy_nic, up);
 }
 
-/* Appends a line to 'dn''s op log: 'text' (which it takes), and ' -> error:
- * ...' if 'error'. */
-static void
-dummy_log(struct dummy_nic *dn, char *text, int error, bool injected)
+/* Returns true if 'nic' was opened with the dummy provider. */
+bool
+rdma_nic_is_dummy(const struct rdma_nic *nic)
 {
-    char *line;
-
-    if (!dn->log_max) {
-        free(text);
-        return;
-    }
-    dn->log_seq++;
-    line = (error
-            ? xasprintf("%"PRIu64" %s -> error: %s%s", dn->log_seq, text,
-                        ovs_strerror(error), injected ? " (injected)" : "")
-            : xasprintf("%"PRIu64" %s", dn->log_seq, text));
-    free(text);
-    if (dn->log_n == dn->log_max) {
-        free(dn->log[dn->log_start]);
-        dn->log[dn->log_start] = line;
-        dn->log_start = (dn->log_start + 1) % dn->log_max;
-        dn->log_dropped++;
-    } else {
-        dn->log[(dn->log_start + dn->log_n++) % dn->log_max] = line;
-    }
+    return nic->class == &rdma_nic_dummy_class;
 }
 
-/* Returns the injected errno for operation 'op', if one is due, else 0. */
-static int
-dummy_injected(struct dummy_nic *dn, const char *op)
+/* Returns the most recently opened dummy NIC that is still open, or NULL if
+ * none is. */
+struct rdma_nic *
+rdma_nic_dummy_get_current(void)
 {
-    if (dn->fail_count && (!dn->fail_op || !strcmp(dn->fail_op, op))) {
-        dn->fail_count--;
-        return dn->fail_errno;
-    }
-    return 0;
+    return (ovs_list_is_empty(&dummy_nics)
+            ? NULL
+            : &CONTAINER_OF(ovs_list_back(&dummy_nics), struct dummy_nic,
+                            list_node)->up);
 }
 
-/* Parses boolean option 'key' of 'args' into '*value'.  Returns NULL or an
- * error message. */
-static char *
-parse_bool_option(const struct smap *args, const char *key, bool *value)
+/* Errno names that "rdma-dummy/fail" accepts. */
+static const struct {
+    const char *name;           /* E.g. "EIO". */
+    int value;                  /* E.g. EIO. */
+} errno_names[] = {
+#define E(NAME) { #NAME, NAME }
+    E(EPERM), E(ENOENT), E(EINTR), E(EIO), E(ENXIO), E(E2BIG), E(EAGAIN),
+    E(ENOMEM), E(EACCES), E(EFAULT), E(EBUSY), E(EEXIST), E(ENODEV),
+    E(EINVAL), E(ENFILE), E(EMFILE), E(ENOSPC), E(ERANGE), E(EDEADLK),
+    E(ENOSYS), E(ENODATA), E(ETIME), E(EPROTO), E(EOVERFLOW),
+    E(EMSGSIZE), E(EPROTONOSUPPORT), E(EOPNOTSUPP), E(EAFNOSUPPORT),
+    E(EADDRINUSE), E(EADDRNOTAVAIL), E(ENETDOWN), E(ENETUNREACH),
+    E(ECONNABORTED), E(ECONNRESET), E(ENOBUFS), E(ETIMEDOUT),
+    E(ECONNREFUSED), E(EHOSTDOWN), E(EHOSTUNREACH), E(EALREADY),
+    E(EINPROGRESS), E(ESTALE), E(ECANCELED),
+#undef E
+};
+
+/* Returns the errno that 's' names, either as a symbolic name such as
+ * "EIO" (case-insensitive) or as a decimal number between 1 and 4095, or 0
+ * if 's' is neither. */
+int
+rdma_errno_from_string(const char *s)
 {
-    const char *s = smap_get(args, key);
+    unsigned int value;
+    size_t i;
 
-    if (!s) {
-        return NULL;
-    } else if (!strcmp(s, "true")) {
-        *value = true;
-    } else if (!strcmp(s, "false")) {
-        *value = false;
-    } else {
-        return xasprintf("dummy: %s: \"%s\" is not true or false", key, s);
-    }
-    return NULL;
-}
-
-/* Parses non-negative integer option 'key' of 'args' into '*value'. */
-static char *
-parse_uint_option(const struct smap *args, const char *key, size_t *value)
-{
-    const char *s = smap_get(args, key);
-    char *end;
-
-    if (!s) {
-        return NULL;
-    }
-    errno = 0;
-    *value = strtoull(s, &end, 10);
-    if (errno || *end || !*s || *s == '-' || *value > UINT32_MAX) {
-        return xasprintf("dummy: %s: \"%s\" is not a number", key, s);
-    }
-    return NULL;
-}
-
-/* rdma_nic_class 'open'. */
-static char *
-dummy_open(const struct smap *args, struct rdma_nic **nicp)
-{
-    static const char *const known[] = {
-        "capacity", "vxlan", "geneve", "ipv6", "vlan", "log",
-    };
-    struct smap_node *node;
-    struct dummy_nic *dn;
-    size_t capacity = 0, log_max = 10000;
-    struct rdma_nic_caps caps = {
-        .vxlan = true, .geneve = true, .ipv6 = true, .vlan = true,
-    };
-    char *error = NULL;
-
-    SMAP_FOR_EACH (node, args) {
-        size_t i;
-
-        for (i = 0; i < ARRAY_SIZE(known); i++) {
-            if (!strcmp(node->key, known[i])) {
-                break;
-            }
-        }
-        if (i == ARRAY_SIZE(known)) {
-            return xasprintf("dummy: unknown option \"%s\" (options: "
-                             "capacity, vxlan, geneve, ipv6, vlan, log)",
-                             node->key);
+    for (i = 0; i < ARRAY_SIZE(errno_names); i++) {
+        if (!strcasecmp(s, errno_names[i].name)) {
+            return errno_names[i].value;
         }
     }
-    if ((error = parse_uint_option(args, "capacity", &capacity))
-        || (error = parse_uint_option(args, "log", &log_max))
-        || (error = parse_bool_option(args, "vxlan", &caps.vxlan))
-        || (error = parse_bool_option(args, "geneve", &caps.geneve))
-        || (error = parse_bool_option(args, "ipv6", &caps.ipv6))
-        || (error = parse_bool_option(args, "vlan", &caps.vlan))) {
-        return error;
-    }
-    caps.max_entries = capacity;
-
-    dn = xzalloc(sizeof *dn);
-    hmap_init(&dn->entries);
-    hmap_init(&dn->sources);
-    dn->caps = caps;
-    dn->log_max = log_max;
-    dn->log = xcalloc(MAX(log_max, 1), sizeof *dn->log);
-    current = dn;
-    *nicp = &dn->up;
-    return NULL;
+    return (str_to_uint(s, 10, &value) && value >= 1 && value <= 4095
+            ? value : 0);
 }
 
-/* Empties 'dn''s op log. */
-static void
-dummy_log_clear(struct dummy_nic *dn)
+/* Returns the symbolic name of 'error', e.g. "EIO", or NULL if it has none
+ * that rdma_errno_from_string() knows. */
+const char *
+rdma_errno_to_string(int error)
 {
     size_t i;
 
-    for (i = 0; i < dn->log_n; i++) {
-        free(dn->log[(dn->log_start + i) % dn->log_max]);
+    for (i = 0; i < ARRAY_SIZE(errno_names); i++) {
+        if (errno_names[i].value == error) {
+            return errno_names[i].name;
+        }
     }
-    dn->log_start = dn->log_n = 0;
-    dn->log_seq = dn->log_dropped = 0;
+    return NULL;
 }
 
-/* rdma_nic_class 'close'. */
+/* Returns the enum dummy_op that 'name' names, or -1. */
+static int
+dummy_op_from_string(const char *name)
+{
+    int i;
+
+    for (i = 0; i < DUMMY_N_OPS; i++) {
+        if (!strcmp(name, dummy_op_names[i])) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* Parses 'value', the value of option 'name', as a boolean into '*b'.
+ * Returns NULL or a malloc'd error message. */
+static char *
+dummy_parse_bool(const char *name, const char *value, bool *b)
+{
+    if (!strcmp(value, "true")) {
+        *b = true;
+    } else if (!strcmp(value, "false")) {
+        *b = false;
+    } else {
+        return xasprintf("%s: \"%s\" is not true or false", name, value);
+    }
+    return NULL;
+}
+
+/* Parses 'value', the value of option 'name', as a nonnegative decimal
+ * number into '*n'.  Returns NULL or a malloc'd error message. */
+static char *
+dummy_parse_uint(const char *name, const char *value, unsigned int *n)
+{
+    return (str_to_uint(value, 10, n)
+            ? NULL
+            : xasprintf("%s: \"%s\" is not a number", name, value));
+}
+
+/* The 'open' op: see rdma-nic-provider.h. */
+static int
+dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
+{
+    struct rdma_nic_caps caps = {
+        .vxlan = true, .geneve = true, .ipv6 = true, .vlan = true,
+        .max_entries = 0,
+    };
+    unsigned int log_max = DUMMY_LOG_DEFAULT;
+    struct smap_node *node;
+    struct dummy_nic *dummy;
+
+    SMAP_FOR_EACH (node, args) {
+        const char *key = node->key;
+        const char *value = node->value;
+        unsigned int n;
+        char *error;
+
+        if (!strcmp(key, "capacity")) {
+            error = dummy_parse_uint(key, value, &n);
+            caps.max_entries = n;
+        } else if (!strcmp(key, "ipv6")) {
+            error = dummy_parse_bool(key, value, &caps.ipv6);
+        } else if (!strcmp(key, "vlan")) {
+            error = dummy_parse_bool(key, value, &caps.vlan);
+        } else if (!strcmp(key, "geneve")) {
+            error = dummy_parse_bool(key, value, &caps.geneve);
+        } else if (!strcmp(key, "log")) {
+            error = dummy_parse_uint(key, value, &log_max);
+        } else {
+            error = xasprintf("unknown option \"%s\" (options: capacity, "
+                              "ipv6, vlan, geneve, log)", key);
+        }
+        if (error) {
+            *errorp = error;
+            return EINVAL;
+        }
+    }
+
+    dummy = xzalloc(sizeof *dummy);
+    hmap_init(&dummy->entries);
+    hmap_init(&dummy->sources);
+    dummy->caps = caps;
+    ovs_list_init(&dummy->log);
+    dummy->log_max = log_max;
+    dummy->fail_op = -1;
+    ovs_list_push_back(&dummy_nics, &dummy->list_node);
+    dummy_unixctl_register();
+
+    *nicp = &dummy->up;
+    return 0;
+}
+
+/* The 'close' op: see rdma-nic-provider.h. */
 static void
 dummy_close(struct rdma_nic *nic)
 {
-    struct dummy_nic *dn = dummy_nic_cast(nic);
-    struct dummy_entry *de;
-    struct dummy_source *ds;
+    struct dummy_nic *dummy = dummy_nic_cast(nic);
+    struct dummy_source *source;
+    struct dummy_entry *entry;
 
-    HMAP_FOR_EACH_POP (de, node, &dn->entries) {
-        free(de);
+    ovs_list_remove(&dummy->list_node);
+    HMAP_FOR_EACH_POP (entry, hmap_node, &dummy->entries) {
+        free(entry);
     }
-    HMAP_FOR_EACH_POP (ds, node, &dn->sources) {
-        free(ds);
+    hmap_destroy(&dummy->entries);
+    HMAP_FOR_EACH_POP (source, hmap_node, &dummy->sources) {
+        free(source);
     }
-    hmap_destroy(&dn->entries);
-    hmap_destroy(&dn->sources);
-    dummy_log_clear(dn);
-    free(dn->log);
-    free(dn->fail_op);
-    if (current == dn) {
-        current = NULL;
-    }
-    free(dn);
+    hmap_destroy(&dummy->sources);
+    rdma_nic_dummy_clear_log(nic);
+    free(dummy);
 }
 
-/* rdma_nic_class 'get_caps'. */
+/* The 'get_caps' op: see rdma-nic-provider.h. */
 static int
 dummy_get_caps(const struct rdma_nic *nic, struct rdma_nic_caps *caps)
 {
@@ -268,190 +307,263 @@ dummy_get_caps(const struct rdma_nic *nic, struct rdma_nic_caps *caps)
     return 0;
 }
 
-/* Returns 'dn''s entry for 'cm_id', or NULL. */
+/* Returns the entry installed for 'cm_id' in 'dummy', or NULL. */
 static struct dummy_entry *
-find_entry(const struct dummy_nic *dn, uint64_t cm_id)
+dummy_find_entry(const struct dummy_nic *dummy, uint64_t cm_id)
 {
-    struct dummy_entry *de;
+    struct dummy_entry *e;
 
-    HMAP_FOR_EACH_WITH_HASH (de, node, hash_uint64(cm_id), &dn->entries) {
-        if (de->e.cm_id == cm_id) {
-            return de;
+    HMAP_FOR_EACH_WITH_HASH (e, hmap_node, hash_uint64(cm_id),
+                             &dummy->entries) {
+        if (e->entry.cm_id == cm_id) {
+            return e;
         }
     }
     return NULL;
 }
 
-/* Returns 'dn''s bound source for 'cm_id', or NULL. */
+/* Returns the source bound for 'cm_id' in 'dummy', or NULL. */
 static struct dummy_source *
-find_source(const struct dummy_nic *dn, uint64_t cm_id)
+dummy_find_source(const struct dummy_nic *dummy, uint64_t cm_id)
 {
-    struct dummy_source *ds;
+    struct dummy_source *s;
 
-    HMAP_FOR_EACH_WITH_HASH (ds, node, hash_uint64(cm_id), &dn->sources) {
-        if (ds->cm_id == cm_id) {
-            return ds;
+    HMAP_FOR_EACH_WITH_HASH (s, hmap_node, hash_uint64(cm_id),
+                             &dummy->sources) {
+        if (s->cm_id == cm_id) {
+            return s;
         }
     }
     return NULL;
 }
 
-/* rdma_nic_class 'bind_source'. */
+/* If fault injection wants op 'op' to fail, consumes one injected failure
+ * and returns its errno, otherwise returns 0. */
+static int
+dummy_injected_error(struct dummy_nic *dummy, enum dummy_op op)
+{
+    if (dummy->fail_count
+        && (dummy->fail_op < 0 || dummy->fail_op == (int) op)) {
+        dummy->fail_count--;
+        return dummy->fail_error;
+    }
+    return 0;
+}
+
+/* Appends op 'op' on 'cm_id' with 'entry' (for install and modify) or
+ * 'source' (for bind-source), which returned 'error' ('injected' if fault
+ * injection caused it), to 'dummy''s op log. */
+static void
+dummy_log_op(struct dummy_nic *dummy, enum dummy_op op, uint64_t cm_id,
+             const struct rdma_nic_entry *entry,
+             const struct rdma_nic_source *source, int error, bool injected)
+{
+    struct dummy_log_rec *rec;
+
+    dummy->log_seq++;
+    if (!dummy->log_max) {
+        return;
+    }
+    if (dummy->n_log >= dummy->log_max) {
+        rec = CONTAINER_OF(ovs_list_pop_front(&dummy->log),
+                           struct dummy_log_rec, list_node);
+        dummy->n_log--;
+    } else {
+        rec = xmalloc(sizeof *rec);
+    }
+    memset(rec, 0, sizeof *rec);
+    rec->seq = dummy->log_seq;
+    rec->op = op;
+    rec->cm_id = cm_id;
+    if (entry) {
+        rec->entry = *entry;
+    }
+    if (source) {
+        rec->source = *source;
+    }
+    rec->error = error;
+    rec->injected = injected;
+    ovs_list_push_back(&dummy->log, &rec->list_node);
+    dummy->n_log++;
+}
+
+/* Returns true if 'ip' is an IPv6 address, false if it is IPv4-mapped or
+ * unset. */
+static bool
+dummy_is_ipv6(const struct in6_addr *ip)
+{
+    return ipv6_addr_is_set(ip) && !IN6_IS_ADDR_V4MAPPED(ip);
+}
+
+/* Returns EOPNOTSUPP if 'dummy' cannot offload 'tuple', otherwise 0. */
+static int
+dummy_check_tuple(const struct dummy_nic *dummy, const struct ovl_tuple *t)
+{
+    if ((t->type == OVL_GENEVE && !dummy->caps.geneve)
+        || (t->type == OVL_VXLAN && !dummy->caps.vxlan)
+        || (t->vlan && !dummy->caps.vlan)
+        || ((dummy_is_ipv6(&t->local_ip) || dummy_is_ipv6(&t->remote_ip))
+            && !dummy->caps.ipv6)) {
+        return EOPNOTSUPP;
+    }
+    return 0;
+}
+
+/* The 'bind_source' op: see rdma-nic-provider.h. */
 static int
 dummy_bind_source(struct rdma_nic *nic, uint64_t cm_id,
-                  const struct rdma_nic_source *src)
+                  const struct rdma_nic_source *source)
 {
-    struct dummy_nic *dn = dummy_nic_cast(nic);
-    char local[INET6_ADDRSTRLEN], inner[INET6_ADDRSTRLEN];
-    int error = dummy_injected(dn, "bind-source");
+    struct dummy_nic *dummy = dummy_nic_cast(nic);
+    int error = dummy_injected_error(dummy, DUMMY_OP_BIND_SOURCE);
     bool injected = error != 0;
 
+    if (!error
+        && ((source->vlan && !dummy->caps.vlan)
+            || (dummy_is_ipv6(&source->local_ip) && !dummy->caps.ipv6))) {
+        error = EOPNOTSUPP;
+    }
     if (!error) {
-        struct dummy_source *ds = find_source(dn, cm_id);
+        struct dummy_source *s = dummy_find_source(dummy, cm_id);
 
-        if (!ds) {
-            ds = xzalloc(sizeof *ds);
-            ds->cm_id = cm_id;
-            hmap_insert(&dn->sources, &ds->node, hash_uint64(cm_id));
+        if (!s) {
+            s = xmalloc(sizeof *s);
+            s->cm_id = cm_id;
+            hmap_insert(&dummy->sources, &s->hmap_node, hash_uint64(cm_id));
         }
-        ds->src = *src;
+        s->source = *source;
     }
-    if (!dn->log_max) {
-        return error;
-    }
-    dummy_log(dn, xasprintf("bind-source cm_id=%"PRIu64" local_ip=%s "
-                            "local_mac="ETH_ADDR_FMT" vlan=%"PRIu16" "
-                            "underlay_mtu=%"PRIu16" inner_src_ip=%s", cm_id,
-                            rdma_ip_to_string(&src->local_ip, local),
-                            ETH_ADDR_ARGS(src->local_mac), src->vlan,
-                            src->underlay_mtu,
-                            rdma_ip_to_string(&src->inner_src_ip, inner)),
-              error, injected);
+    dummy_log_op(dummy, DUMMY_OP_BIND_SOURCE, cm_id, NULL, source, error,
+                 injected);
     return error;
 }
 
-/* Logs install or modify 'op' of 'entry' with result 'error'. */
-static void
-log_entry_op(struct dummy_nic *dn, const char *op,
-             const struct rdma_nic_entry *entry, int error, bool injected)
-{
-    struct ds ds = DS_EMPTY_INITIALIZER;
-
-    if (!dn->log_max) {
-        return;
-    }
-    ds_put_format(&ds, "%s cm_id=%"PRIu64" qpn=%"PRIu32" gen=%"PRIu64" | ",
-                  op, entry->cm_id, entry->qpn, entry->generation);
-    ovl_tuple_format(&entry->tuple, &ds);
-    dummy_log(dn, ds_steal_cstr(&ds), error, injected);
-}
-
-/* rdma_nic_class 'install'. */
+/* The 'install' op: see rdma-nic-provider.h. */
 static int
 dummy_install(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
 {
-    struct dummy_nic *dn = dummy_nic_cast(nic);
-    int error = dummy_injected(dn, "install");
+    struct dummy_nic *dummy = dummy_nic_cast(nic);
+    int error = dummy_injected_error(dummy, DUMMY_OP_INSTALL);
     bool injected = error != 0;
 
     if (!error) {
-        if (find_entry(dn, entry->cm_id)) {
-            error = EEXIST;
-        } else if (dn->caps.max_entries
-                   && hmap_count(&dn->entries) >= dn->caps.max_entries) {
-            error = ENOSPC;
-        } else {
-            struct dummy_entry *de = xmalloc(sizeof *de);
-
-            de->e = *entry;
-            hmap_insert(&dn->entries, &de->node, hash_uint64(entry->cm_id));
-        }
+        error = dummy_check_tuple(dummy, &entry->tuple);
     }
-    log_entry_op(dn, "install", entry, error, injected);
+    if (!error && dummy_find_entry(dummy, entry->cm_id)) {
+        error = EEXIST;
+    }
+    if (!error && dummy->caps.max_entries
+        && hmap_count(&dummy->entries) >= dummy->caps.max_entries) {
+        error = ENOSPC;
+    }
+    if (!error) {
+        struct dummy_entry *e = xmalloc(sizeof *e);
+
+        e->entry = *entry;
+        hmap_insert(&dummy->entries, &e->hmap_node,
+                    hash_uint64(entry->cm_id));
+    }
+    dummy_log_op(dummy, DUMMY_OP_INSTALL, entry->cm_id, entry, NULL, error,
+                 injected);
     return error;
 }
 
-/* rdma_nic_class 'modify'. */
+/* The 'modify' op: see rdma-nic-provider.h. */
 static int
 dummy_modify(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
 {
-    struct dummy_nic *dn = dummy_nic_cast(nic);
-    int error = dummy_injected(dn, "modify");
+    struct dummy_nic *dummy = dummy_nic_cast(nic);
+    int error = dummy_injected_error(dummy, DUMMY_OP_MODIFY);
     bool injected = error != 0;
+    struct dummy_entry *e = NULL;
 
     if (!error) {
-        struct dummy_entry *de = find_entry(dn, entry->cm_id);
-
-        if (!de) {
+        e = dummy_find_entry(dummy, entry->cm_id);
+        if (!e) {
             error = ENOENT;
-        } else {
-            de->e = *entry;
         }
     }
-    log_entry_op(dn, "modify", entry, error, injected);
+    if (!error) {
+        error = dummy_check_tuple(dummy, &entry->tuple);
+    }
+    if (!error) {
+        e->entry = *entry;
+    }
+    dummy_log_op(dummy, DUMMY_OP_MODIFY, entry->cm_id, entry, NULL, error,
+                 injected);
     return error;
 }
 
-/* rdma_nic_class 'remove'. */
+/* The 'remove' op: see rdma-nic-provider.h. */
 static int
 dummy_remove(struct rdma_nic *nic, uint64_t cm_id)
 {
-    struct dummy_nic *dn = dummy_nic_cast(nic);
-    int error = dummy_injected(dn, "remove");
+    struct dummy_nic *dummy = dummy_nic_cast(nic);
+    int error = dummy_injected_error(dummy, DUMMY_OP_REMOVE);
     bool injected = error != 0;
 
     if (!error) {
-        struct dummy_entry *de = find_entry(dn, cm_id);
-        struct dummy_source *ds = find_source(dn, cm_id);
+        struct dummy_entry *e = dummy_find_entry(dummy, cm_id);
+        struct dummy_source *s = dummy_find_source(dummy, cm_id);
 
-        if (ds) {
-            hmap_remove(&dn->sources, &ds->node);
-            free(ds);
-        }
-        if (de) {
-            hmap_remove(&dn->entries, &de->node);
-            free(de);
-        } else {
+        if (!e && !s) {
             error = ENOENT;
         }
+        if (e) {
+            hmap_remove(&dummy->entries, &e->hmap_node);
+            free(e);
+        }
+        if (s) {
+            hmap_remove(&dummy->sources, &s->hmap_node);
+            free(s);
+        }
     }
-    if (dn->log_max) {
-        dummy_log(dn, xasprintf("remove cm_id=%"PRIu64, cm_id), error,
-                  injected);
-    }
+    dummy_log_op(dummy, DUMMY_OP_REMOVE, cm_id, NULL, NULL, error, injected);
     return error;
 }
 
-/* Compares entries by cm_id, for qsort(). */
+/* Compares the entries that 'a_' and 'b_' point to by cm_id, for qsort(). */
 static int
-compare_entries(const void *a_, const void *b_)
+dummy_compare_entries(const void *a_, const void *b_)
 {
-    const struct rdma_nic_entry *a = a_, *b = b_;
+    const struct rdma_nic_entry *a = a_;
+    const struct rdma_nic_entry *b = b_;
 
     return a->cm_id < b->cm_id ? -1 : a->cm_id > b->cm_id;
 }
 
-/* rdma_nic_class 'dump': the entries in cm_id order. */
+/* Stores in '*entriesp' a malloc'd array of the entries in 'dummy', sorted
+ * by cm_id, and their number in '*n_entriesp'. */
+static void
+dummy_get_sorted(const struct dummy_nic *dummy,
+                 struct rdma_nic_entry **entriesp, size_t *n_entriesp)
+{
+    size_t n = hmap_count(&dummy->entries);
+    struct rdma_nic_entry *entries = xmalloc((n ? n : 1) * sizeof *entries);
+    const struct dummy_entry *e;
+    size_t i = 0;
+
+    HMAP_FOR_EACH (e, hmap_node, &dummy->entries) {
+        entries[i++] = e->entry;
+    }
+    qsort(entries, n, sizeof *entries, dummy_compare_entries);
+    *entriesp = entries;
+    *n_entriesp = n;
+}
+
+/* The 'dump' op: see rdma-nic-provider.h.  The dummy provider happens to
+ * dump in cm_id order. */
 static int
 dummy_dump(struct rdma_nic *nic, struct rdma_nic_entry **entriesp,
            size_t *n_entriesp)
 {
-    struct dummy_nic *dn = dummy_nic_cast(nic);
-    const struct dummy_entry *de;
-    size_t n = 0;
-
-    *entriesp = xmalloc(MAX(hmap_count(&dn->entries), 1) * sizeof **entriesp);
-    HMAP_FOR_EACH (de, node, &dn->entries) {
-        (*entriesp)[n++] = de->e;
-    }
-    qsort(*entriesp, n, sizeof **entriesp, compare_entries);
-    *n_entriesp = n;
+    dummy_get_sorted(dummy_nic_cast(nic), entriesp, n_entriesp);
     return 0;
 }
 
+/* The dummy provider. */
 const struct rdma_nic_class rdma_nic_dummy_class = {
     .type = "dummy",
-    .options = "capacity, vxlan, geneve, ipv6, vlan, log",
     .open = dummy_open,
     .close = dummy_close,
     .get_caps = dummy_get_caps,
@@ -460,211 +572,291 @@ const struct rdma_nic_class rdma_nic_dummy_class = {
     .modify = dummy_modify,
     .remove = dummy_remove,
     .dump = dummy_dump,
+    .run = NULL,
+    .wait = NULL,
 };
 
-/* Replies to 'conn' that no dummy NIC is open; returns true if so. */
-static bool
-no_dummy(struct unixctl_conn *conn)
+/* Test hooks. */
+
+/* Makes the next 'count' ops on 'nic' that are named 'op' ("bind-source",
+ * "install", "modify" or "remove"; NULL for any of them) fail with positive
+ * errno 'error', replacing any failures still pending.  A 'count' of 0
+ * cancels pending failures.  Returns 0, or EINVAL if 'op' or 'error' is
+ * invalid, in which case nothing changes. */
+int
+rdma_nic_dummy_fail(struct rdma_nic *nic, unsigned int count, int error,
+                    const char *op)
 {
-    if (!current) {
-        unixctl_command_reply_error(conn, "no dummy NIC is open (start "
-                                    "ovs-rdmad with --provider=dummy)");
-        return true;
+    struct dummy_nic *dummy = dummy_nic_cast(nic);
+    int op_idx = op ? dummy_op_from_string(op) : -1;
+
+    if ((op && op_idx < 0) || (count && error <= 0)) {
+        return EINVAL;
     }
-    return false;
+    dummy->fail_count = count;
+    dummy->fail_error = error;
+    dummy->fail_op = op_idx;
+    return 0;
 }
 
-/* "rdma-dummy/show". */
-static void
-dummy_unixctl_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
-                   const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+/* Sets the capacity of 'nic' to 'capacity' entries, 0 for no limit.
+ * Entries already installed beyond a smaller capacity stay. */
+void
+rdma_nic_dummy_set_capacity(struct rdma_nic *nic, uint32_t capacity)
 {
-    struct ds ds = DS_EMPTY_INITIALIZER;
+    dummy_nic_cast(nic)->caps.max_entries = capacity;
+}
+
+/* Appends the table of 'nic' to 'ds': one line per entry, sorted by cm_id,
+ * then a summary line. */
+void
+rdma_nic_dummy_format_table(const struct rdma_nic *nic, struct ds *ds)
+{
+    const struct dummy_nic *dummy = dummy_nic_cast(nic);
     struct rdma_nic_entry *entries;
     size_t i, n;
 
-    if (no_dummy(conn)) {
-        return;
-    }
-    dummy_dump(&current->up, &entries, &n);
+    dummy_get_sorted(dummy, &entries, &n);
     for (i = 0; i < n; i++) {
-        ds_put_format(&ds, "cm_id=%"PRIu64" qpn=%"PRIu32" remote_qpn=%"PRIu32
-                      " gen=%"PRIu64" ", entries[i].cm_id, entries[i].qpn,
-                      entries[i].remote_qpn, entries[i].generation);
-        ovl_tuple_format(&entries[i].tuple, &ds);
-        ds_put_char(&ds, '\n');
+        const struct rdma_nic_entry *e = &entries[i];
+
+        ds_put_format(ds, "cm_id=%"PRIu64" qpn=%"PRIu32" remote_qpn=%"PRIu32
+                      " gen=%"PRIu64" ", e->cm_id, e->qpn, e->remote_qpn,
+                      e->generation);
+        ovl_tuple_format(&e->tuple, ds);
+        ds_put_char(ds, '\n');
     }
-    ds_put_format(&ds, "%"PRIuSIZE" entr%s, capacity ", n,
-                  n == 1 ? "y" : "ies");
-    if (current->caps.max_entries) {
-        ds_put_format(&ds, "%"PRIu32"\n", current->caps.max_entries);
-    } else {
-        ds_put_cstr(&ds, "unlimited\n");
-    }
-    unixctl_command_reply(conn, ds_cstr(&ds));
-    ds_destroy(&ds);
     free(entries);
+
+    ds_put_format(ds, "%"PRIuSIZE" %s, capacity ", n,
+                  n == 1 ? "entry" : "entries");
+    if (dummy->caps.max_entries) {
+        ds_put_format(ds, "%"PRIu32"\n", dummy->caps.max_entries);
+    } else {
+        ds_put_cstr(ds, "unlimited\n");
+    }
 }
 
-/* "rdma-dummy/op-log [--verbose]": without --verbose, the tuples of install
- * and modify lines are left out. */
+/* Appends 'rec' to 'ds' as one line, with the tuple if 'verbose'. */
 static void
-dummy_unixctl_op_log(struct unixctl_conn *conn, int argc,
-                     const char *argv[], void *aux OVS_UNUSED)
+dummy_format_log_rec(const struct dummy_log_rec *rec, bool verbose,
+                     struct ds *ds)
 {
-    struct ds ds = DS_EMPTY_INITIALIZER;
-    bool verbose = false;
-    size_t i;
+    ds_put_format(ds, "%llu %s cm_id=%"PRIu64, rec->seq,
+                  dummy_op_names[rec->op], rec->cm_id);
+    switch (rec->op) {
+    case DUMMY_OP_BIND_SOURCE:
+        ds_put_cstr(ds, " local_ip=");
+        ipv6_format_mapped(&rec->source.local_ip, ds);
+        ds_put_format(ds, " local_mac="ETH_ADDR_FMT" vlan=%"PRIu16
+                      " underlay_mtu=%"PRIu16" inner_src_ip=",
+                      ETH_ADDR_ARGS(rec->source.local_mac), rec->source.vlan,
+                      rec->source.underlay_mtu);
+        ipv6_format_mapped(&rec->source.inner_src_ip, ds);
+        break;
 
-    if (argc > 1) {
-        if (strcmp(argv[1], "--verbose")) {
-            unixctl_command_reply_error(conn, "usage: rdma-dummy/op-log "
-                                        "[--verbose]");
-            return;
+    case DUMMY_OP_INSTALL:
+    case DUMMY_OP_MODIFY:
+        ds_put_format(ds, " qpn=%"PRIu32" gen=%"PRIu64,
+                      rec->entry.qpn, rec->entry.generation);
+        if (verbose) {
+            ds_put_format(ds, " remote_qpn=%"PRIu32" ",
+                          rec->entry.remote_qpn);
+            ovl_tuple_format(&rec->entry.tuple, ds);
         }
-        verbose = true;
-    }
-    if (no_dummy(conn)) {
-        return;
-    }
-    if (current->log_dropped) {
-        ds_put_format(&ds, "(%"PRIu64" older lines dropped)\n",
-                      current->log_dropped);
-    }
-    for (i = 0; i < current->log_n; i++) {
-        const char *line = current->log[(current->log_start + i)
-                                        % current->log_max];
-        const char *bar = verbose ? NULL : strstr(line, " | ");
+        break;
 
-        if (bar) {
-            const char *err = strstr(bar, " -> error: ");
-
-            ds_put_buffer(&ds, line, bar - line);
-            if (err) {
-                ds_put_cstr(&ds, err);
-            }
-        } else {
-            ds_put_cstr(&ds, line);
-        }
-        ds_put_char(&ds, '\n');
+    case DUMMY_OP_REMOVE:
+    case DUMMY_N_OPS:
+        break;
     }
-    unixctl_command_reply(conn, ds_cstr(&ds));
-    ds_destroy(&ds);
+    if (rec->error) {
+        ds_put_format(ds, " -> error: %s%s", ovs_strerror(rec->error),
+                      rec->injected ? " (injected)" : "");
+    }
+    ds_put_char(ds, '\n');
 }
 
-/* "rdma-dummy/op-log-clear". */
-static void
-dummy_unixctl_op_log_clear(struct unixctl_conn *conn, int argc OVS_UNUSED,
-                           const char *argv[] OVS_UNUSED,
-                           void *aux OVS_UNUSED)
-{
-    if (!no_dummy(conn)) {
-        dummy_log_clear(current);
-        unixctl_command_reply(conn, NULL);
-    }
-}
-
-/* Parses an errno given as a name ("ENOSPC") or a positive number. */
-static int
-parse_errno(const char *s)
-{
-    static const struct {
-        const char *name;
-        int value;
-    } names[] = {
-        { "EPERM", EPERM }, { "ENOENT", ENOENT }, { "EIO", EIO },
-        { "ENOMEM", ENOMEM }, { "EBUSY", EBUSY }, { "EEXIST", EEXIST },
-        { "ENODEV", ENODEV }, { "EINVAL", EINVAL }, { "ENOSPC", ENOSPC },
-        { "EAGAIN", EAGAIN }, { "ETIMEDOUT", ETIMEDOUT },
-        { "EOPNOTSUPP", EOPNOTSUPP }, { "ENOBUFS", ENOBUFS },
-    };
-    size_t i;
-    int n;
-
-    for (i = 0; i < ARRAY_SIZE(names); i++) {
-        if (!strcmp(s, names[i].name)) {
-            return names[i].value;
-        }
-    }
-    return str_to_int(s, 10, &n) && n > 0 && n < 4096 ? n : 0;
-}
-
-/* "rdma-dummy/fail COUNT ERRNO [OP]". */
-static void
-dummy_unixctl_fail(struct unixctl_conn *conn, int argc, const char *argv[],
-                   void *aux OVS_UNUSED)
-{
-    static const char *const ops[] = {
-        "bind-source", "install", "modify", "remove",
-    };
-    int count, error;
-
-    if (!str_to_int(argv[1], 10, &count) || count < 0) {
-        unixctl_command_reply_error(conn, "COUNT must be a non-negative "
-                                    "integer");
-        return;
-    }
-    error = parse_errno(argv[2]);
-    if (!error) {
-        unixctl_command_reply_error(conn, "ERRNO must be an errno name "
-                                    "such as ENOSPC or EIO, or a positive "
-                                    "number");
-        return;
-    }
-    if (argc > 3) {
-        size_t i;
-
-        for (i = 0; i < ARRAY_SIZE(ops); i++) {
-            if (!strcmp(argv[3], ops[i])) {
-                break;
-            }
-        }
-        if (i == ARRAY_SIZE(ops)) {
-            unixctl_command_reply_error(conn, "OP must be bind-source, "
-                                        "install, modify or remove");
-            return;
-        }
-    }
-    if (no_dummy(conn)) {
-        return;
-    }
-    current->fail_count = count;
-    current->fail_errno = error;
-    free(current->fail_op);
-    current->fail_op = argc > 3 ? xstrdup(argv[3]) : NULL;
-    unixctl_command_reply(conn, NULL);
-}
-
-/* "rdma-dummy/set-capacity N". */
-static void
-dummy_unixctl_set_capacity(struct unixctl_conn *conn, int argc OVS_UNUSED,
-                           const char *argv[], void *aux OVS_UNUSED)
-{
-    int n;
-
-    if (!str_to_int(argv[1], 10, &n) || n < 0) {
-        unixctl_command_reply_error(conn, "N must be a non-negative "
-                                    "integer (0: unlimited)");
-        return;
-    }
-    if (!no_dummy(conn)) {
-        current->caps.max_entries = n;
-        unixctl_command_reply(conn, NULL);
-    }
-}
-
-/* Registers the rdma-dummy/... commands. */
+/* Appends the op log of 'nic' to 'ds', one numbered line per op since the
+ * last clear that the log still holds, with tuples if 'verbose'. */
 void
-rdma_nic_dummy_register_commands(void)
+rdma_nic_dummy_format_log(const struct rdma_nic *nic, bool verbose,
+                          struct ds *ds)
 {
+    const struct dummy_nic *dummy = dummy_nic_cast(nic);
+    const struct dummy_log_rec *rec;
+
+    LIST_FOR_EACH (rec, list_node, &dummy->log) {
+        dummy_format_log_rec(rec, verbose, ds);
+    }
+}
+
+/* Clears the op log of 'nic' and restarts its numbering at 1. */
+void
+rdma_nic_dummy_clear_log(struct rdma_nic *nic)
+{
+    struct dummy_nic *dummy = dummy_nic_cast(nic);
+    struct dummy_log_rec *rec;
+
+    LIST_FOR_EACH_POP (rec, list_node, &dummy->log) {
+        free(rec);
+    }
+    dummy->n_log = 0;
+    dummy->log_seq = 0;
+}
+
+/* If a source is bound for 'cm_id' on 'nic', stores it in '*source' and
+ * returns true, otherwise returns false. */
+bool
+rdma_nic_dummy_get_source(const struct rdma_nic *nic, uint64_t cm_id,
+                          struct rdma_nic_source *source)
+{
+    const struct dummy_source *s = dummy_find_source(dummy_nic_cast(nic),
+                                                     cm_id);
+
+    if (s) {
+        *source = s->source;
+    }
+    return s != NULL;
+}
+
+/* "rdma-dummy/fail COUNT ERRNO [OP]" with 'argc' and 'argv' excluding the
+ * command name.  Returns NULL or a malloc'd error message. */
+static char *
+dummy_command_fail(struct rdma_nic *nic, int argc, const char *argv[],
+                   struct ds *reply)
+{
+    static const char usage[] = "(usage: rdma-dummy/fail COUNT ERRNO "
+                                "[bind-source|install|modify|remove])";
+    unsigned int count;
+    int error;
+
+    if (argc < 2 || argc > 3) {
+        return xasprintf("expected 2 or 3 arguments %s", usage);
+    }
+    if (!str_to_uint(argv[0], 10, &count)) {
+        return xasprintf("COUNT: \"%s\" is not a number %s", argv[0], usage);
+    }
+    error = rdma_errno_from_string(argv[1]);
+    if (!error) {
+        return xasprintf("ERRNO: \"%s\" is not an errno name (such as EIO, "
+                         "ENOSPC, EBUSY) or number %s", argv[1], usage);
+    }
+    if (argc > 2 && dummy_op_from_string(argv[2]) < 0) {
+        return xasprintf("OP: unknown op \"%s\" %s", argv[2], usage);
+    }
+    rdma_nic_dummy_fail(nic, count, error, argc > 2 ? argv[2] : NULL);
+    if (!count) {
+        ds_put_cstr(reply, "injected failures cancelled\n");
+    } else {
+        const char *name = rdma_errno_to_string(error);
+
+        ds_put_format(reply, "next %u %s%s will fail with ", count,
+                      argc > 2 ? argv[2] : "op",
+                      count == 1 ? "" : "s");
+        if (name) {
+            ds_put_format(reply, "%s (%s)\n", name, ovs_strerror(error));
+        } else {
+            ds_put_format(reply, "%s\n", ovs_strerror(error));
+        }
+    }
+    return NULL;
+}
+
+/* Executes the dummy unixctl command 'argv[0]' (e.g. "rdma-dummy/show")
+ * with arguments 'argv[1]' to 'argv[argc - 1]' on 'nic', which may be NULL
+ * if no dummy NIC is open.  Appends the command's output to 'reply' and
+ * returns NULL on success, otherwise returns a malloc'd error message. */
+char *
+rdma_nic_dummy_command(struct rdma_nic *nic, int argc, const char *argv[],
+                       struct ds *reply)
+{
+    const char *cmd = argv[0];
+
+    if (!nic) {
+        return xstrdup("no dummy NIC is open (the daemon must use the "
+                       "\"dummy\" NIC provider)");
+    }
+
+    if (!strcmp(cmd, "rdma-dummy/show")) {
+        if (argc > 1) {
+            return xstrdup("rdma-dummy/show takes no arguments");
+        }
+        rdma_nic_dummy_format_table(nic, reply);
+    } else if (!strcmp(cmd, "rdma-dummy/op-log")) {
+        bool verbose;
+
+        if (argc > 2 || (argc == 2 && strcmp(argv[1], "--verbose"))) {
+            return xasprintf("unknown argument \"%s\" (usage: "
+                             "rdma-dummy/op-log [--verbose])",
+                             argv[argc - 1]);
+        }
+        verbose = argc == 2;
+        rdma_nic_dummy_format_log(nic, verbose, reply);
+    } else if (!strcmp(cmd, "rdma-dummy/op-log-clear")) {
+        if (argc > 1) {
+            return xstrdup("rdma-dummy/op-log-clear takes no arguments");
+        }
+        rdma_nic_dummy_clear_log(nic);
+    } else if (!strcmp(cmd, "rdma-dummy/fail")) {
+        return dummy_command_fail(nic, argc - 1, argv + 1, reply);
+    } else if (!strcmp(cmd, "rdma-dummy/set-capacity")) {
+        unsigned int capacity;
+
+        if (argc != 2) {
+            return xstrdup("expected 1 argument (usage: "
+                           "rdma-dummy/set-capacity N, 0 = unlimited)");
+        }
+        if (!str_to_uint(argv[1], 10, &capacity)) {
+            return xasprintf("N: \"%s\" is not a number (usage: "
+                             "rdma-dummy/set-capacity N, 0 = unlimited)",
+                             argv[1]);
+        }
+        rdma_nic_dummy_set_capacity(nic, capacity);
+    } else {
+        return xasprintf("unknown command \"%s\"", cmd);
+    }
+    return NULL;
+}
+
+/* The unixctl callback for every "rdma-dummy/" command. */
+static void
+dummy_unixctl(struct unixctl_conn *conn, int argc, const char *argv[],
+              void *aux OVS_UNUSED)
+{
+    struct ds reply = DS_EMPTY_INITIALIZER;
+    char *error;
+
+    error = rdma_nic_dummy_command(rdma_nic_dummy_get_current(), argc, argv,
+                                   &reply);
+    if (error) {
+        unixctl_command_reply_error(conn, error);
+        free(error);
+    } else {
+        unixctl_command_reply(conn, ds_cstr(&reply));
+    }
+    ds_destroy(&reply);
+}
+
+/* Registers the "rdma-dummy/" unixctl commands, the first time it is
+ * called. */
+static void
+dummy_unixctl_register(void)
+{
+    static bool registered;
+
+    if (registered) {
+        return;
+    }
+    registered = true;
     unixctl_command_register("rdma-dummy/show", "", 0, 0,
-                             dummy_unixctl_show, NULL);
+                             dummy_unixctl, NULL);
     unixctl_command_register("rdma-dummy/op-log", "[--verbose]", 0, 1,
-                             dummy_unixctl_op_log, NULL);
+                             dummy_unixctl, NULL);
     unixctl_command_register("rdma-dummy/op-log-clear", "", 0, 0,
-                             dummy_unixctl_op_log_clear, NULL);
+                             dummy_unixctl, NULL);
     unixctl_command_register("rdma-dummy/fail", "COUNT ERRNO [OP]", 2, 3,
-                             dummy_unixctl_fail, NULL);
+                             dummy_unixctl, NULL);
     unixctl_command_register("rdma-dummy/set-capacity", "N", 1, 1,
-                             dummy_unixctl_set_capacity, NULL);
+                             dummy_unixctl, NULL);
 }

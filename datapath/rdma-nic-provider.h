@@ -17,117 +17,161 @@
 #ifndef RDMA_NIC_PROVIDER_H
 #define RDMA_NIC_PROVIDER_H 1
 
-/* The NIC driver callback interface: provider side.
+/* The NIC driver callback interface: what a provider implements.
  *
- * A provider connects ovs-rdmad to one kind of overlay-capable RDMA NIC: an
- * in-memory table for tests ("dummy"), a software model that puts real
- * frames on a Linux device ("soft"), or real hardware ("mlx5").
+ * A provider is one kind of overlay-capable RDMA NIC ("dummy", "soft",
+ * "mlx5", ...), described by a struct rdma_nic_class and registered with
+ * rdma_nic_register_provider().  Clients never call a provider directly:
+ * they use the wrappers in rdma-nic.h, which find the provider by type,
+ * turn a NULL op into EOPNOTSUPP, and log and count every call.
  *
  *
  * Life cycle
  * ==========
  *
- * rdma_nic_open() looks the provider up by the type in its spec
- * ("TYPE[:key=value,...]") and calls its 'open' with the options parsed
- * into an smap.  The NIC is then used through the other callbacks until
- * rdma_nic_close() calls 'close', which must release everything the NIC
- * holds, including the entries still installed in hardware: ovs-rdmad
- * removes nothing itself on exit.
- *
- * For each connection ovs-rdmad calls, in order:
- *
- *   - 'bind_source', once the source side is known (at rdma_cm address
- *     resolution): the local VTEP and the tenant's source address;
- *
- *   - 'install', once the whole tuple is known;
- *
- *   - 'modify', zero or more times, whenever an input of the tuple changed
- *     (make-before-break: the NIC must switch the QP to the new tuple
- *     without a window in which its packets leave unencapsulated or with
- *     a mix of old and new headers), with 'generation' one higher each time;
- *
- *   - 'remove', when the connection goes away or can no longer be carried
- *     as configured.  'remove' also forgets the bound source.
+ * rdma_nic_open() parses its spec "TYPE[:key=value,...]" into TYPE and a
+ * string map of options and calls TYPE's 'open', which allocates the
+ * provider's own structure with a struct rdma_nic as a member, checks the
+ * options, and returns the struct rdma_nic.  The wrapper then fills in the
+ * base members ('class' and 'type'); providers may read them but must not
+ * change them.  After that the client calls any ops, in any order, until
+ * rdma_nic_close() calls 'close', which frees everything 'open' allocated.
+ * Closing a NIC forgets its table: whether the entries also disappear from
+ * real hardware is up to the provider and is documented with it (a daemon
+ * that restarts finds them again with 'dump').
  *
  *
- * Ownership and errors
- * ====================
+ * Ownership
+ * =========
  *
- * The NIC copies what it keeps of the entries and sources it is given; the
- * caller's memory is its own again when a callback returns.  Every callback
- * that can fail returns 0 or a positive errno value and, when it fails,
- * leaves the table exactly as it was.  Conventional errors: EEXIST from
- * 'install' for a cm_id already installed, ENOENT from 'modify' and
- * 'remove' for one not installed, ENOSPC when the table is full,
- * EOPNOTSUPP for a tuple the NIC cannot offload (check 'get_caps' first).
- *
- * Every callback completes before it returns.  A provider that works in
- * the background (receiving frames, waiting for firmware) does that work in
- * 'run' and arranges to be woken in 'wait', which ovs-rdmad calls from its
- * main loop like every other module's.
+ * Arguments are the caller's.  A provider copies whatever it keeps (an
+ * entry, a source, an option string) and never holds a pointer into the
+ * caller's memory after an op returns.  The one exception is 'dump', which
+ * returns an array that the provider allocates with malloc and the caller
+ * frees with free().
  *
  *
- * Optional callbacks
- * ==================
+ * Which ops may be NULL
+ * =====================
  *
- * 'bind_source', 'modify', 'dump', 'run' and 'wait' may be NULL.  The
- * wrappers in rdma-nic.c then return EOPNOTSUPP (or do nothing, for 'run'
- * and 'wait').  'open', 'close', 'get_caps', 'install' and 'remove' are
- * required. */
+ * 'type', 'open' and 'close' are required.  Every other member may be NULL:
+ * the wrapper then returns EOPNOTSUPP for an op that returns an int (and
+ * for 'get_caps' reports no capabilities, for 'dump' an empty table), and
+ * does nothing for 'run' and 'wait'.
+ *
+ *
+ * Synchronous semantics
+ * =====================
+ *
+ * Each op completes before it returns: when 'install' returns 0 the entry
+ * is in the NIC's table and in use, and the next 'dump' shows it.  A
+ * provider whose hardware completes asynchronously waits for the completion
+ * inside the op.  'run' and 'wait' exist for work that no op asks for:
+ * receiving frames, aging, noticing that the device went away.  The client
+ * calls 'run' once per main-loop iteration and 'wait' just before
+ * poll_block(); 'wait' arranges with poll_fd_wait(), poll_timer_wait() and
+ * the like for poll_block() to wake up when 'run' has something to do.
+ * (The "soft" provider will receive and deliver frames there.)
+ *
+ *
+ * Errors
+ * ======
+ *
+ * Every op that can fail returns 0 on success or a positive errno value.
+ * The meanings that clients rely on:
+ *
+ *    EEXIST      'install' of a cm_id that is already installed.
+ *    ENOENT      'modify' or 'remove' of a cm_id that the NIC does not know.
+ *    ENOSPC      'install' into a full table.
+ *    EOPNOTSUPP  the provider does not implement the op, or cannot offload
+ *                what the entry asks for (an encapsulation, IPv6 or VLAN
+ *                underlay that 'get_caps' does not report).
+ *    EINVAL      a malformed argument.
+ *
+ * Any other errno is a device failure (EIO, EBUSY, ENOMEM, ...), which the
+ * client may retry later.
+ *
+ * An op that fails leaves the table exactly as it was: no entry, bound
+ * source or generation changes.  'modify' is make-before-break: until it
+ * succeeds the old entry stays in use.
+ *
+ *
+ * Threads
+ * =======
+ *
+ * A NIC is used from one thread at a time; providers need no locking for
+ * their own per-NIC state. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "rdma-nic.h"
 
 struct smap;
 
-/* An open NIC.  Providers embed it at the start of their own structure. */
+/* An open NIC.  Each provider embeds one in its own structure and uses
+ * CONTAINER_OF to get from one to the other. */
 struct rdma_nic {
-    const struct rdma_nic_class *class; /* The provider. */
+    const struct rdma_nic_class *class; /* Provider, set by rdma_nic_open(). */
+    char *type;                         /* Copy of class->type. */
 };
 
-/* A provider. */
+/* A kind of NIC: the functions that implement it. */
 struct rdma_nic_class {
-    /* Type name, as in --provider=TYPE. */
+    /* The TYPE of a spec "TYPE[:key=value,...]", e.g. "dummy".  Must not
+     * contain ':' and must be unique among the registered providers. */
     const char *type;
 
-    /* One-line description of the options it accepts, for error messages,
-     * e.g. "capacity, ipv6, vlan, geneve, log". */
-    const char *options;
+    /* Opens a NIC of this type, configured by 'args' (the spec's
+     * "key=value" pairs; empty if it had none).  On success stores the new
+     * NIC in '*nicp' and returns 0.  On failure returns a positive errno
+     * and may store in '*errorp' a malloc'd message that tells the
+     * operator what was wrong and what to do, without a "TYPE: " prefix
+     * (the caller adds it), e.g. 'unknown option "bar" (options: ...)'.
+     * Must reject options it does not know.  Required. */
+    int (*open)(const struct smap *args, struct rdma_nic **nicp,
+                char **errorp);
 
-    /* Opens a NIC with the options in 'args'.  On success stores it in
-     * '*nicp' and returns NULL; on failure returns a malloc'd message that
-     * says what was wrong and what to do. */
-    char *(*open)(const struct smap *args, struct rdma_nic **nicp);
-
-    /* Releases 'nic' and everything it holds. */
+    /* Frees 'nic' and everything 'open' allocated for it.  Required. */
     void (*close)(struct rdma_nic *nic);
 
-    /* Stores what 'nic' can offload in '*caps'. */
+    /* Stores in '*caps' what 'nic' can offload.  Returns 0 or a positive
+     * errno.  May be NULL. */
     int (*get_caps)(const struct rdma_nic *nic, struct rdma_nic_caps *caps);
 
-    /* Binds the source side of connection 'cm_id'.  May be NULL. */
+    /* Binds the source side of connection 'cm_id' (local VTEP IP and MAC,
+     * underlay VLAN and MTU, tenant source IP), as known at address
+     * resolution, replacing a source bound before.  The connection need
+     * not be installed yet.  May be NULL. */
     int (*bind_source)(struct rdma_nic *nic, uint64_t cm_id,
-                       const struct rdma_nic_source *src);
+                       const struct rdma_nic_source *source);
 
-    /* Installs 'entry', whose cm_id must not be installed yet. */
+    /* Adds 'entry' to the table.  Returns EEXIST if 'entry->cm_id' is
+     * installed, ENOSPC if the table is full.  May be NULL. */
     int (*install)(struct rdma_nic *nic, const struct rdma_nic_entry *entry);
 
-    /* Replaces the installed entry with entry->cm_id by 'entry'.  May be
-     * NULL. */
+    /* Replaces the installed entry whose cm_id is 'entry->cm_id' (its
+     * tuple, QPNs and generation) by 'entry', make-before-break.  Returns
+     * ENOENT if it is not installed.  May be NULL. */
     int (*modify)(struct rdma_nic *nic, const struct rdma_nic_entry *entry);
 
-    /* Removes the entry and the bound source of 'cm_id'. */
+    /* Removes the entry and the bound source of 'cm_id'.  Returns ENOENT
+     * if the NIC knows neither.  May be NULL. */
     int (*remove)(struct rdma_nic *nic, uint64_t cm_id);
 
-    /* Stores a malloc'd copy of every installed entry in '*entriesp' and
-     * their number in '*n_entriesp'.  May be NULL. */
+    /* Stores in '*entriesp' a malloc'd array of all installed entries, in
+     * no particular order, and their number in '*n_entriesp'.  On failure
+     * stores NULL and 0.  May be NULL. */
     int (*dump)(struct rdma_nic *nic, struct rdma_nic_entry **entriesp,
                 size_t *n_entriesp);
 
-    /* Does background work.  May be NULL. */
+    /* Does background work: see "Synchronous semantics" above.  May be
+     * NULL. */
     void (*run)(struct rdma_nic *nic);
 
-    /* Arranges for poll_block() to wake when 'run' has work.  May be
-     * NULL. */
+    /* Arranges for poll_block() to wake up when 'run' has work to do.  May
+     * be NULL. */
     void (*wait)(struct rdma_nic *nic);
 };
 
@@ -135,7 +179,5 @@ void rdma_nic_register_provider(const struct rdma_nic_class *);
 
 /* Built-in providers. */
 extern const struct rdma_nic_class rdma_nic_dummy_class;
-
-void rdma_nic_dummy_register_commands(void);
 
 #endif /* rdma-nic-provider.h */

@@ -19,224 +19,369 @@
 #include "rdma-nic-provider.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "coverage.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
-#include "rdma-addr.h"
+#include "ovs-thread.h"
+#include "packets.h"
 #include "smap.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_nic);
 
+COVERAGE_DEFINE(rdma_nic_open);
 COVERAGE_DEFINE(rdma_nic_bind_source);
 COVERAGE_DEFINE(rdma_nic_install);
 COVERAGE_DEFINE(rdma_nic_modify);
 COVERAGE_DEFINE(rdma_nic_remove);
-COVERAGE_DEFINE(rdma_nic_error);
+COVERAGE_DEFINE(rdma_nic_dump);
+COVERAGE_DEFINE(rdma_nic_op_error);
 
-/* Registered providers. */
-static const struct rdma_nic_class *classes[16];
-static size_t n_classes;
+/* Registered providers: "const struct rdma_nic_class *"s indexed by type. */
+static struct shash rdma_nic_classes = SHASH_INITIALIZER(&rdma_nic_classes);
 
-/* Registers the built-in providers, once. */
+/* Registers the providers built into this library, once. */
 static void
 rdma_nic_initialize(void)
 {
-    static bool inited;
+    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
 
-    if (!inited) {
-        inited = true;
+    if (ovsthread_once_start(&once)) {
         rdma_nic_register_provider(&rdma_nic_dummy_class);
-        rdma_nic_dummy_register_commands();
+        ovsthread_once_done(&once);
     }
 }
 
-/* Makes 'class' available to rdma_nic_open().  Registering a type twice is
- * a programming error. */
+/* Makes 'class' available to rdma_nic_open() under 'class->type'.  A
+ * second provider with the same type is ignored, with a warning. */
 void
 rdma_nic_register_provider(const struct rdma_nic_class *class)
 {
-    size_t i;
+    ovs_assert(class->type && !strchr(class->type, ':'));
+    ovs_assert(class->open && class->close);
 
-    for (i = 0; i < n_classes; i++) {
-        ovs_assert(strcmp(classes[i]->type, class->type));
+    if (!shash_add_once(&rdma_nic_classes, class->type, class)) {
+        VLOG_WARN("attempted to register duplicate NIC provider \"%s\"",
+                  class->type);
     }
-    ovs_assert(n_classes < ARRAY_SIZE(classes));
-    classes[n_classes++] = class;
 }
 
-/* Appends the registered provider types to 'ds', comma-separated. */
+/* Appends the types of the registered providers to 'ds', sorted and
+ * separated by ", ". */
 void
 rdma_nic_format_providers(struct ds *ds)
 {
-    size_t i;
+    const struct shash_node **nodes;
+    size_t i, n;
 
     rdma_nic_initialize();
-    for (i = 0; i < n_classes; i++) {
-        ds_put_format(ds, "%s%s", i ? ", " : "", classes[i]->type);
+    n = shash_count(&rdma_nic_classes);
+    nodes = shash_sort(&rdma_nic_classes);
+    for (i = 0; i < n; i++) {
+        ds_put_format(ds, "%s%s", i ? ", " : "", nodes[i]->name);
     }
+    free(nodes);
 }
 
-/* Opens the NIC that 'spec' ("TYPE[:key=value,...]") describes.  Returns
- * NULL and the NIC in '*nicp', or a malloc'd error message. */
+/* Parses 'options', the part of a spec after "TYPE:", a comma-separated
+ * list of "key=value" pairs, into 'args'.  Returns NULL or a malloc'd error
+ * message prefixed by 'type'. */
+static char * OVS_WARN_UNUSED_RESULT
+rdma_nic_parse_options(const char *type, const char *options,
+                       struct smap *args)
+{
+    char *copy = xstrdup(options);
+    char *error = NULL;
+    char *save_ptr = NULL;
+    char *item;
+
+    if (!*options) {
+        free(copy);
+        return NULL;
+    }
+    if (options[0] == ',' || options[strlen(options) - 1] == ','
+        || strstr(options, ",,")) {
+        free(copy);
+        return xasprintf("%s: empty option in \"%s\" (expected "
+                         "key=value,...)", type, options);
+    }
+    for (item = strtok_r(copy, ",", &save_ptr); item;
+         item = strtok_r(NULL, ",", &save_ptr)) {
+        char *eq = strchr(item, '=');
+
+        if (!eq || eq == item) {
+            error = (eq
+                     ? xasprintf("%s: option \"%s\" has no name (expected "
+                                 "key=value)", type, item)
+                     : xasprintf("%s: option \"%s\" has no value (expected "
+                                 "%s=VALUE)", type, item, item));
+            break;
+        }
+        *eq = '\0';
+        if (!smap_add_once(args, item, eq + 1)) {
+            error = xasprintf("%s: option \"%s\" given more than once",
+                              type, item);
+            break;
+        }
+    }
+    free(copy);
+    return error;
+}
+
+/* Opens the NIC described by 'spec', "TYPE[:key=value,...]", e.g. "dummy"
+ * or "dummy:capacity=4,ipv6=false".  On success stores the NIC in '*nicp'
+ * and returns NULL.  On failure stores NULL in '*nicp' and returns a
+ * malloc'd message that says what was wrong and what to do; the caller
+ * frees it. */
 char *
 rdma_nic_open(const char *spec, struct rdma_nic **nicp)
 {
-    const struct rdma_nic_class *class = NULL;
+    const struct rdma_nic_class *class;
     struct smap args = SMAP_INITIALIZER(&args);
-    char *type = xstrdup(spec);
-    char *opts = strchr(type, ':');
+    struct rdma_nic *nic = NULL;
+    char *type, *options;
     char *error = NULL;
-    size_t i;
+    int retval;
 
-    rdma_nic_initialize();
     *nicp = NULL;
-    if (opts) {
-        char *save_ptr = NULL;
-        char *token;
+    rdma_nic_initialize();
+    COVERAGE_INC(rdma_nic_open);
 
-        *opts++ = '\0';
-        for (token = strtok_r(opts, ",", &save_ptr); token;
-             token = strtok_r(NULL, ",", &save_ptr)) {
-            char *eq = strchr(token, '=');
+    if (!spec || !*spec || *spec == ':') {
+        struct ds available = DS_EMPTY_INITIALIZER;
 
-            if (!eq || eq == token) {
-                error = xasprintf("%s: option \"%s\" is not key=value",
-                                  type, token);
-                goto out;
-            }
-            *eq = '\0';
-            if (!smap_add_once(&args, token, eq + 1)) {
-                error = xasprintf("%s: option \"%s\" given twice", type,
-                                  token);
-                goto out;
-            }
-        }
+        rdma_nic_format_providers(&available);
+        error = xasprintf("missing NIC provider type (expected "
+                          "TYPE[:key=value,...], available types: %s)",
+                          ds_cstr(&available));
+        ds_destroy(&available);
+        return error;
     }
-    for (i = 0; i < n_classes; i++) {
-        if (!strcmp(classes[i]->type, type)) {
-            class = classes[i];
-        }
+
+    type = xstrdup(spec);
+    options = strchr(type, ':');
+    if (options) {
+        *options++ = '\0';
     }
+
+    class = shash_find_data(&rdma_nic_classes, type);
     if (!class) {
-        struct ds ds = DS_EMPTY_INITIALIZER;
+        struct ds available = DS_EMPTY_INITIALIZER;
 
-        rdma_nic_format_providers(&ds);
+        rdma_nic_format_providers(&available);
         error = xasprintf("unknown NIC provider \"%s\" (available: %s)",
-                          type, ds_cstr(&ds));
-        ds_destroy(&ds);
-        goto out;
+                          type, ds_cstr(&available));
+        ds_destroy(&available);
+        goto exit;
     }
-    error = class->open(&args, nicp);
-    if (!error) {
-        (*nicp)->class = class;
-        VLOG_DBG("opened NIC provider %s", spec);
+
+    error = rdma_nic_parse_options(type, options ? options : "", &args);
+    if (error) {
+        goto exit;
     }
-out:
+
+    retval = class->open(&args, &nic, &error);
+    if (retval) {
+        char *detail = error;
+
+        error = (detail
+                 ? xasprintf("%s: %s", type, detail)
+                 : xasprintf("%s: cannot open NIC (%s)", type,
+                             ovs_strerror(retval)));
+        free(detail);
+        VLOG_DBG("open \"%s\" failed: %s", spec, error);
+        goto exit;
+    }
+    ovs_assert(nic);
+    free(error);                /* A provider should not set it, but... */
+    error = NULL;
+
+    nic->class = class;
+    nic->type = xstrdup(class->type);
+    *nicp = nic;
+    VLOG_DBG("%s: opened NIC \"%s\"", type, spec);
+
+exit:
     smap_destroy(&args);
     free(type);
     return error;
 }
 
-/* Closes 'nic' (which may be NULL). */
+/* Closes 'nic', which may be NULL. */
 void
 rdma_nic_close(struct rdma_nic *nic)
 {
     if (nic) {
+        char *type = nic->type;
+
+        VLOG_DBG("%s: closing NIC", type);
         nic->class->close(nic);
+        free(type);
     }
 }
 
-/* Returns the type of 'nic', e.g. "dummy". */
+/* Returns the provider type of 'nic', e.g. "dummy". */
 const char *
 rdma_nic_get_type(const struct rdma_nic *nic)
 {
-    return nic->class->type;
+    return nic->type;
 }
 
-/* Counts and logs a failed operation. */
-static int
-op_result(const char *op, uint64_t cm_id, int error)
+/* Logs at debug level that op 'op' with arguments 'args' on 'nic'
+ * returned 'error', and counts a failure. */
+static void
+rdma_nic_log_op(const struct rdma_nic *nic, const char *op,
+                const char *args, int error)
 {
     if (error) {
-        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+        COVERAGE_INC(rdma_nic_op_error);
+    }
+    VLOG_DBG("%s: %s %s: %s", nic->type, op, args,
+             error ? ovs_strerror(error) : "ok");
+}
 
-        COVERAGE_INC(rdma_nic_error);
-        VLOG_DBG_RL(&rl, "%s cm_id=%"PRIu64" failed: %s", op, cm_id,
-                    ovs_strerror(error));
+/* Appends 'entry' to 'ds', for logging. */
+static void
+rdma_nic_format_entry(const struct rdma_nic_entry *entry, struct ds *ds)
+{
+    ds_put_format(ds, "cm_id=%"PRIu64" qpn=%"PRIu32" remote_qpn=%"PRIu32
+                  " gen=%"PRIu64" ", entry->cm_id, entry->qpn,
+                  entry->remote_qpn, entry->generation);
+    ovl_tuple_format(&entry->tuple, ds);
+}
+
+/* Stores in '*caps' what 'nic' can offload.  Returns 0 or a positive errno,
+ * in which case '*caps' reports no capabilities. */
+int
+rdma_nic_get_caps(const struct rdma_nic *nic, struct rdma_nic_caps *caps)
+{
+    int error;
+
+    memset(caps, 0, sizeof *caps);
+    error = (nic->class->get_caps
+             ? nic->class->get_caps(nic, caps)
+             : EOPNOTSUPP);
+    if (error) {
+        memset(caps, 0, sizeof *caps);
+    }
+    if (VLOG_IS_DBG_ENABLED()) {
+        char *args = xasprintf("vxlan=%d geneve=%d ipv6=%d vlan=%d "
+                               "max_entries=%"PRIu32, caps->vxlan,
+                               caps->geneve, caps->ipv6, caps->vlan,
+                               caps->max_entries);
+        rdma_nic_log_op(nic, "get-caps", args, error);
+        free(args);
     }
     return error;
 }
 
-/* Stores what 'nic' can offload in '*caps'. */
-int
-rdma_nic_get_caps(const struct rdma_nic *nic, struct rdma_nic_caps *caps)
-{
-    memset(caps, 0, sizeof *caps);
-    return nic->class->get_caps(nic, caps);
-}
-
-/* Binds the source side of connection 'cm_id'. */
+/* Binds 'source' as the source side of connection 'cm_id' on 'nic'.
+ * Returns 0 or a positive errno. */
 int
 rdma_nic_bind_source(struct rdma_nic *nic, uint64_t cm_id,
-                     const struct rdma_nic_source *src)
+                     const struct rdma_nic_source *source)
 {
-    COVERAGE_INC(rdma_nic_bind_source);
-    if (VLOG_IS_DBG_ENABLED()) {
-        char ip[INET6_ADDRSTRLEN];
+    int error;
 
-        VLOG_DBG("bind-source cm_id=%"PRIu64" local_ip=%s", cm_id,
-                 rdma_ip_to_string(&src->local_ip, ip));
+    COVERAGE_INC(rdma_nic_bind_source);
+    error = (nic->class->bind_source
+             ? nic->class->bind_source(nic, cm_id, source)
+             : EOPNOTSUPP);
+    if (VLOG_IS_DBG_ENABLED()) {
+        struct ds ds = DS_EMPTY_INITIALIZER;
+
+        ds_put_format(&ds, "cm_id=%"PRIu64" local_ip=", cm_id);
+        ipv6_format_mapped(&source->local_ip, &ds);
+        ds_put_format(&ds, " local_mac="ETH_ADDR_FMT" vlan=%"PRIu16
+                      " underlay_mtu=%"PRIu16" inner_src_ip=",
+                      ETH_ADDR_ARGS(source->local_mac), source->vlan,
+                      source->underlay_mtu);
+        ipv6_format_mapped(&source->inner_src_ip, &ds);
+        rdma_nic_log_op(nic, "bind-source", ds_cstr(&ds), error);
+        ds_destroy(&ds);
     }
-    return op_result("bind-source", cm_id,
-                     (nic->class->bind_source
-                      ? nic->class->bind_source(nic, cm_id, src)
-                      : EOPNOTSUPP));
+    return error;
 }
 
-/* Installs 'entry'. */
+/* Installs 'entry' in 'nic''s table.  Returns 0, EEXIST if 'entry->cm_id'
+ * is already installed, ENOSPC if the table is full, or another positive
+ * errno. */
 int
 rdma_nic_install(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
 {
+    int error;
+
     COVERAGE_INC(rdma_nic_install);
-    VLOG_DBG("install cm_id=%"PRIu64" qpn=%"PRIu32" gen=%"PRIu64,
-             entry->cm_id, entry->qpn, entry->generation);
-    return op_result("install", entry->cm_id,
-                     nic->class->install(nic, entry));
+    error = (nic->class->install
+             ? nic->class->install(nic, entry)
+             : EOPNOTSUPP);
+    if (VLOG_IS_DBG_ENABLED()) {
+        struct ds ds = DS_EMPTY_INITIALIZER;
+
+        rdma_nic_format_entry(entry, &ds);
+        rdma_nic_log_op(nic, "install", ds_cstr(&ds), error);
+        ds_destroy(&ds);
+    }
+    return error;
 }
 
-/* Replaces the entry with entry->cm_id by 'entry'. */
+/* Replaces the tuple, QPNs and generation of the entry for 'entry->cm_id'
+ * in 'nic''s table by those of 'entry'.  Returns 0, ENOENT if that cm_id is
+ * not installed, or another positive errno. */
 int
 rdma_nic_modify(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
 {
+    int error;
+
     COVERAGE_INC(rdma_nic_modify);
-    VLOG_DBG("modify cm_id=%"PRIu64" qpn=%"PRIu32" gen=%"PRIu64,
-             entry->cm_id, entry->qpn, entry->generation);
-    return op_result("modify", entry->cm_id,
-                     (nic->class->modify
-                      ? nic->class->modify(nic, entry)
-                      : EOPNOTSUPP));
+    error = (nic->class->modify
+             ? nic->class->modify(nic, entry)
+             : EOPNOTSUPP);
+    if (VLOG_IS_DBG_ENABLED()) {
+        struct ds ds = DS_EMPTY_INITIALIZER;
+
+        rdma_nic_format_entry(entry, &ds);
+        rdma_nic_log_op(nic, "modify", ds_cstr(&ds), error);
+        ds_destroy(&ds);
+    }
+    return error;
 }
 
-/* Removes the entry of 'cm_id'. */
+/* Removes the entry and the bound source of 'cm_id' from 'nic'.  Returns 0,
+ * ENOENT if 'nic' knows neither, or another positive errno. */
 int
 rdma_nic_remove(struct rdma_nic *nic, uint64_t cm_id)
 {
+    int error;
+
     COVERAGE_INC(rdma_nic_remove);
-    VLOG_DBG("remove cm_id=%"PRIu64, cm_id);
-    return op_result("remove", cm_id, nic->class->remove(nic, cm_id));
+    error = (nic->class->remove
+             ? nic->class->remove(nic, cm_id)
+             : EOPNOTSUPP);
+    if (VLOG_IS_DBG_ENABLED()) {
+        char *args = xasprintf("cm_id=%"PRIu64, cm_id);
+
+        rdma_nic_log_op(nic, "remove", args, error);
+        free(args);
+    }
+    return error;
 }
 
-/* Stores a malloc'd copy of the NIC's entries in '*entriesp' and their
- * number in '*n_entriesp'; on error, stores NULL and 0. */
+/* Stores in '*entriesp' a malloc'd array of the entries installed in 'nic',
+ * in no particular order, and in '*n_entriesp' their number.  The caller
+ * frees '*entriesp'.  Returns 0 or a positive errno, in which case it
+ * stores NULL and 0. */
 int
 rdma_nic_dump(struct rdma_nic *nic, struct rdma_nic_entry **entriesp,
               size_t *n_entriesp)
 {
     int error;
 
+    COVERAGE_INC(rdma_nic_dump);
     *entriesp = NULL;
     *n_entriesp = 0;
     error = (nic->class->dump
@@ -247,10 +392,16 @@ rdma_nic_dump(struct rdma_nic *nic, struct rdma_nic_entry **entriesp,
         *entriesp = NULL;
         *n_entriesp = 0;
     }
+    if (VLOG_IS_DBG_ENABLED()) {
+        char *args = xasprintf("(%"PRIuSIZE" entries)", *n_entriesp);
+
+        rdma_nic_log_op(nic, "dump", args, error);
+        free(args);
+    }
     return error;
 }
 
-/* Lets 'nic' do background work. */
+/* Lets 'nic' do background work.  Call once per main-loop iteration. */
 void
 rdma_nic_run(struct rdma_nic *nic)
 {
@@ -259,7 +410,8 @@ rdma_nic_run(struct rdma_nic *nic)
     }
 }
 
-/* Arranges for poll_block() to wake when 'nic' has background work. */
+/* Arranges for poll_block() to wake up when rdma_nic_run() has work to do
+ * for 'nic'. */
 void
 rdma_nic_wait(struct rdma_nic *nic)
 {

@@ -17,20 +17,23 @@
 #ifndef RDMA_NIC_H
 #define RDMA_NIC_H 1
 
-/* The NIC driver callback interface: client API.
+/* The NIC driver callback interface: the client API.
  *
- * ovs-rdmad programs an overlay-capable RDMA NIC through this interface,
- * following the connection set-up steps of DESIGN.md section 6: learn what
- * the NIC can offload (rdma_nic_get_caps()), bind the source side of a
- * connection at address resolution (rdma_nic_bind_source()), install the
- * full overlay tuple for a QP (rdma_nic_install()), modify it when an input
- * changes (rdma_nic_modify()), remove it (rdma_nic_remove()), and read the
- * table back (rdma_nic_dump()).  Providers implement it; see
- * rdma-nic-provider.h.
+ * An "rdma_nic" is one overlay-capable RDMA NIC whose flow tables ovs-rdmad
+ * fills: for every RDMA connection (keyed by its rdma_cm "cm_id") an entry
+ * holding the connection's QP numbers and overlay tuple, so that the NIC
+ * encapsulates and decapsulates that connection's RoCEv2 packets itself.
+ * See DESIGN.md section 6.
  *
- * Every function that can fail returns 0 or a positive errno value; a
- * provider that lacks an operation yields EOPNOTSUPP.  A failed operation
- * leaves the NIC's table as it was. */
+ * A NIC is opened from a text "spec", "TYPE[:key=value,...]", where TYPE
+ * names a provider (see rdma-nic-provider.h): "dummy", later "soft" and
+ * "mlx5".  Every function that can fail returns 0 on success or a positive
+ * errno value; EOPNOTSUPP means that the provider does not implement the
+ * operation or cannot offload what was asked for.  Each operation is
+ * synchronous: it has taken effect (or failed, leaving the NIC's table as it
+ * was) when it returns.
+ *
+ * None of these functions is thread-safe: use a NIC from one thread. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,42 +45,48 @@
 #include "ovl-tuple.h"
 
 struct ds;
+
+/* An open NIC.  Opaque to clients. */
 struct rdma_nic;
 
-/* What a NIC can offload. */
+/* What a NIC can offload, as reported by rdma_nic_get_caps(). */
 struct rdma_nic_caps {
-    bool vxlan;                 /* Can encapsulate in VXLAN. */
-    bool geneve;                /* Can encapsulate in Geneve. */
-    bool ipv6;                  /* Supports IPv6 outer and inner headers. */
-    bool vlan;                  /* Supports a VLAN-tagged underlay. */
-    uint32_t max_entries;       /* Table size, 0 if unlimited. */
+    bool vxlan;                 /* VXLAN encapsulation. */
+    bool geneve;                /* Geneve encapsulation. */
+    bool ipv6;                  /* IPv6 underlay (outer IPv6 header). */
+    bool vlan;                  /* VLAN-tagged underlay. */
+    uint32_t max_entries;       /* Flow-table size, 0 = no limit. */
 };
 
-/* The source side of a connection, known at address resolution. */
+/* The source side of a connection, bound at address resolution
+ * (rdma_nic_bind_source()), before the full tuple is known. */
 struct rdma_nic_source {
-    struct in6_addr local_ip;   /* Local VTEP IP (IPv4-mapped for IPv4). */
-    struct eth_addr local_mac;  /* Local VTEP MAC. */
-    uint16_t vlan;              /* Underlay VLAN ID, 0 if untagged. */
-    uint16_t underlay_mtu;      /* Underlay IP MTU. */
-    struct in6_addr inner_src_ip; /* Tenant's source IP (source GID). */
+    struct in6_addr local_ip;     /* Local VTEP IP (IPv4-mapped for v4). */
+    struct eth_addr local_mac;    /* Local VTEP MAC. */
+    uint16_t vlan;                /* Underlay VLAN, 0 = untagged. */
+    uint16_t underlay_mtu;        /* Underlay IP MTU. */
+    struct in6_addr inner_src_ip; /* Tenant source IP (the source GID). */
 };
 
-/* One flow-table entry: the overlay tuple of one QP. */
+/* One installed flow-table entry: a connection's QP and overlay tuple. */
 struct rdma_nic_entry {
-    uint64_t cm_id;             /* rdma_cm identifier: the key. */
+    uint64_t cm_id;             /* Key: the connection's rdma_cm id. */
     uint32_t qpn;               /* Local QP number. */
-    uint32_t remote_qpn;        /* Peer's QP number, 0 if unknown. */
-    uint64_t generation;        /* 1 at install, +1 at every modify. */
-    struct ovl_tuple tuple;     /* Overlay tuple. */
+    uint32_t remote_qpn;        /* Peer's QP number, 0 if not yet known. */
+    uint64_t generation;        /* 1 at install, +1 per modify. */
+    struct ovl_tuple tuple;     /* The connection's overlay tuple. */
 };
 
-char *rdma_nic_open(const char *spec, struct rdma_nic **)
+/* Opening and closing. */
+char *rdma_nic_open(const char *spec, struct rdma_nic **nicp)
     OVS_WARN_UNUSED_RESULT;
 void rdma_nic_close(struct rdma_nic *);
 const char *rdma_nic_get_type(const struct rdma_nic *);
-void rdma_nic_format_providers(struct ds *);
 
+/* Capabilities. */
 int rdma_nic_get_caps(const struct rdma_nic *, struct rdma_nic_caps *);
+
+/* The flow table. */
 int rdma_nic_bind_source(struct rdma_nic *, uint64_t cm_id,
                          const struct rdma_nic_source *);
 int rdma_nic_install(struct rdma_nic *, const struct rdma_nic_entry *);
@@ -86,7 +95,11 @@ int rdma_nic_remove(struct rdma_nic *, uint64_t cm_id);
 int rdma_nic_dump(struct rdma_nic *, struct rdma_nic_entry **entriesp,
                   size_t *n_entriesp);
 
+/* Background work, from the main loop. */
 void rdma_nic_run(struct rdma_nic *);
 void rdma_nic_wait(struct rdma_nic *);
+
+/* Providers. */
+void rdma_nic_format_providers(struct ds *);
 
 #endif /* rdma-nic.h */

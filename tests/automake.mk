@@ -8,6 +8,7 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/rdma-macros.at \
 	tests/lib.at \
+	tests/datapath.at \
 	tests/daemon.at \
 	tests/mapping.at \
 	tests/refresh.at \
@@ -43,13 +44,14 @@ $(srcdir)/package.m4: $(top_srcdir)/configure.ac
 	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
 	} >'$(srcdir)/package.m4'
 
-# The unit-test runner for lib/ code.
+# The unit-test runner for lib/ and datapath/ code.
 noinst_PROGRAMS += tests/rdma-test
 tests_rdma_test_SOURCES = \
 	tests/rdma-test.c \
 	tests/rdma-test.h \
 	tests/test-engine.c \
 	tests/test-mtu.c \
+	tests/test-nic.c \
 	tests/test-underlay-linux.c
 tests_rdma_test_LDADD = $(OFPROTO_RDMA_LIBS)
 

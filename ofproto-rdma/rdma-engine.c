@@ -107,6 +107,10 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
 {
     int error;
 
+    if (b->nic_failed) {
+        b->nic_failed = false;
+        e->n_nic_failed--;
+    }
     if (want) {
         uint64_t hash = ovl_tuple_hash64(tuple);
         struct rdma_nic_entry entry;
@@ -134,6 +138,10 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
             if (!error) {
                 error = rdma_nic_install(e->nic, &entry);
                 e->stats.n_install++;
+                if (error) {
+                    /* Leave nothing behind: forget the bound source. */
+                    rdma_nic_remove(e->nic, b->cm_id);
+                }
             }
         } else {
             error = rdma_nic_modify(e->nic, &entry);
@@ -146,6 +154,8 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
             e->stats.n_nic_errors++;
             rdma_binding_set_state(e->map, b, RDMA_BINDING_FAILED, msg);
             free(msg);
+            b->nic_failed = true;
+            e->n_nic_failed++;
             return;
         }
         b->installed = true;
@@ -495,6 +505,9 @@ rdma_engine_poll_underlay(struct rdma_engine *e)
             if (b->via_fdb) {
                 b->reselect = true;
                 worklist_add(&wl, b);
+            } else if (b->nic_failed) {
+                /* Retry the NIC operation that failed. */
+                worklist_add(&wl, b);
             }
         }
     }
@@ -726,8 +739,11 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
 
     if (b->state == RDMA_BINDING_FAILED
         || (b->state == RDMA_BINDING_PENDING && !b->path)) {
-        /* Bad input: the request cannot work as configured. */
+        /* Bad input, or the NIC refused it: change nothing. */
         error = xstrdup(b->reason);
+        if (b->nic_failed) {
+            e->n_nic_failed--;
+        }
         rdma_qp_map_remove(e->map, b);
         return error;
     }
@@ -748,6 +764,7 @@ rdma_engine_unbind(struct rdma_engine *e, uint64_t cm_id)
     binding_apply(e, b, false, NULL, RDMA_BINDING_PENDING, NULL);
     rdma_qp_map_remove(e->map, b);
     return NULL;
+
 }
 
 /* Returns the rdma-status of vport 'vport' for OVSDB: "ready", or why it

@@ -81,6 +81,7 @@ struct rdma_engine {
                                  * datapaths), 0 to disable. */
     long long int next_poll;    /* When to re-read the underlay next. */
     uint64_t linux_seqno;       /* Last Linux underlay seqno handled. */
+    size_t n_nic_failed;        /* Bindings whose NIC operation failed. */
     uint64_t next_cm_id;        /* Next automatic cm_id. */
     uint32_t next_qpn;          /* Next automatic QPN. */
     struct rdma_engine_stats stats; /* Work done. */

@@ -103,6 +103,7 @@ struct rdma_binding {
     bool installed;             /* Whether the NIC holds an entry. */
     bool reselect;              /* Tunnel choice must be redone. */
     bool via_fdb;               /* Tunnel chosen by MAC learning. */
+    bool nic_failed;            /* Last NIC operation failed: retry. */
     enum rdma_binding_state state; /* See above. */
     char *reason;               /* Why pending or failed, else NULL. */
 };

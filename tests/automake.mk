@@ -12,6 +12,7 @@ TESTSUITE_AT = \
 	tests/daemon.at \
 	tests/mapping.at \
 	tests/refresh.at \
+	tests/errors.at \
 	tests/underlay-linux.at
 TESTSUITE = $(srcdir)/tests/testsuite
 DISTCLEANFILES += tests/atconfig tests/atlocal

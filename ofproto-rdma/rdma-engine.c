@@ -35,6 +35,7 @@
 #include "sset.h"
 #include "timeval.h"
 #include "util.h"
+#include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_engine);
 
@@ -539,7 +540,11 @@ rdma_engine_run(struct rdma_engine *e, const struct ovsdb_idl *idl)
 {
     uint64_t linux_seqno;
 
-    if (idl && ovsdb_idl_has_ever_connected(idl)
+    /* Take a new snapshot only of a connected replica that holds the root
+     * Open_vSwitch row: while ovsdb-server restarts, the replica may be
+     * empty or partial for a moment, and acting on that would tear down
+     * every entry only to install it again. */
+    if (idl && ovsdb_idl_is_connected(idl) && ovsrec_open_vswitch_first(idl)
         && (!e->have_cfg || ovsdb_idl_get_seqno(idl) != e->idl_seqno)) {
         struct rdma_mapping new;
 

@@ -273,6 +273,12 @@ rdma_resolve_path(const struct rdma_mapping *m,
                              "underlay (VLAN %d on %s)", up.vlan, up.dev);
         return RDMA_RESOLVE_FAILED;
     }
+    if (up.mtu <= 0) {
+        /* ovs-vswitchd has not reported the device's MTU (yet). */
+        *reasonp = xasprintf("the MTU of egress device %s is not known yet",
+                             up.dev);
+        return RDMA_RESOLVE_PENDING;
+    }
     overhead = ovl_overhead(t->type, v6, 0, false);
     base->path_mtu = rdma_roce_path_mtu(up.mtu, overhead);
     if (!base->path_mtu) {

@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "coverage.h"
 #include "daemon.h"
@@ -83,8 +84,17 @@ connect_vswitchd(void)
         path = xstrdup(target);
     } else {
         char *pidfile = xasprintf("%s/%s.pid", ovs_rundir(), target);
-        pid_t pid = read_pidfile(pidfile);
+        pid_t pid;
 
+        /* read_pidfile() warns about a missing file, which is normal while
+         * ovs-vswitchd restarts. */
+        if (access(pidfile, R_OK)) {
+            int error = errno;
+
+            free(pidfile);
+            return error;
+        }
+        pid = read_pidfile(pidfile);
         free(pidfile);
         if (pid < 0) {
             return -pid;

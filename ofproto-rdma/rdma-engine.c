@@ -679,6 +679,7 @@ rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
                   (choice == RDMA_CHOICE_PEERS ? "rdma-peers"
                    : choice == RDMA_CHOICE_FDB ? "MAC learning"
                    : "being the only candidate"));
+    bool underlay_known = !error;
     if (error) {
         ds_put_format(out, "\"pending: %s\"", error);
         free(error);
@@ -692,12 +693,16 @@ rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
     ovl_tuple_format(&tuple, out);
     ds_put_char(out, '\n');
 
-    /* The outer header the NIC will push, in ofproto/trace's notation. */
-    uint8_t hdr[OVL_HEADER_MAX];
-    size_t hdr_len = ovl_header_build(&tuple, hdr);
-    ds_put_cstr(out, "odp: ");
-    ovl_header_format_odp(hdr, hdr_len, out);
-    ds_put_char(out, '\n');
+    /* The outer header the NIC will push, in ofproto/trace's notation, once
+     * the underlay is known. */
+    if (underlay_known) {
+        uint8_t hdr[OVL_HEADER_MAX];
+        size_t hdr_len = ovl_header_build(&tuple, hdr);
+
+        ds_put_cstr(out, "odp: ");
+        ovl_header_format_odp(hdr, hdr_len, out);
+        ds_put_char(out, '\n');
+    }
     return NULL;
 }
 

@@ -22,6 +22,6 @@ $bench memory 1000000
 echo "== bind through ovs-rdmad's unixctl socket"
 rundir=$(mktemp -d)
 trap 'utilities/ovs-rdma-sandbox --rundir="$rundir" --stop >/dev/null 2>&1; rm -rf "$rundir"' EXIT
-utilities/ovs-rdma-sandbox --rundir="$rundir" --keep >/dev/null
+utilities/ovs-rdma-sandbox --rundir="$rundir" --keep >/dev/null 2>&1
 pid=$(cat "$rundir/ovs-rdmad.pid")
 $bench unixctl ${BENCH_UNIXCTL:-10000} "$rundir/ovs-rdmad.$pid.ctl"

@@ -332,8 +332,8 @@ run_unixctl(long long int n, const char *socket)
         char *result, *err;
         long long int t0 = now_ns();
 
-        snprintf(dst, sizeof dst, "10.1.%lld.%lld", (i >> 8) & 0xff,
-                 (i & 0xff) + 1);
+        snprintf(dst, sizeof dst, "10.1.%lld.%lld", (i / 250) % 250,
+                 i % 250 + 1);
         snprintf(cm_id, sizeof cm_id, "cm_id=%lld", 1000000 + i);
         snprintf(qpn, sizeof qpn, "qpn=%lld", i + 1);
         error = unixctl_client_transact(client, "rdma/bind", 5, argv,

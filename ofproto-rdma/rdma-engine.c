@@ -136,6 +136,9 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
             src.underlay_mtu = tuple->underlay_mtu;
             src.inner_src_ip = tuple->inner_src_ip;
             error = rdma_nic_bind_source(e->nic, b->cm_id, &src);
+            if (error == EOPNOTSUPP) {
+                error = 0;      /* The provider has no separate step. */
+            }
             if (!error) {
                 error = rdma_nic_install(e->nic, &entry);
                 e->stats.n_install++;

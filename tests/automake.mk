@@ -48,6 +48,8 @@ $(srcdir)/package.m4: $(top_srcdir)/configure.ac
 # The unit-test runner for lib/ and datapath/ code.
 noinst_PROGRAMS += tests/rdma-test
 tests_rdma_test_SOURCES = \
+	tests/fake-underlay.c \
+	tests/fake-underlay.h \
 	tests/rdma-test.c \
 	tests/rdma-test.h \
 	tests/test-engine.c \
@@ -60,7 +62,10 @@ tests_rdma_test_LDADD = $(OFPROTO_RDMA_LIBS)
 # Benchmarks ("make bench"): not part of "make check".  BENCH_SIZES sets
 # the numbers of QPs.
 noinst_PROGRAMS += tests/rdma-bench
-tests_rdma_bench_SOURCES = tests/rdma-bench.c
+tests_rdma_bench_SOURCES = \
+	tests/fake-underlay.c \
+	tests/fake-underlay.h \
+	tests/rdma-bench.c
 tests_rdma_bench_LDADD = $(OFPROTO_RDMA_LIBS)
 EXTRA_DIST += tests/bench.sh
 bench: all

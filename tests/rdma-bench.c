@@ -41,6 +41,7 @@
 
 #include "jsonrpc.h"
 #include "packets.h"
+#include "fake-underlay.h"
 #include "rdma-addr.h"
 #include "rdma-engine.h"
 #include "rdma-mapping.h"
@@ -68,22 +69,6 @@ compare_ll(const void *a_, const void *b_)
     const long long int *a = a_, *b = b_;
 
     return *a < *b ? -1 : *a > *b;
-}
-
-/* rdma_underlay_hook: every remote VTEP is on-link on "eth0". */
-static int
-fake_underlay(const struct rdma_map_tunnel *t, struct rdma_underlay_path *up,
-              char **reasonp OVS_UNUSED)
-{
-    memset(up, 0, sizeof *up);
-    rdma_ip_parse("192.0.2.1", &up->local_ip);
-    up->nexthop_ip = t->remote_ip;
-    strcpy(up->dev, "eth0");
-    up->local_mac = (struct eth_addr) ETH_ADDR_C(aa,55,aa,55,00,01);
-    up->nexthop_mac = (struct eth_addr) ETH_ADDR_C(aa,55,aa,55,00,02);
-    up->nexthop_mac_known = true;
-    up->mtu = 9000;
-    return 0;
 }
 
 /* Number of tunnels in the benchmark configuration. */
@@ -142,6 +127,7 @@ bench_init(struct bench *b)
     struct rdma_mapping cfg;
     char *error;
 
+    fake_underlay_mtu = 9000;
     rdma_resolve_set_underlay_hook(fake_underlay);
     error = rdma_nic_open("dummy:log=0", &b->nic);
     if (error) {

@@ -23,6 +23,7 @@
 
 #include "openvswitch/list.h"
 #include "packets.h"
+#include "fake-underlay.h"
 #include "rdma-addr.h"
 #include "rdma-engine.h"
 #include "rdma-mapping.h"
@@ -99,27 +100,6 @@ test_qp_map_indexes(void)
     CHECK_INT(hmap_count(&map.vports), 0);
     CHECK_INT(rdma_qp_map_count(&map), 0);
     rdma_qp_map_destroy(&map);
-}
-
-/* The fake underlay: every remote VTEP is on-link on "eth0"; its
- * neighbour's MAC's last byte is 'fake_nexthop_byte'. */
-static uint8_t fake_nexthop_byte = 0x02;
-
-/* rdma_underlay_hook for the tests. */
-static int
-fake_underlay(const struct rdma_map_tunnel *t, struct rdma_underlay_path *up,
-              char **reasonp OVS_UNUSED)
-{
-    memset(up, 0, sizeof *up);
-    rdma_ip_parse("192.0.2.1", &up->local_ip);
-    up->nexthop_ip = t->remote_ip;
-    strcpy(up->dev, "eth0");
-    up->local_mac = (struct eth_addr) ETH_ADDR_C(aa,55,aa,55,00,01);
-    up->nexthop_mac = (struct eth_addr) ETH_ADDR_C(aa,55,aa,55,00,00);
-    up->nexthop_mac.ea[5] = fake_nexthop_byte;
-    up->nexthop_mac_known = true;
-    up->mtu = 1500;
-    return 0;
 }
 
 /* Makes a snapshot: bridge br-int with vport vm1 (MAC ending in
@@ -249,7 +229,7 @@ test_engine_refresh(void)
 
     /* A neighbour MAC changes: every path's next hop changes (the fake
      * underlay has one neighbour MAC), so all four are modified once. */
-    fake_nexthop_byte = 0x03;
+    fake_underlay_nexthop_byte = 0x03;
     rdma_engine_poll_underlay(&e);
     CHECK_INT(e.stats.n_modify, 6);
     /* Polling again with nothing changed costs nothing. */

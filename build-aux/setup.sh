@@ -22,7 +22,7 @@ packages="build-essential autoconf automake libtool pkg-config
           libnl-3-dev libnl-route-3-dev zlib1g-dev libssl-dev
           libcap-ng-dev libunbound-dev
           libibverbs-dev librdmacm-dev rdma-core
-          python3 iproute2 procps"
+          python3 iproute2 procps iputils-ping tshark python3-scapy"
 
 missing=
 for p in $packages; do

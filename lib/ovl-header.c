@@ -17,6 +17,7 @@
 #include <config.h>
 #include "ovl-header.h"
 
+#include <errno.h>
 #include <netinet/ip6.h>
 #include <string.h>
 
@@ -230,4 +231,124 @@ ovl_header_format_odp(const uint8_t *hdr_, size_t hdr_len, struct ds *ds)
                       ntohs(vh->vlan_tci) & VLAN_VID_MASK,
                       vlan_tci_to_pcp(vh->vlan_tci));
     }
+}
+
+/* Parses the outer header of the received frame of 'len' bytes at 'frame'
+ * into '*info': Ethernet (with at most one 802.1Q tag), IPv4 (version,
+ * header length, checksum, total length, not a fragment) or IPv6, UDP,
+ * then VXLAN if the UDP destination port is 'vxlan_port' (the I flag must
+ * be set) or Geneve if it is 'geneve_port' (version 0, Transparent
+ * Ethernet Bridging, options skipped).  Returns 0, EINVAL if the frame is
+ * malformed or truncated, or EPROTONOSUPPORT if it is not an overlay frame
+ * (not IP and UDP, or another UDP port). */
+int
+ovl_header_parse(const uint8_t *frame, size_t len, uint16_t vxlan_port,
+                 uint16_t geneve_port, struct ovl_header_info *info)
+{
+    const struct eth_header *eth = (const struct eth_header *) frame;
+    const struct udp_header *udp;
+    const uint8_t *p = frame + ETH_HEADER_LEN;
+    const uint8_t *end = frame + len;
+    ovs_be16 type;
+    size_t l4_len;
+
+    if (len < ETH_HEADER_LEN) {
+        return EINVAL;
+    }
+    memset(info, 0, sizeof *info);
+    info->dst_mac = eth->eth_dst;
+    info->src_mac = eth->eth_src;
+    type = eth->eth_type;
+    if (type == htons(ETH_TYPE_VLAN_8021Q)) {
+        const struct vlan_header *vh = (const struct vlan_header *) p;
+
+        if (end - p < VLAN_HEADER_LEN) {
+            return EINVAL;
+        }
+        info->vlan = ntohs(vh->vlan_tci) & VLAN_VID_MASK;
+        type = vh->vlan_next_type;
+        p += VLAN_HEADER_LEN;
+    }
+
+    if (type == htons(ETH_TYPE_IP)) {
+        const struct ip_header *ip = (const struct ip_header *) p;
+        size_t ihl;
+
+        if (end - p < IP_HEADER_LEN) {
+            return EINVAL;
+        }
+        ihl = IP_IHL(ip->ip_ihl_ver) * 4;
+        if (IP_VER(ip->ip_ihl_ver) != 4 || ihl < IP_HEADER_LEN
+            || end - p < ihl || csum(ip, ihl)
+            || ntohs(ip->ip_tot_len) < ihl
+            || ntohs(ip->ip_tot_len) > end - p) {
+            return EINVAL;
+        }
+        if (ip->ip_frag_off & htons(IP_MORE_FRAGMENTS | IP_FRAG_OFF_MASK)) {
+            return EPROTONOSUPPORT;
+        }
+        if (ip->ip_proto != IPPROTO_UDP) {
+            return EPROTONOSUPPORT;
+        }
+        info->src_ip = in6_addr_mapped_ipv4(get_16aligned_be32(&ip->ip_src));
+        info->dst_ip = in6_addr_mapped_ipv4(get_16aligned_be32(&ip->ip_dst));
+        l4_len = ntohs(ip->ip_tot_len) - ihl;
+        p += ihl;
+    } else if (type == htons(ETH_TYPE_IPV6)) {
+        const struct ovs_16aligned_ip6_hdr *ip6 = (const void *) p;
+
+        if (end - p < IPV6_HEADER_LEN
+            || ntohs(ip6->ip6_plen) > end - p - IPV6_HEADER_LEN) {
+            return EINVAL;
+        }
+        if (ip6->ip6_nxt != IPPROTO_UDP) {
+            return EPROTONOSUPPORT;
+        }
+        memcpy(&info->src_ip, &ip6->ip6_src, sizeof info->src_ip);
+        memcpy(&info->dst_ip, &ip6->ip6_dst, sizeof info->dst_ip);
+        l4_len = ntohs(ip6->ip6_plen);
+        p += IPV6_HEADER_LEN;
+    } else {
+        return EPROTONOSUPPORT;
+    }
+
+    udp = (const struct udp_header *) p;
+    if (l4_len < UDP_HEADER_LEN || ntohs(udp->udp_len) != l4_len) {
+        return EINVAL;
+    }
+    info->udp_src = ntohs(udp->udp_src);
+    info->udp_dst = ntohs(udp->udp_dst);
+    p += UDP_HEADER_LEN;
+    l4_len -= UDP_HEADER_LEN;
+
+    if (info->udp_dst == vxlan_port) {
+        const struct vxlanhdr *vx = (const struct vxlanhdr *) p;
+
+        if (l4_len < sizeof *vx + ETH_HEADER_LEN
+            || !(get_16aligned_be32(&vx->vx_flags) & htonl(VXLAN_FLAGS))) {
+            return EINVAL;
+        }
+        info->type = OVL_VXLAN;
+        info->vni = ntohl(get_16aligned_be32(&vx->vx_vni)) >> 8;
+        p += sizeof *vx;
+    } else if (info->udp_dst == geneve_port) {
+        const struct genevehdr *gnh = (const struct genevehdr *) p;
+        size_t opts;
+
+        if (l4_len < sizeof *gnh) {
+            return EINVAL;
+        }
+        opts = gnh->opt_len * 4;
+        if (gnh->ver != 0 || gnh->proto_type != htons(ETH_TYPE_TEB)
+            || l4_len < sizeof *gnh + opts + ETH_HEADER_LEN) {
+            return EINVAL;
+        }
+        info->type = OVL_GENEVE;
+        info->vni = ntohl(get_16aligned_be32(&gnh->vni)) >> 8;
+        p += sizeof *gnh + opts;
+    } else {
+        return EPROTONOSUPPORT;
+    }
+    info->inner_ofs = p - frame;
+    return 0;
 }

@@ -31,9 +31,27 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
+
+#include "openvswitch/types.h"
+#include "rdma-mtu.h"
 
 struct ds;
 struct ovl_tuple;
+
+/* The outer header of a received overlay frame. */
+struct ovl_header_info {
+    enum ovl_type type;         /* VXLAN or Geneve. */
+    uint32_t vni;               /* VNI. */
+    struct eth_addr src_mac;    /* Outer Ethernet source. */
+    struct eth_addr dst_mac;    /* Outer Ethernet destination. */
+    uint16_t vlan;              /* 802.1Q VLAN ID, 0 if untagged. */
+    struct in6_addr src_ip;     /* Outer IP source (IPv4-mapped for v4). */
+    struct in6_addr dst_ip;     /* Outer IP destination. */
+    uint16_t udp_src;           /* Outer UDP source port. */
+    uint16_t udp_dst;           /* Outer UDP destination port. */
+    size_t inner_ofs;           /* Offset of the inner Ethernet frame. */
+};
 
 /* Largest outer header: Ethernet 14 + VLAN 4 + IPv6 40 + UDP 8 + Geneve 8
  * (VXLAN is as long). */
@@ -41,6 +59,8 @@ struct ovl_tuple;
 
 size_t ovl_header_build(const struct ovl_tuple *, uint8_t buf[OVL_HEADER_MAX]);
 void ovl_header_finish(uint8_t *frame, size_t hdr_len, size_t inner_len);
+int ovl_header_parse(const uint8_t *frame, size_t len, uint16_t vxlan_port,
+                     uint16_t geneve_port, struct ovl_header_info *);
 void ovl_header_format_odp(const uint8_t *hdr, size_t hdr_len, struct ds *);
 
 #endif /* ovl-header.h */

@@ -56,6 +56,7 @@ tests_rdma_test_SOURCES = \
 	tests/test-header.c \
 	tests/test-mtu.c \
 	tests/test-nic.c \
+	tests/test-roce.c \
 	tests/test-underlay-linux.c
 tests_rdma_test_LDADD = $(OFPROTO_RDMA_LIBS)
 

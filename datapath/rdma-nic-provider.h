@@ -179,5 +179,6 @@ void rdma_nic_register_provider(const struct rdma_nic_class *);
 
 /* Built-in providers. */
 extern const struct rdma_nic_class rdma_nic_dummy_class;
+extern const struct rdma_nic_class rdma_nic_soft_class;
 
 #endif /* rdma-nic-provider.h */

@@ -52,6 +52,7 @@ rdma_nic_initialize(void)
 
     if (ovsthread_once_start(&once)) {
         rdma_nic_register_provider(&rdma_nic_dummy_class);
+        rdma_nic_register_provider(&rdma_nic_soft_class);
         ovsthread_once_done(&once);
     }
 }

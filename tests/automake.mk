@@ -16,6 +16,15 @@ TESTSUITE_AT = \
 	tests/soft.at \
 	tests/underlay-linux.at
 TESTSUITE = $(srcdir)/tests/testsuite
+
+# The system tests ("make check-system"): need root, network namespaces,
+# tshark and scapy; real userspace Open vSwitch between namespace hosts.
+SYSTEM_TESTSUITE_AT = \
+	tests/system-testsuite.at \
+	tests/rdma-macros.at \
+	tests/system-overlay.at
+SYSTEM_TESTSUITE = $(srcdir)/tests/system-testsuite
+EXTRA_DIST += $(SYSTEM_TESTSUITE_AT) $(SYSTEM_TESTSUITE)
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
 # Directories, relative to the top of the build and source trees, that the
@@ -26,9 +35,19 @@ check-local: tests/atconfig tests/atlocal $(TESTSUITE)
 	$(SHELL) '$(TESTSUITE)' -C tests AUTOTEST_PATH=$(AUTOTEST_PATH) \
 		$(TESTSUITEFLAGS)
 
+check-system: all tests/atconfig tests/atlocal $(SYSTEM_TESTSUITE)
+	$(SHELL) '$(SYSTEM_TESTSUITE)' -C tests AUTOTEST_PATH=$(AUTOTEST_PATH) \
+		$(TESTSUITEFLAGS)
+.PHONY: check-system
+
+$(SYSTEM_TESTSUITE): package.m4 $(SYSTEM_TESTSUITE_AT)
+	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)' -o $@.tmp $@.at && mv $@.tmp $@
+
 clean-local: clean-testsuite
 clean-testsuite:
 	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
+	test ! -f '$(SYSTEM_TESTSUITE)' \
+		|| $(SHELL) '$(SYSTEM_TESTSUITE)' -C tests --clean
 .PHONY: clean-testsuite
 
 AUTOTEST = $(AUTOM4TE) -l autotest

@@ -610,6 +610,16 @@ soft_unixctl_send(struct unixctl_conn *conn, int argc, const char *argv[],
                                     "cm_id (see rdma/show-qp-map)");
         return;
     }
+    if ((payload ? strlen(payload) : size) > qp->e.tuple.path_mtu) {
+        char *msg = xasprintf("a payload of %"PRIuSIZE" bytes exceeds the "
+                              "connection's RoCE path MTU of %"PRIu16" "
+                              "(the soft NIC does not segment messages)",
+                              payload ? strlen(payload) : (size_t) size,
+                              qp->e.tuple.path_mtu);
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+        return;
+    }
     if (payload) {
         size = strlen(payload);
         if (size > SOFT_MAX_PAYLOAD) {

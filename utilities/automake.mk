@@ -1,4 +1,5 @@
 # Operator tools and the sandbox.
 dist_noinst_SCRIPTS = \
 	utilities/ovs-rdma-demo \
+	utilities/ovs-rdma-netns-demo \
 	utilities/ovs-rdma-sandbox

@@ -75,7 +75,6 @@ VLOG_DEFINE_THIS_MODULE(rdma_nic_soft);
 /* Reasons for dropping a received frame. */
 #define SOFT_DROP_REASONS                                               \
     SOFT_DROP(MALFORMED, "malformed")                                   \
-    SOFT_DROP(NOT_ROCE, "not-roce")                                     \
     SOFT_DROP(BAD_ICRC, "bad-icrc")                                     \
     SOFT_DROP(UNKNOWN_QP, "unknown-qp")                                 \
     SOFT_DROP(OVERLAY_TYPE, "overlay-type-mismatch")                    \
@@ -127,7 +126,8 @@ struct soft_nic {
     struct hmap qps;            /* "struct soft_qp"s by cm_id. */
     struct hmap by_qpn;         /* "struct soft_qp"s by local QPN. */
     uint64_t rx_frames;         /* Frames read from the device. */
-    uint64_t rx_other;          /* Frames that were not overlay frames. */
+    uint64_t rx_other;          /* Frames that were not RDMA over an
+                                 * overlay (left to the host). */
     uint64_t drops[SOFT_N_DROPS]; /* Dropped frames, by reason. */
     uint64_t tx_errors;         /* Frames the device refused. */
 };
@@ -454,9 +454,13 @@ soft_receive(struct soft_nic *soft, const uint8_t *frame, size_t len)
     }
     error = roce_frame_parse(frame + outer.inner_ofs, len - outer.inner_ofs,
                              &inner);
-    if (error) {
+    if (error == EPROTONOSUPPORT) {
+        /* Ordinary tenant traffic on the overlay: not the RDMA engine's
+         * (a real NIC hands it to the host, where OVS takes it). */
+        soft->rx_other++;
+        return;
+    } else if (error) {
         soft_drop(soft, NULL, (error == EBADMSG ? SOFT_DROP_BAD_ICRC
-                               : error == EPROTONOSUPPORT ? SOFT_DROP_NOT_ROCE
                                : SOFT_DROP_MALFORMED));
         return;
     }
@@ -729,7 +733,7 @@ soft_unixctl_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
     }
     ds_put_format(&ds, "dev=%s qps=%"PRIuSIZE"\n", soft->dev,
                   hmap_count(&soft->qps));
-    ds_put_format(&ds, "rx: frames=%"PRIu64" not_overlay=%"PRIu64"\n",
+    ds_put_format(&ds, "rx: frames=%"PRIu64" not_rdma=%"PRIu64"\n",
                   soft->rx_frames, soft->rx_other);
     ds_put_format(&ds, "tx: errors=%"PRIu64"\n", soft->tx_errors);
     soft_format_drops(soft->drops, &ds);

@@ -9,4 +9,5 @@ datapath_libdatapath_la_SOURCES = \
 	datapath/rdma-nic-dummy.c \
 	datapath/rdma-nic-dummy.h \
 	datapath/rdma-nic-soft.c \
+	datapath/rdma-nic-soft.h \
 	datapath/rdma-nic-provider.h

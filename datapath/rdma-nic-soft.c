@@ -55,6 +55,7 @@
 #include "packets.h"
 #include "rdma-addr.h"
 #include "rdma-nic-provider.h"
+#include "rdma-nic-soft.h"
 #include "roce-frame.h"
 #include "smap.h"
 #include "socket-util.h"
@@ -220,6 +221,13 @@ soft_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
         *errorp = xasprintf("cannot bind to %s: %s", dev,
                             ovs_strerror(error));
         return error;
+    }
+    /* Room for a few milliseconds of traffic, as a NIC's receive ring
+     * would have; the kernel caps it at net.core.rmem_max. */
+    {
+        int rcvbuf = 4 * 1024 * 1024;
+
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     }
     error = set_nonblocking(fd);
     if (error) {
@@ -416,6 +424,39 @@ soft_send(struct soft_nic *soft, struct soft_qp *qp, const void *payload,
     qp->tx_packets++;
     qp->tx_bytes += len;
     return 0;
+}
+
+/* Sends 'count' packets with the 'len'-byte 'payload' on the QP of
+ * connection 'cm_id' of soft NIC 'nic'.  Returns 0, ENOENT if no such
+ * entry is installed, or the error that stopped sending. */
+int
+rdma_nic_soft_send(struct rdma_nic *nic, uint64_t cm_id,
+                   const void *payload, size_t len, int count)
+{
+    struct soft_nic *soft = soft_nic_cast(nic);
+    struct soft_qp *qp = soft_find_cm(soft, cm_id);
+    int i, error;
+
+    if (!qp) {
+        return ENOENT;
+    }
+    for (i = 0; i < count; i++) {
+        error = soft_send(soft, qp, payload, len);
+        if (error) {
+            return error;
+        }
+    }
+    return 0;
+}
+
+/* Returns the number of packets delivered to QP 'qpn' of soft NIC 'nic'
+ * (0 if there is no such QP). */
+uint64_t
+rdma_nic_soft_rx_packets(const struct rdma_nic *nic, uint32_t qpn)
+{
+    const struct soft_qp *qp = soft_find_qpn(soft_nic_cast(nic), qpn);
+
+    return qp ? qp->rx_packets : 0;
 }
 
 /* Counts a drop for 'reason', on 'qp' too if it is known. */

@@ -88,6 +88,9 @@ tests_rdma_bench_SOURCES = \
 	tests/fake-underlay.h \
 	tests/rdma-bench.c
 tests_rdma_bench_LDADD = $(OFPROTO_RDMA_LIBS)
+noinst_PROGRAMS += tests/soft-bench
+tests_soft_bench_SOURCES = tests/soft-bench.c
+tests_soft_bench_LDADD = $(OFPROTO_RDMA_LIBS)
 EXTRA_DIST += tests/bench.sh
 bench: all
 	$(SHELL) $(srcdir)/tests/bench.sh

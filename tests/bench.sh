@@ -25,3 +25,28 @@ trap 'utilities/ovs-rdma-sandbox --rundir="$rundir" --stop >/dev/null 2>&1; rm -
 utilities/ovs-rdma-sandbox --rundir="$rundir" --keep >/dev/null 2>&1
 pid=$(cat "$rundir/ovs-rdmad.pid")
 $bench unixctl ${BENCH_UNIXCTL:-10000} "$rundir/ovs-rdmad.$pid.ctl"
+
+echo "== soft NIC: header build + ICRC per packet, in-process"
+for size in 64 1024 4096; do
+    tests/soft-bench frame $size 200000
+done
+
+if test "$(id -u)" = 0; then
+    echo "== soft NIC vs Linux kernel vxlan, same inner frames, veth between two namespaces"
+    a=sbench-a-$$ b=sbench-b-$$
+    cleanup_ns() { ip netns del $a 2>/dev/null; ip netns del $b 2>/dev/null; }
+    trap 'cleanup_ns; utilities/ovs-rdma-sandbox --rundir="$rundir" --stop >/dev/null 2>&1; rm -rf "$rundir"' EXIT
+    ip netns add $a && ip netns add $b
+    ip link add va netns $a mtu 9000 type veth peer name vb netns $b mtu 9000
+    ip -n $a addr add 192.0.2.1/24 dev va && ip -n $a link set va up
+    ip -n $b addr add 192.0.2.2/24 dev vb && ip -n $b link set vb up
+    ip -n $a link add vxa mtu 8900 type vxlan id 5001 dstport 4789 local 192.0.2.1 remote 192.0.2.2 dev va
+    ip -n $b link add vxb mtu 8900 type vxlan id 5001 dstport 4789 local 192.0.2.2 remote 192.0.2.1 dev vb
+    ip -n $a link set vxa up && ip -n $b link set vxb up
+    ip netns exec $a ping -c 1 -W 1 192.0.2.2 >/dev/null
+    for size in 64 1024 4096; do
+        tests/soft-bench wire $a va $b vb $size 100000
+    done
+else
+    echo "== soft NIC vs kernel vxlan: skipped (needs root)"
+fi

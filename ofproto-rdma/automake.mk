@@ -19,6 +19,8 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-mapping.h \
 	ofproto-rdma/rdma-ovsdb.c \
 	ofproto-rdma/rdma-ovsdb.h \
+	ofproto-rdma/rdma-persist.c \
+	ofproto-rdma/rdma-persist.h \
 	ofproto-rdma/rdma-qp-map.c \
 	ofproto-rdma/rdma-qp-map.h \
 	ofproto-rdma/rdma-resolve.c \

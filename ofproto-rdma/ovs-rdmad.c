@@ -38,6 +38,7 @@
 #include "rdma-engine.h"
 #include "rdma-nic.h"
 #include "rdma-ovsdb.h"
+#include "rdma-persist.h"
 #include "rdma-qp-map.h"
 #include "rdma-status.h"
 #include "rdma-underlay-linux.h"
@@ -56,6 +57,8 @@ struct rdmad_options {
     const char *provider;       /* --provider: NIC provider spec. */
     const char *vswitchd;       /* --vswitchd: ovs-vswitchd's unixctl. */
     int underlay_poll_ms;       /* --underlay-poll: re-read interval. */
+    const char *state_file;     /* --state-file, or NULL for the
+                                 * default. */
 };
 
 static char *parse_options(int argc, char *argv[], struct rdmad_options *);
@@ -73,6 +76,7 @@ main(int argc, char *argv[])
         .underlay_poll_ms = 1000,
     };
     struct unixctl_server *unixctl;
+    struct rdma_persist persist;
     struct rdma_engine engine;
     struct rdma_qp_map qp_map;
     struct rdma_nic *nic;
@@ -110,6 +114,14 @@ main(int argc, char *argv[])
     rdma_underlay_ovs_init(opts.vswitchd);
     rdma_qp_map_init(&qp_map);
     rdma_engine_init(&engine, &qp_map, nic, opts.underlay_poll_ms);
+    if (opts.state_file) {
+        rdma_persist_init(&persist, opts.state_file);
+    } else {
+        char *state_file = xasprintf("%s/ovs-rdmad.state", ovs_rundir());
+
+        rdma_persist_init(&persist, state_file);
+        free(state_file);
+    }
     rdma_ovsdb_init(remote);
     rdma_appctl_init(&engine);
 
@@ -130,13 +142,16 @@ main(int argc, char *argv[])
         rdma_ovsdb_run();
         rdma_underlay_linux_run();
         rdma_engine_run(&engine, rdma_ovsdb_idl());
+        rdma_persist_run(&persist, &engine);
         rdma_nic_run(nic);
         rdma_status_run(rdma_ovsdb_idl(), rdma_ovsdb_txn(), &engine);
         unixctl_server_run(unixctl);
+        rdma_persist_run(&persist, &engine);
 
         memory_wait();
         rdma_underlay_linux_wait();
         rdma_engine_wait(&engine);
+        rdma_persist_wait(&persist, &engine);
         rdma_nic_wait(nic);
         rdma_ovsdb_wait();
         unixctl_server_wait(unixctl);
@@ -149,6 +164,7 @@ main(int argc, char *argv[])
     VLOG_INFO("exiting");
     unixctl_server_destroy(unixctl);
     rdma_ovsdb_destroy();
+    rdma_persist_destroy(&persist);
     rdma_engine_destroy(&engine);
     rdma_qp_map_destroy(&qp_map);
     rdma_nic_close(nic);
@@ -168,6 +184,7 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         OPT_PROVIDER,
         OPT_VSWITCHD,
         OPT_UNDERLAY_POLL,
+        OPT_STATE_FILE,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -178,6 +195,7 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         {"provider", required_argument, NULL, OPT_PROVIDER},
         {"vswitchd", required_argument, NULL, OPT_VSWITCHD},
         {"underlay-poll", required_argument, NULL, OPT_UNDERLAY_POLL},
+        {"state-file", required_argument, NULL, OPT_STATE_FILE},
         DAEMON_LONG_OPTIONS,
         VLOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -217,6 +235,13 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
                 ovs_fatal(0, "--underlay-poll=%s: not a number of "
                           "milliseconds (0 disables polling)", optarg);
             }
+            break;
+
+        case OPT_STATE_FILE:
+            if (!optarg[0]) {
+                ovs_fatal(0, "--state-file needs a file name");
+            }
+            opts->state_file = optarg;
             break;
 
         VLOG_OPTION_HANDLERS
@@ -265,7 +290,10 @@ usage(void)
            "  --vswitchd=TARGET       ovs-vswitchd's unixctl socket or name\n"
            "                          (default: ovs-vswitchd)\n"
            "  --underlay-poll=MS      re-read ovs-vswitchd's routes and\n"
-           "                          neighbours every MS ms (default 1000)\n");
+           "                          neighbours every MS ms (default 1000)\n"
+           "  --state-file=FILE       keep the bound connections in FILE\n"
+           "                          across restarts (default: %s/\n"
+           "                          ovs-rdmad.state)\n", ovs_rundir());
     printf("\nOther options:\n"
            "  --unixctl=SOCKET        override default control socket name\n"
            "  -h, --help              display this help message\n"

@@ -18,6 +18,7 @@
 #include "rdma-engine.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "coverage.h"
@@ -28,6 +29,7 @@
 #include "ovl-header.h"
 #include "packets.h"
 #include "rdma-addr.h"
+#include "rdma-persist.h"
 #include "rdma-qp-map.h"
 #include "rdma-resolve.h"
 #include "rdma-underlay-linux.h"
@@ -723,6 +725,10 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
     uint64_t cm_id;
     char *error;
 
+    if (!e->have_cfg) {
+        return xstrdup("ovs-rdmad has not read the database yet (is "
+                       "ovsdb-server running?): try again");
+    }
     error = check_request(e, req, &vp);
     if (error) {
         return error;
@@ -778,6 +784,147 @@ rdma_engine_unbind(struct rdma_engine *e, uint64_t cm_id)
     rdma_qp_map_remove(e->map, b);
     return NULL;
 
+}
+
+/* Compares NIC entries by cm_id, for qsort() and bsearch(). */
+static int
+compare_entries(const void *a_, const void *b_)
+{
+    const struct rdma_nic_entry *a = a_, *b = b_;
+
+    return a->cm_id < b->cm_id ? -1 : a->cm_id > b->cm_id;
+}
+
+/* Seeds path 'p', new and not yet computed, with the shared part of
+ * 'entry', the tuple the NIC holds for one of its connections, so that a
+ * path that cannot be resolved right after a restart keeps the NIC's
+ * entries as they are (make-before-break, as for any transient). */
+static void
+seed_path(struct rdma_path *p, const struct rdma_nic_entry *entry)
+{
+    struct ovl_tuple base = entry->tuple;
+
+    base.udp_src = 0;
+    base.inner_src_mac = eth_addr_zero;
+    base.inner_dst_mac = eth_addr_zero;
+    memset(&base.inner_src_ip, 0, sizeof base.inner_src_ip);
+    memset(&base.inner_dst_ip, 0, sizeof base.inner_dst_ip);
+    p->base = base;
+}
+
+/* Puts back, after a restart, the 'n' connections in 'saved' that an
+ * earlier ovs-rdmad had bound, and reconciles the NIC's table with them
+ * (DESIGN.md section 6): a connection the NIC still holds is adopted as
+ * installed, with the NIC's generation, and costs a NIC operation only if
+ * its tuple has changed meanwhile; one the NIC lost is installed again; an
+ * entry the NIC holds for no saved connection is removed.  Every restored
+ * connection is then recomputed like any other, so one whose vport or
+ * tunnel went away while the daemon was down ends up failed or pending,
+ * with the reason, rather than lost.  Call it once, after the first
+ * configuration snapshot and before any bind.  Stores what it did in
+ * '*stats'. */
+void
+rdma_engine_restore(struct rdma_engine *e,
+                    const struct rdma_saved_binding *saved, size_t n,
+                    struct rdma_restore_stats *stats)
+{
+    struct rdma_nic_entry *entries = NULL;
+    struct rdma_binding **restored;
+    size_t n_entries = 0, n_restored = 0;
+    bool *adopted;
+    size_t i;
+    int error;
+
+    memset(stats, 0, sizeof *stats);
+    error = rdma_nic_dump(e->nic, &entries, &n_entries);
+    if (error && error != EOPNOTSUPP) {
+        VLOG_WARN("cannot read the NIC's table (%s): installing every "
+                  "saved connection again", ovs_strerror(error));
+    }
+    qsort(entries, n_entries, sizeof *entries, compare_entries);
+    adopted = xcalloc(n_entries ? n_entries : 1, sizeof *adopted);
+    restored = xmalloc((n ? n : 1) * sizeof *restored);
+
+    for (i = 0; i < n; i++) {
+        const struct rdma_request *req = &saved[i].req;
+        const struct rdma_nic_entry *entry, key = { .cm_id = req->cm_id };
+        const struct rdma_map_vport *vp;
+        struct rdma_binding *b;
+
+        if (rdma_qp_map_find(e->map, req->cm_id)) {
+            VLOG_WARN("cm_id %"PRIu64" is bound already: not restoring its "
+                      "saved copy", req->cm_id);
+            continue;
+        }
+        b = rdma_qp_map_add(e->map, req->cm_id, req->vport);
+        b->dst_ip = req->dst_ip;
+        b->dst_mac = req->dst_mac;
+        b->has_dst_mac = req->has_dst_mac;
+        b->src_ip = req->src_ip;
+        b->src_ip_given = req->has_src_ip;
+        b->qpn = req->qpn;
+        b->remote_qpn = req->remote_qpn;
+        b->reselect = true;
+        vp = rdma_mapping_find_vport(&e->cfg, req->vport);
+        if (vp) {
+            b->vport->mac = vp->mac;
+        }
+
+        entry = bsearch(&key, entries, n_entries, sizeof *entries,
+                        compare_entries);
+        if (entry) {
+            adopted[entry - entries] = true;
+            b->installed = true;
+            b->generation = entry->generation;
+            b->tuple_hash = ovl_tuple_hash64(&entry->tuple);
+            stats->n_adopted++;
+            if (saved[i].tunnel) {
+                struct rdma_path *p = rdma_qp_map_get_path(e->map,
+                                                           saved[i].tunnel);
+
+                if (p->dirty && !p->n_bindings) {
+                    seed_path(p, entry);
+                }
+                rdma_binding_set_path(e->map, b, p);
+            }
+        }
+        e->next_cm_id = MAX(e->next_cm_id, req->cm_id + 1);
+        e->next_qpn = MAX(e->next_qpn, req->qpn + 1);
+        restored[n_restored++] = b;
+    }
+    stats->n_restored = n_restored;
+
+    for (i = 0; i < n_entries; i++) {
+        if (!adopted[i]) {
+            VLOG_INFO("cm_id %"PRIu64": removing the NIC's entry, which no "
+                      "saved connection owns", entries[i].cm_id);
+            error = rdma_nic_remove(e->nic, entries[i].cm_id);
+            e->stats.n_remove++;
+            if (error && error != ENOENT) {
+                e->stats.n_nic_errors++;
+                VLOG_WARN("cm_id %"PRIu64": NIC remove failed: %s",
+                          entries[i].cm_id, ovs_strerror(error));
+            }
+            stats->n_orphans++;
+        }
+    }
+
+    /* Compute the seeded paths, then every restored connection. */
+    rdma_underlay_ovs_begin();
+    for (i = 0; i < n_restored; i++) {
+        struct rdma_path *p = restored[i]->path;
+
+        if (p && p->dirty) {
+            path_update(e, p);
+        }
+    }
+    for (i = 0; i < n_restored; i++) {
+        binding_update(e, restored[i]);
+    }
+
+    free(restored);
+    free(adopted);
+    free(entries);
 }
 
 /* Returns the rdma-status of vport 'vport' for OVSDB: "ready", or why it

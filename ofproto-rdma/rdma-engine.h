@@ -42,6 +42,7 @@ struct ds;
 struct ovsdb_idl;
 struct rdma_binding;
 struct rdma_qp_map;
+struct rdma_saved_binding;
 
 /* A bind or resolve request, as parsed from the admin or tenant front
  * ends. */
@@ -67,6 +68,13 @@ struct rdma_engine_stats {
     uint64_t n_nic_errors;      /* NIC operations that failed. */
     uint64_t n_path_updates;    /* Path recomputations. */
     uint64_t n_binding_updates; /* Binding recomputations. */
+};
+
+/* What rdma_engine_restore() did. */
+struct rdma_restore_stats {
+    size_t n_restored;          /* Connections put back in the QP map. */
+    size_t n_adopted;           /* ...of which the NIC still held. */
+    size_t n_orphans;           /* NIC entries nobody bound: removed. */
 };
 
 /* The engine. */
@@ -103,6 +111,9 @@ char *rdma_engine_bind(struct rdma_engine *, const struct rdma_request *,
                        struct rdma_binding **) OVS_WARN_UNUSED_RESULT;
 char *rdma_engine_unbind(struct rdma_engine *, uint64_t cm_id)
     OVS_WARN_UNUSED_RESULT;
+void rdma_engine_restore(struct rdma_engine *,
+                         const struct rdma_saved_binding *, size_t n,
+                         struct rdma_restore_stats *);
 
 const char *rdma_engine_vport_status(const struct rdma_engine *,
                                      const char *vport, char **bufp);

@@ -34,6 +34,8 @@
 void
 rdma_qp_map_init(struct rdma_qp_map *map)
 {
+    map->seqno = 0;
+    map->conn_seqno = 0;
     hmap_init(&map->bindings);
     hmap_init(&map->vports);
     hmap_init(&map->paths);
@@ -153,6 +155,7 @@ rdma_qp_map_add(struct rdma_qp_map *map, uint64_t cm_id, const char *vport)
     b->state = RDMA_BINDING_PENDING;
     vp->n_not_installed++;
     map->seqno++;
+    map->conn_seqno++;
     ovs_list_push_back(&vp->bindings, &b->vport_node);
     vp->n_bindings++;
     ovs_list_init(&b->path_node);
@@ -174,6 +177,7 @@ rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
         vp->n_not_installed--;
     }
     map->seqno++;
+    map->conn_seqno++;
     if (!--vp->n_bindings) {
         hmap_remove(&map->vports, &vp->node);
         free(vp->name);
@@ -194,6 +198,7 @@ rdma_binding_set_path(struct rdma_qp_map *map, struct rdma_binding *b,
     if (old == p) {
         return;
     }
+    map->conn_seqno++;
     if (old) {
         ovs_list_remove(&b->path_node);
         ovs_list_init(&b->path_node);

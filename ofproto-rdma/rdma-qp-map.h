@@ -112,6 +112,9 @@ struct rdma_binding {
 struct rdma_qp_map {
     uint64_t seqno;             /* Changes whenever a binding's state does,
                                  * or bindings come or go. */
+    uint64_t conn_seqno;        /* Changes whenever bindings come or go or
+                                 * move to another path: when what
+                                 * rdma-persist saves changes. */
     struct hmap bindings;       /* "struct rdma_binding"s, by cm_id. */
     struct hmap vports;         /* "struct rdma_qpm_vport"s, by name. */
     struct hmap paths;          /* "struct rdma_path"s, by tunnel name. */

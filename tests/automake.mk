@@ -13,6 +13,7 @@ TESTSUITE_AT = \
 	tests/mapping.at \
 	tests/refresh.at \
 	tests/errors.at \
+	tests/restart.at \
 	tests/soft.at \
 	tests/underlay-linux.at
 TESTSUITE = $(srcdir)/tests/testsuite

@@ -27,7 +27,9 @@
 #include "rdma-addr.h"
 #include "rdma-engine.h"
 #include "rdma-mapping.h"
+#include "openvswitch/json.h"
 #include "rdma-nic.h"
+#include "rdma-persist.h"
 #include "rdma-qp-map.h"
 #include "rdma-resolve.h"
 #include "rdma-test.h"
@@ -288,6 +290,211 @@ test_engine_refresh(void)
     rdma_resolve_set_underlay_hook(NULL);
 }
 
+/* Returns the number of entries in 'nic''s table. */
+static size_t
+nic_count(struct rdma_nic *nic)
+{
+    struct rdma_nic_entry *entries;
+    size_t n;
+
+    CHECK_INT(rdma_nic_dump(nic, &entries, &n), 0);
+    free(entries);
+    return n;
+}
+
+/* Restarts the engine: saves '*map' through the file format, frees the
+ * map and engine (the NIC keeps its table, as hardware does), and
+ * restores them with configuration 'cfg' and NIC 'nic'. */
+static void
+restart(struct rdma_engine *e, struct rdma_qp_map *map,
+        struct rdma_nic *nic, struct rdma_mapping *cfg,
+        struct rdma_restore_stats *stats)
+{
+    struct rdma_saved_binding *saved;
+    struct json *json;
+    char *error, *text;
+    size_t n;
+
+    /* Through the text form, as the daemon does. */
+    json = rdma_persist_to_json(map);
+    text = json_to_string(json, 0);
+    json_destroy(json);
+    json = json_from_string(text);
+    free(text);
+    error = rdma_persist_from_json(json, &saved, &n);
+    CHECK(!error);
+    free(error);
+    json_destroy(json);
+    CHECK_INT(n, rdma_qp_map_count(map));
+
+    rdma_engine_destroy(e);
+    rdma_qp_map_destroy(map);
+    rdma_qp_map_init(map);
+    rdma_engine_init(e, map, nic, 0);
+    rdma_engine_set_config(e, cfg);
+    rdma_engine_restore(e, saved, n, stats);
+    rdma_saved_bindings_free(saved, n);
+}
+
+/* A restarted engine finds its connections again: it adopts what the NIC
+ * still holds without an operation, changes only what changed meanwhile,
+ * installs what the NIC lost, and removes what nobody owns. */
+static void
+test_engine_restore(void)
+{
+    struct rdma_restore_stats stats;
+    struct rdma_nic_entry orphan;
+    struct rdma_nic *nic, *nic2;
+    struct rdma_binding *b;
+    struct rdma_mapping cfg;
+    struct rdma_engine e;
+    struct rdma_qp_map map;
+    char *error;
+
+    rdma_resolve_set_underlay_hook(fake_underlay);
+    fake_underlay_nexthop_byte = 0x02;
+    error = rdma_nic_open("dummy", &nic);
+    CHECK(!error);
+    rdma_qp_map_init(&map);
+    rdma_engine_init(&e, &map, nic, 0);
+    make_config(&cfg, "192.0.2.2", 1, true, true);
+    rdma_engine_set_config(&e, &cfg);
+    bind_qp(&e, 1, "10.1.0.2");
+    bind_qp(&e, 2, "10.1.0.3");
+    bind_qp(&e, 3, "10.2.0.2");
+    CHECK_INT(nic_count(nic), 3);
+
+    /* Nothing changed while it was down: not a single NIC operation. */
+    make_config(&cfg, "192.0.2.2", 1, true, true);
+    restart(&e, &map, nic, &cfg, &stats);
+    CHECK_INT(stats.n_restored, 3);
+    CHECK_INT(stats.n_adopted, 3);
+    CHECK_INT(stats.n_orphans, 0);
+    CHECK_INT(n_ops(&e), 0);
+    b = rdma_qp_map_find(&map, 1);
+    CHECK(b && b->state == RDMA_BINDING_INSTALLED && b->generation == 1);
+    CHECK(b && b->path && !strcmp(b->path->tunnel, "t1"));
+    CHECK_INT(map.vports.n, 1);
+    CHECK_INT(rdma_qp_map_find_vport(&map, "vm1")->n_not_installed, 0);
+
+    /* t1 moved while it was down, and the NIC holds an entry nobody
+     * bound: t1's two connections are modified, t2's is untouched, the
+     * stray entry is removed. */
+    memset(&orphan, 0, sizeof orphan);
+    orphan.cm_id = 99;
+    orphan.qpn = 99;
+    orphan.tuple.type = OVL_VXLAN;
+    orphan.generation = 1;
+    CHECK_INT(rdma_nic_install(nic, &orphan), 0);
+    make_config(&cfg, "192.0.2.9", 1, true, true);
+    restart(&e, &map, nic, &cfg, &stats);
+    CHECK_INT(stats.n_orphans, 1);
+    CHECK_INT(e.stats.n_install, 0);
+    CHECK_INT(e.stats.n_modify, 2);
+    CHECK_INT(e.stats.n_remove, 1);
+    CHECK_INT(rdma_qp_map_find(&map, 1)->generation, 2);
+    CHECK_INT(rdma_qp_map_find(&map, 3)->generation, 1);
+    CHECK_INT(nic_count(nic), 3);
+
+    /* A new NIC (the old one's table is gone): everything is installed
+     * again. */
+    error = rdma_nic_open("dummy", &nic2);
+    CHECK(!error);
+    make_config(&cfg, "192.0.2.9", 1, true, true);
+    restart(&e, &map, nic2, &cfg, &stats);
+    CHECK_INT(stats.n_adopted, 0);
+    CHECK_INT(e.stats.n_install, 3);
+    CHECK_INT(nic_count(nic2), 3);
+    CHECK_INT(rdma_qp_map_find(&map, 2)->state, RDMA_BINDING_INSTALLED);
+
+    /* The vport lost rdma=true while the daemon was down: the connections
+     * come back as failed, with the reason, and leave the NIC. */
+    make_config(&cfg, "192.0.2.9", 1, true, false);
+    restart(&e, &map, nic2, &cfg, &stats);
+    CHECK_INT(stats.n_restored, 3);
+    CHECK_INT(e.stats.n_remove, 3);
+    CHECK_INT(nic_count(nic2), 0);
+    b = rdma_qp_map_find(&map, 3);
+    CHECK(b && b->state == RDMA_BINDING_FAILED);
+    CHECK(b && b->reason && strstr(b->reason, "not RDMA-enabled"));
+
+    /* New automatic cm_ids and QPNs do not collide with restored ones. */
+    make_config(&cfg, "192.0.2.9", 1, true, true);
+    rdma_engine_set_config(&e, &cfg);
+    CHECK(e.next_cm_id > 3);
+    CHECK(e.next_qpn > rdma_qp_map_find(&map, 3)->qpn);
+
+    rdma_engine_destroy(&e);
+    rdma_qp_map_destroy(&map);
+    rdma_nic_close(nic);
+    rdma_nic_close(nic2);
+    rdma_resolve_set_underlay_hook(NULL);
+}
+
+/* Parses 'text' as a state file and returns the error (caller frees), or
+ * NULL. */
+static char *
+parse_state(const char *text)
+{
+    struct rdma_saved_binding *saved;
+    struct json *json = json_from_string(text);
+    char *error;
+    size_t n;
+
+    error = rdma_persist_from_json(json, &saved, &n);
+    json_destroy(json);
+    rdma_saved_bindings_free(saved, n);
+    return error;
+}
+
+/* Checks that parsing 'text' fails with an error that contains 'what'. */
+static void
+check_bad_state(const char *text, const char *what)
+{
+    char *error = parse_state(text);
+
+    if (!error || !strstr(error, what)) {
+        rdma_test_fail(__FILE__, __LINE__, "parsing %s: expected an error "
+                       "with \"%s\", got \"%s\"", text, what,
+                       error ? error : "(none)");
+    }
+    free(error);
+}
+
+/* The state file's parser takes what the saver writes and rejects
+ * anything else with a message that says what is wrong. */
+static void
+test_persist_parse(void)
+{
+    char *error;
+
+    error = parse_state("{\"version\": 1, \"bindings\": [{\"cm_id\": 5, "
+                        "\"qpn\": 9, \"remote_qpn\": 0, \"vport\": \"vm1\", "
+                        "\"dst_ip\": \"10.1.0.2\", \"dst_mac\": "
+                        "\"02:00:00:00:02:02\", \"src_ip\": \"10.0.0.1\", "
+                        "\"tunnel\": \"t1\"}]}");
+    CHECK(!error);
+    free(error);
+    check_bad_state("{\"version\": 2, \"bindings\": []}",
+                    "format version 2 is not supported");
+    check_bad_state("{\"bindings\": []}", "version");
+    check_bad_state("{\"version\": 1, \"bindings\": [{\"cm_id\": 5, "
+                    "\"qpn\": 0, \"remote_qpn\": 0, \"vport\": \"vm1\", "
+                    "\"dst_ip\": \"10.1.0.2\"}]}", "qpn 0 is not a QP");
+    check_bad_state("{\"version\": 1, \"bindings\": [{\"cm_id\": 5, "
+                    "\"qpn\": 1, \"remote_qpn\": 0, \"vport\": \"vm1\", "
+                    "\"dst_ip\": \"10.1.0.999\"}]}", "not an IP address");
+    check_bad_state("{\"version\": 1, \"bindings\": [{\"cm_id\": 5, "
+                    "\"qpn\": 1, \"remote_qpn\": 0, \"vport\": \"vm1\", "
+                    "\"dst_ip\": \"10.1.0.2\", \"dst_mac\": \"zz\"}]}",
+                    "not a MAC address");
+    check_bad_state("{\"version\": 1, \"bindings\": [{\"cm_id\": 5, "
+                    "\"qpn\": 1, \"remote_qpn\": 0, \"vport\": \"vm1\", "
+                    "\"dst_ip\": \"10.1.0.2\"}, {\"cm_id\": 5, "
+                    "\"qpn\": 2, \"remote_qpn\": 0, \"vport\": \"vm1\", "
+                    "\"dst_ip\": \"10.1.0.3\"}]}", "cm_id 5 appears twice");
+}
+
 /* "rdma-test qp-map": index maintenance. */
 static void
 run_qp_map_tests(int argc OVS_UNUSED, char *argv[] OVS_UNUSED)
@@ -300,6 +507,8 @@ static void
 run_engine_tests(int argc OVS_UNUSED, char *argv[] OVS_UNUSED)
 {
     test_engine_refresh();
+    test_engine_restore();
+    test_persist_parse();
 }
 
 RDMA_TEST_REGISTER("qp-map", "QP map index maintenance", run_qp_map_tests)

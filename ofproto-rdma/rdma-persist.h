@@ -1,0 +1,96 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+#ifndef RDMA_PERSIST_H
+#define RDMA_PERSIST_H 1
+
+/* Saving the QP map's connections across a restart of ovs-rdmad.
+ *
+ * The daemon keeps, in a small file in its run directory, what each bound
+ * connection asked for (cm_id, QPNs, vport, destination, source) and the
+ * tunnel it went through.  It rewrites the file, atomically, whenever
+ * connections come or go, and reads it back at start-up, so that a
+ * restarted ovs-rdmad (an upgrade, a crash under --monitor) finds every
+ * connection again: those the NIC still holds are adopted without a NIC
+ * operation, the others are installed again, and entries the NIC holds
+ * for connections nobody bound any more are removed (rdma_engine_restore()
+ * does that part).  The run directory is the right place: RDMA
+ * connections do not survive a reboot, so neither should the file.
+ *
+ * The file is JSON, one connection per line:
+ *
+ *     {"version": 1, "bindings": [
+ *     {"cm_id": 7, "qpn": 100, "remote_qpn": 0, "vport": "vm1",
+ *      "dst_ip": "10.1.0.2", "dst_mac": "02:00:00:00:02:02",
+ *      "src_ip": "10.0.0.1", "tunnel": "vx1"},
+ *     ...]}
+ *
+ * where "dst_mac" and "src_ip" appear only if the bind request gave them
+ * and "tunnel" only if the connection had one. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "openvswitch/compiler.h"
+#include "rdma-engine.h"
+
+struct json;
+struct rdma_qp_map;
+
+/* Version of the file's format. */
+#define RDMA_PERSIST_VERSION 1
+
+/* One saved connection. */
+struct rdma_saved_binding {
+    struct rdma_request req;    /* The request, with 'vport' malloc'd and
+                                 * 'has_cm_id' and 'has_qpn' true. */
+    char *tunnel;               /* Tunnel it used, or NULL. */
+};
+
+/* The daemon's side: restores once the engine has its first
+ * configuration, then saves whenever the connections change. */
+struct rdma_persist {
+    char *file_name;            /* The state file. */
+    struct rdma_saved_binding *saved; /* Loaded, not yet restored. */
+    size_t n_saved;             /* Number of 'saved'. */
+    bool restored;              /* Whether the restore has happened. */
+    uint64_t saved_seqno;       /* Map's conn_seqno when last saved. */
+    long long int retry_at;     /* When to retry a failed save, or
+                                 * LLONG_MAX. */
+};
+
+void rdma_persist_init(struct rdma_persist *, const char *file_name);
+void rdma_persist_run(struct rdma_persist *, struct rdma_engine *);
+void rdma_persist_wait(const struct rdma_persist *,
+                       const struct rdma_engine *);
+void rdma_persist_destroy(struct rdma_persist *);
+
+/* Saving. */
+struct json *rdma_persist_to_json(const struct rdma_qp_map *);
+int rdma_persist_save(const char *file_name, const struct rdma_qp_map *);
+
+/* Loading. */
+char *rdma_persist_from_json(const struct json *,
+                             struct rdma_saved_binding **, size_t *n)
+    OVS_WARN_UNUSED_RESULT;
+char *rdma_persist_load(const char *file_name,
+                        struct rdma_saved_binding **, size_t *n)
+    OVS_WARN_UNUSED_RESULT;
+void rdma_saved_bindings_free(struct rdma_saved_binding *, size_t n);
+
+#endif /* rdma-persist.h */

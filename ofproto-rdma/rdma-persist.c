@@ -20,6 +20,7 @@
 #include "rdma-persist.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,10 +29,10 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-error.h"
 #include "ovsdb-parser.h"
-#include "openvswitch/shash.h"
 #include "packets.h"
 #include "rdma-addr.h"
 #include "rdma-qp-map.h"
@@ -43,8 +44,12 @@ VLOG_DEFINE_THIS_MODULE(rdma_persist);
 /* Largest QP number (24 bits). */
 #define QPN_MAX 0xffffff
 
-/* How long to wait before retrying a save that failed, in ms. */
+/* How long to wait before retrying a write that failed, in ms. */
 #define RETRY_MS 1000
+
+/* The log is compacted when it holds more than this many records beyond
+ * twice the number of live connections. */
+#define COMPACT_SLACK 1000
 
 /* Initializes 'ps' for the state file 'file_name' and reads the
  * connections saved there, to be restored by rdma_persist_run().  A file
@@ -58,7 +63,7 @@ rdma_persist_init(struct rdma_persist *ps, const char *file_name)
     memset(ps, 0, sizeof *ps);
     ps->file_name = xstrdup(file_name);
     ps->retry_at = LLONG_MAX;
-    error = rdma_persist_load(file_name, &ps->saved, &ps->n_saved);
+    error = rdma_persist_load(file_name, &ps->saved, &ps->n_saved, NULL);
     if (error) {
         char *bad = xasprintf("%s.bad", file_name);
 
@@ -75,12 +80,76 @@ rdma_persist_init(struct rdma_persist *ps, const char *file_name)
     }
 }
 
+/* Compares two cm_ids, for qsort(). */
+static int
+compare_cm_ids(const void *a_, const void *b_)
+{
+    const uint64_t *a = a_, *b = b_;
+
+    return *a < *b ? -1 : *a > *b;
+}
+
+/* Sorts the 'n' cm_ids in 'ids' and drops repeats.  Returns the new
+ * count. */
+static size_t
+sort_unique(uint64_t *ids, size_t n)
+{
+    size_t i, j;
+
+    qsort(ids, n, sizeof *ids, compare_cm_ids);
+    for (i = j = 0; i < n; i++) {
+        if (!j || ids[i] != ids[j - 1]) {
+            ids[j++] = ids[i];
+        }
+    }
+    return j;
+}
+
+/* Writes what changed in 'map' since the last call: the whole file if it
+ * is due for compaction (or after an error), else the changed records
+ * appended.  Returns 0 or a positive errno value. */
+static int
+persist_write(struct rdma_persist *ps, struct rdma_qp_map *map)
+{
+    size_t n_live = rdma_qp_map_count(map);
+    uint64_t *changes;
+    size_t n_changes;
+    int error;
+
+    changes = rdma_qp_map_take_changes(map, &n_changes);
+    n_changes = sort_unique(changes, n_changes);
+    if (!ps->compact && ps->n_records + n_changes
+                        > 2 * n_live + COMPACT_SLACK) {
+        ps->compact = true;
+    }
+    if (ps->compact) {
+        error = rdma_persist_save(ps->file_name, map);
+        if (!error) {
+            ps->compact = false;
+            ps->n_records = n_live;
+        }
+    } else if (n_changes) {
+        error = rdma_persist_append(ps->file_name, map, changes, n_changes);
+        if (!error) {
+            ps->n_records += n_changes;
+        } else {
+            /* Part of the batch may be in the file: start afresh. */
+            ps->compact = true;
+        }
+    } else {
+        error = 0;
+    }
+    free(changes);
+    return error;
+}
+
 /* Restores the saved connections into 'engine' as soon as it has its first
- * configuration, then saves the QP map's connections whenever they
- * change. */
+ * configuration, then records every change of its connections in the
+ * file. */
 void
 rdma_persist_run(struct rdma_persist *ps, struct rdma_engine *engine)
 {
+    struct rdma_qp_map *map = engine->map;
     int error;
 
     if (!ps->restored) {
@@ -89,6 +158,7 @@ rdma_persist_run(struct rdma_persist *ps, struct rdma_engine *engine)
         if (!engine->have_cfg) {
             return;
         }
+        rdma_qp_map_track_changes(map);
         rdma_engine_restore(engine, ps->saved, ps->n_saved, &stats);
         if (stats.n_restored || stats.n_orphans) {
             VLOG_INFO("%s: restored %"PRIuSIZE" connections (%"PRIuSIZE" "
@@ -100,12 +170,12 @@ rdma_persist_run(struct rdma_persist *ps, struct rdma_engine *engine)
         ps->saved = NULL;
         ps->n_saved = 0;
         ps->restored = true;
-        ps->saved_seqno = engine->map->conn_seqno - 1; /* Save now. */
+        ps->compact = true;     /* Start with a compact file. */
     }
 
-    if (engine->map->conn_seqno != ps->saved_seqno
+    if ((ps->compact || map->n_changes)
         && (ps->retry_at == LLONG_MAX || time_msec() >= ps->retry_at)) {
-        error = rdma_persist_save(ps->file_name, engine->map);
+        error = persist_write(ps, map);
         if (error) {
             static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
 
@@ -114,19 +184,18 @@ rdma_persist_run(struct rdma_persist *ps, struct rdma_engine *engine)
                          ps->file_name, ovs_strerror(error));
             ps->retry_at = time_msec() + RETRY_MS;
         } else {
-            ps->saved_seqno = engine->map->conn_seqno;
             ps->retry_at = LLONG_MAX;
         }
     }
 }
 
-/* Arranges for poll_block() to wake up when a failed save is due to be
+/* Arranges for poll_block() to wake up when a failed write is due to be
  * retried. */
 void
 rdma_persist_wait(const struct rdma_persist *ps,
                   const struct rdma_engine *engine)
 {
-    if (ps->restored && engine->map->conn_seqno != ps->saved_seqno
+    if (ps->restored && (ps->compact || engine->map->n_changes)
         && ps->retry_at != LLONG_MAX) {
         poll_timer_wait_until(ps->retry_at);
     }
@@ -140,11 +209,12 @@ rdma_persist_destroy(struct rdma_persist *ps)
     free(ps->file_name);
 }
 
-/* Returns 'b' as one record of the file. */
-static struct json *
-binding_to_json(const struct rdma_binding *b)
+/* Appends to 'ds' the "put" record of 'b', and a new-line. */
+static void
+put_record(const struct rdma_binding *b, struct ds *ds)
 {
     struct json *o = json_object_create();
+    struct json *top;
     char buf[46];
 
     json_object_put(o, "cm_id", json_integer_create(b->cm_id));
@@ -163,62 +233,53 @@ binding_to_json(const struct rdma_binding *b)
     if (b->path) {
         json_object_put_string(o, "tunnel", b->path->tunnel);
     }
-    return o;
-}
-
-/* Returns the whole file's content for 'map' as JSON. */
-struct json *
-rdma_persist_to_json(const struct rdma_qp_map *map)
-{
-    struct json *bindings = json_array_create_empty();
-    const struct rdma_binding *b;
-    struct json *top;
-
-    HMAP_FOR_EACH (b, cm_id_node, &map->bindings) {
-        json_array_add(bindings, binding_to_json(b));
-    }
     top = json_object_create();
-    json_object_put(top, "version", json_integer_create(RDMA_PERSIST_VERSION));
-    json_object_put(top, "bindings", bindings);
-    return top;
+    json_object_put(top, "put", o);
+    json_to_ds(top, JSSF_SORT, ds);
+    ds_put_char(ds, '\n');
+    json_destroy(top);
 }
 
-/* Writes the connections in 'map' to 'file_name', atomically: a reader
- * (or a crash) sees the old file or the new one, never a mix.  Returns 0
- * or a positive errno value, leaving the old file in place on error. */
+/* Writes 'ds' to 'stream' and flushes it to the kernel.  Returns 0 or a
+ * positive errno value.
+ *
+ * There is no fsync(): the file must outlive the daemon, which the kernel's
+ * page cache ensures, not the machine, whose crash takes every RDMA
+ * connection with it. */
+static int
+write_and_flush(const struct ds *ds, FILE *stream)
+{
+    if (fwrite(ds->string, 1, ds->length, stream) != ds->length
+        || fflush(stream)) {
+        return errno ? errno : EIO;
+    }
+    return 0;
+}
+
+/* Writes the connections in 'map' to 'file_name' as a new, compact log,
+ * atomically: a reader (or a crash) sees the old file or the new one,
+ * never a mix.  Returns 0 or a positive errno value, leaving the old file
+ * in place on error. */
 int
 rdma_persist_save(const char *file_name, const struct rdma_qp_map *map)
 {
     struct ds ds = DS_EMPTY_INITIALIZER;
     const struct rdma_binding *b;
     char *tmp_name;
-    bool first = true;
-    int error = 0;
     FILE *stream;
+    int error;
 
-    /* One connection per line, so that the file reads well and diffs
-     * well even with many connections. */
-    ds_put_format(&ds, "{\"version\": %d, \"bindings\": [",
-                  RDMA_PERSIST_VERSION);
+    ds_put_format(&ds, "{\"version\":%d}\n", RDMA_PERSIST_VERSION);
     HMAP_FOR_EACH (b, cm_id_node, &map->bindings) {
-        struct json *o = binding_to_json(b);
-
-        ds_put_cstr(&ds, first ? "\n" : ",\n");
-        json_to_ds(o, 0, &ds);
-        json_destroy(o);
-        first = false;
+        put_record(b, &ds);
     }
-    ds_put_cstr(&ds, "]}\n");
 
     tmp_name = xasprintf("%s.tmp", file_name);
     stream = fopen(tmp_name, "w");
     if (!stream) {
         error = errno;
     } else {
-        if (fwrite(ds.string, 1, ds.length, stream) != ds.length
-            || fflush(stream) || fsync(fileno(stream))) {
-            error = errno ? errno : EIO;
-        }
+        error = write_and_flush(&ds, stream);
         if (fclose(stream) && !error) {
             error = errno;
         }
@@ -230,6 +291,46 @@ rdma_persist_save(const char *file_name, const struct rdma_qp_map *map)
         }
     }
     free(tmp_name);
+    ds_destroy(&ds);
+    return error;
+}
+
+/* Appends to the log 'file_name' a record for each of the 'n' bindings
+ * 'cm_ids': a "put" for those in 'map', a "del" for the others.  Returns 0
+ * or a positive errno value. */
+int
+rdma_persist_append(const char *file_name, const struct rdma_qp_map *map,
+                    const uint64_t *cm_ids, size_t n)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    FILE *stream;
+    size_t i;
+    int error, fd;
+
+    for (i = 0; i < n; i++) {
+        const struct rdma_binding *b = rdma_qp_map_find(map, cm_ids[i]);
+
+        if (b) {
+            put_record(b, &ds);
+        } else {
+            ds_put_format(&ds, "{\"del\":%"PRIu64"}\n", cm_ids[i]);
+        }
+    }
+    /* Without O_CREAT: if the file went away, the caller writes a whole
+     * new one instead, header included. */
+    fd = open(file_name, O_WRONLY | O_APPEND);
+    stream = fd < 0 ? NULL : fdopen(fd, "a");
+    if (!stream) {
+        error = errno;
+        if (fd >= 0) {
+            close(fd);
+        }
+    } else {
+        error = write_and_flush(&ds, stream);
+        if (fclose(stream) && !error) {
+            error = errno;
+        }
+    }
     ds_destroy(&ds);
     return error;
 }
@@ -258,19 +359,19 @@ parser_error_message(struct ovsdb_error *error)
     return s;
 }
 
-/* Parses one record 'json' into 's'.  Returns NULL or an error message
- * (caller frees). */
+/* Parses the body of a "put" record, 'json', into 's'.  Returns NULL or an
+ * error message (caller frees). */
 static char *
 binding_from_json(const struct json *json, struct rdma_saved_binding *s)
 {
     const struct json *cm_id, *qpn, *remote_qpn, *vport, *dst_ip, *dst_mac;
     const struct json *src_ip, *tunnel;
+    struct rdma_request *req = &s->req;
     struct ovsdb_parser p;
     struct ovsdb_error *error;
-    struct rdma_request *req = &s->req;
 
     memset(s, 0, sizeof *s);
-    ovsdb_parser_init(&p, json, "binding");
+    ovsdb_parser_init(&p, json, "put");
     cm_id = ovsdb_parser_member(&p, "cm_id", OP_INTEGER);
     qpn = ovsdb_parser_member(&p, "qpn", OP_INTEGER);
     remote_qpn = ovsdb_parser_member(&p, "remote_qpn", OP_INTEGER);
@@ -323,115 +424,182 @@ binding_from_json(const struct json *json, struct rdma_saved_binding *s)
     return NULL;
 }
 
-/* Compares two cm_ids, for qsort(). */
-static int
-compare_cm_ids(const void *a_, const void *b_)
-{
-    const uint64_t *a = a_, *b = b_;
+/* A connection being replayed from the log. */
+struct replay_node {
+    struct hmap_node node;      /* In the replay's hmap, by cm_id. */
+    struct rdma_saved_binding s; /* The connection's latest "put". */
+};
 
-    return *a < *b ? -1 : *a > *b;
+/* Frees 'node' and what it holds. */
+static void
+replay_node_free(struct replay_node *node)
+{
+    free(CONST_CAST(char *, node->s.req.vport));
+    free(node->s.tunnel);
+    free(node);
 }
 
-/* Returns NULL if the 'n' connections in 's' have distinct cm_ids, else
- * an error message (caller frees). */
-static char *
-check_unique(const struct rdma_saved_binding *s, size_t n)
+/* Returns the connection with 'cm_id' in 'live', or NULL. */
+static struct replay_node *
+replay_find(const struct hmap *live, uint64_t cm_id)
 {
-    uint64_t *ids = xmalloc((n ? n : 1) * sizeof *ids);
-    char *error = NULL;
-    size_t i;
+    struct replay_node *node;
 
-    for (i = 0; i < n; i++) {
-        ids[i] = s[i].req.cm_id;
-    }
-    qsort(ids, n, sizeof *ids, compare_cm_ids);
-    for (i = 1; i < n && !error; i++) {
-        if (ids[i] == ids[i - 1]) {
-            error = xasprintf("cm_id %"PRIu64" appears twice", ids[i]);
+    HMAP_FOR_EACH_WITH_HASH (node, node, hash_uint64(cm_id), live) {
+        if (node->s.req.cm_id == cm_id) {
+            return node;
         }
     }
-    free(ids);
-    return error;
+    return NULL;
 }
 
-/* Parses the file's content 'json'.  On success returns NULL and stores
- * the connections in '*sp' and '*np' (free them with
- * rdma_saved_bindings_free()).  On error returns a message (caller frees)
- * and stores NULL and 0. */
-char *
-rdma_persist_from_json(const struct json *json,
-                       struct rdma_saved_binding **sp, size_t *np)
+/* Applies record 'json' of the log to 'live'.  Returns NULL or an error
+ * message (caller frees). */
+static char *
+replay_record(const struct json *json, struct hmap *live)
 {
-    const struct json *version, *bindings;
-    const struct json_array *array;
-    struct rdma_saved_binding *s;
+    const struct json *put, *del;
+    struct replay_node *node, *old;
     struct ovsdb_parser p;
     struct ovsdb_error *oerror;
-    char *error = NULL;
-    size_t n;
+    char *error;
 
-    *sp = NULL;
-    *np = 0;
-    ovsdb_parser_init(&p, json, "ovs-rdmad state");
-    version = ovsdb_parser_member(&p, "version", OP_INTEGER);
-    bindings = ovsdb_parser_member(&p, "bindings", OP_ARRAY);
+    ovsdb_parser_init(&p, json, "record");
+    put = ovsdb_parser_member(&p, "put", OP_OBJECT | OP_OPTIONAL);
+    del = ovsdb_parser_member(&p, "del", OP_INTEGER | OP_OPTIONAL);
     oerror = ovsdb_parser_finish(&p);
     if (oerror) {
         return parser_error_message(oerror);
     }
-    if (json_integer(version) != RDMA_PERSIST_VERSION) {
-        return xasprintf("format version %"PRId64" is not supported (this "
-                         "ovs-rdmad reads version %d)",
-                         json_integer(version), RDMA_PERSIST_VERSION);
+    if (!put == !del) {
+        return xstrdup("a record must be exactly one of \"put\" and "
+                       "\"del\"");
     }
-
-    array = json_array(bindings);
-    s = xcalloc(array->n ? array->n : 1, sizeof *s);
-    for (n = 0; n < array->n; n++) {
-        error = binding_from_json(array->elems[n], &s[n]);
-        if (error) {
-            char *msg = xasprintf("binding %"PRIuSIZE": %s", n + 1, error);
-
-            free(error);
-            error = msg;
-            break;
+    if (del) {
+        old = replay_find(live, json_integer(del));
+        if (old) {
+            hmap_remove(live, &old->node);
+            replay_node_free(old);
         }
+        return NULL;
     }
-    if (!error) {
-        error = check_unique(s, n);
-    }
+
+    node = xmalloc(sizeof *node);
+    error = binding_from_json(put, &node->s);
     if (error) {
-        rdma_saved_bindings_free(s, n);
+        free(node);
         return error;
     }
-    *sp = s;
-    *np = n;
+    old = replay_find(live, node->s.req.cm_id);
+    if (old) {
+        hmap_remove(live, &old->node);
+        replay_node_free(old);
+    }
+    hmap_insert(live, &node->node, hash_uint64(node->s.req.cm_id));
     return NULL;
 }
 
-/* Reads the connections saved in 'file_name', as rdma_persist_from_json()
- * does.  A file that does not exist holds no connections: that is not an
- * error. */
+/* Reads the log 'file_name' and replays it.  On success returns NULL,
+ * stores the live connections in '*sp' and '*np' (free them with
+ * rdma_saved_bindings_free()) and, if 'n_records' is nonnull, the number
+ * of records read in '*n_records'.  A file that does not exist holds no
+ * connections: that is not an error.  On error returns a message (caller
+ * frees) and stores NULL and 0. */
 char *
 rdma_persist_load(const char *file_name, struct rdma_saved_binding **sp,
-                  size_t *np)
+                  size_t *np, size_t *n_records)
 {
-    struct json *json;
-    char *error;
+    struct hmap live = HMAP_INITIALIZER(&live);
+    struct ds line = DS_EMPTY_INITIALIZER;
+    struct replay_node *node;
+    char *error = NULL;
+    int line_number = 0;
+    size_t n_read = 0;
+    FILE *stream;
 
     *sp = NULL;
     *np = 0;
-    if (access(file_name, F_OK) && errno == ENOENT) {
-        return NULL;
+    if (n_records) {
+        *n_records = 0;
     }
-    json = json_from_file(file_name);
-    if (json->type == JSON_STRING) {
-        /* json_from_file() reports errors this way. */
-        error = xstrdup(json_string(json));
+    stream = fopen(file_name, "r");
+    if (!stream) {
+        return errno == ENOENT ? NULL : xasprintf("cannot open: %s",
+                                                  ovs_strerror(errno));
+    }
+
+    while (!error && !ds_get_line(&line, stream)) {
+        bool last = feof(stream) || (ungetc(getc(stream), stream) == EOF);
+        struct json *json;
+
+        line_number++;
+        json = json_from_string(ds_cstr(&line));
+        if (json->type == JSON_STRING) {
+            if (last && line_number > 1) {
+                /* Cut short by a crash while it was appended: the changes
+                 * it held were never acknowledged as saved. */
+                VLOG_WARN("%s: line %d: ignoring a last record that is "
+                          "incomplete (%s)", file_name, line_number,
+                          json_string(json));
+            } else {
+                error = xasprintf("line %d: %s", line_number,
+                                  json_string(json));
+            }
+        } else if (line_number == 1) {
+            const struct json *version = (json->type == JSON_OBJECT
+                                          ? shash_find_data(json_object(json),
+                                                            "version")
+                                          : NULL);
+
+            if (!version || version->type != JSON_INTEGER) {
+                error = xstrdup("line 1: not an ovs-rdmad state file (no "
+                                "\"version\")");
+            } else if (json_integer(version) != RDMA_PERSIST_VERSION) {
+                error = xasprintf("format version %"PRId64" is not "
+                                  "supported (this ovs-rdmad reads version "
+                                  "%d)", json_integer(version),
+                                  RDMA_PERSIST_VERSION);
+            }
+        } else {
+            char *msg = replay_record(json, &live);
+
+            if (msg) {
+                error = xasprintf("line %d: %s", line_number, msg);
+                free(msg);
+            }
+            n_read++;
+        }
+        json_destroy(json);
+    }
+    if (!error && !line_number) {
+        error = xstrdup("the file is empty (not even a header line)");
+    }
+    if (!error && ferror(stream)) {
+        error = xasprintf("read error: %s", ovs_strerror(errno));
+    }
+    fclose(stream);
+    ds_destroy(&line);
+
+    if (!error) {
+        struct rdma_saved_binding *s;
+        size_t n = 0;
+
+        s = xmalloc((hmap_count(&live) ? hmap_count(&live) : 1) * sizeof *s);
+        HMAP_FOR_EACH_POP (node, node, &live) {
+            s[n++] = node->s;
+            free(node);
+        }
+        *sp = s;
+        *np = n;
+        if (n_records) {
+            *n_records = n_read;
+        }
     } else {
-        error = rdma_persist_from_json(json, sp, np);
+        HMAP_FOR_EACH_POP (node, node, &live) {
+            replay_node_free(node);
+        }
     }
-    json_destroy(json);
+    hmap_destroy(&live);
     return error;
 }
 

@@ -22,25 +22,34 @@
  *
  * The daemon keeps, in a small file in its run directory, what each bound
  * connection asked for (cm_id, QPNs, vport, destination, source) and the
- * tunnel it went through.  It rewrites the file, atomically, whenever
- * connections come or go, and reads it back at start-up, so that a
- * restarted ovs-rdmad (an upgrade, a crash under --monitor) finds every
- * connection again: those the NIC still holds are adopted without a NIC
- * operation, the others are installed again, and entries the NIC holds
- * for connections nobody bound any more are removed (rdma_engine_restore()
- * does that part).  The run directory is the right place: RDMA
- * connections do not survive a reboot, so neither should the file.
+ * tunnel it went through, so that a restarted ovs-rdmad (an upgrade, a
+ * crash under --monitor) finds every connection again: those the NIC still
+ * holds are adopted without a NIC operation, the others are installed
+ * again, and entries the NIC holds for connections nobody bound any more
+ * are removed (rdma_engine_restore() does that part).  The run directory
+ * is the right place: RDMA connections do not survive a reboot, so neither
+ * should the file.
  *
- * The file is JSON, one connection per line:
+ * The file is a log, one JSON object per line, like OVSDB's: a header
  *
- *     {"version": 1, "bindings": [
- *     {"cm_id": 7, "qpn": 100, "remote_qpn": 0, "vport": "vm1",
- *      "dst_ip": "10.1.0.2", "dst_mac": "02:00:00:00:02:02",
- *      "src_ip": "10.0.0.1", "tunnel": "vx1"},
- *     ...]}
+ *     {"version": 1}
  *
- * where "dst_mac" and "src_ip" appear only if the bind request gave them
- * and "tunnel" only if the connection had one. */
+ * then one record per change, in order:
+ *
+ *     {"put": {"cm_id": 7, "dst_ip": "10.1.0.2",
+ *              "dst_mac": "02:00:00:00:02:02", "qpn": 100,
+ *              "remote_qpn": 0, "src_ip": "10.0.0.1", "tunnel": "vx1",
+ *              "vport": "vm1"}}
+ *     {"del": 7}
+ *
+ * (written without spaces, keys sorted), where "dst_mac" and "src_ip"
+ * appear only if the bind request gave them and "tunnel" only if the
+ * connection had one.  A "put" replaces an
+ * earlier one for the same cm_id.  Each batch of changes is appended, so a bind costs a few hundred bytes of I/O however many
+ * connections there are; when the log has grown to well over the size of
+ * the live set, it is compacted by writing a fresh file (one "put" per
+ * connection) and renaming it over the old one.  A last line cut short by
+ * a crash in the middle of an append is ignored, with a warning. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,7 +58,6 @@
 #include "openvswitch/compiler.h"
 #include "rdma-engine.h"
 
-struct json;
 struct rdma_qp_map;
 
 /* Version of the file's format. */
@@ -63,14 +71,15 @@ struct rdma_saved_binding {
 };
 
 /* The daemon's side: restores once the engine has its first
- * configuration, then saves whenever the connections change. */
+ * configuration, then records every change of the connections. */
 struct rdma_persist {
     char *file_name;            /* The state file. */
     struct rdma_saved_binding *saved; /* Loaded, not yet restored. */
     size_t n_saved;             /* Number of 'saved'. */
     bool restored;              /* Whether the restore has happened. */
-    uint64_t saved_seqno;       /* Map's conn_seqno when last saved. */
-    long long int retry_at;     /* When to retry a failed save, or
+    bool compact;               /* Rewrite the whole file next time. */
+    size_t n_records;           /* "put" and "del" records in the file. */
+    long long int retry_at;     /* When to retry a failed write, or
                                  * LLONG_MAX. */
 };
 
@@ -80,16 +89,13 @@ void rdma_persist_wait(const struct rdma_persist *,
                        const struct rdma_engine *);
 void rdma_persist_destroy(struct rdma_persist *);
 
-/* Saving. */
-struct json *rdma_persist_to_json(const struct rdma_qp_map *);
+/* The file. */
 int rdma_persist_save(const char *file_name, const struct rdma_qp_map *);
-
-/* Loading. */
-char *rdma_persist_from_json(const struct json *,
-                             struct rdma_saved_binding **, size_t *n)
-    OVS_WARN_UNUSED_RESULT;
+int rdma_persist_append(const char *file_name, const struct rdma_qp_map *,
+                        const uint64_t *cm_ids, size_t n);
 char *rdma_persist_load(const char *file_name,
-                        struct rdma_saved_binding **, size_t *n)
+                        struct rdma_saved_binding **, size_t *n,
+                        size_t *n_records)
     OVS_WARN_UNUSED_RESULT;
 void rdma_saved_bindings_free(struct rdma_saved_binding *, size_t n);
 

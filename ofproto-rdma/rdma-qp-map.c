@@ -35,7 +35,10 @@ void
 rdma_qp_map_init(struct rdma_qp_map *map)
 {
     map->seqno = 0;
-    map->conn_seqno = 0;
+    map->track = false;
+    map->changes = NULL;
+    map->n_changes = 0;
+    map->allocated_changes = 0;
     hmap_init(&map->bindings);
     hmap_init(&map->vports);
     hmap_init(&map->paths);
@@ -53,6 +56,7 @@ rdma_qp_map_destroy(struct rdma_qp_map *map)
     hmap_destroy(&map->bindings);
     hmap_destroy(&map->vports);
     hmap_destroy(&map->paths);
+    free(map->changes);
 }
 
 /* Returns the number of bindings in 'map'. */
@@ -60,6 +64,41 @@ size_t
 rdma_qp_map_count(const struct rdma_qp_map *map)
 {
     return hmap_count(&map->bindings);
+}
+
+/* Makes 'map' record the cm_id of every binding that comes, goes or moves
+ * to another path, for rdma_qp_map_take_changes(). */
+void
+rdma_qp_map_track_changes(struct rdma_qp_map *map)
+{
+    map->track = true;
+}
+
+/* Returns the cm_ids recorded since the last call (see
+ * rdma_qp_map_track_changes()), possibly repeated, in a malloc'd array
+ * that the caller frees, and their number in '*n'. */
+uint64_t *
+rdma_qp_map_take_changes(struct rdma_qp_map *map, size_t *n)
+{
+    uint64_t *changes = map->changes;
+
+    *n = map->n_changes;
+    map->changes = NULL;
+    map->n_changes = map->allocated_changes = 0;
+    return changes;
+}
+
+/* Records a change of the binding with 'cm_id', if 'map' tracks them. */
+static void
+note_change(struct rdma_qp_map *map, uint64_t cm_id)
+{
+    if (map->track) {
+        if (map->n_changes >= map->allocated_changes) {
+            map->changes = x2nrealloc(map->changes, &map->allocated_changes,
+                                      sizeof *map->changes);
+        }
+        map->changes[map->n_changes++] = cm_id;
+    }
 }
 
 /* Returns the binding in 'map' whose cm_id is 'cm_id', or NULL. */
@@ -155,7 +194,7 @@ rdma_qp_map_add(struct rdma_qp_map *map, uint64_t cm_id, const char *vport)
     b->state = RDMA_BINDING_PENDING;
     vp->n_not_installed++;
     map->seqno++;
-    map->conn_seqno++;
+    note_change(map, cm_id);
     ovs_list_push_back(&vp->bindings, &b->vport_node);
     vp->n_bindings++;
     ovs_list_init(&b->path_node);
@@ -177,7 +216,7 @@ rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
         vp->n_not_installed--;
     }
     map->seqno++;
-    map->conn_seqno++;
+    note_change(map, b->cm_id);
     if (!--vp->n_bindings) {
         hmap_remove(&map->vports, &vp->node);
         free(vp->name);
@@ -198,7 +237,7 @@ rdma_binding_set_path(struct rdma_qp_map *map, struct rdma_binding *b,
     if (old == p) {
         return;
     }
-    map->conn_seqno++;
+    note_change(map, b->cm_id);
     if (old) {
         ovs_list_remove(&b->path_node);
         ovs_list_init(&b->path_node);

@@ -112,9 +112,13 @@ struct rdma_binding {
 struct rdma_qp_map {
     uint64_t seqno;             /* Changes whenever a binding's state does,
                                  * or bindings come or go. */
-    uint64_t conn_seqno;        /* Changes whenever bindings come or go or
-                                 * move to another path: when what
-                                 * rdma-persist saves changes. */
+    bool track;                 /* Whether to record 'changes'. */
+    uint64_t *changes;          /* cm_ids of bindings that came, went or
+                                 * moved to another path since the last
+                                 * rdma_qp_map_take_changes(), if 'track'
+                                 * (what rdma-persist saves). */
+    size_t n_changes;           /* Number of 'changes'. */
+    size_t allocated_changes;   /* Allocated elements of 'changes'. */
     struct hmap bindings;       /* "struct rdma_binding"s, by cm_id. */
     struct hmap vports;         /* "struct rdma_qpm_vport"s, by name. */
     struct hmap paths;          /* "struct rdma_path"s, by tunnel name. */
@@ -123,6 +127,8 @@ struct rdma_qp_map {
 void rdma_qp_map_init(struct rdma_qp_map *);
 void rdma_qp_map_destroy(struct rdma_qp_map *);
 size_t rdma_qp_map_count(const struct rdma_qp_map *);
+void rdma_qp_map_track_changes(struct rdma_qp_map *);
+uint64_t *rdma_qp_map_take_changes(struct rdma_qp_map *, size_t *n);
 
 struct rdma_binding *rdma_qp_map_find(const struct rdma_qp_map *,
                                       uint64_t cm_id);

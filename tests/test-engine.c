@@ -19,7 +19,10 @@
 
 #include <config.h>
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "openvswitch/list.h"
 #include "packets.h"
@@ -27,7 +30,6 @@
 #include "rdma-addr.h"
 #include "rdma-engine.h"
 #include "rdma-mapping.h"
-#include "openvswitch/json.h"
 #include "rdma-nic.h"
 #include "rdma-persist.h"
 #include "rdma-qp-map.h"
@@ -302,29 +304,22 @@ nic_count(struct rdma_nic *nic)
     return n;
 }
 
-/* Restarts the engine: saves '*map' through the file format, frees the
- * map and engine (the NIC keeps its table, as hardware does), and
- * restores them with configuration 'cfg' and NIC 'nic'. */
+/* Restarts the engine: saves '*map' to a state file, frees the map and
+ * engine (the NIC keeps its table, as hardware does), and restores them
+ * from the file with configuration 'cfg' and NIC 'nic'. */
 static void
 restart(struct rdma_engine *e, struct rdma_qp_map *map,
         struct rdma_nic *nic, struct rdma_mapping *cfg,
         struct rdma_restore_stats *stats)
 {
     struct rdma_saved_binding *saved;
-    struct json *json;
-    char *error, *text;
     size_t n;
+    char *error;
 
-    /* Through the text form, as the daemon does. */
-    json = rdma_persist_to_json(map);
-    text = json_to_string(json, 0);
-    json_destroy(json);
-    json = json_from_string(text);
-    free(text);
-    error = rdma_persist_from_json(json, &saved, &n);
+    CHECK_INT(rdma_persist_save("test-engine.state", map), 0);
+    error = rdma_persist_load("test-engine.state", &saved, &n, NULL);
     CHECK(!error);
     free(error);
-    json_destroy(json);
     CHECK_INT(n, rdma_qp_map_count(map));
 
     rdma_engine_destroy(e);
@@ -431,68 +426,123 @@ test_engine_restore(void)
     rdma_resolve_set_underlay_hook(NULL);
 }
 
-/* Parses 'text' as a state file and returns the error (caller frees), or
- * NULL. */
+/* Writes 'text' to a state file and loads it.  Returns the error (caller
+ * frees), or NULL, and the number of connections in '*np'. */
 static char *
-parse_state(const char *text)
+load_state(const char *text, size_t *np)
 {
     struct rdma_saved_binding *saved;
-    struct json *json = json_from_string(text);
     char *error;
-    size_t n;
+    FILE *f;
 
-    error = rdma_persist_from_json(json, &saved, &n);
-    json_destroy(json);
-    rdma_saved_bindings_free(saved, n);
+    f = fopen("test-persist.state", "w");
+    ovs_assert(f);
+    fputs(text, f);
+    fclose(f);
+    error = rdma_persist_load("test-persist.state", &saved, np, NULL);
+    rdma_saved_bindings_free(saved, *np);
     return error;
 }
 
-/* Checks that parsing 'text' fails with an error that contains 'what'. */
+/* Checks that loading 'text' fails with an error that contains 'what'. */
 static void
 check_bad_state(const char *text, const char *what)
 {
-    char *error = parse_state(text);
+    size_t n;
+    char *error = load_state(text, &n);
 
     if (!error || !strstr(error, what)) {
-        rdma_test_fail(__FILE__, __LINE__, "parsing %s: expected an error "
+        rdma_test_fail(__FILE__, __LINE__, "loading %s: expected an error "
                        "with \"%s\", got \"%s\"", text, what,
                        error ? error : "(none)");
     }
     free(error);
 }
 
-/* The state file's parser takes what the saver writes and rejects
- * anything else with a message that says what is wrong. */
-static void
-test_persist_parse(void)
-{
-    char *error;
+/* A "put" record body for cm_id 'id' with QPN 'qpn'. */
+#define PUT(ID, QPN) \
+    "{\"put\":{\"cm_id\":" #ID ",\"qpn\":" #QPN ",\"remote_qpn\":0," \
+    "\"vport\":\"vm1\",\"dst_ip\":\"10.1.0.2\"}}\n"
 
-    error = parse_state("{\"version\": 1, \"bindings\": [{\"cm_id\": 5, "
-                        "\"qpn\": 9, \"remote_qpn\": 0, \"vport\": \"vm1\", "
-                        "\"dst_ip\": \"10.1.0.2\", \"dst_mac\": "
-                        "\"02:00:00:00:02:02\", \"src_ip\": \"10.0.0.1\", "
-                        "\"tunnel\": \"t1\"}]}");
+/* The state file's loader replays "put" and "del" records, tolerates only
+ * a torn last line, and rejects anything else with a message that says
+ * what is wrong. */
+static void
+test_persist_load(void)
+{
+    struct rdma_binding *b;
+    struct rdma_qp_map map;
+    struct rdma_saved_binding *saved;
+    size_t n, n_records;
+    char *error;
+    uint64_t ids[2] = { 2, 3 };
+
+    error = load_state("{\"version\":1}\n" PUT(1, 9) PUT(2, 9) PUT(1, 10)
+                       "{\"del\":2}\n", &n);
     CHECK(!error);
     free(error);
-    check_bad_state("{\"version\": 2, \"bindings\": []}",
-                    "format version 2 is not supported");
-    check_bad_state("{\"bindings\": []}", "version");
-    check_bad_state("{\"version\": 1, \"bindings\": [{\"cm_id\": 5, "
-                    "\"qpn\": 0, \"remote_qpn\": 0, \"vport\": \"vm1\", "
-                    "\"dst_ip\": \"10.1.0.2\"}]}", "qpn 0 is not a QP");
-    check_bad_state("{\"version\": 1, \"bindings\": [{\"cm_id\": 5, "
-                    "\"qpn\": 1, \"remote_qpn\": 0, \"vport\": \"vm1\", "
-                    "\"dst_ip\": \"10.1.0.999\"}]}", "not an IP address");
-    check_bad_state("{\"version\": 1, \"bindings\": [{\"cm_id\": 5, "
-                    "\"qpn\": 1, \"remote_qpn\": 0, \"vport\": \"vm1\", "
-                    "\"dst_ip\": \"10.1.0.2\", \"dst_mac\": \"zz\"}]}",
+    CHECK_INT(n, 1);
+
+    /* A crash in the middle of an append leaves a torn last line. */
+    error = load_state("{\"version\":1}\n" PUT(1, 9) "{\"put\":{\"cm_i",
+                       &n);
+    CHECK(!error);
+    free(error);
+    CHECK_INT(n, 1);
+
+    check_bad_state("", "the file is empty");
+    check_bad_state("{\"version\":2}\n", "format version 2 is not supported");
+    check_bad_state("{\"bindings\":[]}\n", "not an ovs-rdmad state file");
+    check_bad_state("{\"version\":1}\n{\"put\":{\"cm_id\":5}}\n"
+                    PUT(1, 9), "line 2: Required 'qpn' member is missing");
+    check_bad_state("{\"version\":1}\n" PUT(5, 0), "qpn 0 is not a QP");
+    check_bad_state("{\"version\":1}\n{\"put\":{\"cm_id\":5,\"qpn\":1,"
+                    "\"remote_qpn\":0,\"vport\":\"vm1\","
+                    "\"dst_ip\":\"10.1.0.999\"}}\n", "not an IP address");
+    check_bad_state("{\"version\":1}\n{\"put\":{\"cm_id\":5,\"qpn\":1,"
+                    "\"remote_qpn\":0,\"vport\":\"vm1\","
+                    "\"dst_ip\":\"10.1.0.2\",\"dst_mac\":\"zz\"}}\n",
                     "not a MAC address");
-    check_bad_state("{\"version\": 1, \"bindings\": [{\"cm_id\": 5, "
-                    "\"qpn\": 1, \"remote_qpn\": 0, \"vport\": \"vm1\", "
-                    "\"dst_ip\": \"10.1.0.2\"}, {\"cm_id\": 5, "
-                    "\"qpn\": 2, \"remote_qpn\": 0, \"vport\": \"vm1\", "
-                    "\"dst_ip\": \"10.1.0.3\"}]}", "cm_id 5 appears twice");
+    check_bad_state("{\"version\":1}\n{\"del\":1,\"put\":{}}\n",
+                    "exactly one of");
+    check_bad_state("{\"version\":1}\ngarbage\n" PUT(1, 9), "line 2: ");
+
+    /* Save, then append: the loader sees the map as it is. */
+    rdma_qp_map_init(&map);
+    b = rdma_qp_map_add(&map, 1, "vm1");
+    b->qpn = 11;
+    b = rdma_qp_map_add(&map, 2, "vm1");
+    b->qpn = 12;
+    CHECK_INT(rdma_persist_save("test-persist.state", &map), 0);
+    rdma_qp_map_remove(&map, rdma_qp_map_find(&map, 2));
+    b = rdma_qp_map_add(&map, 3, "vm2");
+    b->qpn = 13;
+    b->has_dst_mac = true;
+    b->dst_mac = (struct eth_addr) ETH_ADDR_C(02,00,00,00,02,03);
+    CHECK_INT(rdma_persist_append("test-persist.state", &map, ids, 2), 0);
+    error = rdma_persist_load("test-persist.state", &saved, &n, &n_records);
+    CHECK(!error);
+    free(error);
+    CHECK_INT(n, 2);
+    CHECK_INT(n_records, 4);
+    if (n == 2) {
+        const struct rdma_saved_binding *s3 = (saved[0].req.cm_id == 3
+                                               ? &saved[0] : &saved[1]);
+
+        CHECK_INT(s3->req.cm_id, 3);
+        CHECK_INT(s3->req.qpn, 13);
+        CHECK(!strcmp(s3->req.vport, "vm2"));
+        CHECK(s3->req.has_dst_mac && s3->req.dst_mac.ea[5] == 3);
+        CHECK(!s3->req.has_src_ip && !s3->tunnel);
+    }
+    rdma_saved_bindings_free(saved, n);
+
+    /* Appending to a file that went away fails rather than writing a
+     * headerless log. */
+    unlink("test-persist.state");
+    CHECK_INT(rdma_persist_append("test-persist.state", &map, ids, 2),
+              ENOENT);
+    rdma_qp_map_destroy(&map);
 }
 
 /* "rdma-test qp-map": index maintenance. */
@@ -508,7 +558,7 @@ run_engine_tests(int argc OVS_UNUSED, char *argv[] OVS_UNUSED)
 {
     test_engine_refresh();
     test_engine_restore();
-    test_persist_parse();
+    test_persist_load();
 }
 
 RDMA_TEST_REGISTER("qp-map", "QP map index maintenance", run_qp_map_tests)

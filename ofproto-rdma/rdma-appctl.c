@@ -27,111 +27,10 @@
 #include "rdma-addr.h"
 #include "rdma-engine.h"
 #include "rdma-qp-map.h"
+#include "rdma-request.h"
 #include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
-
-/* Largest QP number (24 bits). */
-#define QPN_MAX 0xffffff
-
-/* Parses 's' as a decimal or 0x-hex integer no greater than 'max' into
- * '*n'.  Returns true on success. */
-static bool
-parse_uint(const char *s, uint64_t max, uint64_t *n)
-{
-    char *end;
-
-    if (!*s || *s == '-') {
-        return false;
-    }
-    errno = 0;
-    *n = strtoull(s, &end, 0);
-    return !errno && !*end && *n <= max;
-}
-
-/* Returns true if 'key' is one of the space-separated words in 'keys'. */
-static bool
-key_allowed(const char *keys, const char *key)
-{
-    size_t len = strlen(key);
-    const char *p;
-
-    for (p = strstr(keys, key); len && p; p = strstr(p + 1, key)) {
-        if ((p == keys || p[-1] == ' ') && (!p[len] || p[len] == ' ')) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Parses "VPORT DST_IP [key=value]..." in argv[1...argc-1] into '*req',
- * accepting the keys in 'keys' (a space-separated list).  Returns NULL or
- * an error message (caller frees). */
-static char *
-parse_request(int argc, const char *argv[], const char *keys,
-              struct rdma_request *req)
-{
-    int i;
-
-    memset(req, 0, sizeof *req);
-    req->vport = argv[1];
-    if (!rdma_ip_parse(argv[2], &req->dst_ip)) {
-        return xasprintf("\"%s\" is not a valid destination IP address",
-                         argv[2]);
-    }
-    for (i = 3; i < argc; i++) {
-        const char *eq = strchr(argv[i], '=');
-        const char *value = eq ? eq + 1 : "";
-        char *key = eq ? xmemdup0(argv[i], eq - argv[i]) : xstrdup(argv[i]);
-        char *error = NULL;
-        uint64_t n;
-
-        if (!eq || !key_allowed(keys, key)) {
-            error = xasprintf("unknown argument \"%s\" (expected "
-                              "key=value with key one of: %s)", argv[i],
-                              keys);
-        } else if (!strcmp(key, "dst_mac")) {
-            if (!eth_addr_from_string(value, &req->dst_mac)
-                || eth_addr_is_zero(req->dst_mac)
-                || eth_addr_is_multicast(req->dst_mac)) {
-                error = xasprintf("\"%s\" is not a valid unicast MAC "
-                                  "address", value);
-            }
-            req->has_dst_mac = true;
-        } else if (!strcmp(key, "src_ip")) {
-            if (!rdma_ip_parse(value, &req->src_ip)) {
-                error = xasprintf("\"%s\" is not a valid source IP "
-                                  "address", value);
-            }
-            req->has_src_ip = true;
-        } else if (!strcmp(key, "qpn")) {
-            if (!parse_uint(value, QPN_MAX, &n) || !n) {
-                error = xasprintf("qpn \"%s\" is not a QP number (1 to %d)",
-                                  value, QPN_MAX);
-            }
-            req->qpn = n;
-            req->has_qpn = true;
-        } else if (!strcmp(key, "remote_qpn")) {
-            if (!parse_uint(value, QPN_MAX, &n) || !n) {
-                error = xasprintf("remote_qpn \"%s\" is not a QP number "
-                                  "(1 to %d)", value, QPN_MAX);
-            }
-            req->remote_qpn = n;
-        } else if (!strcmp(key, "cm_id")) {
-            if (!parse_uint(value, UINT64_MAX, &n)) {
-                error = xasprintf("cm_id \"%s\" is not a non-negative "
-                                  "integer", value);
-            }
-            req->cm_id = n;
-            req->has_cm_id = true;
-        }
-        free(key);
-        if (error) {
-            return error;
-        }
-    }
-    return NULL;
-}
 
 /* Replies to 'conn' with 'error' and frees it. */
 static void
@@ -151,7 +50,7 @@ rdma_appctl_resolve(struct unixctl_conn *conn, int argc, const char *argv[],
     struct rdma_request req;
     char *error;
 
-    error = parse_request(argc, argv, "dst_mac src_ip", &req);
+    error = rdma_request_from_args(argc, argv, "dst_mac src_ip", &req);
     if (!error) {
         error = rdma_engine_resolve(engine, &req, &ds);
     }
@@ -174,7 +73,7 @@ rdma_appctl_bind(struct unixctl_conn *conn, int argc, const char *argv[],
     struct rdma_request req;
     char *error;
 
-    error = parse_request(argc, argv,
+    error = rdma_request_from_args(argc, argv,
                           "dst_mac src_ip qpn cm_id remote_qpn", &req);
     if (!error) {
         error = rdma_engine_bind(engine, &req, &b);
@@ -200,12 +99,10 @@ rdma_appctl_unbind(struct unixctl_conn *conn, int argc OVS_UNUSED,
     char *error;
     uint64_t cm_id;
 
-    if (!parse_uint(argv[1], UINT64_MAX, &cm_id)) {
-        reply_error(conn, xasprintf("cm_id \"%s\" is not a non-negative "
-                                    "integer", argv[1]));
-        return;
+    error = rdma_request_parse_cm_id(argv[1], &cm_id);
+    if (!error) {
+        error = rdma_engine_unbind(engine, cm_id);
     }
-    error = rdma_engine_unbind(engine, cm_id);
     if (error) {
         reply_error(conn, error);
     } else {

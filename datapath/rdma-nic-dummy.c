@@ -46,6 +46,8 @@ enum dummy_op {
     DUMMY_OP_INSTALL,           /* rdma_nic_install(). */
     DUMMY_OP_MODIFY,            /* rdma_nic_modify(). */
     DUMMY_OP_REMOVE,            /* rdma_nic_remove(). */
+    DUMMY_OP_DUMP,              /* rdma_nic_dump(): fails only when named,
+                                 * and is not logged. */
     DUMMY_N_OPS
 };
 
@@ -55,6 +57,7 @@ static const char *const dummy_op_names[DUMMY_N_OPS] = {
     [DUMMY_OP_INSTALL] = "install",
     [DUMMY_OP_MODIFY] = "modify",
     [DUMMY_OP_REMOVE] = "remove",
+    [DUMMY_OP_DUMP] = "dump",
 };
 
 /* An installed entry. */
@@ -343,7 +346,8 @@ static int
 dummy_injected_error(struct dummy_nic *dummy, enum dummy_op op)
 {
     if (dummy->fail_count
-        && (dummy->fail_op < 0 || dummy->fail_op == (int) op)) {
+        && (dummy->fail_op == (int) op
+            || (dummy->fail_op < 0 && op != DUMMY_OP_DUMP))) {
         dummy->fail_count--;
         return dummy->fail_error;
     }
@@ -557,7 +561,15 @@ static int
 dummy_dump(struct rdma_nic *nic, struct rdma_nic_entry **entriesp,
            size_t *n_entriesp)
 {
-    dummy_get_sorted(dummy_nic_cast(nic), entriesp, n_entriesp);
+    struct dummy_nic *dummy = dummy_nic_cast(nic);
+    int error = dummy_injected_error(dummy, DUMMY_OP_DUMP);
+
+    if (error) {
+        *entriesp = NULL;
+        *n_entriesp = 0;
+        return error;
+    }
+    dummy_get_sorted(dummy, entriesp, n_entriesp);
     return 0;
 }
 
@@ -579,7 +591,8 @@ const struct rdma_nic_class rdma_nic_dummy_class = {
 /* Test hooks. */
 
 /* Makes the next 'count' ops on 'nic' that are named 'op' ("bind-source",
- * "install", "modify" or "remove"; NULL for any of them) fail with positive
+ * "install", "modify", "remove" or "dump"; NULL for any of them but
+ * "dump") fail with positive
  * errno 'error', replacing any failures still pending.  A 'count' of 0
  * cancels pending failures.  Returns 0, or EINVAL if 'op' or 'error' is
  * invalid, in which case nothing changes. */
@@ -667,6 +680,7 @@ dummy_format_log_rec(const struct dummy_log_rec *rec, bool verbose,
         break;
 
     case DUMMY_OP_REMOVE:
+    case DUMMY_OP_DUMP:
     case DUMMY_N_OPS:
         break;
     }
@@ -727,7 +741,7 @@ dummy_command_fail(struct rdma_nic *nic, int argc, const char *argv[],
                    struct ds *reply)
 {
     static const char usage[] = "(usage: rdma-dummy/fail COUNT ERRNO "
-                                "[bind-source|install|modify|remove])";
+                                "[bind-source|install|modify|remove|dump])";
     unsigned int count;
     int error;
 

@@ -41,15 +41,16 @@
  *    rdma-dummy/op-log-clear         clears the op log
  *    rdma-dummy/fail COUNT ERRNO [OP]
  *                                    the next COUNT ops (of kind OP:
- *                                    bind-source, install, modify or
- *                                    remove, if given) fail with ERRNO, a
+ *                                    bind-source, install, modify, remove
+ *                                    or dump, if given) fail with ERRNO, a
  *                                    name such as EIO or a number; COUNT 0
  *                                    cancels
  *    rdma-dummy/set-capacity N       changes the capacity (0 = unlimited)
  *
  * and as the functions below, for unit tests.  Fault injection and the op
  * log cover the ops that change the table (bind-source, install, modify,
- * remove), not get-caps or dump.  A failed op is logged with its error. */
+ * remove), not get-caps; 'dump' fails only when named and is not logged.
+ * A failed op is logged with its error. */
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -63,7 +63,8 @@ ovl_header_build(const struct ovl_tuple *t, uint8_t buf[OVL_HEADER_MAX])
         ip->ip_ttl = OVL_TTL;
         ip->ip_proto = IPPROTO_UDP;
         ip->ip_frag_off = htons(IP_DONT_FRAGMENT);
-        put_16aligned_be32(&ip->ip_src, in6_addr_get_mapped_ipv4(&t->local_ip));
+        put_16aligned_be32(&ip->ip_src,
+                           in6_addr_get_mapped_ipv4(&t->local_ip));
         put_16aligned_be32(&ip->ip_dst,
                            in6_addr_get_mapped_ipv4(&t->remote_ip));
         p += sizeof *ip;

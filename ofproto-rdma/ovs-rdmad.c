@@ -57,8 +57,8 @@ struct rdmad_options {
     const char *provider;       /* --provider: NIC provider spec. */
     const char *vswitchd;       /* --vswitchd: ovs-vswitchd's unixctl. */
     int underlay_poll_ms;       /* --underlay-poll: re-read interval. */
-    const char *state_file;     /* --state-file, or NULL for the
-                                 * default. */
+    char *state_file;           /* --state-file, absolute, or NULL for
+                                 * the default. */
 };
 
 static char *parse_options(int argc, char *argv[], struct rdmad_options *);
@@ -165,6 +165,7 @@ main(int argc, char *argv[])
     unixctl_server_destroy(unixctl);
     rdma_ovsdb_destroy();
     rdma_persist_destroy(&persist);
+    free(opts.state_file);
     rdma_engine_destroy(&engine);
     rdma_qp_map_destroy(&qp_map);
     rdma_nic_close(nic);
@@ -241,7 +242,8 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
             if (!optarg[0]) {
                 ovs_fatal(0, "--state-file needs a file name");
             }
-            opts->state_file = optarg;
+            /* Absolute: --detach changes directory to "/". */
+            opts->state_file = abs_file_name(NULL, optarg);
             break;
 
         VLOG_OPTION_HANDLERS

@@ -34,6 +34,7 @@
 #include "rdma-resolve.h"
 #include "rdma-underlay-linux.h"
 #include "rdma-underlay-ovs.h"
+#include "openvswitch/shash.h"
 #include "sset.h"
 #include "timeval.h"
 #include "util.h"
@@ -144,8 +145,9 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
             if (!error) {
                 error = rdma_nic_install(e->nic, &entry);
                 e->stats.n_install++;
-                if (error) {
-                    /* Leave nothing behind: forget the bound source. */
+                if (error && error != EEXIST) {
+                    /* Leave nothing behind: forget the bound source.  (Not
+                     * after EEXIST: that entry is someone's, in use.) */
                     rdma_nic_remove(e->nic, b->cm_id);
                 }
             }
@@ -386,7 +388,8 @@ vport_in_groups(const struct rdma_mapping *cfg, const char *name,
 {
     const struct rdma_map_iface *ifc = rdma_mapping_find_iface(cfg, name);
 
-    return ifc && ifc->bridge && sset_contains(groups, ifc->bridge->group_name);
+    return (ifc && ifc->bridge
+            && sset_contains(groups, ifc->bridge->group_name));
 }
 
 /* Replaces the engine's configuration snapshot by 'new' (whose contents it
@@ -622,6 +625,19 @@ check_request(const struct rdma_engine *e, const struct rdma_request *req,
     return NULL;
 }
 
+/* Returns the next automatic QPN, in 1...0xffffff (QPN 0 is reserved),
+ * wrapping around. */
+static uint32_t
+alloc_qpn(struct rdma_engine *e)
+{
+    uint32_t qpn;
+
+    do {
+        qpn = e->next_qpn++ & 0xffffff;
+    } while (!qpn);
+    return qpn;
+}
+
 /* Fills a temporary binding 'b' (not in any map) from 'req'. */
 static void
 request_to_binding(const struct rdma_request *req,
@@ -729,6 +745,10 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
         return xstrdup("ovs-rdmad has not read the database yet (is "
                        "ovsdb-server running?): try again");
     }
+    if (e->restoring) {
+        return xstrdup("ovs-rdmad is still restoring the connections bound "
+                       "before it restarted: try again");
+    }
     error = check_request(e, req, &vp);
     if (error) {
         return error;
@@ -749,7 +769,7 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
     b = rdma_qp_map_add(e->map, cm_id, vp->name);
     request_to_binding(req, vp, b);
     if (!req->has_qpn) {
-        b->qpn = e->next_qpn++ & 0xffffff;
+        b->qpn = alloc_qpn(e);
     }
     b->vport->mac = vp->mac;
     b->reselect = true;
@@ -816,38 +836,52 @@ seed_path(struct rdma_path *p, const struct rdma_nic_entry *entry)
  * earlier ovs-rdmad had bound, and reconciles the NIC's table with them
  * (DESIGN.md section 6): a connection the NIC still holds is adopted as
  * installed, with the NIC's generation, and costs a NIC operation only if
- * its tuple has changed meanwhile; one the NIC lost is installed again; an
- * entry the NIC holds for no saved connection is removed.  Every restored
- * connection is then recomputed like any other, so one whose vport or
- * tunnel went away while the daemon was down ends up failed or pending,
- * with the reason, rather than lost.  Call it once, after the first
- * configuration snapshot and before any bind.  Stores what it did in
- * '*stats'. */
-void
+ * its tuple or QPNs changed meanwhile; one the NIC lost is installed again;
+ * an entry the NIC holds for no saved connection is removed, if
+ * 'remove_orphans' (the caller passes false when it could not read what
+ * was saved, so as not to tear down connections it merely lost track of).
+ * Every restored connection is then recomputed like any other, so one whose
+ * vport or tunnel went away while the daemon was down ends up failed or
+ * pending, with the reason, rather than lost.
+ *
+ * Call it after the first configuration snapshot and before any bind.
+ * Returns 0 and stores what it did in '*stats', or returns a positive errno
+ * value, having changed nothing, if the NIC's table cannot be read (the
+ * caller retries later: without the table, reinstalling would fail on
+ * the entries the NIC kept, and removing them would break connections in
+ * use). */
+int
 rdma_engine_restore(struct rdma_engine *e,
                     const struct rdma_saved_binding *saved, size_t n,
-                    struct rdma_restore_stats *stats)
+                    bool remove_orphans, struct rdma_restore_stats *stats)
 {
     struct rdma_nic_entry *entries = NULL;
+    struct shash seeds = SHASH_INITIALIZER(&seeds);
     struct rdma_binding **restored;
     size_t n_entries = 0, n_restored = 0;
+    struct shash_node *node;
     bool *adopted;
     size_t i;
     int error;
 
     memset(stats, 0, sizeof *stats);
     error = rdma_nic_dump(e->nic, &entries, &n_entries);
-    if (error && error != EOPNOTSUPP) {
-        VLOG_WARN("cannot read the NIC's table (%s): installing every "
-                  "saved connection again", ovs_strerror(error));
+    if (error == EOPNOTSUPP) {
+        /* The NIC cannot say: take it that it kept nothing. */
+        n_entries = 0;
+    } else if (error) {
+        return error;
     }
-    qsort(entries, n_entries, sizeof *entries, compare_entries);
+    if (n_entries) {
+        qsort(entries, n_entries, sizeof *entries, compare_entries);
+    }
     adopted = xcalloc(n_entries ? n_entries : 1, sizeof *adopted);
     restored = xmalloc((n ? n : 1) * sizeof *restored);
 
     for (i = 0; i < n; i++) {
         const struct rdma_request *req = &saved[i].req;
-        const struct rdma_nic_entry *entry, key = { .cm_id = req->cm_id };
+        const struct rdma_nic_entry *entry = NULL;
+        const struct rdma_nic_entry key = { .cm_id = req->cm_id };
         const struct rdma_map_vport *vp;
         struct rdma_binding *b;
 
@@ -870,22 +904,31 @@ rdma_engine_restore(struct rdma_engine *e,
             b->vport->mac = vp->mac;
         }
 
-        entry = bsearch(&key, entries, n_entries, sizeof *entries,
-                        compare_entries);
+        if (n_entries) {
+            entry = bsearch(&key, entries, n_entries, sizeof *entries,
+                            compare_entries);
+        }
         if (entry) {
             adopted[entry - entries] = true;
             b->installed = true;
             b->generation = entry->generation;
-            b->tuple_hash = ovl_tuple_hash64(&entry->tuple);
+            /* A tuple hash of 0 stands for "unknown": it forces a modify,
+             * here because the NIC's QPNs are not the saved ones. */
+            b->tuple_hash = (entry->qpn == b->qpn
+                             && entry->remote_qpn == b->remote_qpn
+                             ? ovl_tuple_hash64(&entry->tuple) : 0);
             stats->n_adopted++;
             if (saved[i].tunnel) {
-                struct rdma_path *p = rdma_qp_map_get_path(e->map,
-                                                           saved[i].tunnel);
+                const struct rdma_nic_entry *best;
 
-                if (p->dirty && !p->n_bindings) {
-                    seed_path(p, entry);
+                /* Seed each path from its newest entry, below. */
+                best = shash_find_data(&seeds, saved[i].tunnel);
+                if (!best || entry->generation > best->generation) {
+                    shash_replace(&seeds, saved[i].tunnel, entry);
                 }
-                rdma_binding_set_path(e->map, b, p);
+                rdma_binding_set_path(e->map, b,
+                                      rdma_qp_map_get_path(e->map,
+                                                           saved[i].tunnel));
             }
         }
         e->next_cm_id = MAX(e->next_cm_id, req->cm_id + 1);
@@ -894,7 +937,16 @@ rdma_engine_restore(struct rdma_engine *e,
     }
     stats->n_restored = n_restored;
 
-    for (i = 0; i < n_entries; i++) {
+    SHASH_FOR_EACH (node, &seeds) {
+        struct rdma_path *p = rdma_qp_map_find_path(e->map, node->name);
+
+        if (p && p->dirty) {
+            seed_path(p, node->data);
+        }
+    }
+    shash_destroy(&seeds);
+
+    for (i = 0; remove_orphans && i < n_entries; i++) {
         if (!adopted[i]) {
             VLOG_INFO("cm_id %"PRIu64": removing the NIC's entry, which no "
                       "saved connection owns", entries[i].cm_id);
@@ -925,6 +977,7 @@ rdma_engine_restore(struct rdma_engine *e,
     free(restored);
     free(adopted);
     free(entries);
+    return 0;
 }
 
 /* Returns the rdma-status of vport 'vport' for OVSDB: "ready", or why it

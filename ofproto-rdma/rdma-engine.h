@@ -85,6 +85,8 @@ struct rdma_engine {
     struct rdma_mapping cfg;    /* Current configuration snapshot. */
     unsigned int idl_seqno;     /* Database seqno 'cfg' was built at. */
     bool have_cfg;              /* Whether 'cfg' was built at all. */
+    bool restoring;             /* Connections from before a restart are
+                                 * still to be restored: refuse binds. */
     int poll_ms;                /* Underlay re-read interval (userspace
                                  * datapaths), 0 to disable. */
     long long int next_poll;    /* When to re-read the underlay next. */
@@ -111,9 +113,9 @@ char *rdma_engine_bind(struct rdma_engine *, const struct rdma_request *,
                        struct rdma_binding **) OVS_WARN_UNUSED_RESULT;
 char *rdma_engine_unbind(struct rdma_engine *, uint64_t cm_id)
     OVS_WARN_UNUSED_RESULT;
-void rdma_engine_restore(struct rdma_engine *,
-                         const struct rdma_saved_binding *, size_t n,
-                         struct rdma_restore_stats *);
+int rdma_engine_restore(struct rdma_engine *,
+                        const struct rdma_saved_binding *, size_t n,
+                        bool remove_orphans, struct rdma_restore_stats *);
 
 const char *rdma_engine_vport_status(const struct rdma_engine *,
                                      const char *vport, char **bufp);

@@ -47,8 +47,8 @@ VLOG_DEFINE_THIS_MODULE(rdma_persist);
 /* How long to wait before retrying a write that failed, in ms. */
 #define RETRY_MS 1000
 
-/* The log is compacted when it holds more than this many records beyond
- * twice the number of live connections. */
+/* By default, the log is compacted when it holds more than this many
+ * records beyond twice the number of live connections. */
 #define COMPACT_SLACK 1000
 
 /* Initializes 'ps' for the state file 'file_name' and reads the
@@ -63,8 +63,10 @@ rdma_persist_init(struct rdma_persist *ps, const char *file_name)
     memset(ps, 0, sizeof *ps);
     ps->file_name = xstrdup(file_name);
     ps->retry_at = LLONG_MAX;
+    ps->compact_slack = COMPACT_SLACK;
     error = rdma_persist_load(file_name, &ps->saved, &ps->n_saved, NULL);
     if (error) {
+        ps->load_failed = true;
         char *bad = xasprintf("%s.bad", file_name);
 
         VLOG_WARN("%s: cannot restore the connections bound before this "
@@ -119,7 +121,7 @@ persist_write(struct rdma_persist *ps, struct rdma_qp_map *map)
     changes = rdma_qp_map_take_changes(map, &n_changes);
     n_changes = sort_unique(changes, n_changes);
     if (!ps->compact && ps->n_records + n_changes
-                        > 2 * n_live + COMPACT_SLACK) {
+                        > 2 * n_live + ps->compact_slack) {
         ps->compact = true;
     }
     if (ps->compact) {
@@ -155,11 +157,25 @@ rdma_persist_run(struct rdma_persist *ps, struct rdma_engine *engine)
     if (!ps->restored) {
         struct rdma_restore_stats stats;
 
-        if (!engine->have_cfg) {
+        engine->restoring = true;
+        if (!engine->have_cfg
+            || (ps->retry_at != LLONG_MAX && time_msec() < ps->retry_at)) {
             return;
         }
         rdma_qp_map_track_changes(map);
-        rdma_engine_restore(engine, ps->saved, ps->n_saved, &stats);
+        error = rdma_engine_restore(engine, ps->saved, ps->n_saved,
+                                    !ps->load_failed, &stats);
+        if (error) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+
+            VLOG_WARN_RL(&rl, "cannot read the NIC's table to restore the "
+                         "connections bound before this restart (%s): "
+                         "binds are refused until it can; retrying",
+                         ovs_strerror(error));
+            ps->retry_at = time_msec() + RETRY_MS;
+            return;
+        }
+        ps->retry_at = LLONG_MAX;
         if (stats.n_restored || stats.n_orphans) {
             VLOG_INFO("%s: restored %"PRIuSIZE" connections (%"PRIuSIZE" "
                       "still in the NIC), removed %"PRIuSIZE" NIC entries "
@@ -170,6 +186,7 @@ rdma_persist_run(struct rdma_persist *ps, struct rdma_engine *engine)
         ps->saved = NULL;
         ps->n_saved = 0;
         ps->restored = true;
+        engine->restoring = false;
         ps->compact = true;     /* Start with a compact file. */
     }
 
@@ -189,14 +206,14 @@ rdma_persist_run(struct rdma_persist *ps, struct rdma_engine *engine)
     }
 }
 
-/* Arranges for poll_block() to wake up when a failed write is due to be
- * retried. */
+/* Arranges for poll_block() to wake up when a failed restore or write is
+ * due to be retried. */
 void
 rdma_persist_wait(const struct rdma_persist *ps,
                   const struct rdma_engine *engine)
 {
-    if (ps->restored && (ps->compact || engine->map->n_changes)
-        && ps->retry_at != LLONG_MAX) {
+    if (ps->retry_at != LLONG_MAX
+        && (!ps->restored || ps->compact || engine->map->n_changes)) {
         poll_timer_wait_until(ps->retry_at);
     }
 }
@@ -313,7 +330,9 @@ rdma_persist_append(const char *file_name, const struct rdma_qp_map *map,
         if (b) {
             put_record(b, &ds);
         } else {
-            ds_put_format(&ds, "{\"del\":%"PRIu64"}\n", cm_ids[i]);
+            /* Signed, as "put" writes it: see rdma-persist.h. */
+            ds_put_format(&ds, "{\"del\":%"PRId64"}\n",
+                          (int64_t) cm_ids[i]);
         }
     }
     /* Without O_CREAT: if the file went away, the caller writes a whole
@@ -385,7 +404,7 @@ binding_from_json(const struct json *json, struct rdma_saved_binding *s)
         return parser_error_message(error);
     }
 
-    req->cm_id = json_integer(cm_id);
+    req->cm_id = (uint64_t) json_integer(cm_id);
     req->has_cm_id = true;
     if (json_integer(qpn) < 1 || json_integer(qpn) > QPN_MAX) {
         return xasprintf("cm_id %"PRIu64": qpn %"PRId64" is not a QP "
@@ -476,7 +495,7 @@ replay_record(const struct json *json, struct hmap *live)
                        "\"del\"");
     }
     if (del) {
-        old = replay_find(live, json_integer(del));
+        old = replay_find(live, (uint64_t) json_integer(del));
         if (old) {
             hmap_remove(live, &old->node);
             replay_node_free(old);

@@ -44,12 +44,16 @@
  *
  * (written without spaces, keys sorted), where "dst_mac" and "src_ip"
  * appear only if the bind request gave them and "tunnel" only if the
- * connection had one.  A "put" replaces an
- * earlier one for the same cm_id.  Each batch of changes is appended, so a bind costs a few hundred bytes of I/O however many
- * connections there are; when the log has grown to well over the size of
- * the live set, it is compacted by writing a fresh file (one "put" per
- * connection) and renaming it over the old one.  A last line cut short by
- * a crash in the middle of an append is ignored, with a warning. */
+ * connection had one.  A cm_id is written as a signed 64-bit integer (one
+ * above INT64_MAX as a negative number), because JSON parsers, OVS's
+ * included, read larger integers as reals.  A "put" replaces an earlier
+ * one for the same cm_id.  Each batch of changes is appended, so a bind
+ * costs a few hundred bytes of I/O however many connections there are;
+ * when the log holds more than twice as many records as there are live
+ * connections, plus 1000, it is compacted by writing a fresh file (one
+ * "put" per connection) and renaming it over the old one.  A last line
+ * cut short by a crash in the middle of an append is ignored, with a
+ * warning. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -77,10 +81,15 @@ struct rdma_persist {
     struct rdma_saved_binding *saved; /* Loaded, not yet restored. */
     size_t n_saved;             /* Number of 'saved'. */
     bool restored;              /* Whether the restore has happened. */
+    bool load_failed;           /* Whether the file could not be read
+                                 * (then NIC entries are not removed as
+                                 * orphans at the restore). */
+    size_t compact_slack;       /* Records beyond twice the live set that
+                                 * trigger a compaction (tests lower it). */
     bool compact;               /* Rewrite the whole file next time. */
     size_t n_records;           /* "put" and "del" records in the file. */
-    long long int retry_at;     /* When to retry a failed write, or
-                                 * LLONG_MAX. */
+    long long int retry_at;     /* When to retry a failed restore or
+                                 * write, or LLONG_MAX. */
 };
 
 void rdma_persist_init(struct rdma_persist *, const char *file_name);

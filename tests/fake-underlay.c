@@ -31,13 +31,21 @@ uint8_t fake_underlay_nexthop_byte = 0x02;
 /* Egress MTU. */
 int fake_underlay_mtu = 1500;
 
+/* If nonzero, the error every resolution fails with. */
+int fake_underlay_error = 0;
+
 /* rdma_underlay_hook: resolves 't''s remote VTEP as described in
- * fake-underlay.h.  Never fails. */
+ * fake-underlay.h, or fails with fake_underlay_error if that is set. */
 int
 fake_underlay(const struct rdma_map_tunnel *t, struct rdma_underlay_path *up,
-              char **reasonp OVS_UNUSED)
+              char **reasonp)
 {
     memset(up, 0, sizeof *up);
+    if (fake_underlay_error) {
+        *reasonp = xasprintf("fake underlay: %s",
+                             ovs_strerror(fake_underlay_error));
+        return fake_underlay_error;
+    }
     rdma_ip_parse("192.0.2.1", &up->local_ip);
     up->nexthop_ip = t->remote_ip;
     ovs_strlcpy(up->dev, "eth0", sizeof up->dev);

@@ -21,7 +21,9 @@
  * ovs-vswitchd or kernel routes: every remote VTEP is on-link on "eth0"
  * from 192.0.2.1 (aa:55:aa:55:00:01), its neighbour's MAC is
  * aa:55:aa:55:00:NN with NN = fake_underlay_nexthop_byte, and the MTU is
- * fake_underlay_mtu.  Install it with
+ * fake_underlay_mtu; or, if fake_underlay_error is nonzero, every
+ * resolution fails with that errno (ECONNREFUSED: ovs-vswitchd is
+ * unreachable).  Install it with
  * rdma_resolve_set_underlay_hook(fake_underlay). */
 
 #include <stdint.h>
@@ -31,6 +33,7 @@ struct rdma_underlay_path;
 
 extern uint8_t fake_underlay_nexthop_byte;
 extern int fake_underlay_mtu;
+extern int fake_underlay_error;
 
 int fake_underlay(const struct rdma_map_tunnel *,
                   struct rdma_underlay_path *, char **reasonp);

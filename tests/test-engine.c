@@ -31,6 +31,7 @@
 #include "rdma-engine.h"
 #include "rdma-mapping.h"
 #include "rdma-nic.h"
+#include "rdma-nic-dummy.h"
 #include "rdma-persist.h"
 #include "rdma-qp-map.h"
 #include "rdma-resolve.h"
@@ -327,7 +328,7 @@ restart(struct rdma_engine *e, struct rdma_qp_map *map,
     rdma_qp_map_init(map);
     rdma_engine_init(e, map, nic, 0);
     rdma_engine_set_config(e, cfg);
-    rdma_engine_restore(e, saved, n, stats);
+    CHECK_INT(rdma_engine_restore(e, saved, n, true, stats), 0);
     rdma_saved_bindings_free(saved, n);
 }
 
@@ -419,11 +420,201 @@ test_engine_restore(void)
     CHECK(e.next_cm_id > 3);
     CHECK(e.next_qpn > rdma_qp_map_find(&map, 3)->qpn);
 
+    /* ...and after the largest QPN, the next automatic one is 1, not 0. */
+    rdma_qp_map_find(&map, 3)->qpn = 0xffffff;
+    make_config(&cfg, "192.0.2.9", 1, true, true);
+    restart(&e, &map, nic2, &cfg, &stats);
+    b = NULL;
+    {
+        struct rdma_request req;
+
+        memset(&req, 0, sizeof req);
+        req.vport = "vm1";
+        rdma_ip_parse("10.1.0.7", &req.dst_ip);
+        error = rdma_engine_bind(&e, &req, &b);
+        CHECK(!error);
+        free(error);
+        CHECK(b && b->qpn == 1);
+    }
+
     rdma_engine_destroy(&e);
     rdma_qp_map_destroy(&map);
     rdma_nic_close(nic);
     rdma_nic_close(nic2);
     rdma_resolve_set_underlay_hook(NULL);
+}
+
+/* What a restore does when it cannot know everything: the NIC's table
+ * cannot be read, the saved file could not be read, or the underlay cannot
+ * be resolved right after the restart. */
+static void
+test_engine_restore_partial(void)
+{
+    struct rdma_restore_stats stats;
+    struct rdma_saved_binding *saved;
+    struct rdma_nic_entry stray;
+    struct rdma_mapping cfg;
+    struct rdma_engine e;
+    struct rdma_qp_map map;
+    struct rdma_binding *b;
+    struct rdma_nic *nic;
+    char *error;
+    size_t n;
+
+    rdma_resolve_set_underlay_hook(fake_underlay);
+    fake_underlay_nexthop_byte = 0x02;
+    error = rdma_nic_open("dummy", &nic);
+    CHECK(!error);
+    rdma_qp_map_init(&map);
+    rdma_engine_init(&e, &map, nic, 0);
+    make_config(&cfg, "192.0.2.2", 1, true, true);
+    rdma_engine_set_config(&e, &cfg);
+    bind_qp(&e, 1, "10.1.0.2");
+    bind_qp(&e, 2, "10.2.0.2");
+    CHECK_INT(rdma_persist_save("test-engine.state", &map), 0);
+    error = rdma_persist_load("test-engine.state", &saved, &n, NULL);
+    CHECK(!error);
+    free(error);
+    rdma_engine_destroy(&e);
+    rdma_qp_map_destroy(&map);
+
+    /* The NIC's table cannot be read: nothing changes, the caller is told
+     * to retry. */
+    rdma_qp_map_init(&map);
+    rdma_engine_init(&e, &map, nic, 0);
+    make_config(&cfg, "192.0.2.2", 1, true, true);
+    rdma_engine_set_config(&e, &cfg);
+    CHECK_INT(rdma_nic_dummy_fail(nic, 1, EIO, "dump"), 0);
+    CHECK_INT(rdma_engine_restore(&e, saved, n, true, &stats), EIO);
+    CHECK_INT(rdma_qp_map_count(&map), 0);
+    CHECK_INT(n_ops(&e), 0);
+    CHECK_INT(nic_count(nic), 2);
+
+    /* Retried, while ovs-vswitchd is unreachable: both entries are adopted
+     * and kept as they are (stale), with no NIC operation at all. */
+    fake_underlay_error = ECONNREFUSED;
+    CHECK_INT(rdma_engine_restore(&e, saved, n, true, &stats), 0);
+    CHECK_INT(stats.n_adopted, 2);
+    CHECK_INT(n_ops(&e), 0);
+    b = rdma_qp_map_find(&map, 1);
+    CHECK(b && b->state == RDMA_BINDING_INSTALLED);
+    CHECK(b && b->path && b->path->stale);
+    CHECK(b && b->path && b->path->base.nexthop_mac.ea[5] == 0x02);
+    CHECK_INT(nic_count(nic), 2);
+
+    /* When it answers again with what it had, still nothing to do. */
+    fake_underlay_error = 0;
+    rdma_engine_poll_underlay(&e);
+    CHECK_INT(n_ops(&e), 0);
+    CHECK(b && b->path && !b->path->stale);
+    rdma_engine_destroy(&e);
+    rdma_qp_map_destroy(&map);
+
+    /* The saved file could not be read (so 'saved' is empty): the NIC's
+     * entries are left alone rather than removed as strays. */
+    memset(&stray, 0, sizeof stray);
+    rdma_qp_map_init(&map);
+    rdma_engine_init(&e, &map, nic, 0);
+    make_config(&cfg, "192.0.2.2", 1, true, true);
+    rdma_engine_set_config(&e, &cfg);
+    CHECK_INT(rdma_engine_restore(&e, NULL, 0, false, &stats), 0);
+    CHECK_INT(stats.n_orphans, 0);
+    CHECK_INT(nic_count(nic), 2);
+
+    rdma_saved_bindings_free(saved, n);
+    rdma_engine_destroy(&e);
+    rdma_qp_map_destroy(&map);
+    rdma_nic_close(nic);
+    rdma_resolve_set_underlay_hook(NULL);
+}
+
+/* The daemon's side of the state file: the first run restores and writes
+ * a compact file; later changes are appended; the log is compacted when it
+ * grows; a file that went away is written again whole. */
+static void
+test_persist_run(void)
+{
+    struct rdma_saved_binding *saved;
+    struct rdma_persist ps;
+    struct rdma_mapping cfg;
+    struct rdma_engine e;
+    struct rdma_qp_map map;
+    struct rdma_nic *nic;
+    size_t n, n_records;
+    char *error;
+    int i;
+
+    rdma_resolve_set_underlay_hook(fake_underlay);
+    unlink("test-run.state");
+    error = rdma_nic_open("dummy", &nic);
+    CHECK(!error);
+    rdma_qp_map_init(&map);
+    rdma_engine_init(&e, &map, nic, 0);
+    rdma_persist_init(&ps, "test-run.state");
+    ps.compact_slack = 4;
+
+    /* No configuration yet: nothing restored, binds refused. */
+    rdma_persist_run(&ps, &e);
+    CHECK(!ps.restored && e.restoring);
+    make_config(&cfg, "192.0.2.2", 1, true, true);
+    rdma_engine_set_config(&e, &cfg);
+    rdma_persist_run(&ps, &e);
+    CHECK(ps.restored && !e.restoring);
+
+    /* Three binds and an unbind are four appended records. */
+    bind_qp(&e, 1, "10.1.0.2");
+    bind_qp(&e, 2, "10.1.0.3");
+    rdma_persist_run(&ps, &e);
+    bind_qp(&e, UINT64_MAX, "10.1.0.4");   /* Beyond INT64_MAX. */
+    error = rdma_engine_unbind(&e, 2);
+    CHECK(!error);
+    rdma_persist_run(&ps, &e);
+    error = rdma_persist_load("test-run.state", &saved, &n, &n_records);
+    CHECK(!error);
+    free(error);
+    CHECK_INT(n, 2);
+    CHECK_INT(n_records, 4);
+    CHECK(saved && (saved[0].req.cm_id == UINT64_MAX
+                    || saved[1].req.cm_id == UINT64_MAX));
+    rdma_saved_bindings_free(saved, n);
+
+    /* Churn: the log is compacted before it holds more than 2 * 2 + 4
+     * records. */
+    for (i = 0; i < 10; i++) {
+        bind_qp(&e, 100, "10.1.0.5");
+        rdma_persist_run(&ps, &e);
+        error = rdma_engine_unbind(&e, 100);
+        CHECK(!error);
+        rdma_persist_run(&ps, &e);
+    }
+    error = rdma_persist_load("test-run.state", &saved, &n, &n_records);
+    CHECK(!error);
+    free(error);
+    CHECK_INT(n, 2);
+    CHECK(n_records <= 2 * 2 + 4);
+    rdma_saved_bindings_free(saved, n);
+
+    /* The file is deleted under the daemon's feet: the next change writes
+     * it whole again. */
+    unlink("test-run.state");
+    bind_qp(&e, 7, "10.1.0.6");
+    rdma_persist_run(&ps, &e);        /* Append fails: ENOENT. */
+    rdma_persist_run(&ps, &e);        /* Too early to retry. */
+    ps.retry_at = 0;
+    rdma_persist_run(&ps, &e);        /* Compacts. */
+    error = rdma_persist_load("test-run.state", &saved, &n, &n_records);
+    CHECK(!error);
+    free(error);
+    CHECK_INT(n, 3);
+    CHECK_INT(n_records, 3);
+    rdma_saved_bindings_free(saved, n);
+
+    rdma_persist_destroy(&ps);
+    rdma_engine_destroy(&e);
+    rdma_qp_map_destroy(&map);
+    rdma_nic_close(nic);
+    rdma_resolve_set_underlay_hook(NULL);
+    unlink("test-run.state");
 }
 
 /* Writes 'text' to a state file and loads it.  Returns the error (caller
@@ -558,6 +749,8 @@ run_engine_tests(int argc OVS_UNUSED, char *argv[] OVS_UNUSED)
 {
     test_engine_refresh();
     test_engine_restore();
+    test_engine_restore_partial();
+    test_persist_run();
     test_persist_load();
 }
 

@@ -117,7 +117,8 @@ run_header_tests(int argc OVS_UNUSED, char *argv[] OVS_UNUSED)
                  "src=aa:55:00:00:00:01,dl_type=0x0800),ipv4(src=192.0.2.1,"
                  "dst=192.0.2.2,proto=17,tos=0,ttl=64,frag=0x4000),"
                  "udp(src=0,dst=4789,csum=0x0),"
-                 "vxlan(flags=0x8000000,vni=0x1389)) push_vlan(vid=100,pcp=0)");
+                 "vxlan(flags=0x8000000,vni=0x1389)) "
+                 "push_vlan(vid=100,pcp=0)");
 
     /* Geneve: version 0, no options, protocol 0x6558, VNI 5001. */
     t = make_tuple(OVL_GENEVE, 0);

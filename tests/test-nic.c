@@ -233,7 +233,8 @@ test_open(void)
     CHECK(caps.vxlan);
     rdma_nic_close(nic);
 
-    nic_open_fails("foo", "unknown NIC provider \"foo\" (available: dummy, soft)");
+    nic_open_fails("foo",
+                   "unknown NIC provider \"foo\" (available: dummy, soft)");
     nic_open_fails("foo:capacity=1",
                    "unknown NIC provider \"foo\" (available: dummy, soft)");
     nic_open_fails("", "missing NIC provider type (expected "
@@ -530,14 +531,23 @@ test_faults(void)
     NIC_CHECK_DUMP_EMPTY(nic);
 
     /* Bad arguments change nothing. */
-    CHECK_INT(rdma_nic_dummy_fail(nic, 1, EIO, "dump"), EINVAL);
+    CHECK_INT(rdma_nic_dummy_fail(nic, 1, EIO, "get-caps"), EINVAL);
     CHECK_INT(rdma_nic_dummy_fail(nic, 1, 0, NULL), EINVAL);
     CHECK_INT(rdma_nic_install(nic, &a), 0);
 
-    /* Dump and get-caps are never failed. */
+    /* Dump fails only when named; get-caps never. */
     CHECK_INT(rdma_nic_dummy_fail(nic, 1, EIO, NULL), 0);
     NIC_CHECK_DUMP(nic, a);
     CHECK_INT(rdma_nic_remove(nic, 7), EIO);
+    CHECK_INT(rdma_nic_dummy_fail(nic, 1, EBUSY, "dump"), 0);
+    {
+        struct rdma_nic_entry *entries = (void *) 1;
+        size_t n = 1;
+
+        CHECK_INT(rdma_nic_dump(nic, &entries, &n), EBUSY);
+        CHECK(!entries && !n);
+    }
+    NIC_CHECK_DUMP(nic, a);
 
     /* Errno names. */
     CHECK_INT(rdma_errno_from_string("ENOSPC"), ENOSPC);
@@ -654,17 +664,17 @@ test_commands(void)
                   "rdma-dummy/fail", "2", "EBUSY", "install");
     NIC_CHECK_CMD(nic, NULL, "COUNT: \"x\" is not a number (usage: "
                   "rdma-dummy/fail COUNT ERRNO "
-                  "[bind-source|install|modify|remove])",
+                  "[bind-source|install|modify|remove|dump])",
                   "rdma-dummy/fail", "x", "EIO");
     NIC_CHECK_CMD(nic, NULL, "ERRNO: \"EWHAT\" is not an errno name (such "
                   "as EIO, ENOSPC, EBUSY) or number (usage: "
                   "rdma-dummy/fail COUNT ERRNO "
-                  "[bind-source|install|modify|remove])",
+                  "[bind-source|install|modify|remove|dump])",
                   "rdma-dummy/fail", "1", "EWHAT");
-    NIC_CHECK_CMD(nic, NULL, "OP: unknown op \"dump\" (usage: "
+    NIC_CHECK_CMD(nic, NULL, "OP: unknown op \"get-caps\" (usage: "
                   "rdma-dummy/fail COUNT ERRNO "
-                  "[bind-source|install|modify|remove])",
-                  "rdma-dummy/fail", "1", "EIO", "dump");
+                  "[bind-source|install|modify|remove|dump])",
+                  "rdma-dummy/fail", "1", "EIO", "get-caps");
     /* The bad commands did not change the pending failures. */
     CHECK_INT(rdma_nic_remove(nic, 7), ENOENT);
     CHECK_INT(rdma_nic_install(nic, &a), EBUSY);

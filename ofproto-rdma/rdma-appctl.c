@@ -28,6 +28,7 @@
 #include "rdma-engine.h"
 #include "rdma-qp-map.h"
 #include "rdma-request.h"
+#include "rdma-resolve.h"
 #include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
@@ -47,17 +48,20 @@ rdma_appctl_resolve(struct unixctl_conn *conn, int argc, const char *argv[],
 {
     struct rdma_engine *engine = engine_;
     struct ds ds = DS_EMPTY_INITIALIZER;
+    struct rdma_resolution r;
     struct rdma_request req;
     char *error;
 
     error = rdma_request_from_args(argc, argv, "dst_mac src_ip", &req);
     if (!error) {
-        error = rdma_engine_resolve(engine, &req, &ds);
+        error = rdma_engine_resolve(engine, &req, &r);
     }
     if (error) {
         reply_error(conn, error);
     } else {
+        rdma_resolution_format(&r, &ds);
         unixctl_command_reply(conn, ds_cstr(&ds));
+        rdma_resolution_destroy(&r);
     }
     ds_destroy(&ds);
 }

@@ -26,7 +26,6 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
-#include "ovl-header.h"
 #include "packets.h"
 #include "rdma-addr.h"
 #include "rdma-persist.h"
@@ -652,12 +651,13 @@ request_to_binding(const struct rdma_request *req,
     b->remote_qpn = req->remote_qpn;
 }
 
-/* Resolves 'req' without binding anything: appends the tuple it would get,
- * and its state, to 'out'.  Returns NULL or an error message (caller
- * frees). */
+/* Resolves 'req' without binding anything: stores in '*r' the tunnel and
+ * tuple it would get, and whether it would wait (free it with
+ * rdma_resolution_destroy()).  Returns NULL, or an error message (caller
+ * frees) with nothing stored. */
 char *
 rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
-                    struct ds *out)
+                    struct rdma_resolution *r)
 {
     const struct rdma_map_vport *vp = NULL;
     const struct rdma_map_tunnel *t;
@@ -666,9 +666,9 @@ rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
     struct rdma_qpm_vport qvp;
     struct rdma_path path;
     struct rdma_binding b;
-    struct ovl_tuple tuple;
     char *error;
 
+    memset(r, 0, sizeof *r);
     error = check_request(e, req, &vp);
     if (error) {
         return error;
@@ -694,35 +694,16 @@ rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
     b.vport = &qvp;
     b.path = &path;
     request_to_binding(req, vp, &b);
-    rdma_binding_get_tuple(&b, &tuple);
+    rdma_binding_get_tuple(&b, &r->tuple);
 
-    ds_put_format(out, "tunnel=%s (chosen by %s) state=", t->name,
-                  (choice == RDMA_CHOICE_PEERS ? "rdma-peers"
-                   : choice == RDMA_CHOICE_FDB ? "MAC learning"
-                   : "being the only candidate"));
-    bool underlay_known = !error;
+    r->tunnel = xstrdup(t->name);
+    r->choice = choice;
+    r->underlay_known = !error;
     if (error) {
-        ds_put_format(out, "\"pending: %s\"", error);
-        free(error);
+        r->pending = error;
     } else if (!req->has_dst_mac) {
-        ds_put_cstr(out, "\"pending: inner destination MAC unknown (bind "
-                    "with dst_mac=MAC)\"");
-    } else {
-        ds_put_cstr(out, "ready");
-    }
-    ds_put_char(out, '\n');
-    ovl_tuple_format(&tuple, out);
-    ds_put_char(out, '\n');
-
-    /* The outer header the NIC will push, in ofproto/trace's notation, once
-     * the underlay is known. */
-    if (underlay_known) {
-        uint8_t hdr[OVL_HEADER_MAX];
-        size_t hdr_len = ovl_header_build(&tuple, hdr);
-
-        ds_put_cstr(out, "odp: ");
-        ovl_header_format_odp(hdr, hdr_len, out);
-        ds_put_char(out, '\n');
+        r->pending = xstrdup("inner destination MAC unknown (bind with "
+                             "dst_mac=MAC)");
     }
     return NULL;
 }

@@ -42,6 +42,7 @@ struct ds;
 struct ovsdb_idl;
 struct rdma_binding;
 struct rdma_qp_map;
+struct rdma_resolution;
 struct rdma_saved_binding;
 
 /* A bind or resolve request, as parsed from the admin or tenant front
@@ -108,7 +109,7 @@ void rdma_engine_poll_underlay(struct rdma_engine *);
 void rdma_engine_refresh(struct rdma_engine *);
 
 char *rdma_engine_resolve(struct rdma_engine *, const struct rdma_request *,
-                          struct ds *) OVS_WARN_UNUSED_RESULT;
+                          struct rdma_resolution *) OVS_WARN_UNUSED_RESULT;
 char *rdma_engine_bind(struct rdma_engine *, const struct rdma_request *,
                        struct rdma_binding **) OVS_WARN_UNUSED_RESULT;
 char *rdma_engine_unbind(struct rdma_engine *, uint64_t cm_id)

@@ -21,6 +21,8 @@
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "ovl-header.h"
 #include "ovl-tuple.h"
 #include "packets.h"
 #include "rdma-addr.h"
@@ -297,4 +299,65 @@ rdma_resolve_path(const struct rdma_mapping *m,
         return RDMA_RESOLVE_PENDING;
     }
     return RDMA_RESOLVE_OK;
+}
+
+/* Returns how 'choice' chose a tunnel, in words. */
+static const char *
+choice_name(enum rdma_tunnel_choice choice)
+{
+    return (choice == RDMA_CHOICE_PEERS ? "rdma-peers"
+            : choice == RDMA_CHOICE_FDB ? "MAC learning"
+            : "being the only candidate");
+}
+
+/* Appends 'r' to 'out' as text: the tunnel and state on one line, the tuple
+ * on the next and, once the underlay is known, the outer header the NIC
+ * will push, in ofproto/trace's notation. */
+void
+rdma_resolution_format(const struct rdma_resolution *r, struct ds *out)
+{
+    ds_put_format(out, "tunnel=%s (chosen by %s) state=", r->tunnel,
+                  choice_name(r->choice));
+    if (r->pending) {
+        ds_put_format(out, "\"pending: %s\"", r->pending);
+    } else {
+        ds_put_cstr(out, "ready");
+    }
+    ds_put_char(out, '\n');
+    ovl_tuple_format(&r->tuple, out);
+    ds_put_char(out, '\n');
+    if (r->underlay_known) {
+        uint8_t hdr[OVL_HEADER_MAX];
+        size_t hdr_len = ovl_header_build(&r->tuple, hdr);
+
+        ds_put_cstr(out, "odp: ");
+        ovl_header_format_odp(hdr, hdr_len, out);
+        ds_put_char(out, '\n');
+    }
+}
+
+/* Returns 'r' as a JSON object: "tunnel" and "chosen_by" (strings),
+ * "state" ("ready" or "pending"), "reason" (string, only when pending) and
+ * the tuple's members (see ovl_tuple_to_json()).  The caller owns it. */
+struct json *
+rdma_resolution_to_json(const struct rdma_resolution *r)
+{
+    struct json *o = json_object_create();
+
+    json_object_put_string(o, "tunnel", r->tunnel);
+    json_object_put_string(o, "chosen_by", choice_name(r->choice));
+    json_object_put_string(o, "state", r->pending ? "pending" : "ready");
+    if (r->pending) {
+        json_object_put_string(o, "reason", r->pending);
+    }
+    ovl_tuple_to_json(&r->tuple, o);
+    return o;
+}
+
+/* Frees what 'r' holds. */
+void
+rdma_resolution_destroy(struct rdma_resolution *r)
+{
+    free(r->tunnel);
+    free(r->pending);
 }

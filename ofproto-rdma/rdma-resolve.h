@@ -33,8 +33,10 @@
 #include <netinet/in.h>
 
 #include "openvswitch/types.h"
+#include "ovl-tuple.h"
 
-struct ovl_tuple;
+struct ds;
+struct json;
 struct rdma_map_tunnel;
 struct rdma_map_vport;
 struct rdma_mapping;
@@ -56,6 +58,22 @@ enum rdma_tunnel_choice {
     RDMA_CHOICE_FDB,            /* MAC-learning table. */
     RDMA_CHOICE_ONLY,           /* Only candidate. */
 };
+
+/* The answer to a dry-run "resolve" request: which tunnel a connection
+ * would take and the tuple it would get. */
+struct rdma_resolution {
+    char *tunnel;               /* Chosen tunnel. */
+    enum rdma_tunnel_choice choice; /* How it was chosen. */
+    char *pending;              /* Why the connection would wait (e.g. no
+                                 * neighbour yet), or NULL if ready. */
+    bool underlay_known;        /* Whether the underlay fields of 'tuple'
+                                 * are known. */
+    struct ovl_tuple tuple;     /* The tuple, as far as known. */
+};
+
+void rdma_resolution_format(const struct rdma_resolution *, struct ds *);
+struct json *rdma_resolution_to_json(const struct rdma_resolution *);
+void rdma_resolution_destroy(struct rdma_resolution *);
 
 const struct rdma_map_tunnel *rdma_resolve_tunnel(
     const struct rdma_mapping *, const struct rdma_map_vport *,

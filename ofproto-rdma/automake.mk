@@ -29,6 +29,8 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-resolve.h \
 	ofproto-rdma/rdma-status.c \
 	ofproto-rdma/rdma-status.h \
+	ofproto-rdma/rdma-tenant.c \
+	ofproto-rdma/rdma-tenant.h \
 	ofproto-rdma/rdma-underlay-ovs.c \
 	ofproto-rdma/rdma-underlay-ovs.h
 

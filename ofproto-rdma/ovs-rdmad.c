@@ -41,6 +41,7 @@
 #include "rdma-persist.h"
 #include "rdma-qp-map.h"
 #include "rdma-status.h"
+#include "rdma-tenant.h"
 #include "rdma-underlay-linux.h"
 #include "rdma-underlay-ovs.h"
 #include "rdma-version.h"
@@ -59,6 +60,8 @@ struct rdmad_options {
     int underlay_poll_ms;       /* --underlay-poll: re-read interval. */
     char *state_file;           /* --state-file, absolute, or NULL for
                                  * the default. */
+    const char *tenant_dir;     /* --tenant-dir, or NULL for the
+                                 * default. */
 };
 
 static char *parse_options(int argc, char *argv[], struct rdmad_options *);
@@ -77,6 +80,7 @@ main(int argc, char *argv[])
     };
     struct unixctl_server *unixctl;
     struct rdma_persist persist;
+    struct rdma_tenant *tenant;
     struct rdma_engine engine;
     struct rdma_qp_map qp_map;
     struct rdma_nic *nic;
@@ -124,6 +128,7 @@ main(int argc, char *argv[])
     }
     rdma_ovsdb_init(remote);
     rdma_appctl_init(&engine);
+    tenant = rdma_tenant_create(&engine, opts.tenant_dir);
 
     daemonize_complete();
     VLOG_INFO("ovs-rdmad %s (Open vSwitch %s) started, database %s, NIC "
@@ -146,6 +151,7 @@ main(int argc, char *argv[])
         rdma_nic_run(nic);
         rdma_status_run(rdma_ovsdb_idl(), rdma_ovsdb_txn(), &engine);
         unixctl_server_run(unixctl);
+        rdma_tenant_run(tenant);
         rdma_persist_run(&persist, &engine);
 
         memory_wait();
@@ -155,6 +161,7 @@ main(int argc, char *argv[])
         rdma_nic_wait(nic);
         rdma_ovsdb_wait();
         unixctl_server_wait(unixctl);
+        rdma_tenant_wait(tenant);
         if (exiting) {
             poll_immediate_wake();
         }
@@ -163,6 +170,7 @@ main(int argc, char *argv[])
 
     VLOG_INFO("exiting");
     unixctl_server_destroy(unixctl);
+    rdma_tenant_destroy(tenant);
     rdma_ovsdb_destroy();
     rdma_persist_destroy(&persist);
     free(opts.state_file);
@@ -186,6 +194,7 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         OPT_VSWITCHD,
         OPT_UNDERLAY_POLL,
         OPT_STATE_FILE,
+        OPT_TENANT_DIR,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -197,6 +206,7 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         {"vswitchd", required_argument, NULL, OPT_VSWITCHD},
         {"underlay-poll", required_argument, NULL, OPT_UNDERLAY_POLL},
         {"state-file", required_argument, NULL, OPT_STATE_FILE},
+        {"tenant-dir", required_argument, NULL, OPT_TENANT_DIR},
         DAEMON_LONG_OPTIONS,
         VLOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -244,6 +254,13 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
             }
             /* Absolute: --detach changes directory to "/". */
             opts->state_file = abs_file_name(NULL, optarg);
+            break;
+
+        case OPT_TENANT_DIR:
+            if (!optarg[0]) {
+                ovs_fatal(0, "--tenant-dir needs a directory name");
+            }
+            opts->tenant_dir = optarg;
             break;
 
         VLOG_OPTION_HANDLERS
@@ -295,7 +312,10 @@ usage(void)
            "                          neighbours every MS ms (default 1000)\n"
            "  --state-file=FILE       keep the bound connections in FILE\n"
            "                          across restarts (default: %s/\n"
-           "                          ovs-rdmad.state)\n", ovs_rundir());
+           "                          ovs-rdmad.state)\n"
+           "  --tenant-dir=DIR        per-vport tenant sockets DIR/VPORT.sock\n"
+           "                          (default: %s/ovs-rdmad)\n",
+           ovs_rundir(), ovs_rundir());
     printf("\nOther options:\n"
            "  --unixctl=SOCKET        override default control socket name\n"
            "  -h, --help              display this help message\n"

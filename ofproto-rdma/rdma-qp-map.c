@@ -388,9 +388,9 @@ rdma_qp_map_format(const struct rdma_qp_map *map, const char *vport,
     ds_put_char(ds, '\n');
 }
 
-/* Returns the JSON form of 'b'. */
-static struct json *
-binding_to_json(const struct rdma_binding *b)
+/* Returns the JSON form of 'b': see rdma_qp_map_to_json(). */
+struct json *
+rdma_binding_to_json(const struct rdma_binding *b)
 {
     struct json *o = json_object_create();
     struct ovl_tuple t;
@@ -437,7 +437,7 @@ rdma_qp_map_to_json(const struct rdma_qp_map *map, const char *vport)
 
     array = sorted_bindings(map, vport, &n);
     for (i = 0; i < n; i++) {
-        json_array_add(bindings, binding_to_json(array[i]));
+        json_array_add(bindings, rdma_binding_to_json(array[i]));
     }
     free(array);
 

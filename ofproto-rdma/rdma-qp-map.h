@@ -150,6 +150,7 @@ void rdma_binding_set_state(struct rdma_qp_map *, struct rdma_binding *,
 void rdma_binding_get_tuple(const struct rdma_binding *, struct ovl_tuple *);
 
 void rdma_binding_format(const struct rdma_binding *, struct ds *);
+struct json *rdma_binding_to_json(const struct rdma_binding *);
 void rdma_qp_map_format(const struct rdma_qp_map *, const char *vport,
                         struct ds *);
 struct json *rdma_qp_map_to_json(const struct rdma_qp_map *,

@@ -14,6 +14,7 @@ TESTSUITE_AT = \
 	tests/refresh.at \
 	tests/errors.at \
 	tests/restart.at \
+	tests/tenant.at \
 	tests/soft.at \
 	tests/underlay-linux.at
 TESTSUITE = $(srcdir)/tests/testsuite

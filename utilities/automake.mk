@@ -3,3 +3,9 @@ dist_noinst_SCRIPTS = \
 	utilities/ovs-rdma-demo \
 	utilities/ovs-rdma-netns-demo \
 	utilities/ovs-rdma-sandbox
+
+# The tenants' command-line client of ovs-rdmad's per-vport sockets.
+bin_PROGRAMS += utilities/ovs-rdma-client
+utilities_ovs_rdma_client_SOURCES = utilities/ovs-rdma-client.c
+utilities_ovs_rdma_client_LDADD = lib/libovsrdma.la $(OVS_LIBS)
+dist_man_MANS += utilities/ovs-rdma-client.1

@@ -16,10 +16,10 @@ cd "$top"
 say() { echo "setup: $*" >&2; }
 
 # Debian packages: build tools, OVS (switch + matching source tree), libnl,
-# rdma-core, and the tools the tests use.
+# json-c (for librdmaovl), rdma-core, and the tools the tests use.
 packages="build-essential autoconf automake libtool pkg-config
           openvswitch-switch openvswitch-common openvswitch-source
-          libnl-3-dev libnl-route-3-dev zlib1g-dev libssl-dev
+          libnl-3-dev libnl-route-3-dev zlib1g-dev libssl-dev libjson-c-dev
           libcap-ng-dev libunbound-dev
           libibverbs-dev librdmacm-dev rdma-core
           python3 iproute2 procps iputils-ping tshark python3-scapy"

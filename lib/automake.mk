@@ -15,3 +15,16 @@ lib_libovsrdma_la_LIBADD = $(ZLIB_LIBS)
 nodist_lib_libovsrdma_la_SOURCES = lib/rdma-version.h
 EXTRA_DIST += lib/rdma-version.h.in
 DISTCLEANFILES += lib/rdma-version.h
+
+# librdmaovl: the application's client of ovs-rdmad's tenant sockets.
+# Installed, with its header and pkg-config file; needs json-c, not OVS.
+lib_LTLIBRARIES += lib/librdmaovl.la
+lib_librdmaovl_la_SOURCES = lib/rdmaovl.c
+lib_librdmaovl_la_CPPFLAGS = $(JSONC_CFLAGS)
+lib_librdmaovl_la_LIBADD = $(JSONC_LIBS)
+lib_librdmaovl_la_LDFLAGS = -version-info 0:0:0 \
+	-export-symbols-regex '^rdmaovl_'
+include_HEADERS += lib/rdmaovl.h
+pkgconfig_DATA += lib/librdmaovl.pc
+DISTCLEANFILES += lib/librdmaovl.pc
+EXTRA_DIST += lib/librdmaovl.pc.in

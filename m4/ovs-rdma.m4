@@ -146,6 +146,15 @@ AC_DEFUN([OVS_RDMA_CHECK_ZLIB], [
     [AC_MSG_ERROR([zlib not found: apt-get install zlib1g-dev])])
 ])
 
+dnl OVS_RDMA_CHECK_JSONC
+dnl
+dnl json-c is required: librdmaovl, the applications' client library,
+dnl speaks JSON with it rather than with Open vSwitch's library.
+AC_DEFUN([OVS_RDMA_CHECK_JSONC], [
+  PKG_CHECK_MODULES([JSONC], [json-c], [],
+    [AC_MSG_ERROR([json-c not found: apt-get install libjson-c-dev])])
+])
+
 dnl OVS_RDMA_ENABLE_WARNINGS
 dnl
 dnl Compiles with -Wall -Wextra and the warnings Open vSwitch itself uses;

@@ -97,3 +97,9 @@ EXTRA_DIST += tests/bench.sh
 bench: all
 	$(SHELL) $(srcdir)/tests/bench.sh
 .PHONY: bench
+
+# librdmaovl's test driver: links librdmaovl alone, no Open vSwitch.
+noinst_PROGRAMS += tests/test-rdmaovl
+tests_test_rdmaovl_SOURCES = tests/test-rdmaovl.c
+tests_test_rdmaovl_CPPFLAGS = -I$(srcdir)/lib
+tests_test_rdmaovl_LDADD = lib/librdmaovl.la

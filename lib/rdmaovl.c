@@ -450,6 +450,37 @@ rdmaovl_bind(struct rdmaovl *ovl, const struct rdmaovl_request *req,
     return resolve_or_bind(ovl, req, e, true);
 }
 
+/* Tells ovs-rdmad the peer's QP number of connection 'cm_id', once known
+ * (when the QP moves to RTR), and stores the updated entry in '*e'. */
+int
+rdmaovl_set_remote_qpn(struct rdmaovl *ovl, uint64_t cm_id,
+                       uint32_t remote_qpn, struct rdmaovl_entry *e)
+{
+    struct json_object *params = json_object_new_array();
+    struct json_object *o = json_object_new_object();
+    struct json_object *result;
+    char s[24];
+    int error;
+
+    memset(e, 0, sizeof *e);
+    snprintf(s, sizeof s, "%"PRIu64, cm_id);
+    json_object_object_add(o, "cm_id", json_object_new_string(s));
+    json_object_object_add(o, "remote_qpn",
+                           json_object_new_int64(remote_qpn));
+    json_object_array_add(params, o);
+    error = transact(ovl, "update", params, &result);
+    if (!error) {
+        if (json_object_get_type(result) == json_type_object) {
+            parse_entry(result, e);
+        } else {
+            set_error(ovl, "\"update\" returned no object");
+            error = EPROTO;
+        }
+        json_object_put(result);
+    }
+    return error;
+}
+
 /* Unbinds connection 'cm_id' of this vport. */
 int
 rdmaovl_unbind(struct rdmaovl *ovl, uint64_t cm_id)

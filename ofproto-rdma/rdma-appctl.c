@@ -114,6 +114,38 @@ rdma_appctl_unbind(struct unixctl_conn *conn, int argc OVS_UNUSED,
     }
 }
 
+/* "rdma/update CM_ID remote_qpn=N": sets a connection's peer QPN and
+ * prints its entry. */
+static void
+rdma_appctl_update(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                   const char *argv[], void *engine_)
+{
+    struct rdma_engine *engine = engine_;
+    struct rdma_binding *b = NULL;
+    struct rdma_request req;
+    char *error;
+    uint64_t cm_id;
+
+    error = rdma_request_parse_cm_id(argv[1], &cm_id);
+    if (!error) {
+        error = rdma_request_parse_update(argv[2], &req);
+    }
+    if (!error) {
+        error = rdma_engine_set_remote_qpn(engine, cm_id, NULL,
+                                           req.remote_qpn, &b);
+    }
+    if (error) {
+        reply_error(conn, error);
+    } else {
+        struct ds ds = DS_EMPTY_INITIALIZER;
+
+        rdma_binding_format(b, &ds);
+        ds_put_char(&ds, '\n');
+        unixctl_command_reply(conn, ds_cstr(&ds));
+        ds_destroy(&ds);
+    }
+}
+
 /* "rdma/refresh": recomputes every path and binding now and reports what
  * it cost. */
 static void
@@ -197,6 +229,8 @@ rdma_appctl_init(struct rdma_engine *engine)
                              rdma_appctl_bind, engine);
     unixctl_command_register("rdma/unbind", "CM_ID", 1, 1,
                              rdma_appctl_unbind, engine);
+    unixctl_command_register("rdma/update", "CM_ID remote_qpn=N", 2, 2,
+                             rdma_appctl_update, engine);
     unixctl_command_register("rdma/refresh", "", 0, 0,
                              rdma_appctl_refresh, engine);
 }

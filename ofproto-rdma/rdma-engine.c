@@ -787,6 +787,44 @@ rdma_engine_unbind(struct rdma_engine *e, uint64_t cm_id)
 
 }
 
+/* Sets the peer's QP number of connection 'cm_id' to 'remote_qpn' (1 to
+ * 0xffffff), as a NIC learns it when the QP moves to RTR; an installed
+ * entry is modified (generation + 1), unless nothing changed.  If 'vport'
+ * is nonnull, the connection must belong to it.  On success returns NULL
+ * and the binding in '*bp'; on error returns a message (caller frees) and
+ * changes nothing. */
+char *
+rdma_engine_set_remote_qpn(struct rdma_engine *e, uint64_t cm_id,
+                           const char *vport, uint32_t remote_qpn,
+                           struct rdma_binding **bp)
+{
+    struct rdma_binding *b = rdma_qp_map_find(e->map, cm_id);
+
+    if (!b || (vport && strcmp(b->vport->name, vport))) {
+        return (vport
+                ? xasprintf("no binding with cm_id %"PRIu64" on vport %s",
+                            cm_id, vport)
+                : xasprintf("no binding with cm_id %"PRIu64, cm_id));
+    }
+    if (!remote_qpn || remote_qpn > 0xffffff) {
+        return xasprintf("remote_qpn %"PRIu32" is not a QP number (1 to "
+                         "16777215)", remote_qpn);
+    }
+    if (b->remote_qpn != remote_qpn) {
+        b->remote_qpn = remote_qpn;
+        rdma_binding_note_change(e->map, b);
+        if (b->installed) {
+            /* The tuple is the same, so make binding_apply() see a change:
+             * a tuple hash of 0 stands for "unknown". */
+            b->tuple_hash = 0;
+        }
+        rdma_underlay_ovs_begin();
+        binding_update(e, b);
+    }
+    *bp = b;
+    return NULL;
+}
+
 /* Compares NIC entries by cm_id, for qsort() and bsearch(). */
 static int
 compare_entries(const void *a_, const void *b_)

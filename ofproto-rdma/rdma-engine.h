@@ -114,6 +114,10 @@ char *rdma_engine_bind(struct rdma_engine *, const struct rdma_request *,
                        struct rdma_binding **) OVS_WARN_UNUSED_RESULT;
 char *rdma_engine_unbind(struct rdma_engine *, uint64_t cm_id)
     OVS_WARN_UNUSED_RESULT;
+char *rdma_engine_set_remote_qpn(struct rdma_engine *, uint64_t cm_id,
+                                 const char *vport, uint32_t remote_qpn,
+                                 struct rdma_binding **)
+    OVS_WARN_UNUSED_RESULT;
 int rdma_engine_restore(struct rdma_engine *,
                         const struct rdma_saved_binding *, size_t n,
                         bool remove_orphans, struct rdma_restore_stats *);

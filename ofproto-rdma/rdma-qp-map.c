@@ -272,6 +272,15 @@ rdma_binding_set_state(struct rdma_qp_map *map, struct rdma_binding *b,
     b->state = state;
 }
 
+/* Records that something saved of 'b' (e.g. its peer's QPN) changed, for
+ * rdma_qp_map_take_changes(). */
+void
+rdma_binding_note_change(struct rdma_qp_map *map,
+                         const struct rdma_binding *b)
+{
+    note_change(map, b->cm_id);
+}
+
 /* Stores in '*t' the full tuple of 'b': its path's shared fields (zero if
  * it has no path) plus its own. */
 void

@@ -146,6 +146,8 @@ void rdma_binding_set_path(struct rdma_qp_map *, struct rdma_binding *,
                            struct rdma_path *);
 void rdma_binding_set_state(struct rdma_qp_map *, struct rdma_binding *,
                             enum rdma_binding_state, const char *reason);
+void rdma_binding_note_change(struct rdma_qp_map *,
+                              const struct rdma_binding *);
 
 void rdma_binding_get_tuple(const struct rdma_binding *, struct ovl_tuple *);
 

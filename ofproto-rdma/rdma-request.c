@@ -119,6 +119,20 @@ set_key(struct rdma_request *req, const char *key, const char *value)
     return NULL;
 }
 
+/* Parses 'arg', which must be "remote_qpn=N", into 'req->remote_qpn' (the
+ * rest of '*req' is zeroed).  Returns NULL or an error message (caller
+ * frees). */
+char *
+rdma_request_parse_update(const char *arg, struct rdma_request *req)
+{
+    memset(req, 0, sizeof *req);
+    if (strncmp(arg, "remote_qpn=", 11)) {
+        return xasprintf("unknown argument \"%s\" (expected "
+                         "remote_qpn=N)", arg);
+    }
+    return set_key(req, "remote_qpn", arg + 11);
+}
+
 /* Sets the destination IP of 'req' from 'value'.  Returns NULL or an error
  * message (caller frees). */
 static char *

@@ -43,5 +43,7 @@ char *rdma_request_from_json(const struct json *, const char *vport,
     OVS_WARN_UNUSED_RESULT;
 char *rdma_request_parse_cm_id(const char *, uint64_t *cm_id)
     OVS_WARN_UNUSED_RESULT;
+char *rdma_request_parse_update(const char *, struct rdma_request *)
+    OVS_WARN_UNUSED_RESULT;
 
 #endif /* rdma-request.h */

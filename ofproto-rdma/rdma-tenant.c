@@ -263,6 +263,67 @@ handle_resolve_or_bind(struct rdma_engine *e, const char *vport,
     return result;
 }
 
+/* Parses member "cm_id" of 'param', a JSON integer or string, into
+ * '*cm_id'.  Returns NULL or an error message (caller frees). */
+static char *
+param_cm_id(const struct json *param, uint64_t *cm_id)
+{
+    const struct json *j = shash_find_data(json_object(param), "cm_id");
+
+    if (!j || (j->type != JSON_INTEGER && j->type != JSON_STRING)) {
+        return xstrdup("\"cm_id\" (an integer or a string) is required");
+    }
+    if (j->type == JSON_INTEGER) {
+        *cm_id = json_integer(j);
+        return NULL;
+    }
+    return rdma_request_parse_cm_id(json_string(j), cm_id);
+}
+
+/* Handles "update" on vport 'vport': {"cm_id": N, "remote_qpn": N}.
+ * Returns the result, or NULL after storing an error message in
+ * '*errorp'. */
+static struct json *
+handle_update(struct rdma_engine *e, const char *vport,
+              const struct jsonrpc_msg *request, char **errorp)
+{
+    const struct json *param = object_param(request, errorp);
+    const struct json *rq;
+    struct rdma_binding *b;
+    uint64_t cm_id;
+    char *s;
+
+    if (!param) {
+        return NULL;
+    }
+    rq = shash_find_data(json_object(param), "remote_qpn");
+    if (shash_count(json_object(param)) != 2 || !rq
+        || (rq->type != JSON_INTEGER && rq->type != JSON_STRING)) {
+        *errorp = xstrdup("\"update\" takes {\"cm_id\": N, "
+                          "\"remote_qpn\": N} and nothing else");
+        return NULL;
+    }
+    *errorp = param_cm_id(param, &cm_id);
+    if (*errorp) {
+        return NULL;
+    }
+    s = (rq->type == JSON_STRING
+         ? xasprintf("remote_qpn=%s", json_string(rq))
+         : xasprintf("remote_qpn=%"PRId64, json_integer(rq)));
+    {
+        struct rdma_request req;
+
+        *errorp = rdma_request_parse_update(s, &req);
+        free(s);
+        if (*errorp) {
+            return NULL;
+        }
+        *errorp = rdma_engine_set_remote_qpn(e, cm_id, vport,
+                                             req.remote_qpn, &b);
+    }
+    return *errorp ? NULL : rdma_binding_to_json(b);
+}
+
 /* Handles "unbind" on vport 'vport'.  Returns the result, or NULL after
  * storing an error message in '*errorp'. */
 static struct json *
@@ -271,27 +332,19 @@ handle_unbind(struct rdma_engine *e, const char *vport,
 {
     const struct json *param = object_param(request, errorp);
     const struct rdma_binding *b;
-    const struct json *cm_id_json;
     uint64_t cm_id;
 
     if (!param) {
         return NULL;
     }
-    cm_id_json = shash_find_data(json_object(param), "cm_id");
-    if (shash_count(json_object(param)) != 1 || !cm_id_json
-        || (cm_id_json->type != JSON_INTEGER
-            && cm_id_json->type != JSON_STRING)) {
+    if (shash_count(json_object(param)) != 1) {
         *errorp = xstrdup("\"unbind\" takes {\"cm_id\": N} and nothing "
                           "else");
         return NULL;
     }
-    if (cm_id_json->type == JSON_INTEGER) {
-        cm_id = json_integer(cm_id_json);
-    } else {
-        *errorp = rdma_request_parse_cm_id(json_string(cm_id_json), &cm_id);
-        if (*errorp) {
-            return NULL;
-        }
+    *errorp = param_cm_id(param, &cm_id);
+    if (*errorp) {
+        return NULL;
     }
 
     /* A tenant may only ever touch its own vport's connections. */
@@ -325,6 +378,8 @@ handle_request(struct rdma_tenant *t, const char *vport,
                                         !strcmp(method, "bind"), &error);
     } else if (!strcmp(method, "unbind")) {
         result = handle_unbind(t->engine, vport, request, &error);
+    } else if (!strcmp(method, "update")) {
+        result = handle_update(t->engine, vport, request, &error);
     } else if (!strcmp(method, "list")) {
         if (json_array(request->params)->n) {
             error = xstrdup("\"list\" takes no parameters");
@@ -335,7 +390,7 @@ handle_request(struct rdma_tenant *t, const char *vport,
         result = json_clone(request->params);
     } else {
         error = xasprintf("unknown method \"%s\" (methods: resolve, bind, "
-                          "unbind, list, echo)", method);
+                          "update, unbind, list, echo)", method);
     }
 
     if (error) {

@@ -40,6 +40,11 @@
  *       Binds a connection.  Result: the binding, as one element of
  *       "rdma/show-qp-map --json".
  *
+ *   "update" [{"cm_id": N, "remote_qpn": N}]
+ *       Sets the peer's QP number of one of this vport's connections, once
+ *       known (a NIC learns it when the QP moves to RTR); the NIC entry is
+ *       modified.  Result: the binding.
+ *
  *   "unbind" [{"cm_id": N}]
  *       Unbinds one of this vport's connections.  Result: {}.
  *

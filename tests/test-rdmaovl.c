@@ -21,6 +21,7 @@
  *
  *   test-rdmaovl SOCKET resolve DST_IP [DST_MAC]
  *   test-rdmaovl SOCKET bind DST_IP DST_MAC [QPN [REMOTE_QPN [CM_ID]]]
+ *   test-rdmaovl SOCKET update CM_ID REMOTE_QPN
  *   test-rdmaovl SOCKET unbind CM_ID
  *   test-rdmaovl SOCKET list
  *   test-rdmaovl SOCKET call METHOD [PARAMS]
@@ -112,6 +113,12 @@ main(int argc, char *argv[])
             req.has_cm_id = true;
         }
         error = rdmaovl_bind(ovl, &req, &e);
+        if (!error) {
+            print_entry(&e);
+        }
+    } else if (!strcmp(cmd, "update") && argc == 5) {
+        error = rdmaovl_set_remote_qpn(ovl, parse_u64(argv[3]),
+                                       parse_u64(argv[4]), &e);
         if (!error) {
             print_entry(&e);
         }

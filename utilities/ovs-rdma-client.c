@@ -67,8 +67,8 @@ main(int argc, char *argv[])
     argc -= optind;
     argv += optind;
     if (!argc) {
-        ovs_fatal(0, "a command is required (resolve, bind, unbind, list or "
-                  "call); use --help for usage");
+        ovs_fatal(0, "a command is required (resolve, bind, update, unbind, "
+                  "list or call); use --help for usage");
     }
     if (!opts.socket) {
         opts.socket = getenv("OVS_RDMA_SOCKET");
@@ -144,6 +144,14 @@ make_params(const char *command, int argc, char *argv[])
         object = json_object_create();
         json_object_put_string(object, "cm_id", argv[0]);
         return json_array_create_1(object);
+    } else if (!strcmp(command, "update")) {
+        if (argc != 2 || strncmp(argv[1], "remote_qpn=", 11)) {
+            ovs_fatal(0, "usage: update CM_ID remote_qpn=N");
+        }
+        object = json_object_create();
+        json_object_put_string(object, "cm_id", argv[0]);
+        json_object_put_string(object, "remote_qpn", argv[1] + 11);
+        return json_array_create_1(object);
     } else if (!strcmp(command, "call")) {
         struct json *json;
 
@@ -162,7 +170,7 @@ make_params(const char *command, int argc, char *argv[])
         return json;
     } else if (strcmp(command, "resolve") && strcmp(command, "bind")) {
         ovs_fatal(0, "unknown command \"%s\" (commands: resolve, bind, "
-                  "unbind, list, call); use --help for usage", command);
+                  "update, unbind, list, call); use --help for usage", command);
     }
 
     /* resolve and bind: DST_IP [key=value]... */
@@ -248,6 +256,8 @@ usage(void)
            "  bind DST_IP [dst_mac=MAC] [src_ip=IP] [qpn=N] [remote_qpn=N] "
            "[cm_id=N]\n"
            "                          binds a connection\n"
+           "  update CM_ID remote_qpn=N\n"
+           "                          sets a connection's peer QP number\n"
            "  unbind CM_ID            unbinds one of this vport's "
            "connections\n"
            "  list                    this vport's connections\n"

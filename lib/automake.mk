@@ -28,3 +28,14 @@ include_HEADERS += lib/rdmaovl.h
 pkgconfig_DATA += lib/librdmaovl.pc
 DISTCLEANFILES += lib/librdmaovl.pc
 EXTRA_DIST += lib/librdmaovl.pc.in
+
+# librdmaovl-preload: LD_PRELOAD shim that binds librdmacm applications'
+# connections through librdmaovl.  Needs librdmacm's headers only.
+if HAVE_RDMACM
+lib_LTLIBRARIES += lib/librdmaovl-preload.la
+lib_librdmaovl_preload_la_SOURCES = lib/rdmaovl-preload.c
+lib_librdmaovl_preload_la_CPPFLAGS = $(RDMACM_CFLAGS)
+lib_librdmaovl_preload_la_LIBADD = lib/librdmaovl.la -ldl -lpthread
+lib_librdmaovl_preload_la_LDFLAGS = -avoid-version -module -shared \
+	-export-symbols-regex '^rdma_'
+endif

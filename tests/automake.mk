@@ -15,6 +15,7 @@ TESTSUITE_AT = \
 	tests/errors.at \
 	tests/restart.at \
 	tests/tenant.at \
+	tests/preload.at \
 	tests/soft.at \
 	tests/underlay-linux.at
 TESTSUITE = $(srcdir)/tests/testsuite
@@ -103,3 +104,17 @@ noinst_PROGRAMS += tests/test-rdmaovl
 tests_test_rdmaovl_SOURCES = tests/test-rdmaovl.c
 tests_test_rdmaovl_CPPFLAGS = -I$(srcdir)/lib
 tests_test_rdmaovl_LDADD = lib/librdmaovl.la
+
+# The preload shim's test: a stand-in librdmacm (a shared library, so that
+# the shim, preloaded, comes before it) and an "application".
+if HAVE_RDMACM
+noinst_LTLIBRARIES += tests/libfake-rdmacm.la
+tests_libfake_rdmacm_la_SOURCES = tests/fake-rdmacm.c tests/fake-rdmacm.h
+tests_libfake_rdmacm_la_CPPFLAGS = $(RDMACM_CFLAGS)
+tests_libfake_rdmacm_la_LDFLAGS = -rpath $(abs_builddir)/tests \
+	-avoid-version
+noinst_PROGRAMS += tests/test-preload
+tests_test_preload_SOURCES = tests/test-preload.c
+tests_test_preload_CPPFLAGS = -I$(srcdir)/lib $(RDMACM_CFLAGS)
+tests_test_preload_LDADD = tests/libfake-rdmacm.la lib/librdmaovl.la
+endif

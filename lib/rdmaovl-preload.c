@@ -1,0 +1,541 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+/* librdmaovl-preload: puts the RDMA connections of unmodified librdmacm
+ * applications on the tenant's Open vSwitch overlay.
+ *
+ *     OVS_RDMA_SOCKET=/run/ovs-rdma/vm1.sock \
+ *     LD_PRELOAD=librdmaovl-preload.so ib_send_bw ...
+ *
+ * It wraps librdmacm's calls and, through librdmaovl, asks ovs-rdmad to:
+ *
+ *   - check the destination at rdma_resolve_addr() (a dry run, so that a
+ *     destination the overlay cannot reach fails early and says why);
+ *   - bind the connection at rdma_connect() (active side) or rdma_accept()
+ *     (passive side), when both the QP number and the peer are known: cm_id
+ *     is the rdma_cm_id's address, qpn its QP's number, the destination the
+ *     peer's address and, from this namespace's ARP table, its MAC;
+ *   - record the peer's QP number when it becomes known (the connect
+ *     request on the passive side, the ESTABLISHED event on the active
+ *     side, whether seen through rdma_get_cm_event() or a synchronous id's
+ *     id->event);
+ *   - unbind it at rdma_destroy_qp(), rdma_destroy_id() or
+ *     rdma_destroy_ep().
+ *
+ * OVS_RDMA_PRELOAD=strict (the default) makes rdma_resolve_addr(),
+ * rdma_connect() and rdma_accept() fail, with errno set and ovs-rdmad's
+ * message on stderr, when ovs-rdmad refuses; OVS_RDMA_PRELOAD=warn only
+ * prints the message and lets the connection go ahead.  IPv6 peers are
+ * bound without a MAC (pending) since only the IPv4 ARP table is read. */
+
+#define _GNU_SOURCE 1
+
+#include <arpa/inet.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rdma/rdma_cma.h>
+
+#include "rdmaovl.h"
+
+/* Number of buckets of the table of ids. */
+#define N_BUCKETS 1024
+
+/* What the shim knows of one rdma_cm_id. */
+struct id_state {
+    struct id_state *next;      /* Next in its bucket. */
+    const struct rdma_cm_id *id; /* The id (only compared, never read). */
+    uint32_t remote_qpn;        /* Peer's QPN from a connect request, or
+                                 * 0. */
+    bool bound;                 /* Whether ovs-rdmad has bound it. */
+};
+
+/* The real librdmacm functions. */
+static int (*real_resolve_addr)(struct rdma_cm_id *, struct sockaddr *,
+                                struct sockaddr *, int);
+static int (*real_connect)(struct rdma_cm_id *, struct rdma_conn_param *);
+static int (*real_accept)(struct rdma_cm_id *, struct rdma_conn_param *);
+static int (*real_get_cm_event)(struct rdma_event_channel *,
+                                struct rdma_cm_event **);
+static void (*real_destroy_qp)(struct rdma_cm_id *);
+static int (*real_destroy_id)(struct rdma_cm_id *);
+static void (*real_destroy_ep)(struct rdma_cm_id *);
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+static struct rdmaovl *ovl;             /* Guarded by 'mutex'. */
+static struct id_state *buckets[N_BUCKETS]; /* Guarded by 'mutex'. */
+static bool strict = true;              /* OVS_RDMA_PRELOAD != "warn". */
+
+/* Prints a message, formatted like printf(), on stderr. */
+static void
+say(const char *format, ...)
+{
+    va_list args;
+
+    fputs("librdmaovl-preload: ", stderr);
+    va_start(args, format);
+    vfprintf(stderr, format, args);
+    va_end(args);
+    fputc('\n', stderr);
+}
+
+/* Finds the real functions and reads the environment, once. */
+static void
+init(void)
+{
+    const char *policy = getenv("OVS_RDMA_PRELOAD");
+
+    real_resolve_addr = dlsym(RTLD_NEXT, "rdma_resolve_addr");
+    real_connect = dlsym(RTLD_NEXT, "rdma_connect");
+    real_accept = dlsym(RTLD_NEXT, "rdma_accept");
+    real_get_cm_event = dlsym(RTLD_NEXT, "rdma_get_cm_event");
+    real_destroy_qp = dlsym(RTLD_NEXT, "rdma_destroy_qp");
+    real_destroy_id = dlsym(RTLD_NEXT, "rdma_destroy_id");
+    real_destroy_ep = dlsym(RTLD_NEXT, "rdma_destroy_ep");
+    if (policy && !strcmp(policy, "warn")) {
+        strict = false;
+    } else if (policy && strcmp(policy, "strict")) {
+        say("OVS_RDMA_PRELOAD=%s is neither \"strict\" nor \"warn\": using "
+            "strict", policy);
+    }
+}
+
+/* Returns the bucket of 'id'. */
+static struct id_state **
+bucket(const struct rdma_cm_id *id)
+{
+    uintptr_t x = (uintptr_t) id;
+
+    return &buckets[(x >> 4 ^ x >> 14) % N_BUCKETS];
+}
+
+/* Returns the state of 'id', creating it if 'create'.  Call with 'mutex'
+ * held. */
+static struct id_state *
+find_id(const struct rdma_cm_id *id, bool create)
+{
+    struct id_state **b = bucket(id), *s;
+
+    for (s = *b; s; s = s->next) {
+        if (s->id == id) {
+            return s;
+        }
+    }
+    if (create && (s = calloc(1, sizeof *s))) {
+        s->id = id;
+        s->next = *b;
+        *b = s;
+    }
+    return s;
+}
+
+/* Forgets 'id'.  Call with 'mutex' held. */
+static void
+forget_id(const struct rdma_cm_id *id)
+{
+    struct id_state **p, *s;
+
+    for (p = bucket(id); (s = *p); p = &s->next) {
+        if (s->id == id) {
+            *p = s->next;
+            free(s);
+            return;
+        }
+    }
+}
+
+/* Returns the connection to ovs-rdmad, opening it if needed, or NULL after
+ * storing a positive errno in '*errorp'.  Call with 'mutex' held. */
+static struct rdmaovl *
+get_ovl(int *errorp)
+{
+    if (!ovl) {
+        const char *path = getenv(RDMAOVL_SOCKET_ENV);
+        int error = rdmaovl_open(NULL, &ovl);
+
+        if (error) {
+            if (!path || !path[0]) {
+                say("%s is not set: set it to this vport's ovs-rdmad "
+                    "socket", RDMAOVL_SOCKET_ENV);
+            } else {
+                say("%s: cannot connect to ovs-rdmad (%s)", path,
+                    strerror(error));
+            }
+            *errorp = error;
+            return NULL;
+        }
+    }
+    return ovl;
+}
+
+/* Runs 'error', the outcome of asking ovs-rdmad about connection 'id'
+ * during 'what', through the policy: returns 0 to go ahead or -1 with
+ * errno set.  Call with 'mutex' held. */
+static int
+policy(int error, const char *what)
+{
+    if (!error) {
+        return 0;
+    }
+    if (ovl && error == EREMOTEIO) {
+        say("%s: ovs-rdmad: %s", what, rdmaovl_last_error(ovl));
+    } else if (ovl) {
+        say("%s: %s", what, strerror(error));
+        if (error == ECONNRESET || error == EPIPE) {
+            /* ovs-rdmad went away: reconnect next time. */
+            rdmaovl_close(ovl);
+            ovl = NULL;
+        }
+    }
+    if (!strict) {
+        return 0;
+    }
+    errno = error;
+    return -1;
+}
+
+/* Formats the IP address in 'sa' into 'buf'.  Returns false if 'sa' is not
+ * an IP address or is the wildcard. */
+static bool
+format_ip(const struct sockaddr *sa, char buf[INET6_ADDRSTRLEN])
+{
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *sin = (const struct sockaddr_in *) sa;
+
+        return (sin->sin_addr.s_addr != htonl(INADDR_ANY)
+                && inet_ntop(AF_INET, &sin->sin_addr, buf, INET6_ADDRSTRLEN));
+    } else if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *) sa;
+
+        return (!IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr)
+                && inet_ntop(AF_INET6, &sin6->sin6_addr, buf,
+                             INET6_ADDRSTRLEN));
+    }
+    return false;
+}
+
+/* Looks up IPv4 address 'ip' in this network namespace's ARP table and
+ * stores its MAC in 'mac'.  Returns true if found and complete. */
+static bool
+arp_lookup(const char *ip, char mac[18])
+{
+    FILE *f = fopen("/proc/net/arp", "r");
+    char line[256];
+    bool found = false;
+
+    if (!f) {
+        return false;
+    }
+    while (!found && fgets(line, sizeof line, f)) {
+        char addr[64], hw[64];
+        unsigned int type, flags;
+
+        if (sscanf(line, "%63s 0x%x 0x%x %63s", addr, &type, &flags, hw) == 4
+            && !strcmp(addr, ip) && (flags & 0x2) /* ATF_COM */
+            && strlen(hw) == 17 && strcmp(hw, "00:00:00:00:00:00")) {
+            memcpy(mac, hw, 18);
+            found = true;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* Fills 'req' for the peer and source of 'id', with 'dst', 'src' and 'mac'
+ * as buffers.  Returns false if the peer has no IP address. */
+static bool
+make_request(const struct rdma_cm_id *id, struct rdmaovl_request *req,
+             char dst[INET6_ADDRSTRLEN], char src[INET6_ADDRSTRLEN],
+             char mac[18])
+{
+    memset(req, 0, sizeof *req);
+    if (!format_ip(&id->route.addr.dst_addr, dst)) {
+        return false;
+    }
+    req->dst_ip = dst;
+    if (format_ip(&id->route.addr.src_addr, src)) {
+        req->src_ip = src;
+    }
+    if (id->route.addr.dst_addr.sa_family == AF_INET && arp_lookup(dst, mac)) {
+        req->dst_mac = mac;
+    }
+    return true;
+}
+
+/* Binds connection 'id' with local QPN 'qpn' and peer QPN 'remote_qpn' (0
+ * if unknown).  Returns 0 or -1 with errno set, per the policy. */
+static int
+bind_id(struct rdma_cm_id *id, uint32_t qpn, uint32_t remote_qpn,
+        const char *what)
+{
+    char dst[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN], mac[18];
+    struct rdmaovl_request req;
+    struct rdmaovl_entry entry;
+    struct id_state *s;
+    int error = 0;
+
+    if (!make_request(id, &req, dst, src, mac)) {
+        return 0;               /* Not an IP connection: not ours. */
+    }
+    req.qpn = qpn;
+    req.remote_qpn = remote_qpn;
+    req.cm_id = (uintptr_t) id;
+    req.has_cm_id = true;
+
+    pthread_mutex_lock(&mutex);
+    s = find_id(id, true);
+    if (s && s->bound) {
+        /* Connecting again (after a reject, say): start afresh. */
+        if (get_ovl(&error)) {
+            rdmaovl_unbind(ovl, (uintptr_t) id);
+        }
+        s->bound = false;
+    }
+    if (get_ovl(&error)) {
+        error = rdmaovl_bind(ovl, &req, &entry);
+        if (!error && s) {
+            s->bound = true;
+        }
+    }
+    error = policy(error, what);
+    pthread_mutex_unlock(&mutex);
+    return error;
+}
+
+/* Records peer QPN 'remote_qpn' of 'id', learned from 'event'. */
+static void
+learn_remote_qpn(struct rdma_cm_id *id, uint32_t remote_qpn, bool request)
+{
+    struct id_state *s;
+    int error = 0;
+
+    if (!remote_qpn) {
+        return;
+    }
+    pthread_mutex_lock(&mutex);
+    s = find_id(id, request);
+    if (s && request) {
+        s->remote_qpn = remote_qpn;
+    } else if (s && s->bound && get_ovl(&error)) {
+        struct rdmaovl_entry entry;
+
+        policy(rdmaovl_set_remote_qpn(ovl, (uintptr_t) id, remote_qpn,
+                                      &entry), "ESTABLISHED");
+    }
+    pthread_mutex_unlock(&mutex);
+}
+
+/* Notes what 'event' tells about its id. */
+static void
+watch_event(const struct rdma_cm_event *event)
+{
+    if (event->event == RDMA_CM_EVENT_CONNECT_REQUEST) {
+        learn_remote_qpn(event->id, event->param.conn.qp_num, true);
+    } else if (event->event == RDMA_CM_EVENT_ESTABLISHED) {
+        learn_remote_qpn(event->id, event->param.conn.qp_num, false);
+    }
+}
+
+/* Unbinds 'id' if it is bound, and forgets it if 'forget'. */
+static void
+unbind_id(struct rdma_cm_id *id, bool forget)
+{
+    struct id_state *s;
+    int error = 0;
+
+    pthread_mutex_lock(&mutex);
+    s = find_id(id, false);
+    if (s && s->bound) {
+        if (get_ovl(&error)) {
+            error = rdmaovl_unbind(ovl, (uintptr_t) id);
+            if (error) {
+                policy(error, "unbind");
+            }
+        }
+        s->bound = false;
+    }
+    if (forget) {
+        forget_id(id);
+    }
+    pthread_mutex_unlock(&mutex);
+}
+
+/* Returns the QPN to bind for 'id': its QP's, else the one in 'param'. */
+static uint32_t
+local_qpn(const struct rdma_cm_id *id, const struct rdma_conn_param *param)
+{
+    return id->qp ? id->qp->qp_num : param ? param->qp_num : 0;
+}
+
+/* rdma_resolve_addr(): checks the destination with ovs-rdmad first. */
+int
+rdma_resolve_addr(struct rdma_cm_id *id, struct sockaddr *src_addr,
+                  struct sockaddr *dst_addr, int timeout_ms)
+{
+    char dst[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN];
+
+    pthread_once(&once, init);
+    if (!real_resolve_addr) {
+        errno = ENOSYS;
+        return -1;
+    }
+    if (dst_addr && format_ip(dst_addr, dst)) {
+        struct rdmaovl_request req;
+        struct rdmaovl_entry entry;
+        int error = 0, retval;
+
+        memset(&req, 0, sizeof req);
+        req.dst_ip = dst;
+        if (src_addr && format_ip(src_addr, src)) {
+            req.src_ip = src;
+        }
+        pthread_mutex_lock(&mutex);
+        if (get_ovl(&error)) {
+            error = rdmaovl_resolve(ovl, &req, &entry);
+        }
+        retval = policy(error, "rdma_resolve_addr");
+        pthread_mutex_unlock(&mutex);
+        if (retval) {
+            return retval;
+        }
+    }
+    return real_resolve_addr(id, src_addr, dst_addr, timeout_ms);
+}
+
+/* rdma_connect(): binds the connection, then connects. */
+int
+rdma_connect(struct rdma_cm_id *id, struct rdma_conn_param *conn_param)
+{
+    int retval;
+
+    pthread_once(&once, init);
+    if (!real_connect) {
+        errno = ENOSYS;
+        return -1;
+    }
+    if (bind_id(id, local_qpn(id, conn_param), 0, "rdma_connect")) {
+        return -1;
+    }
+    retval = real_connect(id, conn_param);
+    if (retval) {
+        int error = errno;
+
+        unbind_id(id, false);
+        errno = error;
+    } else if (id->event && id->event->event == RDMA_CM_EVENT_ESTABLISHED) {
+        /* A synchronous id: the event is already here. */
+        watch_event(id->event);
+    }
+    return retval;
+}
+
+/* rdma_accept(): binds the connection, with the peer's QPN from its
+ * connect request, then accepts. */
+int
+rdma_accept(struct rdma_cm_id *id, struct rdma_conn_param *conn_param)
+{
+    uint32_t remote_qpn = 0;
+    struct id_state *s;
+    int retval;
+
+    pthread_once(&once, init);
+    if (!real_accept) {
+        errno = ENOSYS;
+        return -1;
+    }
+    if (id->event && id->event->event == RDMA_CM_EVENT_CONNECT_REQUEST) {
+        remote_qpn = id->event->param.conn.qp_num;  /* Synchronous id. */
+    } else {
+        pthread_mutex_lock(&mutex);
+        s = find_id(id, false);
+        remote_qpn = s ? s->remote_qpn : 0;
+        pthread_mutex_unlock(&mutex);
+    }
+    if (bind_id(id, local_qpn(id, conn_param), remote_qpn, "rdma_accept")) {
+        return -1;
+    }
+    retval = real_accept(id, conn_param);
+    if (retval) {
+        int error = errno;
+
+        unbind_id(id, false);
+        errno = error;
+    }
+    return retval;
+}
+
+/* rdma_get_cm_event(): watches for the peers' QPNs. */
+int
+rdma_get_cm_event(struct rdma_event_channel *channel,
+                  struct rdma_cm_event **event)
+{
+    int retval;
+
+    pthread_once(&once, init);
+    if (!real_get_cm_event) {
+        errno = ENOSYS;
+        return -1;
+    }
+    retval = real_get_cm_event(channel, event);
+    if (!retval && *event) {
+        watch_event(*event);
+    }
+    return retval;
+}
+
+/* rdma_destroy_qp(): unbinds, then destroys the QP. */
+void
+rdma_destroy_qp(struct rdma_cm_id *id)
+{
+    pthread_once(&once, init);
+    unbind_id(id, false);
+    if (real_destroy_qp) {
+        real_destroy_qp(id);
+    }
+}
+
+/* rdma_destroy_id(): unbinds and forgets the id, then destroys it. */
+int
+rdma_destroy_id(struct rdma_cm_id *id)
+{
+    pthread_once(&once, init);
+    unbind_id(id, true);
+    if (!real_destroy_id) {
+        errno = ENOSYS;
+        return -1;
+    }
+    return real_destroy_id(id);
+}
+
+/* rdma_destroy_ep(): unbinds and forgets the id, then destroys it. */
+void
+rdma_destroy_ep(struct rdma_cm_id *id)
+{
+    pthread_once(&once, init);
+    unbind_id(id, true);
+    if (real_destroy_ep) {
+        real_destroy_ep(id);
+    }
+}

@@ -406,23 +406,22 @@ parse_entry(struct json_object *o, struct rdmaovl_entry *e)
     get_string(o, "inner_dst_ip", e->inner_dst_ip, sizeof e->inner_dst_ip);
 }
 
-/* Resolves or binds 'req'. */
+/* Sends request 'method' with 'params' (which it takes) and stores the
+ * entry that it returns in '*e'. */
 static int
-resolve_or_bind(struct rdmaovl *ovl, const struct rdmaovl_request *req,
-                struct rdmaovl_entry *e, bool bind)
+transact_entry(struct rdmaovl *ovl, const char *method,
+               struct json_object *params, struct rdmaovl_entry *e)
 {
     struct json_object *result;
     int error;
 
     memset(e, 0, sizeof *e);
-    error = transact(ovl, bind ? "bind" : "resolve",
-                     request_params(req, bind), &result);
+    error = transact(ovl, method, params, &result);
     if (!error) {
         if (json_object_get_type(result) == json_type_object) {
             parse_entry(result, e);
         } else {
-            set_error(ovl, "\"%s\" returned no object",
-                      bind ? "bind" : "resolve");
+            set_error(ovl, "\"%s\" returned no object", method);
             error = EPROTO;
         }
         json_object_put(result);
@@ -437,7 +436,7 @@ int
 rdmaovl_resolve(struct rdmaovl *ovl, const struct rdmaovl_request *req,
                 struct rdmaovl_entry *e)
 {
-    return resolve_or_bind(ovl, req, e, false);
+    return transact_entry(ovl, "resolve", request_params(req, false), e);
 }
 
 /* Binds the connection described by 'req' and stores its entry in '*e'.
@@ -447,7 +446,7 @@ int
 rdmaovl_bind(struct rdmaovl *ovl, const struct rdmaovl_request *req,
              struct rdmaovl_entry *e)
 {
-    return resolve_or_bind(ovl, req, e, true);
+    return transact_entry(ovl, "bind", request_params(req, true), e);
 }
 
 /* Tells ovs-rdmad the peer's QP number of connection 'cm_id', once known
@@ -458,27 +457,14 @@ rdmaovl_set_remote_qpn(struct rdmaovl *ovl, uint64_t cm_id,
 {
     struct json_object *params = json_object_new_array();
     struct json_object *o = json_object_new_object();
-    struct json_object *result;
     char s[24];
-    int error;
 
-    memset(e, 0, sizeof *e);
     snprintf(s, sizeof s, "%"PRIu64, cm_id);
     json_object_object_add(o, "cm_id", json_object_new_string(s));
     json_object_object_add(o, "remote_qpn",
                            json_object_new_int64(remote_qpn));
     json_object_array_add(params, o);
-    error = transact(ovl, "update", params, &result);
-    if (!error) {
-        if (json_object_get_type(result) == json_type_object) {
-            parse_entry(result, e);
-        } else {
-            set_error(ovl, "\"update\" returned no object");
-            error = EPROTO;
-        }
-        json_object_put(result);
-    }
-    return error;
+    return transact_entry(ovl, "update", params, e);
 }
 
 /* Unbinds connection 'cm_id' of this vport. */

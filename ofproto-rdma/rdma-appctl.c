@@ -41,6 +41,24 @@ reply_error(struct unixctl_conn *conn, char *error)
     free(error);
 }
 
+/* Replies to 'conn' with 'error' (and frees it) if it is nonnull, else
+ * with binding 'b' as one line of text. */
+static void
+reply_binding(struct unixctl_conn *conn, char *error,
+              const struct rdma_binding *b)
+{
+    if (error) {
+        reply_error(conn, error);
+    } else {
+        struct ds ds = DS_EMPTY_INITIALIZER;
+
+        rdma_binding_format(b, &ds);
+        ds_put_char(&ds, '\n');
+        unixctl_command_reply(conn, ds_cstr(&ds));
+        ds_destroy(&ds);
+    }
+}
+
 /* "rdma/resolve VPORT DST_IP [dst_mac=MAC] [src_ip=IP]": dry run. */
 static void
 rdma_appctl_resolve(struct unixctl_conn *conn, int argc, const char *argv[],
@@ -82,16 +100,7 @@ rdma_appctl_bind(struct unixctl_conn *conn, int argc, const char *argv[],
     if (!error) {
         error = rdma_engine_bind(engine, &req, &b);
     }
-    if (error) {
-        reply_error(conn, error);
-    } else {
-        struct ds ds = DS_EMPTY_INITIALIZER;
-
-        rdma_binding_format(b, &ds);
-        ds_put_char(&ds, '\n');
-        unixctl_command_reply(conn, ds_cstr(&ds));
-        ds_destroy(&ds);
-    }
+    reply_binding(conn, error, b);
 }
 
 /* "rdma/unbind CM_ID": removes a binding and its NIC entry. */
@@ -134,16 +143,7 @@ rdma_appctl_update(struct unixctl_conn *conn, int argc OVS_UNUSED,
         error = rdma_engine_set_remote_qpn(engine, cm_id, NULL,
                                            req.remote_qpn, &b);
     }
-    if (error) {
-        reply_error(conn, error);
-    } else {
-        struct ds ds = DS_EMPTY_INITIALIZER;
-
-        rdma_binding_format(b, &ds);
-        ds_put_char(&ds, '\n');
-        unixctl_command_reply(conn, ds_cstr(&ds));
-        ds_destroy(&ds);
-    }
+    reply_binding(conn, error, b);
 }
 
 /* "rdma/refresh": recomputes every path and binding now and reports what

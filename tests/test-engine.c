@@ -305,6 +305,26 @@ nic_count(struct rdma_nic *nic)
     return n;
 }
 
+/* Starts an engine 'e' with map 'map' and a new dummy NIC '*nicp', the
+ * fake underlay and make_config()'s usual configuration. */
+static void
+start_engine(struct rdma_engine *e, struct rdma_qp_map *map,
+             struct rdma_nic **nicp)
+{
+    struct rdma_mapping cfg;
+    char *error;
+
+    rdma_resolve_set_underlay_hook(fake_underlay);
+    fake_underlay_nexthop_byte = 0x02;
+    error = rdma_nic_open("dummy", nicp);
+    CHECK(!error);
+    free(error);
+    rdma_qp_map_init(map);
+    rdma_engine_init(e, map, *nicp, 0);
+    make_config(&cfg, "192.0.2.2", 1, true, true);
+    rdma_engine_set_config(e, &cfg);
+}
+
 /* Restarts the engine: saves '*map' to a state file, frees the map and
  * engine (the NIC keeps its table, as hardware does), and restores them
  * from the file with configuration 'cfg' and NIC 'nic'. */
@@ -347,14 +367,7 @@ test_engine_restore(void)
     struct rdma_qp_map map;
     char *error;
 
-    rdma_resolve_set_underlay_hook(fake_underlay);
-    fake_underlay_nexthop_byte = 0x02;
-    error = rdma_nic_open("dummy", &nic);
-    CHECK(!error);
-    rdma_qp_map_init(&map);
-    rdma_engine_init(&e, &map, nic, 0);
-    make_config(&cfg, "192.0.2.2", 1, true, true);
-    rdma_engine_set_config(&e, &cfg);
+    start_engine(&e, &map, &nic);
     bind_qp(&e, 1, "10.1.0.2");
     bind_qp(&e, 2, "10.1.0.3");
     bind_qp(&e, 3, "10.2.0.2");
@@ -461,14 +474,7 @@ test_engine_restore_partial(void)
     char *error;
     size_t n;
 
-    rdma_resolve_set_underlay_hook(fake_underlay);
-    fake_underlay_nexthop_byte = 0x02;
-    error = rdma_nic_open("dummy", &nic);
-    CHECK(!error);
-    rdma_qp_map_init(&map);
-    rdma_engine_init(&e, &map, nic, 0);
-    make_config(&cfg, "192.0.2.2", 1, true, true);
-    rdma_engine_set_config(&e, &cfg);
+    start_engine(&e, &map, &nic);
     bind_qp(&e, 1, "10.1.0.2");
     bind_qp(&e, 2, "10.2.0.2");
     CHECK_INT(rdma_persist_save("test-engine.state", &map), 0);

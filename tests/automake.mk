@@ -39,7 +39,8 @@ KERNEL_TESTSUITE_AT = \
 	tests/kernel-basic.at \
 	tests/kernel-rdma.at \
 	tests/kernel-datapath.at \
-	tests/kernel-vlan.at
+	tests/kernel-vlan.at \
+	tests/kernel-preload.at
 KERNEL_TESTSUITE = $(srcdir)/tests/kernel-testsuite
 EXTRA_DIST += $(KERNEL_TESTSUITE_AT) $(KERNEL_TESTSUITE) \
 	tests/kernel-vm \

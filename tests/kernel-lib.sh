@@ -322,6 +322,16 @@ kl_perftest () {
     esac
 }
 
+# kl_perftest_wait PID: waits for perftest server PID to finish after its
+# client has; under a loaded TCG guest its closing handshake sometimes
+# stalls after the run and the report, so it is killed after 60 s.
+kl_perftest_wait () {
+    (KL_TIMEOUT=60; kl_wait "the perftest server to finish" \
+        sh -c "! kill -0 $1 2>/dev/null") \
+        || { echo "kl_perftest_wait: killing $1" >&2; kill -9 $1; }
+    wait $1 || :
+}
+
 # kl_perftest_done NAME: succeeds if perftest's NAME.out shows a completed
 # run whose report only its clock calibration prevented.
 kl_perftest_done () {

@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <stdlib.h>
 
 #include "command-line.h"
@@ -41,6 +42,7 @@
 #include "rdma-persist.h"
 #include "rdma-qp-map.h"
 #include "rdma-status.h"
+#include "rdma-request.h"
 #include "rdma-tenant.h"
 #include "rdma-underlay-linux.h"
 #include "rdma-underlay-ovs.h"
@@ -62,6 +64,8 @@ struct rdmad_options {
                                  * the default. */
     const char *tenant_dir;     /* --tenant-dir, or NULL for the
                                  * default. */
+    gid_t tenant_gid;           /* --tenant-group, or (gid_t) -1. */
+    int tenant_idle_ms;         /* --tenant-idle-timeout, in ms. */
 };
 
 static char *parse_options(int argc, char *argv[], struct rdmad_options *);
@@ -77,6 +81,8 @@ main(int argc, char *argv[])
         .provider = "dummy",
         .vswitchd = "ovs-vswitchd",
         .underlay_poll_ms = 1000,
+        .tenant_gid = (gid_t) -1,
+        .tenant_idle_ms = RDMA_TENANT_IDLE_MS,
     };
     struct unixctl_server *unixctl;
     struct rdma_persist persist;
@@ -128,7 +134,8 @@ main(int argc, char *argv[])
     }
     rdma_ovsdb_init(remote);
     rdma_appctl_init(&engine);
-    tenant = rdma_tenant_create(&engine, opts.tenant_dir);
+    tenant = rdma_tenant_create(&engine, opts.tenant_dir, opts.tenant_gid,
+                                opts.tenant_idle_ms);
 
     daemonize_complete();
     VLOG_INFO("ovs-rdmad %s (Open vSwitch %s) started, database %s, NIC "
@@ -195,6 +202,8 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         OPT_UNDERLAY_POLL,
         OPT_STATE_FILE,
         OPT_TENANT_DIR,
+        OPT_TENANT_GROUP,
+        OPT_TENANT_IDLE_TIMEOUT,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -207,6 +216,9 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         {"underlay-poll", required_argument, NULL, OPT_UNDERLAY_POLL},
         {"state-file", required_argument, NULL, OPT_STATE_FILE},
         {"tenant-dir", required_argument, NULL, OPT_TENANT_DIR},
+        {"tenant-group", required_argument, NULL, OPT_TENANT_GROUP},
+        {"tenant-idle-timeout", required_argument, NULL,
+         OPT_TENANT_IDLE_TIMEOUT},
         DAEMON_LONG_OPTIONS,
         VLOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -263,6 +275,35 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
             opts->tenant_dir = optarg;
             break;
 
+        case OPT_TENANT_GROUP: {
+            struct group *gr = getgrnam(optarg);
+            uint64_t gid;
+            char *error;
+
+            if (gr) {
+                opts->tenant_gid = gr->gr_gid;
+            } else if (!(error = rdma_parse_decimal("--tenant-group", optarg,
+                                                    0, INT32_MAX, &gid))) {
+                opts->tenant_gid = gid;
+            } else {
+                ovs_fatal(0, "--tenant-group=%s: no such group (give a "
+                          "group name or a numeric gid)", optarg);
+            }
+            break;
+        }
+
+        case OPT_TENANT_IDLE_TIMEOUT: {
+            uint64_t secs;
+            char *error = rdma_parse_decimal("--tenant-idle-timeout", optarg,
+                                             0, 86400, &secs);
+
+            if (error) {
+                ovs_fatal(0, "%s (seconds; 0 disables the timeout)", error);
+            }
+            opts->tenant_idle_ms = secs * 1000;
+            break;
+        }
+
         VLOG_OPTION_HANDLERS
         DAEMON_OPTION_HANDLERS
 
@@ -314,7 +355,12 @@ usage(void)
            "                          across restarts (default: %s/\n"
            "                          ovs-rdmad.state)\n"
            "  --tenant-dir=DIR        per-vport tenant sockets DIR/VPORT.sock\n"
-           "                          (default: %s/ovs-rdmad)\n",
+           "                          (default: %s/ovs-rdmad)\n"
+           "  --tenant-group=GROUP    group of the tenant socket directory\n"
+           "                          and sockets\n"
+           "  --tenant-idle-timeout=SECS  close tenant connections that hold\n"
+           "                          no bindings after SECS idle seconds\n"
+           "                          (default 300, 0: never)\n",
            ovs_rundir(), ovs_rundir());
     printf("\nOther options:\n"
            "  --unixctl=SOCKET        override default control socket name\n"

@@ -30,6 +30,7 @@
 #include "rdma-addr.h"
 #include "rdma-persist.h"
 #include "rdma-qp-map.h"
+#include "rdma-request.h"
 #include "rdma-resolve.h"
 #include "rdma-underlay-linux.h"
 #include "rdma-underlay-ovs.h"
@@ -90,6 +91,7 @@ rdma_engine_init(struct rdma_engine *e, struct rdma_qp_map *map,
     e->poll_ms = poll_ms;
     e->next_poll = poll_ms ? time_msec() + poll_ms : LLONG_MAX;
     e->next_cm_id = 1;
+    e->next_key = UINT64_C(1) << 62;
     e->next_qpn = 0x100;
 }
 
@@ -123,7 +125,7 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
             return;
         }
         memset(&entry, 0, sizeof entry);
-        entry.cm_id = b->cm_id;
+        entry.cm_id = b->key;
         entry.qpn = b->qpn;
         entry.remote_qpn = b->remote_qpn;
         entry.generation = b->generation + 1;
@@ -137,7 +139,7 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
             src.vlan = tuple->vlan;
             src.underlay_mtu = tuple->underlay_mtu;
             src.inner_src_ip = tuple->inner_src_ip;
-            error = rdma_nic_bind_source(e->nic, b->cm_id, &src);
+            error = rdma_nic_bind_source(e->nic, b->key, &src);
             if (error == EOPNOTSUPP) {
                 error = 0;      /* The provider has no separate step. */
             }
@@ -147,7 +149,7 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
                 if (error && error != EEXIST) {
                     /* Leave nothing behind: forget the bound source.  (Not
                      * after EEXIST: that entry is someone's, in use.) */
-                    rdma_nic_remove(e->nic, b->cm_id);
+                    rdma_nic_remove(e->nic, b->key);
                 }
             }
         } else {
@@ -171,12 +173,12 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
         rdma_binding_set_state(e->map, b, RDMA_BINDING_INSTALLED, NULL);
     } else {
         if (b->installed) {
-            error = rdma_nic_remove(e->nic, b->cm_id);
+            error = rdma_nic_remove(e->nic, b->key);
             e->stats.n_remove++;
             if (error && error != ENOENT) {
                 e->stats.n_nic_errors++;
-                VLOG_WARN("cm_id %"PRIu64": NIC remove failed: %s",
-                          b->cm_id, ovs_strerror(error));
+                VLOG_WARN("%s/%"PRIu64": NIC remove failed: %s",
+                          b->vport->name, b->cm_id, ovs_strerror(error));
             }
             b->installed = false;
         }
@@ -532,7 +534,7 @@ rdma_engine_refresh(struct rdma_engine *e)
     struct rdma_binding *b;
 
     rdma_underlay_ovs_begin();
-    HMAP_FOR_EACH (b, cm_id_node, &e->map->bindings) {
+    HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
         b->reselect = true;
         worklist_add(&wl, b);
     }
@@ -584,6 +586,39 @@ rdma_engine_wait(struct rdma_engine *e)
     }
 }
 
+/* Checks that a tenant of 'vp' may use 'ip' as its inner source address:
+ * it must be one of the vport's own (other_config:rdma-ip).  Returns NULL
+ * or an error message (caller frees). */
+static char *
+check_src_ip(const struct rdma_map_vport *vp, const struct in6_addr *ip)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    char buf[INET6_ADDRSTRLEN + 1];
+    size_t i;
+
+    for (i = 0; i < vp->n_ips; i++) {
+        if (ipv6_addr_equals(&vp->ips[i], ip)) {
+            return NULL;
+        }
+    }
+    if (!vp->n_ips) {
+        return xasprintf("src_ip %s is not an address of vport %s: it has "
+                         "none configured (the administrator sets "
+                         "other_config:rdma-ip on its Interface)",
+                         rdma_ip_to_string(ip, buf), vp->name);
+    }
+    for (i = 0; i < vp->n_ips; i++) {
+        ds_put_format(&ds, "%s%s", i ? ", " : "",
+                      rdma_ip_to_string(&vp->ips[i], buf));
+    }
+    char *error = xasprintf("src_ip %s is not an address of vport %s (its "
+                            "addresses: %s): leave src_ip out or use one "
+                            "of those", rdma_ip_to_string(ip, buf),
+                            vp->name, ds_cstr(&ds));
+    ds_destroy(&ds);
+    return error;
+}
+
 /* Checks the vport of 'req' for a bind or resolve.  Returns NULL or an
  * error message (caller frees). */
 static char *
@@ -609,6 +644,13 @@ check_request(const struct rdma_engine *e, const struct rdma_request *req,
                          "external_ids:attached-mac on its Interface",
                          vp->name);
     }
+    if (req->has_src_ip && !req->admin) {
+        char *error = check_src_ip(vp, &req->src_ip);
+
+        if (error) {
+            return error;
+        }
+    }
     if (!req->has_src_ip && !vp->has_ip) {
         return xasprintf("no source IP for vport %s: give src_ip=IP or set "
                          "other_config:rdma-ip on its Interface", vp->name);
@@ -624,17 +666,81 @@ check_request(const struct rdma_engine *e, const struct rdma_request *req,
     return NULL;
 }
 
-/* Returns the next automatic QPN, in 1...0xffffff (QPN 0 is reserved),
- * wrapping around. */
+/* Returns the next automatic QPN on 'device', in 1...0xffffff (QPN 0 is
+ * reserved), wrapping around and skipping those bindings hold, or 0 if
+ * every one is taken. */
 static uint32_t
-alloc_qpn(struct rdma_engine *e)
+alloc_qpn(struct rdma_engine *e, const char *device)
 {
-    uint32_t qpn;
+    uint32_t i;
 
-    do {
-        qpn = e->next_qpn++ & 0xffffff;
-    } while (!qpn);
-    return qpn;
+    for (i = 0; i <= 0xffffff; i++) {
+        uint32_t qpn = e->next_qpn++ & 0xffffff;
+
+        if (qpn && !rdma_qp_map_find_qpn(e->map, device, qpn)) {
+            return qpn;
+        }
+    }
+    return 0;
+}
+
+/* Checks that a tenant of vport 'vp' may add one more binding: its own
+ * limit (other_config:rdma-max-connections), and the NIC table's fair
+ * share rule.  Returns NULL or an error message (caller frees).
+ *
+ * The rule: with C entries in the NIC's table and N RDMA vports, each
+ * vport is guaranteed G = C / N of them (or its rdma-max-connections, if
+ * smaller).  A vport below its guarantee may always bind (while the table
+ * has room).  A vport at or above it may bind only if the table keeps,
+ * after the bind, enough free entries for every other vport to reach its
+ * own guarantee.  So no tenant can take the last entries from the others;
+ * one alone on the NIC may still use the whole table.  The administrator's
+ * binds are not limited. */
+static char *
+check_quota(struct rdma_engine *e, const struct rdma_map_vport *vp)
+{
+    const struct rdma_qpm_vport *qvp = rdma_qp_map_find_vport(e->map,
+                                                              vp->name);
+    size_t held = qvp ? qvp->n_bindings : 0;
+    const struct rdma_map_vport *other;
+    struct rdma_nic_caps caps;
+    size_t capacity, n_vports, guarantee, reserve, used;
+
+    if (held >= vp->max_conns) {
+        return xasprintf("vport %s has reached its limit of %u connections "
+                         "(other_config:rdma-max-connections): unbind one "
+                         "first", vp->name, vp->max_conns);
+    }
+    if (rdma_nic_get_caps(e->nic, &caps) || !caps.max_entries) {
+        return NULL;
+    }
+    capacity = caps.max_entries;
+    n_vports = MAX(1, hmap_count(&e->cfg.vports));
+    guarantee = capacity / n_vports;
+    if (held < MIN(guarantee, vp->max_conns)) {
+        return NULL;
+    }
+    reserve = 0;
+    HMAP_FOR_EACH (other, node, &e->cfg.vports) {
+        if (other != vp) {
+            const struct rdma_qpm_vport *q;
+            size_t want = MIN(guarantee, other->max_conns);
+            size_t has;
+
+            q = rdma_qp_map_find_vport(e->map, other->name);
+            has = q ? q->n_bindings : 0;
+            reserve += has < want ? want - has : 0;
+        }
+    }
+    used = rdma_qp_map_count(e->map);
+    if (used + 1 + reserve > capacity) {
+        return xasprintf("the NIC's table is nearly full and its remaining "
+                         "entries are reserved for other vports (vport %s "
+                         "holds %"PRIuSIZE" connections, its fair share is "
+                         "%"PRIuSIZE" of %"PRIuSIZE"): unbind one first",
+                         vp->name, held, guarantee, capacity);
+    }
+    return NULL;
 }
 
 /* Fills a temporary binding 'b' (not in any map) from 'req'. */
@@ -647,7 +753,6 @@ request_to_binding(const struct rdma_request *req,
     b->has_dst_mac = req->has_dst_mac;
     b->src_ip = req->has_src_ip ? req->src_ip : vp->ip;
     b->src_ip_given = req->has_src_ip;
-    b->qpn = req->qpn;
     b->remote_qpn = req->remote_qpn;
 }
 
@@ -720,6 +825,7 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
     const struct rdma_map_vport *vp = NULL;
     struct rdma_binding *b;
     uint64_t cm_id;
+    uint32_t qpn;
     char *error;
 
     if (!e->have_cfg) {
@@ -734,24 +840,46 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
     if (error) {
         return error;
     }
+    if (!req->admin) {
+        error = check_quota(e, vp);
+        if (error) {
+            return error;
+        }
+    }
     if (req->has_cm_id) {
         cm_id = req->cm_id;
-        if (rdma_qp_map_find(e->map, cm_id)) {
-            return xasprintf("cm_id %"PRIu64" is already bound (unbind it "
-                             "first)", cm_id);
+        if (rdma_qp_map_find(e->map, vp->name, cm_id)) {
+            return xasprintf("cm_id %"PRIu64" is already bound on vport %s "
+                             "(unbind it first)", cm_id, vp->name);
         }
     } else {
-        while (rdma_qp_map_find(e->map, e->next_cm_id)) {
+        while (rdma_qp_map_find(e->map, vp->name, e->next_cm_id)) {
             e->next_cm_id++;
         }
         cm_id = e->next_cm_id++;
     }
-
-    b = rdma_qp_map_add(e->map, cm_id, vp->name);
-    request_to_binding(req, vp, b);
-    if (!req->has_qpn) {
-        b->qpn = alloc_qpn(e);
+    if (req->has_qpn) {
+        qpn = req->qpn;
+        if (rdma_qp_map_find_qpn(e->map, vp->device, qpn)) {
+            return xasprintf("qpn %"PRIu32" is already bound on the RDMA "
+                             "function of vport %s (a QP can be bound "
+                             "once): bind the QP's own number", qpn,
+                             vp->name);
+        }
+    } else {
+        qpn = alloc_qpn(e, vp->device);
+        if (!qpn) {
+            return xstrdup("no free QP number left on this RDMA function");
+        }
     }
+
+    b = rdma_qp_map_add(e->map,
+                        rdma_qp_map_free_key(e->map, cm_id, &e->next_key),
+                        cm_id, vp->name);
+    request_to_binding(req, vp, b);
+    rdma_binding_set_qpn(e->map, b, vp->device, qpn);
+    b->persistent = req->persistent;
+    b->owner = req->persistent ? 0 : req->owner;
     b->vport->mac = vp->mac;
     b->reselect = true;
     rdma_underlay_ovs_begin();
@@ -771,40 +899,126 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
     return NULL;
 }
 
-/* Unbinds 'cm_id': removes its NIC entry and its binding.  Returns NULL or
- * an error message (caller frees). */
-char *
-rdma_engine_unbind(struct rdma_engine *e, uint64_t cm_id)
+/* Releases binding 'b': removes its NIC entry and the binding. */
+void
+rdma_engine_release(struct rdma_engine *e, struct rdma_binding *b)
 {
-    struct rdma_binding *b = rdma_qp_map_find(e->map, cm_id);
-
-    if (!b) {
-        return xasprintf("no binding with cm_id %"PRIu64, cm_id);
-    }
     binding_apply(e, b, false, NULL, RDMA_BINDING_PENDING, NULL);
+    if (b->nic_failed) {
+        b->nic_failed = false;
+        e->n_nic_failed--;
+    }
     rdma_qp_map_remove(e->map, b);
-    return NULL;
-
 }
 
-/* Sets the peer's QP number of connection 'cm_id' to 'remote_qpn' (1 to
+/* Unbinds connection 'cm_id' of vport 'vport': removes its NIC entry and
+ * its binding.  Returns NULL or an error message (caller frees). */
+char *
+rdma_engine_unbind(struct rdma_engine *e, const char *vport, uint64_t cm_id)
+{
+    struct rdma_binding *b = rdma_qp_map_find(e->map, vport, cm_id);
+
+    if (!b) {
+        return xasprintf("no binding with cm_id %"PRIu64" on vport %s",
+                         cm_id, vport);
+    }
+    rdma_engine_release(e, b);
+    return NULL;
+}
+
+/* Releases every binding of vport 'vport' made by tenant connection
+ * 'owner' (nonzero), which closed.  Returns how many. */
+size_t
+rdma_engine_release_owner(struct rdma_engine *e, const char *vport,
+                          uint64_t owner)
+{
+    struct rdma_qpm_vport *qvp = rdma_qp_map_find_vport(e->map, vport);
+    struct rdma_binding **owned;
+    struct rdma_binding *b;
+    size_t n = 0, i;
+
+    if (!qvp || !owner) {
+        return 0;
+    }
+    owned = xmalloc(qvp->n_bindings * sizeof *owned);
+    LIST_FOR_EACH (b, vport_node, &qvp->bindings) {
+        if (b->owner == owner) {
+            owned[n++] = b;
+        }
+    }
+    /* Releasing the last binding frees 'qvp': do not touch it after. */
+    for (i = 0; i < n; i++) {
+        rdma_engine_release(e, owned[i]);
+    }
+    free(owned);
+    return n;
+}
+
+/* Finds the connection named 'name', "VPORT/CM_ID" (or a bare "CM_ID",
+ * accepted when exactly one vport has that cm_id), for the administrator.
+ * Returns NULL and the binding in '*bp', or an error message (caller
+ * frees). */
+char *
+rdma_engine_find_named(const struct rdma_engine *e, const char *name,
+                       struct rdma_binding **bp)
+{
+    const char *slash = strrchr(name, '/');
+    struct rdma_binding *b, *found = NULL;
+    struct ds vports = DS_EMPTY_INITIALIZER;
+    size_t n = 0;
+    uint64_t cm_id;
+    char *error;
+
+    *bp = NULL;
+    error = rdma_request_parse_cm_id(slash ? slash + 1 : name, &cm_id);
+    if (error) {
+        return error;
+    }
+    if (slash) {
+        char *vport = xmemdup0(name, slash - name);
+
+        *bp = rdma_qp_map_find(e->map, vport, cm_id);
+        error = (*bp ? NULL
+                 : xasprintf("no binding with cm_id %"PRIu64" on vport %s",
+                             cm_id, vport));
+        free(vport);
+        return error;
+    }
+    HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
+        if (b->cm_id == cm_id) {
+            ds_put_format(&vports, "%s%s", n ? ", " : "", b->vport->name);
+            found = b;
+            n++;
+        }
+    }
+    if (!n) {
+        error = xasprintf("no binding with cm_id %"PRIu64, cm_id);
+    } else if (n > 1) {
+        error = xasprintf("cm_id %"PRIu64" is bound on %"PRIuSIZE" vports "
+                          "(%s): name the connection as VPORT/%"PRIu64,
+                          cm_id, n, ds_cstr(&vports), cm_id);
+    } else {
+        *bp = found;
+    }
+    ds_destroy(&vports);
+    return error;
+}
+
+/* Sets the peer's QP number of connection 'cm_id' of 'vport' to 'remote_qpn' (1 to
  * 0xffffff), as a NIC learns it when the QP moves to RTR; an installed
- * entry is modified (generation + 1), unless nothing changed.  If 'vport'
- * is nonnull, the connection must belong to it.  On success returns NULL
+ * entry is modified (generation + 1), unless nothing changed.  On success returns NULL
  * and the binding in '*bp'; on error returns a message (caller frees) and
  * changes nothing. */
 char *
-rdma_engine_set_remote_qpn(struct rdma_engine *e, uint64_t cm_id,
-                           const char *vport, uint32_t remote_qpn,
+rdma_engine_set_remote_qpn(struct rdma_engine *e, const char *vport,
+                           uint64_t cm_id, uint32_t remote_qpn,
                            struct rdma_binding **bp)
 {
-    struct rdma_binding *b = rdma_qp_map_find(e->map, cm_id);
+    struct rdma_binding *b = rdma_qp_map_find(e->map, vport, cm_id);
 
-    if (!b || (vport && strcmp(b->vport->name, vport))) {
-        return (vport
-                ? xasprintf("no binding with cm_id %"PRIu64" on vport %s",
-                            cm_id, vport)
-                : xasprintf("no binding with cm_id %"PRIu64, cm_id));
+    if (!b) {
+        return xasprintf("no binding with cm_id %"PRIu64" on vport %s",
+                         cm_id, vport);
     }
     if (!remote_qpn || remote_qpn > 0xffffff) {
         return xasprintf("remote_qpn %"PRIu32" is not a QP number (1 to "
@@ -900,25 +1114,32 @@ rdma_engine_restore(struct rdma_engine *e,
     for (i = 0; i < n; i++) {
         const struct rdma_request *req = &saved[i].req;
         const struct rdma_nic_entry *entry = NULL;
-        const struct rdma_nic_entry key = { .cm_id = req->cm_id };
+        const struct rdma_nic_entry key = { .cm_id = saved[i].key };
         const struct rdma_map_vport *vp;
         struct rdma_binding *b;
 
-        if (rdma_qp_map_find(e->map, req->cm_id)) {
-            VLOG_WARN("cm_id %"PRIu64" is bound already: not restoring its "
-                      "saved copy", req->cm_id);
+        vp = rdma_mapping_find_vport(&e->cfg, req->vport);
+        if (rdma_qp_map_find(e->map, req->vport, req->cm_id)
+            || rdma_qp_map_find_key(e->map, saved[i].key)) {
+            VLOG_WARN("%s/%"PRIu64" is bound already: not restoring its "
+                      "saved copy", req->vport, req->cm_id);
             continue;
         }
-        b = rdma_qp_map_add(e->map, req->cm_id, req->vport);
+        if (rdma_qp_map_find_qpn(e->map, vp ? vp->device : NULL, req->qpn)) {
+            VLOG_WARN("%s/%"PRIu64": not restoring it: its qpn %"PRIu32" is "
+                      "bound already on the same RDMA function", req->vport,
+                      req->cm_id, req->qpn);
+            continue;
+        }
+        b = rdma_qp_map_add(e->map, saved[i].key, req->cm_id, req->vport);
         b->dst_ip = req->dst_ip;
         b->dst_mac = req->dst_mac;
         b->has_dst_mac = req->has_dst_mac;
         b->src_ip = req->src_ip;
         b->src_ip_given = req->has_src_ip;
-        b->qpn = req->qpn;
+        rdma_binding_set_qpn(e->map, b, vp ? vp->device : NULL, req->qpn);
         b->remote_qpn = req->remote_qpn;
         b->reselect = true;
-        vp = rdma_mapping_find_vport(&e->cfg, req->vport);
         if (vp) {
             b->vport->mac = vp->mac;
         }
@@ -951,6 +1172,9 @@ rdma_engine_restore(struct rdma_engine *e,
             }
         }
         e->next_cm_id = MAX(e->next_cm_id, req->cm_id + 1);
+        if (saved[i].key >= e->next_key) {
+            e->next_key = saved[i].key + 1;
+        }
         e->next_qpn = MAX(e->next_qpn, req->qpn + 1);
         restored[n_restored++] = b;
     }

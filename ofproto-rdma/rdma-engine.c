@@ -90,7 +90,6 @@ rdma_engine_init(struct rdma_engine *e, struct rdma_qp_map *map,
     rdma_mapping_init(&e->cfg);
     e->poll_ms = poll_ms;
     e->next_poll = poll_ms ? time_msec() + poll_ms : LLONG_MAX;
-    e->next_cm_id = 1;
     e->next_key = UINT64_C(1) << 62;
     e->next_qpn = 0x100;
 }
@@ -853,10 +852,14 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
                              "(unbind it first)", cm_id, vp->name);
         }
     } else {
-        while (rdma_qp_map_find(e->map, vp->name, e->next_cm_id)) {
-            e->next_cm_id++;
+        /* Counted per vport, so that it says nothing of other vports. */
+        const struct rdma_qpm_vport *qvp;
+
+        qvp = rdma_qp_map_find_vport(e->map, vp->name);
+        cm_id = (qvp ? qvp->n_bindings : 0) + 1;
+        while (rdma_qp_map_find(e->map, vp->name, cm_id)) {
+            cm_id++;
         }
-        cm_id = e->next_cm_id++;
     }
     if (req->has_qpn) {
         qpn = req->qpn;
@@ -965,6 +968,7 @@ rdma_engine_find_named(const struct rdma_engine *e, const char *name,
     const char *slash = strrchr(name, '/');
     struct rdma_binding *b, *found = NULL;
     struct ds vports = DS_EMPTY_INITIALIZER;
+    struct sset names = SSET_INITIALIZER(&names);
     size_t n = 0;
     uint64_t cm_id;
     char *error;
@@ -982,11 +986,12 @@ rdma_engine_find_named(const struct rdma_engine *e, const char *name,
                  : xasprintf("no binding with cm_id %"PRIu64" on vport %s",
                              cm_id, vport));
         free(vport);
+        sset_destroy(&names);
         return error;
     }
     HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
         if (b->cm_id == cm_id) {
-            ds_put_format(&vports, "%s%s", n ? ", " : "", b->vport->name);
+            sset_add(&names, b->vport->name);
             found = b;
             n++;
         }
@@ -994,12 +999,20 @@ rdma_engine_find_named(const struct rdma_engine *e, const char *name,
     if (!n) {
         error = xasprintf("no binding with cm_id %"PRIu64, cm_id);
     } else if (n > 1) {
+        const char **sorted = sset_sort(&names);
+        size_t i;
+
+        for (i = 0; i < n; i++) {
+            ds_put_format(&vports, "%s%s", i ? ", " : "", sorted[i]);
+        }
+        free(sorted);
         error = xasprintf("cm_id %"PRIu64" is bound on %"PRIuSIZE" vports "
                           "(%s): name the connection as VPORT/%"PRIu64,
                           cm_id, n, ds_cstr(&vports), cm_id);
     } else {
         *bp = found;
     }
+    sset_destroy(&names);
     ds_destroy(&vports);
     return error;
 }
@@ -1171,7 +1184,6 @@ rdma_engine_restore(struct rdma_engine *e,
                                                            saved[i].tunnel));
             }
         }
-        e->next_cm_id = MAX(e->next_cm_id, req->cm_id + 1);
         if (saved[i].key >= e->next_key) {
             e->next_key = saved[i].key + 1;
         }

@@ -98,7 +98,6 @@ struct rdma_engine {
     long long int next_poll;    /* When to re-read the underlay next. */
     uint64_t linux_seqno;       /* Last Linux underlay seqno handled. */
     size_t n_nic_failed;        /* Bindings whose NIC operation failed. */
-    uint64_t next_cm_id;        /* Next automatic cm_id. */
     uint64_t next_key;          /* Next key for a binding whose cm_id is
                                  * taken as a key by another vport's. */
     uint32_t next_qpn;          /* Next automatic QPN. */

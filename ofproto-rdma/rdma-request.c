@@ -351,7 +351,8 @@ scanner_check_number(struct rdma_json_scanner *s)
  *   - RDMA_JSON_BROKEN: the stream cannot be a sequence of JSON-RPC
  *     messages (a message that is not an object, nested too deeply, larger
  *     than RDMA_REQUEST_MAX_SIZE bytes): 's->error' says why, and the
- *     caller closes the connection.
+ *     caller closes the connection.  '*used' is then the number of bytes
+ *     scanned before the problem.
  *
  * The scanner counts the members of every object, for
  * rdma_request_check_message(), which finds duplicate keys with it.  It
@@ -362,6 +363,7 @@ rdma_json_scanner_feed(struct rdma_json_scanner *s, const char *buf,
 {
     size_t i;
 
+    *used = 0;
     for (i = 0; i < len; i++) {
         unsigned char c = buf[i];
 
@@ -369,6 +371,7 @@ rdma_json_scanner_feed(struct rdma_json_scanner *s, const char *buf,
             free(s->error);
             s->error = xasprintf("request larger than %d bytes",
                                  RDMA_REQUEST_MAX_SIZE);
+            *used = i;
             return RDMA_JSON_BROKEN;
         }
         if (s->in_string) {
@@ -401,6 +404,7 @@ rdma_json_scanner_feed(struct rdma_json_scanner *s, const char *buf,
                 free(s->error);
                 s->error = xstrdup("a JSON-RPC message must be a JSON "
                                    "object");
+                *used = i;
                 return RDMA_JSON_BROKEN;
             }
             s->started = true;
@@ -413,6 +417,7 @@ rdma_json_scanner_feed(struct rdma_json_scanner *s, const char *buf,
                 free(s->error);
                 s->error = xasprintf("request nested more than %d deep",
                                      RDMA_REQUEST_MAX_DEPTH);
+                *used = i;
                 return RDMA_JSON_BROKEN;
             }
             break;

@@ -799,7 +799,8 @@ socket_run(struct rdma_tenant *t, struct tenant_socket *s)
                       s->vport, stream_get_name(c->stream));
             conn_destroy(t, c, true);
         } else if (error) {
-            if (error != EOF) {
+            if (error != EOF && error != EPROTO) {
+                /* (EPROTO was logged with its reason.) */
                 VLOG_WARN_RL(&rl, "vport %s: %s: closing the connection "
                              "(%s)", s->vport, stream_get_name(c->stream),
                              ovs_retval_to_string(error));

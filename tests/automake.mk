@@ -3,6 +3,7 @@ EXTRA_DIST += \
 	$(TESTSUITE_AT) \
 	$(TESTSUITE) \
 	tests/atlocal.in \
+	tests/tenant-raw \
 	$(srcdir)/package.m4
 TESTSUITE_AT = \
 	tests/testsuite.at \
@@ -15,6 +16,7 @@ TESTSUITE_AT = \
 	tests/errors.at \
 	tests/restart.at \
 	tests/tenant.at \
+	tests/trust.at \
 	tests/preload.at \
 	tests/soft.at \
 	tests/underlay-linux.at

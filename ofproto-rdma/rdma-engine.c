@@ -852,13 +852,16 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
                              "(unbind it first)", cm_id, vp->name);
         }
     } else {
-        /* Counted per vport, so that it says nothing of other vports. */
-        const struct rdma_qpm_vport *qvp;
+        /* The vport's lowest free one: it says nothing of other vports. */
+        struct rdma_qpm_vport *qvp;
 
         qvp = rdma_qp_map_find_vport(e->map, vp->name);
-        cm_id = (qvp ? qvp->n_bindings : 0) + 1;
+        cm_id = qvp ? qvp->next_cm_id : 1;
         while (rdma_qp_map_find(e->map, vp->name, cm_id)) {
             cm_id++;
+        }
+        if (qvp) {
+            qvp->next_cm_id = cm_id + 1;
         }
     }
     if (req->has_qpn) {

@@ -276,6 +276,7 @@ rdma_qp_map_add(struct rdma_qp_map *map, uint64_t key, uint64_t cm_id,
     if (!vp) {
         vp = xzalloc(sizeof *vp);
         vp->name = xstrdup(vport);
+        vp->next_cm_id = 1;
         ovs_list_init(&vp->bindings);
         hmap_insert(&map->vports, &vp->node, hash_string(vport, 0));
     }
@@ -311,6 +312,9 @@ rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
     }
     map->seqno++;
     note_change(map, b->key);
+    if (b->cm_id && b->cm_id < vp->next_cm_id) {
+        vp->next_cm_id = b->cm_id;
+    }
     if (!--vp->n_bindings) {
         hmap_remove(&map->vports, &vp->node);
         free(vp->name);

@@ -63,6 +63,8 @@ struct rdma_qpm_vport {
     size_t n_bindings;          /* Length of 'bindings'. */
     size_t n_not_installed;     /* Bindings not in state installed. */
     struct eth_addr mac;        /* Inner source MAC of its bindings. */
+    uint64_t next_cm_id;        /* Every cm_id below it is bound: where the
+                                 * search for the lowest free one starts. */
 };
 
 /* What all bindings through one tunnel share. */

@@ -60,6 +60,12 @@ COVERAGE_DEFINE(rdma_tenant_released);
  * socket and the other vports by at most this many requests. */
 #define REQUESTS_PER_RUN 8
 
+/* Most time, in microseconds, that all tenant sockets together get per
+ * main-loop iteration: once it is used up, the remaining sockets wait for
+ * the next iteration (they come first then), so that the admin socket and
+ * everything else in the loop never waits much longer than this. */
+#define USEC_PER_RUN 500
+
 /* Most bytes read from one connection per main-loop iteration. */
 #define BYTES_PER_RUN 16384
 
@@ -78,6 +84,7 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 /* One vport's listening socket. */
 struct tenant_socket {
     struct hmap_node node;      /* In rdma_tenant's 'sockets', by vport. */
+    struct ovs_list rr_node;    /* In rdma_tenant's 'rr'. */
     char *vport;                /* The vport it serves. */
     struct pstream *pstream;    /* The listener. */
     struct ovs_list conns;      /* "struct tenant_conn"s, in the order they
@@ -111,6 +118,9 @@ struct rdma_tenant {
     gid_t gid;                  /* --tenant-group, or (gid_t) -1. */
     int idle_ms;                /* Idle timeout, 0 for none. */
     struct hmap sockets;        /* "struct tenant_socket"s. */
+    struct ovs_list rr;         /* The same, in the order they are served
+                                 * next (round robin). */
+    bool more;                  /* Work was left for the next run. */
     unsigned int idl_seqno;     /* Engine configuration last synced. */
     bool synced;                /* Whether synced at all. */
     bool dir_ok;                /* Whether 'dir' exists and is safe. */
@@ -137,6 +147,7 @@ rdma_tenant_create(struct rdma_engine *engine, const char *dir, gid_t gid,
     t->idle_ms = idle_ms;
     t->next_serial = 1;
     hmap_init(&t->sockets);
+    ovs_list_init(&t->rr);
     return t;
 }
 
@@ -191,6 +202,7 @@ socket_destroy(struct rdma_tenant *t, struct tenant_socket *s)
         conn_destroy(t, c, false);
     }
     hmap_remove(&t->sockets, &s->node);
+    ovs_list_remove(&s->rr_node);
     pstream_close(s->pstream);
     free(s->vport);
     free(s);
@@ -239,6 +251,7 @@ socket_create(struct rdma_tenant *t, const char *vport)
     s->pstream = pstream;
     ovs_list_init(&s->conns);
     hmap_insert(&t->sockets, &s->node, hash_string(vport, 0));
+    ovs_list_push_back(&t->rr, &s->rr_node);
 }
 
 /* Makes sure that 'dir' is a directory that only this daemon's user can
@@ -644,10 +657,11 @@ conn_handle(struct rdma_tenant *t, struct tenant_conn *c)
 }
 
 /* Runs connection 'c', handling at most '*budget' requests (and
- * decrementing it).  Returns 0, or a positive errno value if it must be
- * closed. */
+ * decrementing it), none after 'deadline' (in microseconds).  Returns 0,
+ * or a positive errno value if it must be closed. */
 static int
-conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget)
+conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
+         long long int deadline)
 {
     size_t n_read = 0;
     int error;
@@ -662,6 +676,10 @@ conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget)
         size_t used;
 
         if (c->ready) {
+            if (time_usec() >= deadline) {
+                t->more = true;
+                break;
+            }
             if (!conn_take_token(c)) {
                 if (!c->throttled) {
                     COVERAGE_INC(rdma_tenant_throttled);
@@ -744,9 +762,11 @@ conn_is_idle(const struct rdma_tenant *t, const struct tenant_conn *c)
 }
 
 /* Accepts new connections on 's' and runs its connections, round robin,
- * within the socket's per-iteration budget. */
+ * within the socket's per-iteration budget, until 'deadline' (in
+ * microseconds). */
 static void
-socket_run(struct rdma_tenant *t, struct tenant_socket *s)
+socket_run(struct rdma_tenant *t, struct tenant_socket *s,
+           long long int deadline)
 {
     struct tenant_conn *c;
     int budget = REQUESTS_PER_RUN;
@@ -788,11 +808,15 @@ socket_run(struct rdma_tenant *t, struct tenant_socket *s)
     for (i = 0; i < n && !ovs_list_is_empty(&s->conns); i++) {
         int error;
 
+        if (time_usec() >= deadline) {
+            t->more = true;
+            break;
+        }
         c = CONTAINER_OF(ovs_list_front(&s->conns), struct tenant_conn,
                          node);
         ovs_list_remove(&c->node);
         ovs_list_push_back(&s->conns, &c->node);
-        error = conn_run(t, c, &budget);
+        error = conn_run(t, c, &budget, deadline);
         if (!error && conn_is_idle(t, c)) {
             COVERAGE_INC(rdma_tenant_idle_closed);
             VLOG_INFO("vport %s: %s: closing an idle connection",
@@ -821,8 +845,22 @@ rdma_tenant_run(struct rdma_tenant *t)
             || !t->dir_ok)) {
         sync_sockets(t);
     }
-    HMAP_FOR_EACH (s, node, &t->sockets) {
-        socket_run(t, s);
+    /* Each socket in turn, from where the last run stopped, within the
+     * time budget. */
+    long long int deadline = time_usec() + USEC_PER_RUN;
+    size_t i, n = ovs_list_size(&t->rr);
+
+    t->more = false;
+    for (i = 0; i < n; i++) {
+        s = CONTAINER_OF(ovs_list_front(&t->rr), struct tenant_socket,
+                         rr_node);
+        if (time_usec() >= deadline) {
+            t->more = true;
+            break;
+        }
+        ovs_list_remove(&s->rr_node);
+        ovs_list_push_back(&t->rr, &s->rr_node);
+        socket_run(t, s, deadline);
     }
 }
 
@@ -834,6 +872,9 @@ rdma_tenant_wait(struct rdma_tenant *t)
     struct tenant_socket *s;
     struct tenant_conn *c;
 
+    if (t->more) {
+        poll_immediate_wake();
+    }
     HMAP_FOR_EACH (s, node, &t->sockets) {
         pstream_wait(s->pstream);
         LIST_FOR_EACH (c, node, &s->conns) {

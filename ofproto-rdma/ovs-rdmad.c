@@ -42,6 +42,7 @@
 #include "rdma-persist.h"
 #include "rdma-qp-map.h"
 #include "rdma-status.h"
+#include "rdma-qp-source.h"
 #include "rdma-request.h"
 #include "rdma-tenant.h"
 #include "rdma-underlay-linux.h"
@@ -66,6 +67,7 @@ struct rdmad_options {
                                  * default. */
     gid_t tenant_gid;           /* --tenant-group, or (gid_t) -1. */
     int tenant_idle_ms;         /* --tenant-idle-timeout, in ms. */
+    const char *qp_source;      /* --qp-source. */
 };
 
 static char *parse_options(int argc, char *argv[], struct rdmad_options *);
@@ -83,6 +85,7 @@ main(int argc, char *argv[])
         .underlay_poll_ms = 1000,
         .tenant_gid = (gid_t) -1,
         .tenant_idle_ms = RDMA_TENANT_IDLE_MS,
+        .qp_source = "netlink",
     };
     struct unixctl_server *unixctl;
     struct rdma_persist persist;
@@ -114,6 +117,10 @@ main(int argc, char *argv[])
         exit(EXIT_FAILURE);
     }
     unixctl_command_register("exit", "", 0, 0, ovs_rdmad_exit, &exiting);
+    if (rdma_qp_source_init(opts.qp_source)) {
+        ovs_fatal(0, "--qp-source=%s: expected netlink, fake or none",
+                  opts.qp_source);
+    }
 
     retval = rdma_underlay_linux_init();
     if (retval) {
@@ -204,6 +211,7 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         OPT_TENANT_DIR,
         OPT_TENANT_GROUP,
         OPT_TENANT_IDLE_TIMEOUT,
+        OPT_QP_SOURCE,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -219,6 +227,7 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         {"tenant-group", required_argument, NULL, OPT_TENANT_GROUP},
         {"tenant-idle-timeout", required_argument, NULL,
          OPT_TENANT_IDLE_TIMEOUT},
+        {"qp-source", required_argument, NULL, OPT_QP_SOURCE},
         DAEMON_LONG_OPTIONS,
         VLOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -292,6 +301,10 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
             break;
         }
 
+        case OPT_QP_SOURCE:
+            opts->qp_source = optarg;
+            break;
+
         case OPT_TENANT_IDLE_TIMEOUT: {
             uint64_t secs;
             char *error = rdma_parse_decimal("--tenant-idle-timeout", optarg,
@@ -360,7 +373,10 @@ usage(void)
            "                          and sockets\n"
            "  --tenant-idle-timeout=SECS  close tenant connections that hold\n"
            "                          no bindings after SECS idle seconds\n"
-           "                          (default 300, 0: never)\n",
+           "                          (default 300, 0: never)\n"
+           "  --qp-source=netlink|fake|none  where QPs of vports with\n"
+           "                          other_config:rdma-device are checked\n"
+           "                          (default: netlink, the kernel)\n",
            ovs_rundir(), ovs_rundir());
     printf("\nOther options:\n"
            "  --unixctl=SOCKET        override default control socket name\n"

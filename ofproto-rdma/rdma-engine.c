@@ -30,6 +30,7 @@
 #include "rdma-addr.h"
 #include "rdma-persist.h"
 #include "rdma-qp-map.h"
+#include "rdma-qp-source.h"
 #include "rdma-request.h"
 #include "rdma-resolve.h"
 #include "rdma-underlay-linux.h"
@@ -541,6 +542,8 @@ rdma_engine_refresh(struct rdma_engine *e)
     process_worklist(e, &wl);
 }
 
+static void check_qps(struct rdma_engine *);
+
 /* Runs the engine: takes a new configuration snapshot if the database
  * 'idl' changed, and re-reads the underlay when it is due or notified. */
 void
@@ -573,14 +576,16 @@ rdma_engine_run(struct rdma_engine *e, const struct ovsdb_idl *idl)
         if (hmap_count(&e->map->paths)) {
             rdma_engine_poll_underlay(e);
         }
+        check_qps(e);
     }
 }
 
-/* Arranges for poll_block() to wake up when the underlay is due. */
+/* Arranges for poll_block() to wake up when the underlay (or the QP
+ * check) is due. */
 void
 rdma_engine_wait(struct rdma_engine *e)
 {
-    if (e->poll_ms && hmap_count(&e->map->paths)) {
+    if (e->poll_ms && hmap_count(&e->map->bindings)) {
         poll_timer_wait_until(e->next_poll);
     }
 }
@@ -681,6 +686,109 @@ alloc_qpn(struct rdma_engine *e, const char *device)
         }
     }
     return 0;
+}
+
+static char *set_remote_qpn(struct rdma_engine *, const char *vport,
+                            uint64_t cm_id, uint32_t remote_qpn,
+                            bool from_kernel, struct rdma_binding **);
+
+/* Checks that the QP that 'req' binds exists on the RDMA device of 'vp',
+ * as the kernel shows it, and stores it in '*kqp'.  Returns NULL or an
+ * error message (caller frees). */
+static char *
+check_qp(const struct rdma_map_vport *vp, const struct rdma_request *req,
+         struct rdma_kqp *kqp)
+{
+    const struct rdma_kqp *found = NULL;
+    struct rdma_kqp *qps;
+    size_t n;
+    int error;
+
+    if (!req->has_qpn) {
+        return xasprintf("vport %s is on RDMA device %s: give the number of "
+                         "the QP to bind (qpn=N)", vp->name, vp->device);
+    }
+    error = rdma_qp_source_dump(vp->device, &qps, &n);
+    if (error && error != ENODEV) {
+        return xasprintf("cannot read the QPs of RDMA device %s (%s): try "
+                         "again", vp->device, ovs_strerror(error));
+    }
+    found = rdma_kqp_find(qps, n, req->qpn);
+    if (found) {
+        *kqp = *found;
+    }
+    free(qps);
+    if (!found) {
+        return xasprintf("qpn %"PRIu32" is not a QP of RDMA device %s (the "
+                         "RDMA device of vport %s): bind a QP that exists",
+                         req->qpn, vp->device, vp->name);
+    }
+    return NULL;
+}
+
+/* Compares the QPs of the kernel with the bindings whose QP it checks:
+ * releases those whose QP no longer exists, and takes the peer QPN and
+ * state of the others from the kernel. */
+static void
+check_qps(struct rdma_engine *e)
+{
+    struct sset devices = SSET_INITIALIZER(&devices);
+    struct rdma_binding *b;
+    const char *device;
+
+    if (rdma_qp_source_type() == RDMA_QP_SOURCE_NONE) {
+        return;
+    }
+    HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
+        if (b->qp_checked && b->device) {
+            sset_add(&devices, b->device);
+        }
+    }
+    SSET_FOR_EACH (device, &devices) {
+        struct rdma_binding **gone = NULL;
+        size_t n_gone = 0, allocated = 0, n, i;
+        struct rdma_kqp *qps;
+        int error = rdma_qp_source_dump(device, &qps, &n);
+
+        if (error && error != ENODEV) {
+            continue;           /* Try again next time. */
+        }
+        HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
+            const struct rdma_kqp *kqp;
+
+            if (!b->qp_checked || !b->device || strcmp(b->device, device)) {
+                continue;
+            }
+            kqp = rdma_kqp_find(qps, n, b->qpn);
+            if (!kqp) {
+                if (n_gone >= allocated) {
+                    gone = x2nrealloc(gone, &allocated, sizeof *gone);
+                }
+                gone[n_gone++] = b;
+                continue;
+            }
+            if (b->qp_state != kqp->state) {
+                b->qp_state = kqp->state;
+                e->map->seqno++;
+            }
+            if (kqp->rqpn && kqp->rqpn != b->remote_qpn) {
+                struct rdma_binding *bb;
+                char *msg = set_remote_qpn(e, b->vport->name, b->cm_id,
+                                           kqp->rqpn, true, &bb);
+                free(msg);
+            }
+        }
+        for (i = 0; i < n_gone; i++) {
+            VLOG_INFO("%s/%"PRIu64": releasing it: its QP %"PRIu32" no "
+                      "longer exists on RDMA device %s",
+                      gone[i]->vport->name, gone[i]->cm_id, gone[i]->qpn,
+                      device);
+            rdma_engine_release(e, gone[i]);
+        }
+        free(gone);
+        free(qps);
+    }
+    sset_destroy(&devices);
 }
 
 /* Checks that a tenant of vport 'vp' may add one more binding: its own
@@ -822,6 +930,7 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
                  struct rdma_binding **bp)
 {
     const struct rdma_map_vport *vp = NULL;
+    struct rdma_kqp kqp = { 0, 0, 0 };
     struct rdma_binding *b;
     uint64_t cm_id;
     uint32_t qpn;
@@ -879,11 +988,24 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
         }
     }
 
+    if (vp->device && rdma_qp_source_type() != RDMA_QP_SOURCE_NONE) {
+        error = check_qp(vp, req, &kqp);
+        if (error) {
+            return error;
+        }
+    }
+
     b = rdma_qp_map_add(e->map,
                         rdma_qp_map_free_key(e->map, cm_id, &e->next_key),
                         cm_id, vp->name);
     request_to_binding(req, vp, b);
     rdma_binding_set_qpn(e->map, b, vp->device, qpn);
+    if (vp->device && rdma_qp_source_type() != RDMA_QP_SOURCE_NONE) {
+        /* The kernel, not the tenant, says who the peer is. */
+        b->qp_checked = true;
+        b->qp_state = kqp.state;
+        b->remote_qpn = kqp.rqpn;
+    }
     b->persistent = req->persistent;
     b->owner = req->persistent ? 0 : req->owner;
     b->vport->mac = vp->mac;
@@ -1025,16 +1147,21 @@ rdma_engine_find_named(const struct rdma_engine *e, const char *name,
  * entry is modified (generation + 1), unless nothing changed.  On success returns NULL
  * and the binding in '*bp'; on error returns a message (caller frees) and
  * changes nothing. */
-char *
-rdma_engine_set_remote_qpn(struct rdma_engine *e, const char *vport,
-                           uint64_t cm_id, uint32_t remote_qpn,
-                           struct rdma_binding **bp)
+static char *
+set_remote_qpn(struct rdma_engine *e, const char *vport, uint64_t cm_id,
+               uint32_t remote_qpn, bool from_kernel,
+               struct rdma_binding **bp)
 {
     struct rdma_binding *b = rdma_qp_map_find(e->map, vport, cm_id);
 
     if (!b) {
         return xasprintf("no binding with cm_id %"PRIu64" on vport %s",
                          cm_id, vport);
+    }
+    if (b->qp_checked && !from_kernel) {
+        return xasprintf("the peer QPN of %s/%"PRIu64" comes from the "
+                         "kernel (QP %"PRIu32" on RDMA device %s), not from "
+                         "requests", vport, cm_id, b->qpn, b->device);
     }
     if (!remote_qpn || remote_qpn > 0xffffff) {
         return xasprintf("remote_qpn %"PRIu32" is not a QP number (1 to "
@@ -1053,6 +1180,17 @@ rdma_engine_set_remote_qpn(struct rdma_engine *e, const char *vport,
     }
     *bp = b;
     return NULL;
+}
+
+/* Sets the peer's QP number of connection 'cm_id' of 'vport' to
+ * 'remote_qpn' (1 to 0xffffff), for a request (see set_remote_qpn()).  A
+ * connection whose QP the kernel shows takes it from there instead. */
+char *
+rdma_engine_set_remote_qpn(struct rdma_engine *e, const char *vport,
+                           uint64_t cm_id, uint32_t remote_qpn,
+                           struct rdma_binding **bp)
+{
+    return set_remote_qpn(e, vport, cm_id, remote_qpn, false, bp);
 }
 
 /* Compares NIC entries by cm_id, for qsort() and bsearch(). */
@@ -1158,6 +1296,9 @@ rdma_engine_restore(struct rdma_engine *e,
         b->reselect = true;
         if (vp) {
             b->vport->mac = vp->mac;
+            /* Checked at the next poll: released if its QP is gone. */
+            b->qp_checked = (vp->device
+                             && rdma_qp_source_type() != RDMA_QP_SOURCE_NONE);
         }
 
         if (n_entries) {

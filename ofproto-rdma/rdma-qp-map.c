@@ -24,6 +24,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "packets.h"
+#include "rdma-qp-source.h"
 #include "util.h"
 
 /* Version of the JSON form of "rdma/show-qp-map --json".  Bump it only
@@ -512,6 +513,10 @@ rdma_binding_to_json(const struct rdma_binding *b)
     json_object_put_format(o, "name", "%s/%"PRIu64, b->vport->name,
                            b->cm_id);
     json_object_put(o, "persistent", json_boolean_create(!b->owner));
+    if (b->qp_checked) {
+        json_object_put_string(o, "qp_state",
+                               rdma_qp_state_name(b->qp_state));
+    }
     json_object_put_string(o, "state", state_name(b->state));
     if (b->reason) {
         json_object_put_string(o, "reason", b->reason);
@@ -537,7 +542,8 @@ rdma_binding_to_json(const struct rdma_binding *b)
  * (integers), vport (string), name (string "VPORT/CM_ID", the name that
  * identifies the connection: a cm_id is unique only within its vport),
  * persistent (boolean: false if the binding goes away when the tenant
- * connection that made it closes), state ("installed", "pending" or "failed"),
+ * connection that made it closes), qp_state (string, the QP's state as the
+ * kernel shows it, e.g. "RTS", present only for QPs it checks), state ("installed", "pending" or "failed"),
  * reason (string, present unless installed), stale (string, present when
  * an installed entry keeps its last good underlay because the underlay
  * cannot be resolved now), generation (integer), tunnel

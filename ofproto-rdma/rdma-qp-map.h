@@ -106,6 +106,11 @@ struct rdma_binding {
                                  * it, or 0 (admin, persistent, or
                                  * restored after a restart). */
     bool persistent;            /* Bound as "persistent" by a tenant. */
+    bool qp_checked;            /* The QP exists on 'device' as the kernel
+                                 * shows it (rdma-qp-source.h): its peer
+                                 * QPN and state come from there, and the
+                                 * binding goes when the QP does. */
+    uint8_t qp_state;           /* If 'qp_checked', the QP's state. */
     uint64_t generation;        /* 1 at install, +1 per modify, 0 if never
                                  * installed. */
     uint64_t tuple_hash;        /* ovl_tuple_hash64() of the installed

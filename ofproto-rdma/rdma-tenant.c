@@ -890,7 +890,9 @@ rdma_tenant_wait(struct rdma_tenant *t)
             } else if (c->tx.length <= MAX_BACKLOG) {
                 stream_recv_wait(c->stream);
             }
-            if (t->idle_ms) {
+            if (t->idle_ms && time_msec() < c->last_active + t->idle_ms) {
+                /* (Past the deadline, a connection still open holds
+                 * bindings: it is not closed, so no timer for it.) */
                 poll_timer_wait_until(c->last_active + t->idle_ms);
             }
         }

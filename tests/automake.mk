@@ -39,7 +39,8 @@ KERNEL_TESTSUITE_AT = \
 	tests/rdma-macros.at \
 	tests/kernel-macros.at \
 	tests/kernel-basic.at \
-	tests/kernel-rdma.at
+	tests/kernel-rdma.at \
+	tests/kernel-trust.at
 KERNEL_TESTSUITE = $(srcdir)/tests/kernel-testsuite
 EXTRA_DIST += $(KERNEL_TESTSUITE_AT) $(KERNEL_TESTSUITE) \
 	tests/kernel-vm \

@@ -20,7 +20,7 @@
 /* The NIC driver callback interface: what a provider implements.
  *
  * A provider is one kind of overlay-capable RDMA NIC ("dummy", "soft",
- * "mlx5", ...), described by a struct rdma_nic_class and registered with
+ * ...), described by a struct rdma_nic_class and registered with
  * rdma_nic_register_provider().  Clients never call a provider directly:
  * they use the wrappers in rdma-nic.h, which find the provider by type,
  * turn a NULL op into EOPNOTSUPP, and log and count every call.
@@ -71,7 +71,7 @@
  * calls 'run' once per main-loop iteration and 'wait' just before
  * poll_block(); 'wait' arranges with poll_fd_wait(), poll_timer_wait() and
  * the like for poll_block() to wake up when 'run' has something to do.
- * (The "soft" provider will receive and deliver frames there.)
+ * (The "soft" provider receives, checks and delivers frames there.)
  *
  *
  * Errors

@@ -26,8 +26,8 @@
  * See DESIGN.md section 6.
  *
  * A NIC is opened from a text "spec", "TYPE[:key=value,...]", where TYPE
- * names a provider (see rdma-nic-provider.h): "dummy", later "soft" and
- * "mlx5".  Every function that can fail returns 0 on success or a positive
+ * names a provider (see rdma-nic-provider.h), e.g. "dummy" or "soft";
+ * rdma_nic_format_providers() lists those built in.  Every function that can fail returns 0 on success or a positive
  * errno value; EOPNOTSUPP means that the provider does not implement the
  * operation or cannot offload what was asked for.  Each operation is
  * synchronous: it has taken effect (or failed, leaving the NIC's table as it

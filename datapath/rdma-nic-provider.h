@@ -54,7 +54,8 @@
  * Which ops may be NULL
  * =====================
  *
- * 'type', 'open' and 'close' are required.  Every other member may be NULL:
+ * 'type', 'open' and 'close' are required.  Every other member may be NULL
+ * ('description' should not be):
  * the wrapper then returns EOPNOTSUPP for an op that returns an int (and
  * for 'get_caps' reports no capabilities, for 'dump' an empty table), and
  * does nothing for 'run' and 'wait'.
@@ -122,6 +123,13 @@ struct rdma_nic_class {
     /* The TYPE of a spec "TYPE[:key=value,...]", e.g. "dummy".  Must not
      * contain ':' and must be unique among the registered providers. */
     const char *type;
+
+    /* What this provider is and the options its spec takes, in one line
+     * of at most 64 characters without a final period, for "ovs-rdmad
+     * --help" (rdma_nic_format_provider_help()), e.g. "software overlay
+     * RoCE NIC sending real frames: soft:dev=IFNAME".  May be NULL, but every
+     * provider should say what it is. */
+    const char *description;
 
     /* Opens a NIC of this type, configured by 'args' (the spec's
      * "key=value" pairs; empty if it had none).  On success stores the new

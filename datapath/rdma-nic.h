@@ -101,5 +101,6 @@ void rdma_nic_wait(struct rdma_nic *);
 
 /* Providers. */
 void rdma_nic_format_providers(struct ds *);
+void rdma_nic_format_provider_help(struct ds *);
 
 #endif /* rdma-nic.h */

@@ -297,6 +297,8 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
 static void
 usage(void)
 {
+    struct ds providers = DS_EMPTY_INITIALIZER;
+
     printf("%s: Open vSwitch RDMA overlay daemon\n"
            "usage: %s [OPTIONS] [DATABASE]\n"
            "where DATABASE is a socket on which ovsdb-server is listening\n"
@@ -316,6 +318,10 @@ usage(void)
            "  --tenant-dir=DIR        per-vport tenant sockets DIR/VPORT.sock\n"
            "                          (default: %s/ovs-rdmad)\n",
            ovs_rundir(), ovs_rundir());
+    ds_put_cstr(&providers, "\nNIC providers (--provider=TYPE):\n");
+    rdma_nic_format_provider_help(&providers);
+    fputs(ds_cstr(&providers), stdout);
+    ds_destroy(&providers);
     printf("\nOther options:\n"
            "  --unixctl=SOCKET        override default control socket name\n"
            "  -h, --help              display this help message\n"

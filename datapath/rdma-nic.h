@@ -23,7 +23,8 @@
  * fills: for every RDMA connection (keyed by its rdma_cm "cm_id") an entry
  * holding the connection's QP numbers and overlay tuple, so that the NIC
  * encapsulates and decapsulates that connection's RoCEv2 packets itself.
- * See DESIGN.md section 6.
+ * See Documentation/design.rst, section "The NIC driver callback
+ * interface".
  *
  * A NIC is opened from a text "spec", "TYPE[:key=value,...]", where TYPE
  * names a provider (see rdma-nic-provider.h), e.g. "dummy" or "soft";

@@ -272,7 +272,7 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
             exit(EXIT_FAILURE);
 
         default:
-            abort();
+            OVS_NOT_REACHED();
         }
     }
     free(short_options);
@@ -315,8 +315,9 @@ usage(void)
            "  --state-file=FILE       keep the bound connections in FILE\n"
            "                          across restarts (default: %s/\n"
            "                          ovs-rdmad.state)\n"
-           "  --tenant-dir=DIR        per-vport tenant sockets DIR/VPORT.sock\n"
-           "                          (default: %s/ovs-rdmad)\n",
+           "  --tenant-dir=DIR        per-vport tenant sockets in DIR\n"
+           "                          (DIR/VPORT.sock; default: %s/\n"
+           "                          ovs-rdmad)\n",
            ovs_rundir(), ovs_rundir());
     ds_put_cstr(&providers, "\nNIC providers (--provider=TYPE):\n");
     rdma_nic_format_provider_help(&providers);

@@ -1142,11 +1142,12 @@ rdma_engine_find_named(const struct rdma_engine *e, const char *name,
     return error;
 }
 
-/* Sets the peer's QP number of connection 'cm_id' of 'vport' to 'remote_qpn' (1 to
- * 0xffffff), as a NIC learns it when the QP moves to RTR; an installed
- * entry is modified (generation + 1), unless nothing changed.  On success returns NULL
- * and the binding in '*bp'; on error returns a message (caller frees) and
- * changes nothing. */
+/* Sets the peer's QP number of connection 'cm_id' of 'vport' to
+ * 'remote_qpn' (1 to 0xffffff), as a NIC learns it when the QP moves to
+ * RTR; an installed entry is modified (generation + 1), unless nothing
+ * changed.  Only 'from_kernel' may change it for a connection whose QP the
+ * kernel shows.  On success returns NULL and the binding in '*bp'; on
+ * error returns a message (caller frees) and changes nothing. */
 static char *
 set_remote_qpn(struct rdma_engine *e, const char *vport, uint64_t cm_id,
                uint32_t remote_qpn, bool from_kernel,
@@ -1221,9 +1222,10 @@ seed_path(struct rdma_path *p, const struct rdma_nic_entry *entry)
 
 /* Puts back, after a restart, the 'n' connections in 'saved' that an
  * earlier ovs-rdmad had bound, and reconciles the NIC's table with them
- * (DESIGN.md section 6): a connection the NIC still holds is adopted as
- * installed, with the NIC's generation, and costs a NIC operation only if
- * its tuple or QPNs changed meanwhile; one the NIC lost is installed again;
+ * (Documentation/design.rst, section "Restarts and the state file"): a
+ * connection the NIC still holds is adopted as installed, with the NIC's
+ * generation, and costs a NIC operation only if its tuple or QPNs changed
+ * meanwhile; one the NIC lost is installed again;
  * an entry the NIC holds for no saved connection is removed, if
  * 'remove_orphans' (the caller passes false when it could not read what
  * was saved, so as not to tear down connections it merely lost track of).

@@ -315,8 +315,8 @@ rdma_persist_save(const char *file_name, const struct rdma_qp_map *map)
     return error;
 }
 
-/* Appends to the log 'file_name' a record for each of the 'n' bindings
- * keys 'cm_ids': a "put" for those in 'map', a "del" for the others.  Returns 0
+/* Appends to the log 'file_name' a record for each of the 'n' binding keys
+ * 'cm_ids': a "put" for those in 'map', a "del" for the others.  Returns 0
  * or a positive errno value. */
 int
 rdma_persist_append(const char *file_name, const struct rdma_qp_map *map,

@@ -543,7 +543,8 @@ rdma_binding_to_json(const struct rdma_binding *b)
  * identifies the connection: a cm_id is unique only within its vport),
  * persistent (boolean: false if the binding goes away when the tenant
  * connection that made it closes), qp_state (string, the QP's state as the
- * kernel shows it, e.g. "RTS", present only for QPs it checks), state ("installed", "pending" or "failed"),
+ * kernel shows it, e.g. "RTS", present only for QPs it checks), state
+ * ("installed", "pending" or "failed"),
  * reason (string, present unless installed), stale (string, present when
  * an installed entry keeps its last good underlay because the underlay
  * cannot be resolved now), generation (integer), tunnel

@@ -68,6 +68,7 @@ struct rdmad_options {
     gid_t tenant_gid;           /* --tenant-group, or (gid_t) -1. */
     int tenant_idle_ms;         /* --tenant-idle-timeout, in ms. */
     const char *qp_source;      /* --qp-source. */
+    int tenant_rate;            /* --tenant-rate. */
 };
 
 static char *parse_options(int argc, char *argv[], struct rdmad_options *);
@@ -86,6 +87,7 @@ main(int argc, char *argv[])
         .tenant_gid = (gid_t) -1,
         .tenant_idle_ms = RDMA_TENANT_IDLE_MS,
         .qp_source = "netlink",
+        .tenant_rate = RDMA_TENANT_RATE,
     };
     struct unixctl_server *unixctl;
     struct rdma_persist persist;
@@ -143,6 +145,7 @@ main(int argc, char *argv[])
     rdma_appctl_init(&engine);
     tenant = rdma_tenant_create(&engine, opts.tenant_dir, opts.tenant_gid,
                                 opts.tenant_idle_ms);
+    rdma_tenant_set_rate(tenant, opts.tenant_rate);
 
     daemonize_complete();
     VLOG_INFO("ovs-rdmad %s (Open vSwitch %s) started, database %s, NIC "
@@ -212,6 +215,7 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         OPT_TENANT_GROUP,
         OPT_TENANT_IDLE_TIMEOUT,
         OPT_QP_SOURCE,
+        OPT_TENANT_RATE,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -228,6 +232,7 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         {"tenant-idle-timeout", required_argument, NULL,
          OPT_TENANT_IDLE_TIMEOUT},
         {"qp-source", required_argument, NULL, OPT_QP_SOURCE},
+        {"tenant-rate", required_argument, NULL, OPT_TENANT_RATE},
         DAEMON_LONG_OPTIONS,
         VLOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -305,6 +310,19 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
             opts->qp_source = optarg;
             break;
 
+        case OPT_TENANT_RATE: {
+            uint64_t rate;
+            char *error = rdma_parse_decimal("--tenant-rate", optarg, 1,
+                                             1000000, &rate);
+
+            if (error) {
+                ovs_fatal(0, "%s (requests per second per connection)",
+                          error);
+            }
+            opts->tenant_rate = rate;
+            break;
+        }
+
         case OPT_TENANT_IDLE_TIMEOUT: {
             uint64_t secs;
             char *error = rdma_parse_decimal("--tenant-idle-timeout", optarg,
@@ -377,6 +395,9 @@ usage(void)
            "  --tenant-idle-timeout=SECS  close tenant connections that\n"
            "                          hold no bindings after SECS idle\n"
            "                          seconds (default 300, 0: never)\n"
+           "  --tenant-rate=N         requests per second per tenant\n"
+           "                          connection, after a burst of 100\n"
+           "                          (default 500)\n"
            "  --qp-source=netlink|fake|none  where the QPs of vports with\n"
            "                          other_config:rdma-device are checked\n"
            "                          (default: netlink, the kernel)\n",

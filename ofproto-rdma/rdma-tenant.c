@@ -70,9 +70,9 @@ COVERAGE_DEFINE(rdma_tenant_released);
 #define BYTES_PER_RUN 16384
 
 /* Per-connection rate limit: a bucket of RATE_BURST requests, refilled at
- * RATE_PER_SEC requests per second.  Requests beyond it wait (they are
+ * the front end's 'rate' (RDMA_TENANT_RATE by default) requests per
+ * second.  Requests beyond it wait (they are
  * not refused). */
-#define RATE_PER_SEC 500
 #define RATE_BURST 100
 
 /* Most reply bytes waiting to be sent before a connection stops being
@@ -117,6 +117,7 @@ struct rdma_tenant {
     char *dir;                  /* Where the sockets are. */
     gid_t gid;                  /* --tenant-group, or (gid_t) -1. */
     int idle_ms;                /* Idle timeout, 0 for none. */
+    int rate;                   /* Requests per second per connection. */
     struct hmap sockets;        /* "struct tenant_socket"s. */
     struct ovs_list rr;         /* The same, in the order they are served
                                  * next (round robin). */
@@ -145,6 +146,7 @@ rdma_tenant_create(struct rdma_engine *engine, const char *dir, gid_t gid,
               : xasprintf("%s/ovs-rdmad", ovs_rundir()));
     t->gid = gid;
     t->idle_ms = idle_ms;
+    t->rate = RDMA_TENANT_RATE;
     t->next_serial = 1;
     hmap_init(&t->sockets);
     ovs_list_init(&t->rr);
@@ -595,15 +597,15 @@ rdma_tenant_handle_message(struct rdma_engine *e, const char *vport,
     return 0;
 }
 
-/* Refills 'c''s rate-limit bucket.  Returns true if a request may go
- * now. */
+/* Refills 'c''s rate-limit bucket at 'rate' requests per second.  Returns
+ * true if a request may go now. */
 static bool
-conn_take_token(struct tenant_conn *c)
+conn_take_token(struct tenant_conn *c, int rate)
 {
     long long int now = time_msec();
 
     c->tokens = MIN(RATE_BURST,
-                    c->tokens + (now - c->refilled) * RATE_PER_SEC / 1000.0);
+                    c->tokens + (now - c->refilled) * rate / 1000.0);
     c->refilled = now;
     if (c->tokens >= 1) {
         c->tokens -= 1;
@@ -680,7 +682,7 @@ conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
                 t->more = true;
                 break;
             }
-            if (!conn_take_token(c)) {
+            if (!conn_take_token(c, t->rate)) {
                 if (!c->throttled) {
                     COVERAGE_INC(rdma_tenant_throttled);
                     c->throttled = true;
@@ -834,6 +836,14 @@ socket_run(struct rdma_tenant *t, struct tenant_socket *s,
     }
 }
 
+/* Sets the per-connection rate limit of 't' to 'rate' (at least 1)
+ * requests per second, after a burst of 100. */
+void
+rdma_tenant_set_rate(struct rdma_tenant *t, int rate)
+{
+    t->rate = MAX(1, rate);
+}
+
 /* Keeps the sockets in step with the vports and serves requests. */
 void
 rdma_tenant_run(struct rdma_tenant *t)
@@ -884,7 +894,7 @@ rdma_tenant_wait(struct rdma_tenant *t)
             }
             if (c->throttled) {
                 /* Waiting for the rate limit: one token's time. */
-                poll_timer_wait(1000 / RATE_PER_SEC + 1);
+                poll_timer_wait(1000 / t->rate + 1);
             } else if (c->ready || conn_has_work(c)) {
                 poll_immediate_wake();
             } else if (c->tx.length <= MAX_BACKLOG) {

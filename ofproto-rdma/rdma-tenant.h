@@ -70,7 +70,7 @@
  *
  * Limits: a request is at most RDMA_REQUEST_MAX_SIZE bytes (a larger one
  * closes the connection); each connection gets a bucket of 100 requests
- * refilled at 500 per second (requests beyond wait, they are not refused);
+ * refilled at 500 per second, --tenant-rate (requests beyond wait, they are not refused);
  * each vport's socket is served at most 8 requests per main-loop
  * iteration, so that a flood on one socket delays the others and the
  * admin socket by at most that; at most 64 connections per vport; a
@@ -93,9 +93,14 @@ struct rdma_json_scanner;
  * ms. */
 #define RDMA_TENANT_IDLE_MS 300000
 
+/* Default rate limit of a tenant connection, in requests per second (after
+ * a burst of 100). */
+#define RDMA_TENANT_RATE 500
+
 struct rdma_tenant *rdma_tenant_create(struct rdma_engine *,
                                        const char *dir, gid_t gid,
                                        int idle_ms);
+void rdma_tenant_set_rate(struct rdma_tenant *, int rate);
 void rdma_tenant_run(struct rdma_tenant *);
 void rdma_tenant_wait(struct rdma_tenant *);
 void rdma_tenant_destroy(struct rdma_tenant *);

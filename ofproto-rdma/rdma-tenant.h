@@ -70,10 +70,11 @@
  *
  * Limits: a request is at most RDMA_REQUEST_MAX_SIZE bytes (a larger one
  * closes the connection); each connection gets a bucket of 100 requests
- * refilled at 500 per second, --tenant-rate (requests beyond wait, they are not refused);
- * each vport's socket is served at most 8 requests per main-loop
- * iteration, so that a flood on one socket delays the others and the
- * admin socket by at most that; at most 64 connections per vport; a
+ * refilled at 500 per second (--tenant-rate; requests beyond wait, they
+ * are not refused); each vport's socket is served at most 8 requests per
+ * main-loop iteration, and all of them together 0.5 ms of it, round robin,
+ * so that a flood on one socket delays the others and the admin socket by
+ * about that; at most 64 connections per vport; a
  * connection that holds no bindings and sends nothing for the idle timeout
  * (--tenant-idle-timeout) is closed.
  *

@@ -690,7 +690,7 @@ conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
                 break;
             }
             c->throttled = false;
-            --*budget;
+            *budget -= 1;
             error = conn_handle(t, c);
             if (error) {
                 return error;

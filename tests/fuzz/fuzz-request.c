@@ -101,7 +101,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* The stream scanner, fed in chunks. */
     rdma_json_scanner_init(&scanner);
-    for (ofs = 0; ofs < size; ) {
+    ofs = 0;
+    while (ofs < size) {
         size_t n = MIN(chunk, size - ofs), used;
         enum rdma_json_scan scan;
 

@@ -75,6 +75,12 @@ struct rdmaovl_request {
                                  * only). */
     bool has_cm_id;             /* Whether 'cm_id' is given; otherwise
                                  * ovs-rdmad chooses one. */
+    bool persistent;            /* Keep the binding when this handle is
+                                 * closed (bind only).  Otherwise ovs-rdmad
+                                 * releases it when the connection closes,
+                                 * which it does when the process exits:
+                                 * keep the handle open for the life of the
+                                 * connections it binds. */
 };
 
 /* A bound connection or, from rdmaovl_resolve(), what one would get.
@@ -83,7 +89,7 @@ struct rdmaovl_entry {
     uint64_t cm_id;             /* Connection id (0 from resolve). */
     uint32_t qpn;               /* Local QP number (0 from resolve). */
     uint32_t remote_qpn;        /* Peer's QP number, 0 if unknown. */
-    uint64_t generation;        /* 1 at install, +1 per refresh. */
+    uint64_t generation;        /* 1 at install, +1 per modify. */
     char state[16];             /* "installed", "pending", "failed"; from
                                  * resolve "ready" or "pending". */
     char reason[256];           /* Why pending or failed, else "". */

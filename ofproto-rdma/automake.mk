@@ -1,5 +1,5 @@
-# The Linux underlay backend (DESIGN.md section 4), for ovs-rdmad and the
-# tests.
+# The Linux underlay backend (Documentation/design.rst, section "Underlay
+# resolution"), for ovs-rdmad and the tests.
 noinst_LTLIBRARIES += ofproto-rdma/libunderlay-linux.la
 ofproto_rdma_libunderlay_linux_la_SOURCES = \
 	ofproto-rdma/rdma-underlay.h \
@@ -23,6 +23,8 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-persist.h \
 	ofproto-rdma/rdma-qp-map.c \
 	ofproto-rdma/rdma-qp-map.h \
+	ofproto-rdma/rdma-qp-source.c \
+	ofproto-rdma/rdma-qp-source.h \
 	ofproto-rdma/rdma-request.c \
 	ofproto-rdma/rdma-request.h \
 	ofproto-rdma/rdma-resolve.c \

@@ -3,6 +3,7 @@ EXTRA_DIST += \
 	$(TESTSUITE_AT) \
 	$(TESTSUITE) \
 	tests/atlocal.in \
+	tests/tenant-raw \
 	$(srcdir)/package.m4
 TESTSUITE_AT = \
 	tests/testsuite.at \
@@ -15,6 +16,7 @@ TESTSUITE_AT = \
 	tests/errors.at \
 	tests/restart.at \
 	tests/tenant.at \
+	tests/trust.at \
 	tests/preload.at \
 	tests/soft.at \
 	tests/underlay-linux.at
@@ -40,7 +42,8 @@ KERNEL_TESTSUITE_AT = \
 	tests/kernel-rdma.at \
 	tests/kernel-datapath.at \
 	tests/kernel-vlan.at \
-	tests/kernel-preload.at
+	tests/kernel-preload.at \
+	tests/kernel-trust.at
 KERNEL_TESTSUITE = $(srcdir)/tests/kernel-testsuite
 EXTRA_DIST += $(KERNEL_TESTSUITE_AT) $(KERNEL_TESTSUITE) \
 	tests/kernel-vm \
@@ -97,7 +100,8 @@ $(srcdir)/package.m4: $(top_srcdir)/configure.ac
 	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
 	} >'$(srcdir)/package.m4'
 
-# The unit-test runner for lib/ and datapath/ code.
+# The unit-test runner for the C unit tests of lib/, datapath/ and
+# ofproto-rdma/ code.
 noinst_PROGRAMS += tests/rdma-test
 tests_rdma_test_SOURCES = \
 	tests/fake-underlay.c \

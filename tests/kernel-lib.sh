@@ -328,7 +328,7 @@ kl_perftest () {
 kl_perftest_wait () {
     (KL_TIMEOUT=60; kl_wait "the perftest server to finish" \
         sh -c "! kill -0 $1 2>/dev/null") \
-        || { echo "kl_perftest_wait: killing $1" >&2; kill -9 $1; }
+        || { echo "kl_perftest_wait: killing $1" >&2; kl_kill9 $1; }
     wait $1 || :
 }
 
@@ -337,6 +337,15 @@ kl_perftest_wait () {
 kl_perftest_done () {
     grep -q '#bytes  *#iterations' "$kl_dir/$1.out" \
         && grep -q "Can't produce a report" "$kl_dir/$1.out"
+}
+
+# kl_kill9 PID...: kills each PID and its children with SIGKILL (a job
+# started by kl_bg with a shell function, such as kl_shim_a, is a subshell
+# whose child is the application).
+kl_kill9 () {
+    for kl_k in "$@"; do
+        kill -9 $(pgrep -P $kl_k) $kl_k 2>/dev/null
+    done
 }
 
 # kl_bg NAME COMMAND...: starts COMMAND in the background, its output in

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "command-line.h"
 #include "daemon.h"
@@ -34,7 +35,9 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "openvswitch/dynamic-string.h"
+#include "rdma-ack.h"
 #include "rdma-appctl.h"
+#include "rdma-fault.h"
 #include "rdma-engine.h"
 #include "rdma-nic.h"
 #include "rdma-ovsdb.h"
@@ -62,11 +65,14 @@ struct rdmad_options {
                                  * the default. */
     const char *tenant_dir;     /* --tenant-dir, or NULL for the
                                  * default. */
+    enum rdma_state_sync state_sync; /* --state-sync. */
 };
 
 static char *parse_options(int argc, char *argv[], struct rdmad_options *);
 OVS_NO_RETURN static void usage(void);
 static unixctl_cb_func ovs_rdmad_exit;
+static unixctl_cb_func ovs_rdmad_show_state;
+static unixctl_cb_func ovs_rdmad_crash_at;
 
 /* Entry point: parses options, daemonizes, and runs the main loop until
  * "exit" is requested over unixctl or a fatal signal arrives. */
@@ -119,12 +125,18 @@ main(int argc, char *argv[])
     rdma_qp_map_init(&qp_map);
     rdma_engine_init(&engine, &qp_map, nic, opts.underlay_poll_ms);
     if (opts.state_file) {
-        rdma_persist_init(&persist, opts.state_file);
+        rdma_persist_init(&persist, opts.state_file, opts.state_sync);
     } else {
         char *state_file = xasprintf("%s/ovs-rdmad.state", ovs_rundir());
 
-        rdma_persist_init(&persist, state_file);
+        rdma_persist_init(&persist, state_file, opts.state_sync);
         free(state_file);
+    }
+    unixctl_command_register("rdma/show-state", "", 0, 0,
+                             ovs_rdmad_show_state, &persist);
+    if (rdma_fault_enabled()) {
+        unixctl_command_register("rdma/crash-at", "POINT [N]", 1, 2,
+                                 ovs_rdmad_crash_at, NULL);
     }
     rdma_ovsdb_init(remote);
     rdma_appctl_init(&engine);
@@ -147,12 +159,15 @@ main(int argc, char *argv[])
         rdma_ovsdb_run();
         rdma_underlay_linux_run();
         rdma_engine_run(&engine, rdma_ovsdb_idl());
-        rdma_persist_run(&persist, &engine);
+        rdma_persist_run(&persist, &engine, false);
         rdma_nic_run(nic);
         rdma_status_run(rdma_ovsdb_idl(), rdma_ovsdb_txn(), &engine);
         unixctl_server_run(unixctl);
         rdma_tenant_run(tenant);
-        rdma_persist_run(&persist, &engine);
+        /* Write-ahead: this iteration's records, in one write, before the
+         * replies that confirm them. */
+        retval = rdma_persist_run(&persist, &engine, rdma_ack_any());
+        rdma_ack_release(&engine, retval, persist.file_name);
 
         memory_wait();
         rdma_underlay_linux_wait();
@@ -195,6 +210,8 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         OPT_UNDERLAY_POLL,
         OPT_STATE_FILE,
         OPT_TENANT_DIR,
+        OPT_STATE_SYNC,
+        OPT_ENABLE_FAULT_INJECTION,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -207,6 +224,9 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         {"underlay-poll", required_argument, NULL, OPT_UNDERLAY_POLL},
         {"state-file", required_argument, NULL, OPT_STATE_FILE},
         {"tenant-dir", required_argument, NULL, OPT_TENANT_DIR},
+        {"state-sync", required_argument, NULL, OPT_STATE_SYNC},
+        {"enable-fault-injection", no_argument, NULL,
+         OPT_ENABLE_FAULT_INJECTION},
         DAEMON_LONG_OPTIONS,
         VLOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -263,6 +283,21 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
             opts->tenant_dir = optarg;
             break;
 
+        case OPT_STATE_SYNC:
+            if (!strcmp(optarg, "none")) {
+                opts->state_sync = RDMA_STATE_SYNC_NONE;
+            } else if (!strcmp(optarg, "fdatasync")) {
+                opts->state_sync = RDMA_STATE_SYNC_FDATASYNC;
+            } else {
+                ovs_fatal(0, "--state-sync=%s: expected \"none\" or "
+                          "\"fdatasync\"", optarg);
+            }
+            break;
+
+        case OPT_ENABLE_FAULT_INJECTION:
+            rdma_fault_enable();
+            break;
+
         VLOG_OPTION_HANDLERS
         DAEMON_OPTION_HANDLERS
 
@@ -314,7 +349,11 @@ usage(void)
            "                          across restarts (default: %s/\n"
            "                          ovs-rdmad.state)\n"
            "  --tenant-dir=DIR        per-vport tenant sockets DIR/VPORT.sock\n"
-           "                          (default: %s/ovs-rdmad)\n",
+           "                          (default: %s/ovs-rdmad)\n"
+           "  --state-sync=none|fdatasync  confirm a change once its record\n"
+           "                          is written (none, the default) or on\n"
+           "                          disk (fdatasync)\n"
+           "  --enable-fault-injection  accept rdma/crash-at (tests only)\n",
            ovs_rundir(), ovs_rundir());
     printf("\nOther options:\n"
            "  --unixctl=SOCKET        override default control socket name\n"
@@ -331,5 +370,40 @@ ovs_rdmad_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
     bool *exiting = exiting_;
 
     *exiting = true;
+    unixctl_command_reply(conn, NULL);
+}
+
+/* "rdma/show-state": the state file's status. */
+static void
+ovs_rdmad_show_state(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                     const char *argv[] OVS_UNUSED, void *persist_)
+{
+    struct rdma_persist *persist = persist_;
+    struct ds ds = DS_EMPTY_INITIALIZER;
+
+    rdma_persist_format(persist, &ds);
+    unixctl_command_reply(conn, ds_cstr(&ds));
+    ds_destroy(&ds);
+}
+
+/* "rdma/crash-at POINT [N]": arms a crash point (tests only). */
+static void
+ovs_rdmad_crash_at(struct unixctl_conn *conn, int argc, const char *argv[],
+                   void *aux OVS_UNUSED)
+{
+    unsigned int n = 1;
+
+    if (argc > 2 && (!str_to_uint(argv[2], 10, &n) || !n)) {
+        unixctl_command_reply_error(conn, "N must be a positive integer");
+        return;
+    }
+    if (rdma_fault_arm(argv[1], n)) {
+        char *msg = xasprintf("unknown crash point \"%s\" (points: none "
+                              "%s)", argv[1], rdma_fault_point_names());
+
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+        return;
+    }
     unixctl_command_reply(conn, NULL);
 }

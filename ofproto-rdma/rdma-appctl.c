@@ -24,8 +24,10 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "packets.h"
+#include "rdma-ack.h"
 #include "rdma-addr.h"
 #include "rdma-engine.h"
+#include "rdma-mapping.h"
 #include "rdma-qp-map.h"
 #include "rdma-request.h"
 #include "rdma-resolve.h"
@@ -41,11 +43,47 @@ reply_error(struct unixctl_conn *conn, char *error)
     free(error);
 }
 
-/* Replies to 'conn' with 'error' (and frees it) if it is nonnull, else
- * with binding 'b' as one line of text. */
+/* A reply held until the state file has the change it confirms. */
+struct held_reply {
+    struct unixctl_conn *conn;  /* Where it goes. */
+    char *text;                 /* The reply, or NULL for none. */
+};
+
+/* Sends the held reply 'h_' (see rdma-ack.h). */
+static void
+send_held(void *h_, const char *error, bool send)
+{
+    struct held_reply *h = h_;
+
+    if (send) {
+        if (error) {
+            unixctl_command_reply_error(h->conn, error);
+        } else {
+            unixctl_command_reply(h->conn, h->text);
+        }
+    }
+    free(h->text);
+    free(h);
+}
+
+/* Holds reply 'text' (NULL for an empty one; taken over) to 'conn', which
+ * confirms 'op' on 'cm_id', until the change is saved. */
+static void
+hold_reply(struct unixctl_conn *conn, enum rdma_ack_op op, uint64_t cm_id,
+           char *text)
+{
+    struct held_reply *h = xmalloc(sizeof *h);
+
+    h->conn = conn;
+    h->text = text;
+    rdma_ack_hold(op, cm_id, conn, send_held, h);
+}
+
+/* Replies to 'conn' with 'error' (and frees it) if it is nonnull, else,
+ * once the change 'op' is saved, with binding 'b' as one line of text. */
 static void
 reply_binding(struct unixctl_conn *conn, char *error,
-              const struct rdma_binding *b)
+              const struct rdma_binding *b, enum rdma_ack_op op)
 {
     if (error) {
         reply_error(conn, error);
@@ -54,8 +92,7 @@ reply_binding(struct unixctl_conn *conn, char *error,
 
         rdma_binding_format(b, &ds);
         ds_put_char(&ds, '\n');
-        unixctl_command_reply(conn, ds_cstr(&ds));
-        ds_destroy(&ds);
+        hold_reply(conn, op, b->cm_id, ds_steal_cstr(&ds));
     }
 }
 
@@ -100,7 +137,7 @@ rdma_appctl_bind(struct unixctl_conn *conn, int argc, const char *argv[],
     if (!error) {
         error = rdma_engine_bind(engine, &req, &b);
     }
-    reply_binding(conn, error, b);
+    reply_binding(conn, error, b, RDMA_ACK_BIND);
 }
 
 /* "rdma/unbind CM_ID": removes a binding and its NIC entry. */
@@ -119,7 +156,7 @@ rdma_appctl_unbind(struct unixctl_conn *conn, int argc OVS_UNUSED,
     if (error) {
         reply_error(conn, error);
     } else {
-        unixctl_command_reply(conn, NULL);
+        hold_reply(conn, RDMA_ACK_UNBIND, cm_id, NULL);
     }
 }
 
@@ -143,7 +180,7 @@ rdma_appctl_update(struct unixctl_conn *conn, int argc OVS_UNUSED,
         error = rdma_engine_set_remote_qpn(engine, cm_id, NULL,
                                            req.remote_qpn, &b);
     }
-    reply_binding(conn, error, b);
+    reply_binding(conn, error, b, RDMA_ACK_UPDATE);
 }
 
 /* "rdma/refresh": recomputes every path and binding now and reports what
@@ -165,8 +202,7 @@ rdma_appctl_refresh(struct unixctl_conn *conn, int argc OVS_UNUSED,
                   after->n_modify - before.n_modify,
                   after->n_remove - before.n_remove,
                   after->n_nic_errors - before.n_nic_errors);
-    unixctl_command_reply(conn, ds_cstr(&ds));
-    ds_destroy(&ds);
+    hold_reply(conn, RDMA_ACK_REFRESH, 0, ds_steal_cstr(&ds));
 }
 
 /* "rdma/show-qp-map [--json] [VPORT]": prints the QP map, or only VPORT's
@@ -198,6 +234,13 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
         }
     }
 
+    if (vport && !rdma_qp_map_find_vport(engine->map, vport)
+        && !rdma_mapping_find_iface(&engine->cfg, vport)) {
+        reply_error(conn, xasprintf("no interface named %s (see "
+                                    "\"ovs-vsctl list-ifaces BRIDGE\")",
+                                    vport));
+        return;
+    }
     if (json) {
         struct json *j = rdma_qp_map_to_json(engine->map, vport);
         char *s = json_to_string(j, JSSF_PRETTY | JSSF_SORT);

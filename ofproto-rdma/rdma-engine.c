@@ -708,6 +708,17 @@ rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
     return NULL;
 }
 
+/* Returns the message that refuses a change, 'what', because the state
+ * file cannot be written (caller frees). */
+static char *
+save_refusal(const struct rdma_engine *e, const char *what)
+{
+    return xasprintf("cannot write the state file %s (%s): %s; make it "
+                     "writable again (e.g. free space on its file system) "
+                     "and retry", e->state_file ? e->state_file : "",
+                     ovs_strerror(e->save_error), what);
+}
+
 /* Binds the connection that 'req' describes: adds it to the QP map and, if
  * everything it needs is known, installs it in the NIC.  On success returns
  * NULL and the binding in '*bp'; on error returns a message (caller frees)
@@ -729,6 +740,9 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
     if (e->restoring) {
         return xstrdup("ovs-rdmad is still restoring the connections bound "
                        "before it restarted: try again");
+    }
+    if (e->save_error) {
+        return save_refusal(e, "bind refused, nothing installed");
     }
     error = check_request(e, req, &vp);
     if (error) {
@@ -805,6 +819,9 @@ rdma_engine_set_remote_qpn(struct rdma_engine *e, uint64_t cm_id,
                 ? xasprintf("no binding with cm_id %"PRIu64" on vport %s",
                             cm_id, vport)
                 : xasprintf("no binding with cm_id %"PRIu64, cm_id));
+    }
+    if (e->save_error) {
+        return save_refusal(e, "update refused, nothing changed");
     }
     if (!remote_qpn || remote_qpn > 0xffffff) {
         return xasprintf("remote_qpn %"PRIu32" is not a QP number (1 to "

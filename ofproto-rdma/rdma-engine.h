@@ -88,6 +88,12 @@ struct rdma_engine {
     bool have_cfg;              /* Whether 'cfg' was built at all. */
     bool restoring;             /* Connections from before a restart are
                                  * still to be restored: refuse binds. */
+    int save_error;             /* Why the state file cannot be written
+                                 * now (a positive errno), or 0: while
+                                 * nonzero, binds and updates are refused
+                                 * (rdma-persist sets it). */
+    const char *state_file;     /* The state file's name, for messages, or
+                                 * NULL; not owned. */
     int poll_ms;                /* Underlay re-read interval (userspace
                                  * datapaths), 0 to disable. */
     long long int next_poll;    /* When to re-read the underlay next. */

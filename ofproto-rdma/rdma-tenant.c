@@ -33,6 +33,7 @@
 #include "openvswitch/list.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "rdma-ack.h"
 #include "rdma-engine.h"
 #include "rdma-mapping.h"
 #include "rdma-qp-map.h"
@@ -99,6 +100,7 @@ rdma_tenant_create(struct rdma_engine *engine, const char *dir)
 static void
 conn_destroy(struct tenant_conn *c)
 {
+    rdma_ack_forget(c);
     ovs_list_remove(&c->node);
     c->socket->n_conns--;
     jsonrpc_close(c->rpc);
@@ -362,12 +364,51 @@ handle_unbind(struct rdma_engine *e, const char *vport,
     return json_object_create();
 }
 
-/* Handles 'request', received on vport 'vport''s socket, and returns the
- * reply. */
+/* A reply held until the state file has the change it confirms. */
+struct held_reply {
+    struct tenant_conn *c;      /* Where it goes. */
+    struct jsonrpc_msg *reply;  /* The reply. */
+};
+
+/* Sends the held reply 'h_' (see rdma-ack.h). */
+static void
+send_held(void *h_, const char *error, bool send)
+{
+    struct held_reply *h = h_;
+
+    if (send && error) {
+        jsonrpc_send(h->c->rpc,
+                     jsonrpc_create_error(json_string_create(error),
+                                          json_clone(h->reply->id)));
+        jsonrpc_msg_destroy(h->reply);
+    } else if (send) {
+        jsonrpc_send(h->c->rpc, h->reply);
+    } else {
+        jsonrpc_msg_destroy(h->reply);
+    }
+    free(h);
+}
+
+/* Returns the cm_id in member "cm_id" of 'json', an object, or 0. */
+static uint64_t
+json_cm_id(const struct json *json)
+{
+    const struct json *j = (json && json->type == JSON_OBJECT
+                            ? shash_find_data(json_object(json), "cm_id")
+                            : NULL);
+
+    return j && j->type == JSON_INTEGER ? (uint64_t) json_integer(j) : 0;
+}
+
+/* Handles 'request', received on connection 'c', and returns the reply, or
+ * NULL if the reply is held until the change it confirms is saved (it is
+ * sent then). */
 static struct jsonrpc_msg *
-handle_request(struct rdma_tenant *t, const char *vport,
+handle_request(struct rdma_tenant *t, struct tenant_conn *c,
                const struct jsonrpc_msg *request)
 {
+    const char *vport = c->socket->vport;
+    enum rdma_ack_op op = RDMA_ACK_REFRESH;
     const char *method = request->method;
     struct json *result = NULL;
     char *error = NULL;
@@ -376,10 +417,13 @@ handle_request(struct rdma_tenant *t, const char *vport,
     if (!strcmp(method, "resolve") || !strcmp(method, "bind")) {
         result = handle_resolve_or_bind(t->engine, vport, request,
                                         !strcmp(method, "bind"), &error);
+        op = !strcmp(method, "bind") ? RDMA_ACK_BIND : op;
     } else if (!strcmp(method, "unbind")) {
         result = handle_unbind(t->engine, vport, request, &error);
+        op = RDMA_ACK_UNBIND;
     } else if (!strcmp(method, "update")) {
         result = handle_update(t->engine, vport, request, &error);
+        op = RDMA_ACK_UPDATE;
     } else if (!strcmp(method, "list")) {
         if (json_array(request->params)->n) {
             error = xstrdup("\"list\" takes no parameters");
@@ -399,6 +443,17 @@ handle_request(struct rdma_tenant *t, const char *vport,
         reply = jsonrpc_create_error(json_string_create_nocopy(error),
                                      request->id);
         return reply;
+    }
+    if (op != RDMA_ACK_REFRESH) {
+        struct held_reply *h = xmalloc(sizeof *h);
+        uint64_t cm_id = json_cm_id(op == RDMA_ACK_UNBIND
+                                    ? json_array(request->params)->elems[0]
+                                    : result);
+
+        h->c = c;
+        h->reply = jsonrpc_create_reply(result, request->id);
+        rdma_ack_hold(op, cm_id, c, send_held, h);
+        return NULL;
     }
     return jsonrpc_create_reply(result, request->id);
 }
@@ -423,7 +478,11 @@ conn_run(struct rdma_tenant *t, struct tenant_conn *c)
             return error == EAGAIN ? 0 : error;
         }
         if (msg->type == JSONRPC_REQUEST) {
-            jsonrpc_send(c->rpc, handle_request(t, c->socket->vport, msg));
+            struct jsonrpc_msg *reply = handle_request(t, c, msg);
+
+            if (reply) {
+                jsonrpc_send(c->rpc, reply);
+            }
         } else if (msg->type != JSONRPC_NOTIFY) {
             VLOG_WARN_RL(&rl, "vport %s: %s: unexpected %s message",
                          c->socket->vport, jsonrpc_get_name(c->rpc),

@@ -28,8 +28,7 @@
  * is an error, so that a typo in a test cannot pass silently. */
 static const char point_names[] =
     "bind-nic bind-saved unbind-nic unbind-saved update-nic update-saved "
-    "refresh-nic refresh-saved nic-install nic-modify nic-remove "
-    "compact-written compact-renamed";
+    "refresh-nic refresh-saved nic-install nic-modify nic-remove";
 
 /* Whether fault injection is enabled at all. */
 static bool enabled;

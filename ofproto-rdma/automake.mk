@@ -28,6 +28,8 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-request.c \
 	ofproto-rdma/rdma-request.h \
 	ofproto-rdma/rdma-resolve.c \
+	ofproto-rdma/rdma-retry.c \
+	ofproto-rdma/rdma-retry.h \
 	ofproto-rdma/rdma-resolve.h \
 	ofproto-rdma/rdma-state-file.c \
 	ofproto-rdma/rdma-state-file.h \

@@ -213,6 +213,7 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
 {
     const struct rdma_engine *engine = engine_;
     const char *vport = NULL;
+    size_t n_removing;
     bool json = false;
     int i;
 
@@ -235,16 +236,23 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
     }
 
     if (vport && !rdma_qp_map_find_vport(engine->map, vport)
-        && !rdma_mapping_find_iface(&engine->cfg, vport)) {
+        && !rdma_mapping_find_iface(&engine->cfg, vport)
+        && !rdma_retry_count(&engine->retry, vport)) {
         reply_error(conn, xasprintf("no interface named %s (see "
                                     "\"ovs-vsctl list-ifaces BRIDGE\")",
                                     vport));
         return;
     }
+    n_removing = rdma_retry_count(&engine->retry, vport);
     if (json) {
         struct json *j = rdma_qp_map_to_json(engine->map, vport);
-        char *s = json_to_string(j, JSSF_PRETTY | JSSF_SORT);
+        char *s;
 
+        if (n_removing) {
+            json_object_put(j, "removing",
+                            rdma_retry_to_json(&engine->retry, vport));
+        }
+        s = json_to_string(j, JSSF_PRETTY | JSSF_SORT);
         unixctl_command_reply(conn, s);
         free(s);
         json_destroy(j);
@@ -252,6 +260,22 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
         struct ds ds = DS_EMPTY_INITIALIZER;
 
         rdma_qp_map_format(engine->map, vport, &ds);
+        if (n_removing) {
+            /* The NIC entries still being removed go before the last line,
+             * the count, which says how many there are. */
+            struct ds count = DS_EMPTY_INITIALIZER;
+            const char *last;
+
+            ds_chomp(&ds, '\n');
+            last = strrchr(ds_cstr(&ds), '\n');
+            last = last ? last + 1 : ds_cstr(&ds);
+            ds_put_format(&count, "%s, %"PRIuSIZE" removing\n", last,
+                          n_removing);
+            ds_truncate(&ds, last - ds_cstr(&ds));
+            rdma_retry_format(&engine->retry, vport, &ds);
+            ds_put_buffer(&ds, count.string, count.length);
+            ds_destroy(&count);
+        }
         unixctl_command_reply(conn, ds_cstr(&ds));
         ds_destroy(&ds);
     }

@@ -91,6 +91,7 @@ rdma_engine_init(struct rdma_engine *e, struct rdma_qp_map *map,
     e->next_poll = poll_ms ? time_msec() + poll_ms : LLONG_MAX;
     e->next_cm_id = 1;
     e->next_qpn = 0x100;
+    rdma_retry_init(&e->retry);
 }
 
 /* Frees 'e''s own state (not the map or the NIC). */
@@ -98,6 +99,7 @@ void
 rdma_engine_destroy(struct rdma_engine *e)
 {
     rdma_mapping_destroy(&e->cfg);
+    rdma_retry_destroy(&e->retry);
 }
 
 /* Makes the NIC's entry for 'b' match 'tuple' (if 'want') or removes it
@@ -137,6 +139,20 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
             src.vlan = tuple->vlan;
             src.underlay_mtu = tuple->underlay_mtu;
             src.inner_src_ip = tuple->inner_src_ip;
+            /* An old entry for this cm_id whose remove failed goes
+             * first. */
+            error = rdma_retry_remove_now(e, b->cm_id);
+            if (error) {
+                char *msg = xasprintf("its old NIC entry is still being "
+                                      "removed (NIC remove failed: %s; "
+                                      "retrying)", ovs_strerror(error));
+
+                rdma_binding_set_state(e->map, b, RDMA_BINDING_FAILED, msg);
+                free(msg);
+                b->nic_failed = true;
+                e->n_nic_failed++;
+                return;
+            }
             error = rdma_nic_bind_source(e->nic, b->cm_id, &src);
             if (error == EOPNOTSUPP) {
                 error = 0;      /* The provider has no separate step. */
@@ -175,8 +191,7 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
             e->stats.n_remove++;
             if (error && error != ENOENT) {
                 e->stats.n_nic_errors++;
-                VLOG_WARN("cm_id %"PRIu64": NIC remove failed: %s",
-                          b->cm_id, ovs_strerror(error));
+                rdma_retry_bury(&e->retry, b->cm_id, b->vport->name, error);
             }
             b->installed = false;
         }
@@ -523,6 +538,22 @@ rdma_engine_poll_underlay(struct rdma_engine *e)
     process_worklist(e, &wl);
 }
 
+/* Retries the NIC operations of the bindings whose last one failed. */
+void
+rdma_engine_retry_failed(struct rdma_engine *e)
+{
+    struct worklist wl = { NULL, 0, 0 };
+    struct rdma_binding *b;
+
+    HMAP_FOR_EACH (b, cm_id_node, &e->map->bindings) {
+        if (b->nic_failed) {
+            worklist_add(&wl, b);
+        }
+    }
+    rdma_underlay_ovs_begin();
+    process_worklist(e, &wl);
+}
+
 /* Recomputes everything: every path, every tunnel choice, every binding.
  * Only bindings whose tuple changed cost a NIC operation. */
 void
@@ -573,6 +604,7 @@ rdma_engine_run(struct rdma_engine *e, const struct ovsdb_idl *idl)
             rdma_engine_poll_underlay(e);
         }
     }
+    rdma_retry_run(e);
 }
 
 /* Arranges for poll_block() to wake up when the underlay is due. */
@@ -582,6 +614,7 @@ rdma_engine_wait(struct rdma_engine *e)
     if (e->poll_ms && hmap_count(&e->map->paths)) {
         poll_timer_wait_until(e->next_poll);
     }
+    rdma_retry_wait(e);
 }
 
 /* Checks the vport of 'req' for a bind or resolve.  Returns NULL or an
@@ -990,8 +1023,7 @@ rdma_engine_restore(struct rdma_engine *e,
             e->stats.n_remove++;
             if (error && error != ENOENT) {
                 e->stats.n_nic_errors++;
-                VLOG_WARN("cm_id %"PRIu64": NIC remove failed: %s",
-                          entries[i].cm_id, ovs_strerror(error));
+                rdma_retry_bury(&e->retry, entries[i].cm_id, NULL, error);
             }
             stats->n_orphans++;
         }

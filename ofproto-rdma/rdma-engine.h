@@ -37,6 +37,7 @@
 #include "openvswitch/types.h"
 #include "rdma-mapping.h"
 #include "rdma-nic.h"
+#include "rdma-retry.h"
 
 struct ds;
 struct ovsdb_idl;
@@ -102,6 +103,7 @@ struct rdma_engine {
     uint64_t next_cm_id;        /* Next automatic cm_id. */
     uint32_t next_qpn;          /* Next automatic QPN. */
     struct rdma_engine_stats stats; /* Work done. */
+    struct rdma_retry retry;    /* Failed NIC operations to retry. */
 };
 
 void rdma_engine_init(struct rdma_engine *, struct rdma_qp_map *,
@@ -113,6 +115,7 @@ void rdma_engine_wait(struct rdma_engine *);
 void rdma_engine_set_config(struct rdma_engine *, struct rdma_mapping *);
 void rdma_engine_poll_underlay(struct rdma_engine *);
 void rdma_engine_refresh(struct rdma_engine *);
+void rdma_engine_retry_failed(struct rdma_engine *);
 
 char *rdma_engine_resolve(struct rdma_engine *, const struct rdma_request *,
                           struct rdma_resolution *) OVS_WARN_UNUSED_RESULT;

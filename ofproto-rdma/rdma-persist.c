@@ -30,7 +30,6 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
-#include "rdma-fault.h"
 #include "rdma-qp-map.h"
 #include "timeval.h"
 #include "util.h"
@@ -255,16 +254,11 @@ save_file(const char *file_name, const struct rdma_qp_map *map,
         if (close(fd) && !error) {
             error = errno;
         }
-        if (!error) {
-            rdma_fault_point("compact-written");
-        }
         if (!error && rename(tmp_name, file_name)) {
             error = errno;
         }
         if (error) {
             unlink(tmp_name);
-        } else {
-            rdma_fault_point("compact-renamed");
         }
     }
     free(tmp_name);

@@ -14,6 +14,7 @@ TESTSUITE_AT = \
 	tests/refresh.at \
 	tests/errors.at \
 	tests/restart.at \
+	tests/faults.at \
 	tests/tenant.at \
 	tests/preload.at \
 	tests/soft.at \

@@ -283,6 +283,27 @@ persist_write(struct rdma_persist *ps, struct rdma_qp_map *map)
                         > 2 * n_live + ps->compact_slack) {
         ps->compact = true;
     }
+    if (!ps->compact && n_changes) {
+        struct ds ds = DS_EMPTY_INITIALIZER;
+
+        changes_to_records(map, changes, n_changes, &ds);
+        error = append_records(ps->file_name, &ds, &ps->fd, &ps->size,
+                               ps->sync);
+        if (!error) {
+            ps->n_records += n_changes;
+        } else {
+            /* Write it whole instead: at once if the file went away or was
+             * replaced, else (e.g. disk full) at the next try. */
+            ps->compact = true;
+        }
+        ps->n_syncs += ps->sync == RDMA_STATE_SYNC_FDATASYNC;
+        ps->n_writes++;
+        ds_destroy(&ds);
+        if (error != ENOENT) {
+            rdma_qp_map_changes_free(changes, n_changes);
+            return error;
+        }
+    }
     if (ps->compact) {
         error = save_file(ps->file_name, map, ps->sync);
         if (!error) {
@@ -295,20 +316,6 @@ persist_write(struct rdma_persist *ps, struct rdma_qp_map *map)
         }
         ps->n_syncs += ps->sync == RDMA_STATE_SYNC_FDATASYNC;
         ps->n_writes++;
-    } else if (n_changes) {
-        struct ds ds = DS_EMPTY_INITIALIZER;
-
-        changes_to_records(map, changes, n_changes, &ds);
-        error = append_records(ps->file_name, &ds, &ps->fd, &ps->size,
-                               ps->sync);
-        if (!error) {
-            ps->n_records += n_changes;
-        } else {
-            ps->compact = true;     /* Write it whole next time. */
-        }
-        ps->n_syncs += ps->sync == RDMA_STATE_SYNC_FDATASYNC;
-        ps->n_writes++;
-        ds_destroy(&ds);
     }
     rdma_qp_map_changes_free(changes, n_changes);
     return error;

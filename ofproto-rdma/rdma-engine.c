@@ -16,6 +16,7 @@
 
 #include <config.h>
 #include "rdma-engine.h"
+#include "rdma-config-guard.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -589,6 +590,7 @@ rdma_engine_run(struct rdma_engine *e, const struct ovsdb_idl *idl)
         e->idl_seqno = ovsdb_idl_get_seqno(idl);
         rdma_mapping_init(&new);
         rdma_mapping_build(&new, idl);
+        rdma_config_guard(&e->cfg, &new);
         rdma_underlay_ovs_begin();
         rdma_engine_set_config(e, &new);
         rdma_mapping_destroy(&new);

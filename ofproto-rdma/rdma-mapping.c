@@ -62,6 +62,7 @@ rdma_mapping_destroy(struct rdma_mapping *m)
     HMAP_FOR_EACH_POP (vp, node, &m->vports) {
         free(vp->name);
         free(vp->error);
+        free(vp->kept_error);
         free(vp);
     }
     HMAP_FOR_EACH_POP (t, node, &m->tunnels) {
@@ -69,6 +70,7 @@ rdma_mapping_destroy(struct rdma_mapping *m)
         free(t->type_name);
         free(t->peers);
         free(t->error);
+        free(t->kept_error);
         free(t);
     }
     HMAP_FOR_EACH_POP (ifc, node, &m->ifaces) {

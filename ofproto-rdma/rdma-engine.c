@@ -636,8 +636,11 @@ check_request(const struct rdma_engine *e, const struct rdma_request *req,
         }
         return xasprintf("no interface named %s", req->vport);
     }
-    if (vp->error) {
-        return xasprintf("vport %s: %s", vp->name, vp->error);
+    if (vp->error || vp->kept_error) {
+        /* (With 'kept_error', the last valid configuration stays in force
+         * for the connections bound already: rdma-config-guard.h.) */
+        return xasprintf("vport %s: %s", vp->name,
+                         vp->error ? vp->error : vp->kept_error);
     }
     if (!vp->has_mac) {
         return xasprintf("vport %s has no MAC: set "
@@ -657,6 +660,29 @@ check_request(const struct rdma_engine *e, const struct rdma_request *req,
     }
     *vpp = vp;
     return NULL;
+}
+
+/* Checks that the tunnel 'req' would go through, on vport 'vp', has a
+ * valid configuration: while it has not, its last valid one stays in force
+ * for the connections bound already, but no new ones are bound through it
+ * (rdma-config-guard.h).  Returns NULL or an error message (caller
+ * frees). */
+static char *
+check_kept_tunnel(const struct rdma_engine *e, const struct rdma_request *req,
+                  const struct rdma_map_vport *vp)
+{
+    const struct rdma_map_tunnel *t;
+    enum rdma_tunnel_choice choice;
+    char *error = NULL;
+
+    t = rdma_resolve_tunnel(&e->cfg, vp, &req->dst_ip,
+                            req->has_dst_mac ? &req->dst_mac : NULL,
+                            &choice, &error);
+    free(error);
+    return (t && t->kept_error
+            ? xasprintf("tunnel %s cannot carry RDMA: %s", t->name,
+                        t->kept_error)
+            : NULL);
 }
 
 /* Returns the next automatic QPN, in 1...0xffffff (QPN 0 is reserved),
@@ -705,6 +731,9 @@ rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
 
     memset(r, 0, sizeof *r);
     error = check_request(e, req, &vp);
+    if (!error) {
+        error = check_kept_tunnel(e, req, vp);
+    }
     if (error) {
         return error;
     }
@@ -780,6 +809,9 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
         return save_refusal(e, "bind refused, nothing installed");
     }
     error = check_request(e, req, &vp);
+    if (!error) {
+        error = check_kept_tunnel(e, req, vp);
+    }
     if (error) {
         return error;
     }

@@ -5,6 +5,7 @@
 #   BENCH_SIZES   QP counts for the refresh benchmark
 #                 (default "1000 10000 100000 1000000")
 #   BENCH_UNIXCTL number of binds through unixctl (default 10000)
+#   BENCH_TENANT  number of binds through a tenant socket (default 50000)
 set -e
 sizes=${BENCH_SIZES:-1000 10000 100000 1000000}
 bench=tests/rdma-bench
@@ -19,12 +20,19 @@ done
 echo "== memory"
 $bench memory 1000000
 
-echo "== bind through ovs-rdmad's unixctl socket"
 rundir=$(mktemp -d)
 trap 'utilities/ovs-rdma-sandbox --rundir="$rundir" --stop >/dev/null 2>&1; rm -rf "$rundir"' EXIT
-utilities/ovs-rdma-sandbox --rundir="$rundir" --keep >/dev/null 2>&1
-pid=$(cat "$rundir/ovs-rdmad.pid")
-$bench unixctl ${BENCH_UNIXCTL:-10000} "$rundir/ovs-rdmad.$pid.ctl"
+for sync in none fdatasync; do
+    echo "== write-ahead: binds confirmed once saved, --state-sync=$sync (state file on $(df --output=source,fstype "$rundir" | sed 1d | tr -s ' '))"
+    RDMAD_OPTIONS=--state-sync=$sync \
+        utilities/ovs-rdma-sandbox --rundir="$rundir" --keep >/dev/null 2>&1
+    pid=$(cat "$rundir/ovs-rdmad.pid")
+    $bench unixctl ${BENCH_UNIXCTL:-10000} "$rundir/ovs-rdmad.$pid.ctl"
+    $bench tenant ${BENCH_TENANT:-50000} "$rundir/ovs-rdmad/vm1.sock" 64
+    OVS_RUNDIR=$rundir ovs-appctl -t "$rundir/ovs-rdmad.$pid.ctl" \
+        rdma/show-state | grep '^writes'
+    utilities/ovs-rdma-sandbox --rundir="$rundir" --stop >/dev/null 2>&1
+done
 
 echo "== soft NIC: header build + ICRC per packet, in-process"
 for size in 64 1024 4096; do

@@ -24,6 +24,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "openvswitch/vlog.h"
+
+VLOG_DEFINE_THIS_MODULE(rdma_fault);
+
 /* Every crash point in the program, space-separated.  Arming another name
  * is an error, so that a typo in a test cannot pass silently. */
 static const char point_names[] =
@@ -104,8 +108,8 @@ void
 rdma_fault_point(const char *name)
 {
     if (enabled && armed[0] && !strcmp(name, armed) && !--countdown) {
-        fprintf(stderr, "crash point %s reached: killing myself\n", name);
-        fflush(stderr);
+        VLOG_WARN("crash point %s reached: killing myself with SIGKILL",
+                  name);
         kill(getpid(), SIGKILL);
         abort();
     }

@@ -21,7 +21,9 @@
 #include <string.h>
 
 #include "openvswitch/vlog.h"
+#include "rdma-engine.h"
 #include "rdma-mapping.h"
+#include "rdma-resolve.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_config_guard);
@@ -115,4 +117,28 @@ rdma_config_guard(const struct rdma_mapping *old, struct rdma_mapping *new)
                       vp->name);
         }
     }
+}
+
+/* Checks that the tunnel that 'req' would go through, from vport 'vp' of
+ * configuration 'cfg', has a valid configuration: while it has not, its
+ * last valid one stays in force for the connections bound already, but no
+ * new ones are bound through it.  Returns NULL or an error message (caller
+ * frees). */
+char *
+rdma_config_guard_check(const struct rdma_mapping *cfg,
+                        const struct rdma_request *req,
+                        const struct rdma_map_vport *vp)
+{
+    const struct rdma_map_tunnel *t;
+    enum rdma_tunnel_choice choice;
+    char *error = NULL;
+
+    t = rdma_resolve_tunnel(cfg, vp, &req->dst_ip,
+                            req->has_dst_mac ? &req->dst_mac : NULL,
+                            &choice, &error);
+    free(error);
+    return (t && t->kept_error
+            ? xasprintf("tunnel %s cannot carry RDMA: %s", t->name,
+                        t->kept_error)
+            : NULL);
 }

@@ -26,12 +26,18 @@
  * tunnel or vport stays in force, so that its connections stay installed
  * as they are; the error is logged once and reported in the interface's
  * external_ids:rdma-status; the new configuration applies as soon as it is
- * valid again.  A tunnel whose type changes to one that cannot carry RDMA
+ * valid again; new connections through it are refused with the error
+ * (rdma_config_guard_check()).  A tunnel whose type changes to one that cannot carry RDMA
  * is a deliberate change, not an invalid value: it applies. */
 
+struct rdma_map_vport;
 struct rdma_mapping;
+struct rdma_request;
 
 void rdma_config_guard(const struct rdma_mapping *old,
                        struct rdma_mapping *new);
+char *rdma_config_guard_check(const struct rdma_mapping *,
+                              const struct rdma_request *,
+                              const struct rdma_map_vport *);
 
 #endif /* rdma-config-guard.h */

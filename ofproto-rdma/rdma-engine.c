@@ -662,29 +662,6 @@ check_request(const struct rdma_engine *e, const struct rdma_request *req,
     return NULL;
 }
 
-/* Checks that the tunnel 'req' would go through, on vport 'vp', has a
- * valid configuration: while it has not, its last valid one stays in force
- * for the connections bound already, but no new ones are bound through it
- * (rdma-config-guard.h).  Returns NULL or an error message (caller
- * frees). */
-static char *
-check_kept_tunnel(const struct rdma_engine *e, const struct rdma_request *req,
-                  const struct rdma_map_vport *vp)
-{
-    const struct rdma_map_tunnel *t;
-    enum rdma_tunnel_choice choice;
-    char *error = NULL;
-
-    t = rdma_resolve_tunnel(&e->cfg, vp, &req->dst_ip,
-                            req->has_dst_mac ? &req->dst_mac : NULL,
-                            &choice, &error);
-    free(error);
-    return (t && t->kept_error
-            ? xasprintf("tunnel %s cannot carry RDMA: %s", t->name,
-                        t->kept_error)
-            : NULL);
-}
-
 /* Returns the next automatic QPN, in 1...0xffffff (QPN 0 is reserved),
  * wrapping around. */
 static uint32_t
@@ -732,7 +709,7 @@ rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
     memset(r, 0, sizeof *r);
     error = check_request(e, req, &vp);
     if (!error) {
-        error = check_kept_tunnel(e, req, vp);
+        error = rdma_config_guard_check(&e->cfg, req, vp);
     }
     if (error) {
         return error;
@@ -810,7 +787,7 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
     }
     error = check_request(e, req, &vp);
     if (!error) {
-        error = check_kept_tunnel(e, req, vp);
+        error = rdma_config_guard_check(&e->cfg, req, vp);
     }
     if (error) {
         return error;

@@ -23,9 +23,9 @@ $bench memory 1000000
 rundir=$(mktemp -d)
 trap 'utilities/ovs-rdma-sandbox --rundir="$rundir" --stop >/dev/null 2>&1; rm -rf "$rundir"' EXIT
 for sync in none fdatasync; do
-    echo "== write-ahead: binds confirmed once saved, --state-sync=$sync (state file on $(df --output=source,fstype "$rundir" | sed 1d | tr -s ' '))"
     RDMAD_OPTIONS=--state-sync=$sync \
         utilities/ovs-rdma-sandbox --rundir="$rundir" --keep >/dev/null 2>&1
+    echo "== write-ahead: binds confirmed once saved, --state-sync=$sync (state file on $(df --output=source,fstype "$rundir" | sed 1d | tr -s ' '))"
     pid=$(cat "$rundir/ovs-rdmad.pid")
     $bench unixctl ${BENCH_UNIXCTL:-10000} "$rundir/ovs-rdmad.$pid.ctl"
     $bench tenant ${BENCH_TENANT:-50000} "$rundir/ovs-rdmad/vm1.sock" 64

@@ -143,10 +143,13 @@ rdma_ack_release(struct rdma_engine *e, int save_error,
                               "would lose it until the file can be "
                               "written again (retrying)", file_name,
                               ovs_strerror(save_error));
+        } else if (save_error && a->op == RDMA_ACK_UNBIND) {
+            VLOG_WARN("cm_id %"PRIu64": unbind took effect but is not saved "
+                      "yet in %s (%s): retrying", a->cm_id, file_name,
+                      ovs_strerror(save_error));
         } else if (save_error) {
-            VLOG_WARN("cm_id %"PRIu64": %s took effect but is not saved "
-                      "yet in %s (%s): retrying", a->cm_id, op_name(a->op),
-                      file_name, ovs_strerror(save_error));
+            VLOG_WARN("refresh took effect but is not saved yet in %s (%s): "
+                      "retrying", file_name, ovs_strerror(save_error));
         }
         a->cb(a->aux, error, true);
         free(error);

@@ -92,7 +92,14 @@ check() {
     grep '^cm_id=' nic | sed 's/^cm_id=\([0-9]*\) qpn=\([0-9]*\) remote_qpn=\([0-9]*\) gen=\([0-9]*\) .*/\1 \2 \3 \4/' | sort > nic.entries
     echo "lost=$(sort confirmed | comm -23 - map.ids | wc -l) stale=$(comm -13 map.entries nic.entries | wc -l) missing=$(comm -23 map.entries nic.entries | wc -l)"
 }
-converged() { test "$(check)" = "lost=0 stale=0 missing=0"; }
+# converged: succeeds if the invariant holds.  A daemon found dead (a crash
+# point that fired late) is started again first.
+converged() {
+    if ! alive "$(cat ovs-rdmad.pid 2>/dev/null)"; then
+        start_rdmad; n_crash=$((n_crash + 1))
+    fi
+    test "$(check)" = "lost=0 stale=0 missing=0"
+}
 
 n_steps=0 n_bind=0 n_bind_refused=0 n_unbind=0 n_update=0 n_config=0
 n_invalid=0 n_nicfail=0 n_kill_rdmad=0 n_crash=0 n_kill_ovsdb=0
@@ -178,10 +185,6 @@ while test "$(date +%s)" -lt "$deadline"; do
     *)
         ovs-appctl -t ovs-rdmad rdma/refresh >/dev/null 2>&1 || true ;;
     esac
-    if ! alive "$(cat ovs-rdmad.pid 2>/dev/null)"; then
-        # Killed at a crash point.
-        start_rdmad; n_crash=$((n_crash + 1))
-    fi
     if ! wait_for "the invariant" converged; then
         echo "soak: INVARIANT VIOLATED after step $n_steps: $(check)" >&2
         echo "soak: the run directory is kept: $rundir" >&2

@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,8 @@
 #include "rdma-persist.h"
 #include "rdma-qp-map.h"
 #include "rdma-status.h"
+#include "rdma-qp-source.h"
+#include "rdma-request.h"
 #include "rdma-tenant.h"
 #include "rdma-underlay-linux.h"
 #include "rdma-underlay-ovs.h"
@@ -66,6 +69,10 @@ struct rdmad_options {
     const char *tenant_dir;     /* --tenant-dir, or NULL for the
                                  * default. */
     enum rdma_state_sync state_sync; /* --state-sync. */
+    gid_t tenant_gid;           /* --tenant-group, or (gid_t) -1. */
+    int tenant_idle_ms;         /* --tenant-idle-timeout, in ms. */
+    const char *qp_source;      /* --qp-source. */
+    int tenant_rate;            /* --tenant-rate. */
 };
 
 static char *parse_options(int argc, char *argv[], struct rdmad_options *);
@@ -83,6 +90,10 @@ main(int argc, char *argv[])
         .provider = "dummy",
         .vswitchd = "ovs-vswitchd",
         .underlay_poll_ms = 1000,
+        .tenant_gid = (gid_t) -1,
+        .tenant_idle_ms = RDMA_TENANT_IDLE_MS,
+        .qp_source = "netlink",
+        .tenant_rate = RDMA_TENANT_RATE,
     };
     struct unixctl_server *unixctl;
     struct rdma_persist persist;
@@ -114,6 +125,10 @@ main(int argc, char *argv[])
         exit(EXIT_FAILURE);
     }
     unixctl_command_register("exit", "", 0, 0, ovs_rdmad_exit, &exiting);
+    if (rdma_qp_source_init(opts.qp_source)) {
+        ovs_fatal(0, "--qp-source=%s: expected netlink, fake or none",
+                  opts.qp_source);
+    }
 
     retval = rdma_underlay_linux_init();
     if (retval) {
@@ -140,7 +155,9 @@ main(int argc, char *argv[])
     }
     rdma_ovsdb_init(remote);
     rdma_appctl_init(&engine);
-    tenant = rdma_tenant_create(&engine, opts.tenant_dir);
+    tenant = rdma_tenant_create(&engine, opts.tenant_dir, opts.tenant_gid,
+                                opts.tenant_idle_ms);
+    rdma_tenant_set_rate(tenant, opts.tenant_rate);
 
     daemonize_complete();
     VLOG_INFO("ovs-rdmad %s (Open vSwitch %s) started, database %s, NIC "
@@ -212,6 +229,10 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         OPT_TENANT_DIR,
         OPT_STATE_SYNC,
         OPT_ENABLE_FAULT_INJECTION,
+        OPT_TENANT_GROUP,
+        OPT_TENANT_IDLE_TIMEOUT,
+        OPT_QP_SOURCE,
+        OPT_TENANT_RATE,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -227,6 +248,11 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         {"state-sync", required_argument, NULL, OPT_STATE_SYNC},
         {"enable-fault-injection", no_argument, NULL,
          OPT_ENABLE_FAULT_INJECTION},
+        {"tenant-group", required_argument, NULL, OPT_TENANT_GROUP},
+        {"tenant-idle-timeout", required_argument, NULL,
+         OPT_TENANT_IDLE_TIMEOUT},
+        {"qp-source", required_argument, NULL, OPT_QP_SOURCE},
+        {"tenant-rate", required_argument, NULL, OPT_TENANT_RATE},
         DAEMON_LONG_OPTIONS,
         VLOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -298,6 +324,52 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
             rdma_fault_enable();
             break;
 
+        case OPT_TENANT_GROUP: {
+            struct group *gr = getgrnam(optarg);
+            uint64_t gid;
+            char *error;
+
+            if (gr) {
+                opts->tenant_gid = gr->gr_gid;
+            } else if (!(error = rdma_parse_decimal("--tenant-group", optarg,
+                                                    0, INT32_MAX, &gid))) {
+                opts->tenant_gid = gid;
+            } else {
+                ovs_fatal(0, "--tenant-group=%s: no such group (give a "
+                          "group name or a numeric gid)", optarg);
+            }
+            break;
+        }
+
+        case OPT_QP_SOURCE:
+            opts->qp_source = optarg;
+            break;
+
+        case OPT_TENANT_RATE: {
+            uint64_t rate;
+            char *error = rdma_parse_decimal("--tenant-rate", optarg, 1,
+                                             1000000, &rate);
+
+            if (error) {
+                ovs_fatal(0, "%s (requests per second per connection)",
+                          error);
+            }
+            opts->tenant_rate = rate;
+            break;
+        }
+
+        case OPT_TENANT_IDLE_TIMEOUT: {
+            uint64_t secs;
+            char *error = rdma_parse_decimal("--tenant-idle-timeout", optarg,
+                                             0, 86400, &secs);
+
+            if (error) {
+                ovs_fatal(0, "%s (seconds; 0 disables the timeout)", error);
+            }
+            opts->tenant_idle_ms = secs * 1000;
+            break;
+        }
+
         VLOG_OPTION_HANDLERS
         DAEMON_OPTION_HANDLERS
 
@@ -356,7 +428,18 @@ usage(void)
            "  --state-sync=MODE       confirm a change once its record is\n"
            "                          written (none, the default) or on\n"
            "                          disk (fdatasync)\n"
-           "  --enable-fault-injection  accept rdma/crash-at (tests only)\n",
+           "  --enable-fault-injection  accept rdma/crash-at (tests only)\n"
+           "  --tenant-group=GROUP    group of the tenant socket directory\n"
+           "                          and sockets\n"
+           "  --tenant-idle-timeout=SECS  close tenant connections that\n"
+           "                          hold no bindings after SECS idle\n"
+           "                          seconds (default 300, 0: never)\n"
+           "  --tenant-rate=N         requests per second per tenant\n"
+           "                          connection, after a burst of 100\n"
+           "                          (default 500)\n"
+           "  --qp-source=netlink|fake|none  where the QPs of vports with\n"
+           "                          other_config:rdma-device are checked\n"
+           "                          (default: netlink, the kernel)\n",
            ovs_rundir(), ovs_rundir());
     ds_put_cstr(&providers, "\nNIC providers (--provider=TYPE):\n");
     rdma_nic_format_provider_help(&providers);

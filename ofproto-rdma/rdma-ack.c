@@ -30,7 +30,9 @@ VLOG_DEFINE_THIS_MODULE(rdma_ack);
 /* One held reply. */
 struct held_ack {
     enum rdma_ack_op op;        /* What it confirms. */
-    uint64_t cm_id;             /* The connection (not for refresh). */
+    char *vport;                /* The connection's vport, or NULL (for
+                                 * refresh). */
+    uint64_t cm_id;             /* The connection's cm_id on 'vport'. */
     const void *owner;          /* Connection it goes to, for
                                  * rdma_ack_forget(). */
     rdma_ack_cb *cb;            /* Sends or frees it. */
@@ -66,11 +68,12 @@ crash_point(enum rdma_ack_op op, const char *when)
     }
 }
 
-/* Holds the reply that confirms 'op' on connection 'cm_id', for
- * 'owner', until rdma_ack_release(): 'cb' is then called with 'aux'. */
+/* Holds the reply that confirms 'op' on connection 'cm_id' of 'vport'
+ * (NULL for a refresh), for 'owner', until rdma_ack_release(): 'cb' is
+ * then called with 'aux'. */
 void
-rdma_ack_hold(enum rdma_ack_op op, uint64_t cm_id, const void *owner,
-              rdma_ack_cb *cb, void *aux)
+rdma_ack_hold(enum rdma_ack_op op, const char *vport, uint64_t cm_id,
+              const void *owner, rdma_ack_cb *cb, void *aux)
 {
     struct held_ack *a;
 
@@ -80,6 +83,7 @@ rdma_ack_hold(enum rdma_ack_op op, uint64_t cm_id, const void *owner,
     }
     a = &held[n_held++];
     a->op = op;
+    a->vport = nullable_xstrdup(vport);
     a->cm_id = cm_id;
     a->owner = owner;
     a->cb = cb;
@@ -125,10 +129,11 @@ rdma_ack_release(struct rdma_engine *e, int save_error,
         char *error = NULL;
 
         if (!a->cb) {
+            free(a->vport);
             continue;
         }
-        if (save_error && a->op == RDMA_ACK_BIND) {
-            char *msg = rdma_engine_unbind(e, a->cm_id);
+        if (save_error && a->op == RDMA_ACK_BIND && a->vport) {
+            char *msg = rdma_engine_unbind(e, a->vport, a->cm_id);
 
             free(msg);
             error = xasprintf("cannot save the connection in the state "
@@ -144,15 +149,17 @@ rdma_ack_release(struct rdma_engine *e, int save_error,
                               "written again (retrying)", file_name,
                               ovs_strerror(save_error));
         } else if (save_error && a->op == RDMA_ACK_UNBIND) {
-            VLOG_WARN("cm_id %"PRIu64": unbind took effect but is not saved "
-                      "yet in %s (%s): retrying", a->cm_id, file_name,
-                      ovs_strerror(save_error));
+            VLOG_WARN("%s/%"PRIu64": unbind took effect but is not saved "
+                      "yet in %s (%s): retrying",
+                      a->vport ? a->vport : "(unknown)", a->cm_id,
+                      file_name, ovs_strerror(save_error));
         } else if (save_error) {
             VLOG_WARN("refresh took effect but is not saved yet in %s (%s): "
                       "retrying", file_name, ovs_strerror(save_error));
         }
         a->cb(a->aux, error, true);
         free(error);
+        free(a->vport);
     }
     n_held = 0;
 }

@@ -58,8 +58,8 @@ enum rdma_ack_op {
  * and the callback only frees 'aux'. */
 typedef void rdma_ack_cb(void *aux, const char *error, bool send);
 
-void rdma_ack_hold(enum rdma_ack_op, uint64_t cm_id, const void *owner,
-                   rdma_ack_cb *, void *aux);
+void rdma_ack_hold(enum rdma_ack_op, const char *vport, uint64_t cm_id,
+                   const void *owner, rdma_ack_cb *, void *aux);
 void rdma_ack_forget(const void *owner);
 bool rdma_ack_any(void);
 void rdma_ack_release(struct rdma_engine *, int save_error,

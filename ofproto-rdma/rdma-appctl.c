@@ -67,16 +67,17 @@ send_held(void *h_, const char *error, bool send)
 }
 
 /* Holds reply 'text' (NULL for an empty one; taken over) to 'conn', which
- * confirms 'op' on 'cm_id', until the change is saved. */
+ * confirms 'op' on connection 'cm_id' of 'vport' (NULL for a refresh),
+ * until the change is saved. */
 static void
-hold_reply(struct unixctl_conn *conn, enum rdma_ack_op op, uint64_t cm_id,
-           char *text)
+hold_reply(struct unixctl_conn *conn, enum rdma_ack_op op, const char *vport,
+           uint64_t cm_id, char *text)
 {
     struct held_reply *h = xmalloc(sizeof *h);
 
     h->conn = conn;
     h->text = text;
-    rdma_ack_hold(op, cm_id, conn, send_held, h);
+    rdma_ack_hold(op, vport, cm_id, conn, send_held, h);
 }
 
 /* Replies to 'conn' with 'error' (and frees it) if it is nonnull, else,
@@ -92,7 +93,7 @@ reply_binding(struct unixctl_conn *conn, char *error,
 
         rdma_binding_format(b, &ds);
         ds_put_char(&ds, '\n');
-        hold_reply(conn, op, b->cm_id, ds_steal_cstr(&ds));
+        hold_reply(conn, op, b->vport->name, b->cm_id, ds_steal_cstr(&ds));
     }
 }
 
@@ -109,6 +110,7 @@ rdma_appctl_resolve(struct unixctl_conn *conn, int argc, const char *argv[],
 
     error = rdma_request_from_args(argc, argv, "dst_mac src_ip", &req);
     if (!error) {
+        req.admin = true;
         error = rdma_engine_resolve(engine, &req, &r);
     }
     if (error) {
@@ -135,33 +137,36 @@ rdma_appctl_bind(struct unixctl_conn *conn, int argc, const char *argv[],
     error = rdma_request_from_args(argc, argv,
                           "dst_mac src_ip qpn cm_id remote_qpn", &req);
     if (!error) {
+        req.admin = true;
         error = rdma_engine_bind(engine, &req, &b);
     }
     reply_binding(conn, error, b, RDMA_ACK_BIND);
 }
 
-/* "rdma/unbind CM_ID": removes a binding and its NIC entry. */
+/* "rdma/unbind VPORT/CM_ID": removes a binding and its NIC entry. */
 static void
 rdma_appctl_unbind(struct unixctl_conn *conn, int argc OVS_UNUSED,
                    const char *argv[], void *engine_)
 {
     struct rdma_engine *engine = engine_;
+    struct rdma_binding *b;
     char *error;
-    uint64_t cm_id;
 
-    error = rdma_request_parse_cm_id(argv[1], &cm_id);
-    if (!error) {
-        error = rdma_engine_unbind(engine, cm_id);
-    }
+    error = rdma_engine_find_named(engine, argv[1], &b);
     if (error) {
         reply_error(conn, error);
     } else {
-        hold_reply(conn, RDMA_ACK_UNBIND, cm_id, NULL);
+        char *vport = xstrdup(b->vport->name);
+        uint64_t cm_id = b->cm_id;
+
+        rdma_engine_release(engine, b);
+        hold_reply(conn, RDMA_ACK_UNBIND, vport, cm_id, NULL);
+        free(vport);
     }
 }
 
-/* "rdma/update CM_ID remote_qpn=N": sets a connection's peer QPN and
- * prints its entry. */
+/* "rdma/update VPORT/CM_ID remote_qpn=N": sets a connection's peer QPN
+ * and prints its entry. */
 static void
 rdma_appctl_update(struct unixctl_conn *conn, int argc OVS_UNUSED,
                    const char *argv[], void *engine_)
@@ -170,14 +175,13 @@ rdma_appctl_update(struct unixctl_conn *conn, int argc OVS_UNUSED,
     struct rdma_binding *b = NULL;
     struct rdma_request req;
     char *error;
-    uint64_t cm_id;
 
-    error = rdma_request_parse_cm_id(argv[1], &cm_id);
+    error = rdma_engine_find_named(engine, argv[1], &b);
     if (!error) {
         error = rdma_request_parse_update(argv[2], &req);
     }
     if (!error) {
-        error = rdma_engine_set_remote_qpn(engine, cm_id, NULL,
+        error = rdma_engine_set_remote_qpn(engine, b->vport->name, b->cm_id,
                                            req.remote_qpn, &b);
     }
     reply_binding(conn, error, b, RDMA_ACK_UPDATE);
@@ -202,7 +206,7 @@ rdma_appctl_refresh(struct unixctl_conn *conn, int argc OVS_UNUSED,
                   after->n_modify - before.n_modify,
                   after->n_remove - before.n_remove,
                   after->n_nic_errors - before.n_nic_errors);
-    hold_reply(conn, RDMA_ACK_REFRESH, 0, ds_steal_cstr(&ds));
+    hold_reply(conn, RDMA_ACK_REFRESH, NULL, 0, ds_steal_cstr(&ds));
 }
 
 /* "rdma/show-qp-map [--json] [VPORT]": prints the QP map, or only VPORT's
@@ -294,9 +298,10 @@ rdma_appctl_init(struct rdma_engine *engine)
                              "VPORT DST_IP [dst_mac=MAC] [src_ip=IP] [qpn=N] "
                              "[cm_id=N] [remote_qpn=N]", 2, 7,
                              rdma_appctl_bind, engine);
-    unixctl_command_register("rdma/unbind", "CM_ID", 1, 1,
+    unixctl_command_register("rdma/unbind", "[VPORT/]CM_ID", 1, 1,
                              rdma_appctl_unbind, engine);
-    unixctl_command_register("rdma/update", "CM_ID remote_qpn=N", 2, 2,
+    unixctl_command_register("rdma/update", "[VPORT/]CM_ID remote_qpn=N",
+                             2, 2,
                              rdma_appctl_update, engine);
     unixctl_command_register("rdma/refresh", "", 0, 0,
                              rdma_appctl_refresh, engine);

@@ -81,6 +81,14 @@ keep_vport(struct rdma_map_vport *vp, const struct rdma_map_vport *last)
     vp->has_ip = last->has_ip;
     vp->vni = last->vni;
     vp->has_vni = last->has_vni;
+    free(vp->ips);
+    vp->ips = (last->n_ips
+               ? xmemdup(last->ips, last->n_ips * sizeof *vp->ips)
+               : NULL);
+    vp->n_ips = last->n_ips;
+    vp->max_conns = last->max_conns;
+    free(vp->device);
+    vp->device = nullable_xstrdup(last->device);
 }
 
 /* Keeps in 'new', a configuration snapshot just built, the last valid

@@ -94,13 +94,15 @@ rdma_persist_init(struct rdma_persist *ps, const char *file_name,
     }
 }
 
-/* Compares two changes by cm_id, then vport, for qsort(). */
+/* Compares two changes by key, then cm_id, then vport, for qsort(). */
 static int
 compare_changes(const void *a_, const void *b_)
 {
     const struct rdma_qp_map_change *a = a_, *b = b_;
 
-    return (a->cm_id < b->cm_id ? -1
+    return (a->key < b->key ? -1
+            : a->key > b->key ? 1
+            : a->cm_id < b->cm_id ? -1
             : a->cm_id > b->cm_id ? 1
             : strcmp(a->vport, b->vport));
 }
@@ -144,8 +146,21 @@ write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-/* Appends to 'ds' a record for each of the 'n' changes: a "put" for those
- * still in 'map', a "del" for the others. */
+/* Returns the binding in 'map' that change 'c' names (same key, cm_id and
+ * vport), or NULL if it is gone. */
+static const struct rdma_binding *
+change_binding(const struct rdma_qp_map *map,
+               const struct rdma_qp_map_change *c)
+{
+    const struct rdma_binding *b = rdma_qp_map_find_key(map, c->key);
+
+    return (b && b->cm_id == c->cm_id && !strcmp(b->vport->name, c->vport)
+            ? b : NULL);
+}
+
+/* Appends to 'ds' a record for each of the 'n' changes: a "del" for those
+ * gone from 'map', then a "put" for the others (the deletions first, since
+ * a key a gone connection had may now be another one's). */
 static void
 changes_to_records(const struct rdma_qp_map *map,
                    const struct rdma_qp_map_change *c, size_t n,
@@ -154,12 +169,15 @@ changes_to_records(const struct rdma_qp_map *map,
     size_t i;
 
     for (i = 0; i < n; i++) {
-        const struct rdma_binding *b = rdma_qp_map_find(map, c[i].cm_id);
+        if (!change_binding(map, &c[i])) {
+            rdma_state_del(c[i].key, c[i].cm_id, c[i].vport, ds);
+        }
+    }
+    for (i = 0; i < n; i++) {
+        const struct rdma_binding *b = change_binding(map, &c[i]);
 
-        if (b && !strcmp(b->vport->name, c[i].vport)) {
+        if (b) {
             rdma_state_put(b, ds);
-        } else {
-            rdma_state_del(c[i].cm_id, c[i].vport, ds);
         }
     }
 }
@@ -235,7 +253,7 @@ save_file(const char *file_name, const struct rdma_qp_map *map,
     int error, fd;
 
     rdma_state_header(&ds);
-    HMAP_FOR_EACH (b, cm_id_node, &map->bindings) {
+    HMAP_FOR_EACH (b, key_node, &map->bindings) {
         rdma_state_put(b, &ds);
     }
 

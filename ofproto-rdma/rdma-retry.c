@@ -62,37 +62,39 @@ rdma_retry_destroy(struct rdma_retry *r)
     hmap_destroy(&r->tombstones);
 }
 
-/* Returns the tombstone of 'cm_id' in 'r', or NULL. */
+/* Returns the tombstone of the NIC entry with 'key' in 'r', or NULL. */
 struct rdma_tombstone *
-rdma_retry_find(const struct rdma_retry *r, uint64_t cm_id)
+rdma_retry_find(const struct rdma_retry *r, uint64_t key)
 {
     struct rdma_tombstone *ts;
 
-    HMAP_FOR_EACH_WITH_HASH (ts, node, hash_uint64(cm_id), &r->tombstones) {
-        if (ts->cm_id == cm_id) {
+    HMAP_FOR_EACH_WITH_HASH (ts, node, hash_uint64(key), &r->tombstones) {
+        if (ts->key == key) {
             return ts;
         }
     }
     return NULL;
 }
 
-/* Records that removing the NIC's entry for 'cm_id' (last bound on
- * 'vport', or NULL if unknown) failed with 'error', to be retried. */
+/* Records that removing the NIC's entry with 'key', last bound as
+ * connection 'cm_id' on 'vport' (NULL if unknown: then 'cm_id' is the
+ * key), failed with 'error', to be retried. */
 void
-rdma_retry_bury(struct rdma_retry *r, uint64_t cm_id, const char *vport,
-                int error)
+rdma_retry_bury(struct rdma_retry *r, uint64_t key, uint64_t cm_id,
+                const char *vport, int error)
 {
-    struct rdma_tombstone *ts = rdma_retry_find(r, cm_id);
+    struct rdma_tombstone *ts = rdma_retry_find(r, key);
 
     if (!ts) {
         ts = xzalloc(sizeof *ts);
+        ts->key = key;
         ts->cm_id = cm_id;
         ts->vport = nullable_xstrdup(vport);
         ts->backoff = RDMA_RETRY_MIN_MS;
-        hmap_insert(&r->tombstones, &ts->node, hash_uint64(cm_id));
-        VLOG_WARN("cm_id %"PRIu64": NIC remove failed (%s): the entry "
+        hmap_insert(&r->tombstones, &ts->node, hash_uint64(key));
+        VLOG_WARN("%s/%"PRIu64": NIC remove failed (%s): the entry "
                   "stays as \"removing\" and the remove is retried",
-                  cm_id, ovs_strerror(error));
+                  vport ? vport : "(unknown)", cm_id, ovs_strerror(error));
     }
     ts->error = error;
     ts->n_tries++;
@@ -100,28 +102,29 @@ rdma_retry_bury(struct rdma_retry *r, uint64_t cm_id, const char *vport,
     ts->backoff = MIN(ts->backoff * 2, RDMA_RETRY_MAX_MS);
 }
 
-/* Tries to remove the NIC's entry for 'cm_id', which has a tombstone, now.
+/* Tries to remove the NIC's entry with 'key', which has a tombstone, now.
  * Returns 0 if it is gone (the tombstone too), else the positive errno of
- * the remove, with the tombstone kept.  Returns 0 at once if 'cm_id' has
- * no tombstone. */
+ * the remove, with the tombstone kept.  Returns 0 at once if 'key' has no
+ * tombstone. */
 int
-rdma_retry_remove_now(struct rdma_engine *e, uint64_t cm_id)
+rdma_retry_remove_now(struct rdma_engine *e, uint64_t key)
 {
-    struct rdma_tombstone *ts = rdma_retry_find(&e->retry, cm_id);
+    struct rdma_tombstone *ts = rdma_retry_find(&e->retry, key);
     int error;
 
     if (!ts) {
         return 0;
     }
-    error = rdma_nic_remove(e->nic, cm_id);
+    error = rdma_nic_remove(e->nic, key);
     e->stats.n_remove++;
     if (error && error != ENOENT) {
         e->stats.n_nic_errors++;
-        rdma_retry_bury(&e->retry, cm_id, ts->vport, error);
+        rdma_retry_bury(&e->retry, key, ts->cm_id, ts->vport, error);
         return error;
     }
-    VLOG_INFO("cm_id %"PRIu64": NIC entry removed after %u failed "
-              "attempt%s", cm_id, ts->n_tries, ts->n_tries == 1 ? "" : "s");
+    VLOG_INFO("%s/%"PRIu64": NIC entry removed after %u failed attempt%s",
+              ts->vport ? ts->vport : "(unknown)", ts->cm_id, ts->n_tries,
+              ts->n_tries == 1 ? "" : "s");
     hmap_remove(&e->retry.tombstones, &ts->node);
     tombstone_free(ts);
     return 0;
@@ -147,7 +150,7 @@ rdma_retry_run(struct rdma_engine *e)
 
     HMAP_FOR_EACH_SAFE (ts, node, &r->tombstones) {
         if (now >= ts->next_try) {
-            rdma_retry_remove_now(e, ts->cm_id);
+            rdma_retry_remove_now(e, ts->key);
         }
     }
 
@@ -189,16 +192,20 @@ shown(const struct rdma_tombstone *ts, const char *vport)
     return !vport || (ts->vport && !strcmp(ts->vport, vport));
 }
 
-/* Compares tombstones by cm_id, for qsort(). */
+/* Compares tombstones by vport (unknown first), then cm_id, for qsort(),
+ * the order of rdma/show-qp-map. */
 static int
 compare_tombstones(const void *a_, const void *b_)
 {
     const struct rdma_tombstone *const *a = a_, *const *b = b_;
+    int cmp = strcmp((*a)->vport ? (*a)->vport : "",
+                     (*b)->vport ? (*b)->vport : "");
 
-    return (*a)->cm_id < (*b)->cm_id ? -1 : (*a)->cm_id > (*b)->cm_id;
+    return (cmp ? cmp
+            : (*a)->cm_id < (*b)->cm_id ? -1 : (*a)->cm_id > (*b)->cm_id);
 }
 
-/* Returns the tombstones of 'r' shown for 'vport', sorted by cm_id, in a
+/* Returns the tombstones of 'r' shown for 'vport', sorted, in a
  * malloc'd array, and their number in '*n'. */
 static const struct rdma_tombstone **
 sorted(const struct rdma_retry *r, const char *vport, size_t *n)
@@ -252,7 +259,8 @@ rdma_retry_format(const struct rdma_retry *r, const char *vport,
 }
 
 /* Returns the tombstones shown for 'vport' as a JSON array of objects with
- * "cm_id", "vport" (if known), "state" ("removing") and "reason". */
+ * "cm_id", "vport" and "name" (VPORT/CM_ID) (if known), "state"
+ * ("removing") and "reason". */
 struct json *
 rdma_retry_to_json(const struct rdma_retry *r, const char *vport)
 {
@@ -268,6 +276,8 @@ rdma_retry_to_json(const struct rdma_retry *r, const char *vport)
         json_object_put(o, "cm_id", json_integer_create(ts->cm_id));
         if (ts->vport) {
             json_object_put_string(o, "vport", ts->vport);
+            json_object_put_format(o, "name", "%s/%"PRIu64, ts->vport,
+                                   ts->cm_id);
         }
         json_object_put_string(o, "state", "removing");
         json_object_put_format(o, "reason", "NIC remove failed: %s",

@@ -25,8 +25,9 @@
  * NIC still holds an entry that no binding owns.  Both are retried with
  * exponential backoff (50 ms doubling to 2 s) until the operation succeeds
  * or, for a binding, until the binding is gone.  A tombstone shows as
- * "removing" in rdma/show-qp-map; binding its cm_id again first removes
- * the old entry (and is refused while that still fails). */
+ * "removing" in rdma/show-qp-map; a binding that gets its key (NIC entry)
+ * again first removes the old entry (and is refused while that still
+ * fails). */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -43,8 +44,10 @@ struct rdma_engine;
 
 /* A NIC entry whose remove failed. */
 struct rdma_tombstone {
-    struct hmap_node node;      /* In rdma_retry's 'tombstones', by cm_id. */
-    uint64_t cm_id;             /* The entry. */
+    struct hmap_node node;      /* In rdma_retry's 'tombstones', by key. */
+    uint64_t key;               /* The entry's key in the NIC. */
+    uint64_t cm_id;             /* cm_id of its last binding ('key' if
+                                 * unknown). */
     char *vport;                /* Vport of its last binding, or NULL. */
     int error;                  /* Last error of the remove. */
     unsigned int n_tries;       /* Removes tried. */
@@ -64,11 +67,11 @@ void rdma_retry_destroy(struct rdma_retry *);
 void rdma_retry_run(struct rdma_engine *);
 void rdma_retry_wait(const struct rdma_engine *);
 
-void rdma_retry_bury(struct rdma_retry *, uint64_t cm_id, const char *vport,
-                     int error);
+void rdma_retry_bury(struct rdma_retry *, uint64_t key, uint64_t cm_id,
+                     const char *vport, int error);
 struct rdma_tombstone *rdma_retry_find(const struct rdma_retry *,
-                                       uint64_t cm_id);
-int rdma_retry_remove_now(struct rdma_engine *, uint64_t cm_id);
+                                       uint64_t key);
+int rdma_retry_remove_now(struct rdma_engine *, uint64_t key);
 void rdma_retry_note_failure(struct rdma_retry *);
 
 void rdma_retry_format(const struct rdma_retry *, const char *vport,

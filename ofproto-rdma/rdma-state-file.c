@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/json.h"
@@ -83,6 +84,9 @@ rdma_state_put(const struct rdma_binding *b, struct ds *ds)
     char buf[46];
 
     json_object_put(o, "cm_id", json_integer_create(b->cm_id));
+    if (b->key != b->cm_id) {
+        json_object_put(o, "key", json_integer_create(b->key));
+    }
     json_object_put(o, "qpn", json_integer_create(b->qpn));
     json_object_put(o, "remote_qpn", json_integer_create(b->remote_qpn));
     json_object_put_string(o, "vport", b->vport->name);
@@ -103,14 +107,17 @@ rdma_state_put(const struct rdma_binding *b, struct ds *ds)
     put_line(top, ds);
 }
 
-/* Appends the "del" record of connection ('vport', 'cm_id') to 'ds'. */
+/* Appends the "del" record of connection ('vport', 'cm_id'), whose key was
+ * 'key', to 'ds'. */
 void
-rdma_state_del(uint64_t cm_id, const char *vport, struct ds *ds)
+rdma_state_del(uint64_t key, uint64_t cm_id, const char *vport,
+               struct ds *ds)
 {
     struct json *o = json_object_create();
     struct json *top;
 
     json_object_put(o, "cm_id", json_integer_create(cm_id));
+    json_object_put(o, "key", json_integer_create(key));
     json_object_put_string(o, "vport", vport);
     top = json_object_create();
     json_object_put(top, "del", o);
@@ -147,7 +154,7 @@ static char *
 binding_from_json(const struct json *json, struct rdma_saved_binding *s)
 {
     const struct json *cm_id, *qpn, *remote_qpn, *vport, *dst_ip, *dst_mac;
-    const struct json *src_ip, *tunnel;
+    const struct json *src_ip, *tunnel, *key;
     struct rdma_request *req = &s->req;
     struct ovsdb_parser p;
     struct ovsdb_error *error;
@@ -162,6 +169,7 @@ binding_from_json(const struct json *json, struct rdma_saved_binding *s)
     dst_mac = ovsdb_parser_member(&p, "dst_mac", OP_STRING | OP_OPTIONAL);
     src_ip = ovsdb_parser_member(&p, "src_ip", OP_STRING | OP_OPTIONAL);
     tunnel = ovsdb_parser_member(&p, "tunnel", OP_STRING | OP_OPTIONAL);
+    key = ovsdb_parser_member(&p, "key", OP_INTEGER | OP_OPTIONAL);
     error = ovsdb_parser_finish(&p);
     if (error) {
         return parser_error_message(error);
@@ -169,6 +177,7 @@ binding_from_json(const struct json *json, struct rdma_saved_binding *s)
 
     req->cm_id = (uint64_t) json_integer(cm_id);
     req->has_cm_id = true;
+    s->key = key ? (uint64_t) json_integer(key) : req->cm_id;
     if (json_integer(qpn) < 1 || json_integer(qpn) > QPN_MAX) {
         return xasprintf("cm_id %"PRIu64": qpn %"PRId64" is not a QP "
                          "number", req->cm_id, json_integer(qpn));
@@ -208,9 +217,24 @@ binding_from_json(const struct json *json, struct rdma_saved_binding *s)
 
 /* A connection being replayed from the log. */
 struct replay_node {
-    struct hmap_node node;      /* In the replay's hmap, by cm_id. */
+    struct hmap_node node;      /* In the replay's 'keys', by key. */
+    struct hmap_node name_node; /* In the replay's 'names', by vport and
+                                 * cm_id. */
     struct rdma_saved_binding s; /* The connection's latest "put". */
 };
+
+/* The connections live so far in a replay. */
+struct replay {
+    struct hmap keys;           /* "struct replay_node"s, by key. */
+    struct hmap names;          /* The same, by vport and cm_id. */
+};
+
+/* Returns the hash of connection 'cm_id' of 'vport'. */
+static uint32_t
+replay_hash_name(const char *vport, uint64_t cm_id)
+{
+    return hash_string(vport, hash_uint64(cm_id));
+}
 
 /* Frees 'node' and what it holds. */
 static void
@@ -221,56 +245,94 @@ replay_node_free(struct replay_node *node)
     free(node);
 }
 
-/* Removes from 'live' and frees connection ('vport', 'cm_id'), or, if
- * 'vport' is NULL (a version 1 "del"), every connection with 'cm_id'. */
+/* Removes 'node' from 'live' and frees it. */
 static void
-replay_delete(struct hmap *live, uint64_t cm_id, const char *vport)
+replay_remove(struct replay *live, struct replay_node *node)
+{
+    hmap_remove(&live->keys, &node->node);
+    hmap_remove(&live->names, &node->name_node);
+    replay_node_free(node);
+}
+
+/* Removes from 'live' and frees the connection with key 'key', if any. */
+static void
+replay_delete_key(struct replay *live, uint64_t key)
 {
     struct replay_node *node;
 
-    for (;;) {
-        struct replay_node *found = NULL;
-
-        HMAP_FOR_EACH_WITH_HASH (node, node, hash_uint64(cm_id), live) {
-            if (node->s.req.cm_id == cm_id
-                && (!vport || !strcmp(vport, node->s.req.vport))) {
-                found = node;
-                break;
-            }
-        }
-        if (!found) {
+    HMAP_FOR_EACH_WITH_HASH (node, node, hash_uint64(key), &live->keys) {
+        if (node->s.key == key) {
+            replay_remove(live, node);
             return;
         }
-        hmap_remove(live, &found->node);
-        replay_node_free(found);
     }
+}
+
+/* Removes from 'live' and frees connection ('vport', 'cm_id'), if any. */
+static void
+replay_delete_name(struct replay *live, uint64_t cm_id, const char *vport)
+{
+    struct replay_node *node;
+
+    HMAP_FOR_EACH_WITH_HASH (node, name_node, replay_hash_name(vport, cm_id),
+                             &live->names) {
+        if (node->s.req.cm_id == cm_id && !strcmp(vport, node->s.req.vport)) {
+            replay_remove(live, node);
+            return;
+        }
+    }
+}
+
+/* Removes from 'live' and frees the connection a version 2 "del" names:
+ * the one with key 'key' (if 'has_key') if it is ('vport', 'cm_id'), else
+ * ('vport', 'cm_id') whatever its key. */
+static void
+replay_delete_del(struct replay *live, uint64_t key, bool has_key,
+                  uint64_t cm_id, const char *vport)
+{
+    struct replay_node *node;
+
+    if (has_key) {
+        HMAP_FOR_EACH_WITH_HASH (node, node, hash_uint64(key), &live->keys) {
+            if (node->s.key == key && node->s.req.cm_id == cm_id
+                && !strcmp(vport, node->s.req.vport)) {
+                replay_remove(live, node);
+                return;
+            }
+        }
+    }
+    replay_delete_name(live, cm_id, vport);
 }
 
 /* Parses the body of a version 2 "del" record.  Returns NULL or an error
  * message (caller frees). */
 static char *
-del_from_json(const struct json *json, uint64_t *cm_idp, const char **vportp)
+del_from_json(const struct json *json, uint64_t *cm_idp, const char **vportp,
+              uint64_t *keyp, bool *has_keyp)
 {
-    const struct json *cm_id, *vport;
+    const struct json *cm_id, *vport, *key;
     struct ovsdb_error *error;
     struct ovsdb_parser p;
 
     ovsdb_parser_init(&p, json, "del");
     cm_id = ovsdb_parser_member(&p, "cm_id", OP_INTEGER);
     vport = ovsdb_parser_member(&p, "vport", OP_STRING);
+    key = ovsdb_parser_member(&p, "key", OP_INTEGER | OP_OPTIONAL);
     error = ovsdb_parser_finish(&p);
     if (error) {
         return parser_error_message(error);
     }
     *cm_idp = (uint64_t) json_integer(cm_id);
     *vportp = json_string(vport);
+    *has_keyp = key != NULL;
+    *keyp = key ? (uint64_t) json_integer(key) : 0;
     return NULL;
 }
 
 /* Applies record 'json' of a version 'version' log to 'live'.  Returns
  * NULL or an error message (caller frees). */
 static char *
-replay_record(const struct json *json, int version, struct hmap *live)
+replay_record(const struct json *json, int version, struct replay *live)
 {
     const struct json *put, *del;
     struct replay_node *node;
@@ -291,15 +353,18 @@ replay_record(const struct json *json, int version, struct hmap *live)
                        "\"del\"");
     }
     if (del && version == 1) {
-        replay_delete(live, (uint64_t) json_integer(del), NULL);
+        /* A version 1 "del" names the key (the cm_id, in files written
+         * before cm_ids were per vport). */
+        replay_delete_key(live, (uint64_t) json_integer(del));
         return NULL;
     } else if (del) {
         const char *vport = NULL;
-        uint64_t cm_id = 0;
+        uint64_t cm_id = 0, key = 0;
+        bool has_key = false;
 
-        error = del_from_json(del, &cm_id, &vport);
+        error = del_from_json(del, &cm_id, &vport, &key, &has_key);
         if (!error) {
-            replay_delete(live, cm_id, vport);
+            replay_delete_del(live, key, has_key, cm_id, vport);
         }
         return error;
     }
@@ -311,8 +376,13 @@ replay_record(const struct json *json, int version, struct hmap *live)
         free(node);
         return error;
     }
-    replay_delete(live, node->s.req.cm_id, node->s.req.vport);
-    hmap_insert(live, &node->node, hash_uint64(node->s.req.cm_id));
+    /* A "put" replaces the connection with the same key and, should a
+     * damaged "del" have been skipped, one with the same name. */
+    replay_delete_key(live, node->s.key);
+    replay_delete_name(live, node->s.req.cm_id, node->s.req.vport);
+    hmap_insert(&live->keys, &node->node, hash_uint64(node->s.key));
+    hmap_insert(&live->names, &node->name_node,
+                replay_hash_name(node->s.req.vport, node->s.req.cm_id));
     return NULL;
 }
 
@@ -413,7 +483,8 @@ char *
 rdma_state_load(const char *file_name, struct rdma_saved_binding **sp,
                 size_t *np, struct rdma_state_report *rp)
 {
-    struct hmap live = HMAP_INITIALIZER(&live);
+    struct replay live = { HMAP_INITIALIZER(&live.keys),
+                           HMAP_INITIALIZER(&live.names) };
     struct ds line = DS_EMPTY_INITIALIZER;
     struct rdma_state_report r;
     struct replay_node *node;
@@ -513,19 +584,21 @@ done:
         struct rdma_saved_binding *s;
         size_t n = 0;
 
-        s = xmalloc((hmap_count(&live) ? hmap_count(&live) : 1) * sizeof *s);
-        HMAP_FOR_EACH_POP (node, node, &live) {
+        s = xmalloc((hmap_count(&live.keys) ? hmap_count(&live.keys) : 1)
+                    * sizeof *s);
+        HMAP_FOR_EACH_POP (node, node, &live.keys) {
             s[n++] = node->s;
             free(node);
         }
         *sp = s;
         *np = n;
     } else {
-        HMAP_FOR_EACH_POP (node, node, &live) {
+        HMAP_FOR_EACH_POP (node, node, &live.keys) {
             replay_node_free(node);
         }
     }
-    hmap_destroy(&live);
+    hmap_destroy(&live.keys);
+    hmap_destroy(&live.names);
     if (rp) {
         *rp = r;
     } else {

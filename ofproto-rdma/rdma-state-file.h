@@ -27,17 +27,22 @@
  *     {"put":{"cm_id":7,"dst_ip":"10.1.0.2","dst_mac":"02:00:00:00:02:02",
  *             "qpn":100,"remote_qpn":0,"src_ip":"10.0.0.1","tunnel":"vx1",
  *             "vport":"vm1"}} 0c1d2e3f
- *     {"del":{"cm_id":7,"vport":"vm1"}} 8a9b0c1d
+ *     {"del":{"cm_id":7,"key":7,"vport":"vm1"}} 8a9b0c1d
  *
  * (each record on one line, without spaces, keys sorted).  "dst_mac" and
  * "src_ip" appear only if the bind request gave them, "tunnel" only if the
  * connection had one.  Every record, "del" included, names its vport: a
- * connection is (vport, cm_id).  A cm_id is written as a signed 64-bit
+ * connection is (vport, cm_id).  cm_ids are unique per vport only: a
+ * connection's key in the QP map and the NIC (usually its cm_id) is
+ * written in a "put" as "key" when it differs from its cm_id, and a "del"
+ * names it; the log is replayed by key.  A cm_id or key is written as a signed 64-bit
  * integer (one above INT64_MAX as a negative number), because JSON
  * parsers, OVS's included, read larger integers as reals.  A "put"
  * replaces an earlier one for the same connection, a "del" removes it.
  *
- * Version 1 files (no CRC, "del" as {"del":CM_ID}) are still read.
+ * Version 1 files (no CRC, "del" as {"del":KEY}, a "put" without "key"
+ * keyed by its cm_id) are still read, and so are version 2 "del" records
+ * without "key" (removing the connection by its name).
  *
  * Reading never throws a file away for a bad record: a record whose CRC
  * does not match, or that does not parse, is skipped and reported (how
@@ -65,6 +70,7 @@ struct rdma_saved_binding {
     struct rdma_request req;    /* The request, with 'vport' malloc'd and
                                  * 'has_cm_id' and 'has_qpn' true. */
     char *tunnel;               /* Tunnel it used, or NULL. */
+    uint64_t key;               /* Its key in the QP map and the NIC. */
 };
 
 /* What reading a state file found. */
@@ -80,7 +86,8 @@ struct rdma_state_report {
 
 void rdma_state_header(struct ds *);
 void rdma_state_put(const struct rdma_binding *, struct ds *);
-void rdma_state_del(uint64_t cm_id, const char *vport, struct ds *);
+void rdma_state_del(uint64_t key, uint64_t cm_id, const char *vport,
+                    struct ds *);
 
 char *rdma_state_load(const char *file_name, struct rdma_saved_binding **,
                       size_t *n, struct rdma_state_report *)

@@ -10,6 +10,8 @@ datapath_libdatapath_la_SOURCES = \
 	datapath/rdma-nic.h \
 	datapath/rdma-nic-dummy.c \
 	datapath/rdma-nic-dummy.h \
+	datapath/rdma-nic-dummy-table.c \
+	datapath/rdma-nic-dummy-table.h \
 	datapath/rdma-nic-soft.c \
 	datapath/rdma-nic-soft.h \
 	datapath/rdma-nic-provider.h

@@ -19,6 +19,7 @@
 
 #include <config.h>
 #include "rdma-nic-dummy.h"
+#include "rdma-nic-dummy-table.h"
 #include "rdma-nic-provider.h"
 
 #include <errno.h>
@@ -93,6 +94,8 @@ struct dummy_nic {
     struct hmap entries;        /* Contains "struct dummy_entry"s. */
     struct hmap sources;        /* Contains "struct dummy_source"s. */
     struct rdma_nic_caps caps;  /* Capabilities; max_entries = capacity. */
+    char *table_file;           /* "table=FILE": where the table lives
+                                 * across restarts, or NULL. */
 
     /* Op log. */
     struct ovs_list log;        /* Contains "struct dummy_log_rec"s. */
@@ -237,6 +240,7 @@ dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
         .max_entries = 0,
     };
     unsigned int log_max = DUMMY_LOG_DEFAULT;
+    const char *table_file = NULL;
     struct smap_node *node;
     struct dummy_nic *dummy;
 
@@ -257,9 +261,12 @@ dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
             error = dummy_parse_bool(key, value, &caps.geneve);
         } else if (!strcmp(key, "log")) {
             error = dummy_parse_uint(key, value, &log_max);
+        } else if (!strcmp(key, "table")) {
+            table_file = value;
+            error = NULL;
         } else {
             error = xasprintf("unknown option \"%s\" (options: capacity, "
-                              "ipv6, vlan, geneve, log)", key);
+                              "ipv6, vlan, geneve, log, table)", key);
         }
         if (error) {
             *errorp = error;
@@ -274,6 +281,30 @@ dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
     ovs_list_init(&dummy->log);
     dummy->log_max = log_max;
     dummy->fail_op = -1;
+    if (table_file) {
+        struct rdma_nic_entry *entries;
+        size_t i, n;
+        int error;
+
+        error = rdma_nic_dummy_table_load(table_file, &entries, &n);
+        if (error) {
+            *errorp = xasprintf("table=%s: cannot read (%s)", table_file,
+                                ovs_strerror(error));
+            hmap_destroy(&dummy->entries);
+            hmap_destroy(&dummy->sources);
+            free(dummy);
+            return error;
+        }
+        for (i = 0; i < n; i++) {
+            struct dummy_entry *e = xmalloc(sizeof *e);
+
+            e->entry = entries[i];
+            hmap_insert(&dummy->entries, &e->hmap_node,
+                        hash_uint64(e->entry.cm_id));
+        }
+        free(entries);
+        dummy->table_file = abs_file_name(NULL, table_file);
+    }
     ovs_list_push_back(&dummy_nics, &dummy->list_node);
     dummy_unixctl_register();
 
@@ -299,6 +330,7 @@ dummy_close(struct rdma_nic *nic)
     }
     hmap_destroy(&dummy->sources);
     rdma_nic_dummy_clear_log(nic);
+    free(dummy->table_file);
     free(dummy);
 }
 
@@ -442,6 +474,28 @@ dummy_bind_source(struct rdma_nic *nic, uint64_t cm_id,
     return error;
 }
 
+static void dummy_get_sorted(const struct dummy_nic *,
+                             struct rdma_nic_entry **, size_t *);
+
+/* Writes the table to its file, if it has one ("table=FILE"). */
+static void
+dummy_save_table(const struct dummy_nic *dummy)
+{
+    if (dummy->table_file) {
+        struct rdma_nic_entry *entries;
+        size_t n;
+        int error;
+
+        dummy_get_sorted(dummy, &entries, &n);
+        error = rdma_nic_dummy_table_save(dummy->table_file, entries, n);
+        if (error) {
+            VLOG_WARN("table=%s: cannot write (%s)", dummy->table_file,
+                      ovs_strerror(error));
+        }
+        free(entries);
+    }
+}
+
 /* The 'install' op: see rdma-nic-provider.h. */
 static int
 dummy_install(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
@@ -469,6 +523,9 @@ dummy_install(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
     }
     dummy_log_op(dummy, DUMMY_OP_INSTALL, entry->cm_id, entry, NULL, error,
                  injected);
+    if (!error) {
+        dummy_save_table(dummy);
+    }
     return error;
 }
 
@@ -495,6 +552,9 @@ dummy_modify(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
     }
     dummy_log_op(dummy, DUMMY_OP_MODIFY, entry->cm_id, entry, NULL, error,
                  injected);
+    if (!error) {
+        dummy_save_table(dummy);
+    }
     return error;
 }
 
@@ -523,6 +583,9 @@ dummy_remove(struct rdma_nic *nic, uint64_t cm_id)
         }
     }
     dummy_log_op(dummy, DUMMY_OP_REMOVE, cm_id, NULL, NULL, error, injected);
+    if (!error) {
+        dummy_save_table(dummy);
+    }
     return error;
 }
 

@@ -32,6 +32,9 @@
  *                   EOPNOTSUPP.
  *    log=N          How many ops the op log keeps, oldest dropped first;
  *                   default 10000, 0 disables the log.
+ *    table=FILE     Keep the table in FILE too, so that it outlives the
+ *                   process, as a real NIC's does (rdma-nic-dummy-table.h):
+ *                   read at open, rewritten after every change.
  *
  * Fault injection and inspection are available as unixctl commands, which
  * act on the most recently opened dummy NIC that is still open:

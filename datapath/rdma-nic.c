@@ -16,6 +16,7 @@
 
 #include <config.h>
 #include "rdma-nic.h"
+#include "rdma-fault.h"
 #include "rdma-nic-provider.h"
 
 #include <errno.h>
@@ -354,6 +355,9 @@ rdma_nic_install(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
         rdma_nic_log_op(nic, "install", ds_cstr(&ds), error);
         ds_destroy(&ds);
     }
+    if (!error) {
+        rdma_fault_point("nic-install");
+    }
     return error;
 }
 
@@ -376,6 +380,9 @@ rdma_nic_modify(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
         rdma_nic_log_op(nic, "modify", ds_cstr(&ds), error);
         ds_destroy(&ds);
     }
+    if (!error) {
+        rdma_fault_point("nic-modify");
+    }
     return error;
 }
 
@@ -395,6 +402,9 @@ rdma_nic_remove(struct rdma_nic *nic, uint64_t cm_id)
 
         rdma_nic_log_op(nic, "remove", args, error);
         free(args);
+    }
+    if (!error) {
+        rdma_fault_point("nic-remove");
     }
     return error;
 }

@@ -9,6 +9,8 @@ lib_libovsrdma_la_SOURCES = \
 	lib/rdma-addr.h \
 	lib/rdma-mtu.c \
 	lib/rdma-mtu.h \
+	lib/rdma-fault.c \
+	lib/rdma-fault.h \
 	lib/roce-frame.c \
 	lib/roce-frame.h
 lib_libovsrdma_la_LIBADD = $(ZLIB_LIBS)

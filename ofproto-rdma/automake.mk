@@ -11,8 +11,12 @@ ofproto_rdma_libunderlay_linux_la_LIBADD = $(LIBNL_LIBS)
 # benchmarks.
 noinst_LTLIBRARIES += ofproto-rdma/libofproto-rdma.la
 ofproto_rdma_libofproto_rdma_la_SOURCES = \
+	ofproto-rdma/rdma-ack.c \
+	ofproto-rdma/rdma-ack.h \
 	ofproto-rdma/rdma-appctl.c \
 	ofproto-rdma/rdma-appctl.h \
+	ofproto-rdma/rdma-config-guard.c \
+	ofproto-rdma/rdma-config-guard.h \
 	ofproto-rdma/rdma-engine.c \
 	ofproto-rdma/rdma-engine.h \
 	ofproto-rdma/rdma-mapping.c \
@@ -29,6 +33,10 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-request.h \
 	ofproto-rdma/rdma-resolve.c \
 	ofproto-rdma/rdma-resolve.h \
+	ofproto-rdma/rdma-retry.c \
+	ofproto-rdma/rdma-retry.h \
+	ofproto-rdma/rdma-state-file.c \
+	ofproto-rdma/rdma-state-file.h \
 	ofproto-rdma/rdma-status.c \
 	ofproto-rdma/rdma-status.h \
 	ofproto-rdma/rdma-tenant.c \

@@ -26,6 +26,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "command-line.h"
 #include "daemon.h"
@@ -35,7 +36,9 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "openvswitch/dynamic-string.h"
+#include "rdma-ack.h"
 #include "rdma-appctl.h"
+#include "rdma-fault.h"
 #include "rdma-engine.h"
 #include "rdma-nic.h"
 #include "rdma-ovsdb.h"
@@ -65,6 +68,7 @@ struct rdmad_options {
                                  * the default. */
     const char *tenant_dir;     /* --tenant-dir, or NULL for the
                                  * default. */
+    enum rdma_state_sync state_sync; /* --state-sync. */
     gid_t tenant_gid;           /* --tenant-group, or (gid_t) -1. */
     int tenant_idle_ms;         /* --tenant-idle-timeout, in ms. */
     const char *qp_source;      /* --qp-source. */
@@ -74,6 +78,8 @@ struct rdmad_options {
 static char *parse_options(int argc, char *argv[], struct rdmad_options *);
 OVS_NO_RETURN static void usage(void);
 static unixctl_cb_func ovs_rdmad_exit;
+static unixctl_cb_func ovs_rdmad_show_state;
+static unixctl_cb_func ovs_rdmad_crash_at;
 
 /* Entry point: parses options, daemonizes, and runs the main loop until
  * "exit" is requested over unixctl or a fatal signal arrives. */
@@ -134,12 +140,18 @@ main(int argc, char *argv[])
     rdma_qp_map_init(&qp_map);
     rdma_engine_init(&engine, &qp_map, nic, opts.underlay_poll_ms);
     if (opts.state_file) {
-        rdma_persist_init(&persist, opts.state_file);
+        rdma_persist_init(&persist, opts.state_file, opts.state_sync);
     } else {
         char *state_file = xasprintf("%s/ovs-rdmad.state", ovs_rundir());
 
-        rdma_persist_init(&persist, state_file);
+        rdma_persist_init(&persist, state_file, opts.state_sync);
         free(state_file);
+    }
+    unixctl_command_register("rdma/show-state", "", 0, 0,
+                             ovs_rdmad_show_state, &persist);
+    if (rdma_fault_enabled()) {
+        unixctl_command_register("rdma/crash-at", "POINT [N]", 1, 2,
+                                 ovs_rdmad_crash_at, NULL);
     }
     rdma_ovsdb_init(remote);
     rdma_appctl_init(&engine);
@@ -164,12 +176,15 @@ main(int argc, char *argv[])
         rdma_ovsdb_run();
         rdma_underlay_linux_run();
         rdma_engine_run(&engine, rdma_ovsdb_idl());
-        rdma_persist_run(&persist, &engine);
+        rdma_persist_run(&persist, &engine, false);
         rdma_nic_run(nic);
         rdma_status_run(rdma_ovsdb_idl(), rdma_ovsdb_txn(), &engine);
         unixctl_server_run(unixctl);
         rdma_tenant_run(tenant);
-        rdma_persist_run(&persist, &engine);
+        /* Write-ahead: this iteration's records, in one write, before the
+         * replies that confirm them. */
+        retval = rdma_persist_run(&persist, &engine, rdma_ack_any());
+        rdma_ack_release(&engine, retval, persist.file_name);
 
         memory_wait();
         rdma_underlay_linux_wait();
@@ -212,6 +227,8 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         OPT_UNDERLAY_POLL,
         OPT_STATE_FILE,
         OPT_TENANT_DIR,
+        OPT_STATE_SYNC,
+        OPT_ENABLE_FAULT_INJECTION,
         OPT_TENANT_GROUP,
         OPT_TENANT_IDLE_TIMEOUT,
         OPT_QP_SOURCE,
@@ -228,6 +245,9 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         {"underlay-poll", required_argument, NULL, OPT_UNDERLAY_POLL},
         {"state-file", required_argument, NULL, OPT_STATE_FILE},
         {"tenant-dir", required_argument, NULL, OPT_TENANT_DIR},
+        {"state-sync", required_argument, NULL, OPT_STATE_SYNC},
+        {"enable-fault-injection", no_argument, NULL,
+         OPT_ENABLE_FAULT_INJECTION},
         {"tenant-group", required_argument, NULL, OPT_TENANT_GROUP},
         {"tenant-idle-timeout", required_argument, NULL,
          OPT_TENANT_IDLE_TIMEOUT},
@@ -287,6 +307,21 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
                 ovs_fatal(0, "--tenant-dir needs a directory name");
             }
             opts->tenant_dir = optarg;
+            break;
+
+        case OPT_STATE_SYNC:
+            if (!strcmp(optarg, "none")) {
+                opts->state_sync = RDMA_STATE_SYNC_NONE;
+            } else if (!strcmp(optarg, "fdatasync")) {
+                opts->state_sync = RDMA_STATE_SYNC_FDATASYNC;
+            } else {
+                ovs_fatal(0, "--state-sync=%s: expected \"none\" or "
+                          "\"fdatasync\"", optarg);
+            }
+            break;
+
+        case OPT_ENABLE_FAULT_INJECTION:
+            rdma_fault_enable();
             break;
 
         case OPT_TENANT_GROUP: {
@@ -390,6 +425,10 @@ usage(void)
            "  --tenant-dir=DIR        per-vport tenant sockets in DIR\n"
            "                          (DIR/VPORT.sock; default: %s/\n"
            "                          ovs-rdmad)\n"
+           "  --state-sync=MODE       confirm a change once its record is\n"
+           "                          written (none, the default) or on\n"
+           "                          disk (fdatasync)\n"
+           "  --enable-fault-injection  accept rdma/crash-at (tests only)\n"
            "  --tenant-group=GROUP    group of the tenant socket directory\n"
            "                          and sockets\n"
            "  --tenant-idle-timeout=SECS  close tenant connections that\n"
@@ -421,5 +460,40 @@ ovs_rdmad_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
     bool *exiting = exiting_;
 
     *exiting = true;
+    unixctl_command_reply(conn, NULL);
+}
+
+/* "rdma/show-state": the state file's status. */
+static void
+ovs_rdmad_show_state(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                     const char *argv[] OVS_UNUSED, void *persist_)
+{
+    struct rdma_persist *persist = persist_;
+    struct ds ds = DS_EMPTY_INITIALIZER;
+
+    rdma_persist_format(persist, &ds);
+    unixctl_command_reply(conn, ds_cstr(&ds));
+    ds_destroy(&ds);
+}
+
+/* "rdma/crash-at POINT [N]": arms a crash point (tests only). */
+static void
+ovs_rdmad_crash_at(struct unixctl_conn *conn, int argc, const char *argv[],
+                   void *aux OVS_UNUSED)
+{
+    unsigned int n = 1;
+
+    if (argc > 2 && (!str_to_uint(argv[2], 10, &n) || !n)) {
+        unixctl_command_reply_error(conn, "N must be a positive integer");
+        return;
+    }
+    if (rdma_fault_arm(argv[1], n)) {
+        char *msg = xasprintf("unknown crash point \"%s\" (points: none "
+                              "%s)", argv[1], rdma_fault_point_names());
+
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+        return;
+    }
     unixctl_command_reply(conn, NULL);
 }

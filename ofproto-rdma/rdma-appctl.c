@@ -24,8 +24,10 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "packets.h"
+#include "rdma-ack.h"
 #include "rdma-addr.h"
 #include "rdma-engine.h"
+#include "rdma-mapping.h"
 #include "rdma-qp-map.h"
 #include "rdma-request.h"
 #include "rdma-resolve.h"
@@ -41,11 +43,48 @@ reply_error(struct unixctl_conn *conn, char *error)
     free(error);
 }
 
-/* Replies to 'conn' with 'error' (and frees it) if it is nonnull, else
- * with binding 'b' as one line of text. */
+/* A reply held until the state file has the change it confirms. */
+struct held_reply {
+    struct unixctl_conn *conn;  /* Where it goes. */
+    char *text;                 /* The reply, or NULL for none. */
+};
+
+/* Sends the held reply 'h_' (see rdma-ack.h). */
+static void
+send_held(void *h_, const char *error, bool send)
+{
+    struct held_reply *h = h_;
+
+    if (send) {
+        if (error) {
+            unixctl_command_reply_error(h->conn, error);
+        } else {
+            unixctl_command_reply(h->conn, h->text);
+        }
+    }
+    free(h->text);
+    free(h);
+}
+
+/* Holds reply 'text' (NULL for an empty one; taken over) to 'conn', which
+ * confirms 'op' on connection 'cm_id' of 'vport' (NULL for a refresh),
+ * until the change is saved. */
+static void
+hold_reply(struct unixctl_conn *conn, enum rdma_ack_op op, const char *vport,
+           uint64_t cm_id, char *text)
+{
+    struct held_reply *h = xmalloc(sizeof *h);
+
+    h->conn = conn;
+    h->text = text;
+    rdma_ack_hold(op, vport, cm_id, conn, send_held, h);
+}
+
+/* Replies to 'conn' with 'error' (and frees it) if it is nonnull, else,
+ * once the change 'op' is saved, with binding 'b' as one line of text. */
 static void
 reply_binding(struct unixctl_conn *conn, char *error,
-              const struct rdma_binding *b)
+              const struct rdma_binding *b, enum rdma_ack_op op)
 {
     if (error) {
         reply_error(conn, error);
@@ -54,8 +93,7 @@ reply_binding(struct unixctl_conn *conn, char *error,
 
         rdma_binding_format(b, &ds);
         ds_put_char(&ds, '\n');
-        unixctl_command_reply(conn, ds_cstr(&ds));
-        ds_destroy(&ds);
+        hold_reply(conn, op, b->vport->name, b->cm_id, ds_steal_cstr(&ds));
     }
 }
 
@@ -102,7 +140,7 @@ rdma_appctl_bind(struct unixctl_conn *conn, int argc, const char *argv[],
         req.admin = true;
         error = rdma_engine_bind(engine, &req, &b);
     }
-    reply_binding(conn, error, b);
+    reply_binding(conn, error, b, RDMA_ACK_BIND);
 }
 
 /* "rdma/unbind VPORT/CM_ID": removes a binding and its NIC entry. */
@@ -115,13 +153,15 @@ rdma_appctl_unbind(struct unixctl_conn *conn, int argc OVS_UNUSED,
     char *error;
 
     error = rdma_engine_find_named(engine, argv[1], &b);
-    if (!error) {
-        rdma_engine_release(engine, b);
-    }
     if (error) {
         reply_error(conn, error);
     } else {
-        unixctl_command_reply(conn, NULL);
+        char *vport = xstrdup(b->vport->name);
+        uint64_t cm_id = b->cm_id;
+
+        rdma_engine_release(engine, b);
+        hold_reply(conn, RDMA_ACK_UNBIND, vport, cm_id, NULL);
+        free(vport);
     }
 }
 
@@ -144,7 +184,7 @@ rdma_appctl_update(struct unixctl_conn *conn, int argc OVS_UNUSED,
         error = rdma_engine_set_remote_qpn(engine, b->vport->name, b->cm_id,
                                            req.remote_qpn, &b);
     }
-    reply_binding(conn, error, b);
+    reply_binding(conn, error, b, RDMA_ACK_UPDATE);
 }
 
 /* "rdma/refresh": recomputes every path and binding now and reports what
@@ -166,8 +206,7 @@ rdma_appctl_refresh(struct unixctl_conn *conn, int argc OVS_UNUSED,
                   after->n_modify - before.n_modify,
                   after->n_remove - before.n_remove,
                   after->n_nic_errors - before.n_nic_errors);
-    unixctl_command_reply(conn, ds_cstr(&ds));
-    ds_destroy(&ds);
+    hold_reply(conn, RDMA_ACK_REFRESH, NULL, 0, ds_steal_cstr(&ds));
 }
 
 /* "rdma/show-qp-map [--json] [VPORT]": prints the QP map, or only VPORT's
@@ -178,6 +217,7 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
 {
     const struct rdma_engine *engine = engine_;
     const char *vport = NULL;
+    size_t n_removing;
     bool json = false;
     int i;
 
@@ -199,10 +239,24 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
         }
     }
 
+    if (vport && !rdma_qp_map_find_vport(engine->map, vport)
+        && !rdma_mapping_find_iface(&engine->cfg, vport)
+        && !rdma_retry_count(&engine->retry, vport)) {
+        reply_error(conn, xasprintf("no interface named %s (see "
+                                    "\"ovs-vsctl list-ifaces BRIDGE\")",
+                                    vport));
+        return;
+    }
+    n_removing = rdma_retry_count(&engine->retry, vport);
     if (json) {
         struct json *j = rdma_qp_map_to_json(engine->map, vport);
-        char *s = json_to_string(j, JSSF_PRETTY | JSSF_SORT);
+        char *s;
 
+        if (n_removing) {
+            json_object_put(j, "removing",
+                            rdma_retry_to_json(&engine->retry, vport));
+        }
+        s = json_to_string(j, JSSF_PRETTY | JSSF_SORT);
         unixctl_command_reply(conn, s);
         free(s);
         json_destroy(j);
@@ -210,6 +264,22 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
         struct ds ds = DS_EMPTY_INITIALIZER;
 
         rdma_qp_map_format(engine->map, vport, &ds);
+        if (n_removing) {
+            /* The NIC entries still being removed go before the last line,
+             * the count, which says how many there are. */
+            struct ds count = DS_EMPTY_INITIALIZER;
+            const char *last;
+
+            ds_chomp(&ds, '\n');
+            last = strrchr(ds_cstr(&ds), '\n');
+            last = last ? last + 1 : ds_cstr(&ds);
+            ds_put_format(&count, "%s, %"PRIuSIZE" removing\n", last,
+                          n_removing);
+            ds_truncate(&ds, last - ds_cstr(&ds));
+            rdma_retry_format(&engine->retry, vport, &ds);
+            ds_put_buffer(&ds, count.string, count.length);
+            ds_destroy(&count);
+        }
         unixctl_command_reply(conn, ds_cstr(&ds));
         ds_destroy(&ds);
     }

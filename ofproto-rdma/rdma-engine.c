@@ -16,6 +16,7 @@
 
 #include <config.h>
 #include "rdma-engine.h"
+#include "rdma-config-guard.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -93,6 +94,7 @@ rdma_engine_init(struct rdma_engine *e, struct rdma_qp_map *map,
     e->next_poll = poll_ms ? time_msec() + poll_ms : LLONG_MAX;
     e->next_key = UINT64_C(1) << 62;
     e->next_qpn = 0x100;
+    rdma_retry_init(&e->retry);
 }
 
 /* Frees 'e''s own state (not the map or the NIC). */
@@ -100,6 +102,7 @@ void
 rdma_engine_destroy(struct rdma_engine *e)
 {
     rdma_mapping_destroy(&e->cfg);
+    rdma_retry_destroy(&e->retry);
 }
 
 /* Makes the NIC's entry for 'b' match 'tuple' (if 'want') or removes it
@@ -139,6 +142,20 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
             src.vlan = tuple->vlan;
             src.underlay_mtu = tuple->underlay_mtu;
             src.inner_src_ip = tuple->inner_src_ip;
+            /* An old entry for this key whose remove failed goes
+             * first. */
+            error = rdma_retry_remove_now(e, b->key);
+            if (error) {
+                char *msg = xasprintf("its old NIC entry is still being "
+                                      "removed (NIC remove failed: %s; "
+                                      "retrying)", ovs_strerror(error));
+
+                rdma_binding_set_state(e->map, b, RDMA_BINDING_FAILED, msg);
+                free(msg);
+                b->nic_failed = true;
+                e->n_nic_failed++;
+                return;
+            }
             error = rdma_nic_bind_source(e->nic, b->key, &src);
             if (error == EOPNOTSUPP) {
                 error = 0;      /* The provider has no separate step. */
@@ -177,8 +194,8 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
             e->stats.n_remove++;
             if (error && error != ENOENT) {
                 e->stats.n_nic_errors++;
-                VLOG_WARN("%s/%"PRIu64": NIC remove failed: %s",
-                          b->vport->name, b->cm_id, ovs_strerror(error));
+                rdma_retry_bury(&e->retry, b->key, b->cm_id, b->vport->name,
+                                error);
             }
             b->installed = false;
         }
@@ -525,6 +542,22 @@ rdma_engine_poll_underlay(struct rdma_engine *e)
     process_worklist(e, &wl);
 }
 
+/* Retries the NIC operations of the bindings whose last one failed. */
+void
+rdma_engine_retry_failed(struct rdma_engine *e)
+{
+    struct worklist wl = { NULL, 0, 0 };
+    struct rdma_binding *b;
+
+    HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
+        if (b->nic_failed) {
+            worklist_add(&wl, b);
+        }
+    }
+    rdma_underlay_ovs_begin();
+    process_worklist(e, &wl);
+}
+
 /* Recomputes everything: every path, every tunnel choice, every binding.
  * Only bindings whose tuple changed cost a NIC operation. */
 void
@@ -562,6 +595,7 @@ rdma_engine_run(struct rdma_engine *e, const struct ovsdb_idl *idl)
         e->idl_seqno = ovsdb_idl_get_seqno(idl);
         rdma_mapping_init(&new);
         rdma_mapping_build(&new, idl);
+        rdma_config_guard(&e->cfg, &new);
         rdma_underlay_ovs_begin();
         rdma_engine_set_config(e, &new);
         rdma_mapping_destroy(&new);
@@ -578,6 +612,7 @@ rdma_engine_run(struct rdma_engine *e, const struct ovsdb_idl *idl)
         }
         check_qps(e);
     }
+    rdma_retry_run(e);
 }
 
 /* Arranges for poll_block() to wake up when the underlay (or the QP
@@ -588,6 +623,7 @@ rdma_engine_wait(struct rdma_engine *e)
     if (e->poll_ms && hmap_count(&e->map->bindings)) {
         poll_timer_wait_until(e->next_poll);
     }
+    rdma_retry_wait(e);
 }
 
 /* Checks that a tenant of 'vp' may use 'ip' as its inner source address:
@@ -640,8 +676,11 @@ check_request(const struct rdma_engine *e, const struct rdma_request *req,
         }
         return xasprintf("no interface named %s", req->vport);
     }
-    if (vp->error) {
-        return xasprintf("vport %s: %s", vp->name, vp->error);
+    if (vp->error || vp->kept_error) {
+        /* (With 'kept_error', the last valid configuration stays in force
+         * for the connections bound already: rdma-config-guard.h.) */
+        return xasprintf("vport %s: %s", vp->name,
+                         vp->error ? vp->error : vp->kept_error);
     }
     if (!vp->has_mac) {
         return xasprintf("vport %s has no MAC: set "
@@ -882,6 +921,9 @@ rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
 
     memset(r, 0, sizeof *r);
     error = check_request(e, req, &vp);
+    if (!error) {
+        error = rdma_config_guard_check(&e->cfg, req, vp);
+    }
     if (error) {
         return error;
     }
@@ -920,6 +962,17 @@ rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
     return NULL;
 }
 
+/* Returns the message that refuses a change, 'what', because the state
+ * file cannot be written (caller frees). */
+static char *
+save_refusal(const struct rdma_engine *e, const char *what)
+{
+    return xasprintf("cannot write the state file %s (%s): %s; make it "
+                     "writable again (e.g. free space on its file system) "
+                     "and retry", e->state_file ? e->state_file : "",
+                     ovs_strerror(e->save_error), what);
+}
+
 /* Binds the connection that 'req' describes: adds it to the QP map and, if
  * everything it needs is known, installs it in the NIC.  On success returns
  * NULL and the binding in '*bp'; on error returns a message (caller frees)
@@ -944,7 +997,13 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
         return xstrdup("ovs-rdmad is still restoring the connections bound "
                        "before it restarted: try again");
     }
+    if (e->save_error) {
+        return save_refusal(e, "bind refused, nothing installed");
+    }
     error = check_request(e, req, &vp);
+    if (!error) {
+        error = rdma_config_guard_check(&e->cfg, req, vp);
+    }
     if (error) {
         return error;
     }
@@ -1164,6 +1223,9 @@ set_remote_qpn(struct rdma_engine *e, const char *vport, uint64_t cm_id,
                          "kernel (QP %"PRIu32" on RDMA device %s), not from "
                          "requests", vport, cm_id, b->qpn, b->device);
     }
+    if (e->save_error) {
+        return save_refusal(e, "update refused, nothing changed");
+    }
     if (!remote_qpn || remote_qpn > 0xffffff) {
         return xasprintf("remote_qpn %"PRIu32" is not a QP number (1 to "
                          "16777215)", remote_qpn);
@@ -1355,8 +1417,8 @@ rdma_engine_restore(struct rdma_engine *e,
             e->stats.n_remove++;
             if (error && error != ENOENT) {
                 e->stats.n_nic_errors++;
-                VLOG_WARN("cm_id %"PRIu64": NIC remove failed: %s",
-                          entries[i].cm_id, ovs_strerror(error));
+                rdma_retry_bury(&e->retry, entries[i].cm_id,
+                                entries[i].cm_id, NULL, error);
             }
             stats->n_orphans++;
         }

@@ -38,6 +38,7 @@
 #include "openvswitch/types.h"
 #include "rdma-mapping.h"
 #include "rdma-nic.h"
+#include "rdma-retry.h"
 
 struct ds;
 struct ovsdb_idl;
@@ -94,6 +95,12 @@ struct rdma_engine {
     bool have_cfg;              /* Whether 'cfg' was built at all. */
     bool restoring;             /* Connections from before a restart are
                                  * still to be restored: refuse binds. */
+    int save_error;             /* Why the state file cannot be written
+                                 * now (a positive errno), or 0: while
+                                 * nonzero, binds and updates are refused
+                                 * (rdma-persist sets it). */
+    const char *state_file;     /* The state file's name, for messages, or
+                                 * NULL; not owned. */
     int poll_ms;                /* Underlay re-read interval (userspace
                                  * datapaths), 0 to disable. */
     long long int next_poll;    /* When to re-read the underlay next. */
@@ -103,6 +110,7 @@ struct rdma_engine {
                                  * taken as a key by another vport's. */
     uint32_t next_qpn;          /* Next automatic QPN. */
     struct rdma_engine_stats stats; /* Work done. */
+    struct rdma_retry retry;    /* Failed NIC operations to retry. */
 };
 
 void rdma_engine_init(struct rdma_engine *, struct rdma_qp_map *,
@@ -114,6 +122,7 @@ void rdma_engine_wait(struct rdma_engine *);
 void rdma_engine_set_config(struct rdma_engine *, struct rdma_mapping *);
 void rdma_engine_poll_underlay(struct rdma_engine *);
 void rdma_engine_refresh(struct rdma_engine *);
+void rdma_engine_retry_failed(struct rdma_engine *);
 
 char *rdma_engine_resolve(struct rdma_engine *, const struct rdma_request *,
                           struct rdma_resolution *) OVS_WARN_UNUSED_RESULT;

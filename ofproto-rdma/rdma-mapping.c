@@ -63,6 +63,7 @@ rdma_mapping_destroy(struct rdma_mapping *m)
     HMAP_FOR_EACH_POP (vp, node, &m->vports) {
         free(vp->name);
         free(vp->error);
+        free(vp->kept_error);
         free(vp->ips);
         free(vp->device);
         free(vp);
@@ -72,6 +73,7 @@ rdma_mapping_destroy(struct rdma_mapping *m)
         free(t->type_name);
         free(t->peers);
         free(t->error);
+        free(t->kept_error);
         free(t);
     }
     HMAP_FOR_EACH_POP (ifc, node, &m->ifaces) {

@@ -78,6 +78,10 @@ struct rdma_map_vport {
     uint32_t vni;               /* other_config:rdma-vni. */
     bool has_vni;               /* Whether the vport is pinned to 'vni'. */
     char *error;                /* Configuration error, or NULL. */
+    char *kept_error;           /* Why the database's configuration is
+                                 * invalid while the last valid one is
+                                 * kept in force (rdma-config-guard.h), or
+                                 * NULL. */
 };
 
 /* A prefix of tenant addresses behind a tunnel (other_config:rdma-peers). */
@@ -106,6 +110,7 @@ struct rdma_map_tunnel {
     struct rdma_map_prefix *peers; /* other_config:rdma-peers. */
     size_t n_peers;             /* Number of 'peers'. */
     char *error;                /* Why it cannot carry RDMA, or NULL. */
+    char *kept_error;           /* As in rdma_map_vport. */
 };
 
 /* Any interface, for underlay lookups by device name. */

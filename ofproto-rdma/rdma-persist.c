@@ -23,26 +23,18 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
-#include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
-#include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
-#include "ovsdb-error.h"
-#include "ovsdb-parser.h"
-#include "packets.h"
-#include "rdma-addr.h"
 #include "rdma-qp-map.h"
 #include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_persist);
-
-/* Largest QP number (24 bits). */
-#define QPN_MAX 0xffffff
 
 /* How long to wait before retrying a write that failed, in ms. */
 #define RETRY_MS 1000
@@ -51,20 +43,26 @@ VLOG_DEFINE_THIS_MODULE(rdma_persist);
  * records beyond twice the number of live connections. */
 #define COMPACT_SLACK 1000
 
-/* Initializes 'ps' for the state file 'file_name' and reads the
- * connections saved there, to be restored by rdma_persist_run().  A file
- * that cannot be read is moved aside to "FILE.bad", with a warning, and
- * the daemon starts with no connection: it does not guess. */
+/* Initializes 'ps' for the state file 'file_name', written with 'sync',
+ * and reads the connections saved there, to be restored by
+ * rdma_persist_run().  Damaged records are skipped and reported, and a
+ * copy of the file is kept as "FILE.damaged"; a file that cannot be read
+ * at all is moved aside to "FILE.bad", with a warning, and the daemon
+ * starts with no connection: it does not guess. */
 void
-rdma_persist_init(struct rdma_persist *ps, const char *file_name)
+rdma_persist_init(struct rdma_persist *ps, const char *file_name,
+                  enum rdma_state_sync sync)
 {
     char *error;
 
     memset(ps, 0, sizeof *ps);
     ps->file_name = xstrdup(file_name);
+    ps->sync = sync;
+    ps->fd = -1;
     ps->retry_at = LLONG_MAX;
     ps->compact_slack = COMPACT_SLACK;
-    error = rdma_persist_load(file_name, &ps->saved, &ps->n_saved, NULL);
+    error = rdma_state_load(file_name, &ps->saved, &ps->n_saved,
+                            &ps->report);
     if (error) {
         ps->load_failed = true;
         char *bad = xasprintf("%s.bad", file_name);
@@ -79,32 +77,211 @@ rdma_persist_init(struct rdma_persist *ps, const char *file_name)
         }
         free(bad);
         free(error);
+    } else if (ps->report.n_damaged) {
+        char *copy = xasprintf("%s.damaged", file_name);
+
+        unlink(copy);
+        if (link(file_name, copy)) {
+            VLOG_WARN("%s: cannot keep a copy as %s (%s)", file_name, copy,
+                      ovs_strerror(errno));
+        }
+        VLOG_WARN("%s: skipped %"PRIuSIZE" damaged record%s (%s) and "
+                  "restored the %"PRIuSIZE" others; the file as it was is "
+                  "kept as %s", file_name, ps->report.n_damaged,
+                  ps->report.n_damaged == 1 ? "" : "s",
+                  ps->report.damaged_at, ps->report.n_records, copy);
+        free(copy);
     }
 }
 
-/* Compares two cm_ids, for qsort(). */
+/* Compares two changes by key, then cm_id, then vport, for qsort(). */
 static int
-compare_cm_ids(const void *a_, const void *b_)
+compare_changes(const void *a_, const void *b_)
 {
-    const uint64_t *a = a_, *b = b_;
+    const struct rdma_qp_map_change *a = a_, *b = b_;
 
-    return *a < *b ? -1 : *a > *b;
+    return (a->key < b->key ? -1
+            : a->key > b->key ? 1
+            : a->cm_id < b->cm_id ? -1
+            : a->cm_id > b->cm_id ? 1
+            : strcmp(a->vport, b->vport));
 }
 
-/* Sorts the 'n' cm_ids in 'ids' and drops repeats.  Returns the new
+/* Sorts the 'n' changes in 'c' and drops repeats.  Returns the new
  * count. */
 static size_t
-sort_unique(uint64_t *ids, size_t n)
+sort_unique(struct rdma_qp_map_change *c, size_t n)
 {
     size_t i, j;
 
-    qsort(ids, n, sizeof *ids, compare_cm_ids);
+    qsort(c, n, sizeof *c, compare_changes);
     for (i = j = 0; i < n; i++) {
-        if (!j || ids[i] != ids[j - 1]) {
-            ids[j++] = ids[i];
+        if (!j || compare_changes(&c[i], &c[j - 1])) {
+            c[j++] = c[i];
+        } else {
+            free(c[i].vport);
         }
     }
     return j;
+}
+
+/* Writes the 'n' bytes at 'p' to 'fd'.  Returns 0 or a positive errno. */
+static int
+write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t retval = write(fd, p, n);
+
+        if (retval < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return errno;
+        } else if (!retval) {
+            return EIO;
+        }
+        p += retval;
+        n -= retval;
+    }
+    return 0;
+}
+
+/* Returns the binding in 'map' that change 'c' names (same key, cm_id and
+ * vport), or NULL if it is gone. */
+static const struct rdma_binding *
+change_binding(const struct rdma_qp_map *map,
+               const struct rdma_qp_map_change *c)
+{
+    const struct rdma_binding *b = rdma_qp_map_find_key(map, c->key);
+
+    return (b && b->cm_id == c->cm_id && !strcmp(b->vport->name, c->vport)
+            ? b : NULL);
+}
+
+/* Appends to 'ds' a record for each of the 'n' changes: a "del" for those
+ * gone from 'map', then a "put" for the others (the deletions first, since
+ * a key a gone connection had may now be another one's). */
+static void
+changes_to_records(const struct rdma_qp_map *map,
+                   const struct rdma_qp_map_change *c, size_t n,
+                   struct ds *ds)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!change_binding(map, &c[i])) {
+            rdma_state_del(c[i].key, c[i].cm_id, c[i].vport, ds);
+        }
+    }
+    for (i = 0; i < n; i++) {
+        const struct rdma_binding *b = change_binding(map, &c[i]);
+
+        if (b) {
+            rdma_state_put(b, ds);
+        }
+    }
+}
+
+/* Appends 'ds' to the log 'file_name' through '*fdp' (opened first if it is
+ * -1; '*sizep' is then set), and with 'sync' makes it durable.  On error
+ * the file is truncated back to what it held, '*fdp' is closed and set to
+ * -1, and a positive errno is returned; else 0. */
+static int
+append_records(const char *file_name, const struct ds *ds, int *fdp,
+               off_t *sizep, enum rdma_state_sync sync)
+{
+    int error;
+
+    if (*fdp >= 0) {
+        struct stat st, lst;
+
+        /* Appending to a file that was removed or replaced meanwhile would
+         * save nothing: then the caller writes a whole new one. */
+        if (fstat(*fdp, &st) || lstat(file_name, &lst)
+            || st.st_ino != lst.st_ino || st.st_dev != lst.st_dev) {
+            close(*fdp);
+            *fdp = -1;
+            return ENOENT;
+        }
+    } else {
+        struct stat st;
+
+        /* Without O_CREAT: if the file went away, the caller writes a
+         * whole new one instead, header included. */
+        *fdp = open(file_name, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+        if (*fdp < 0) {
+            return errno;
+        }
+        if (fstat(*fdp, &st)) {
+            error = errno;
+            goto error;
+        }
+        *sizep = st.st_size;
+    }
+    error = write_all(*fdp, ds->string, ds->length);
+    if (!error && sync == RDMA_STATE_SYNC_FDATASYNC && fdatasync(*fdp)) {
+        error = errno;
+    }
+    if (!error) {
+        *sizep += ds->length;
+        return 0;
+    }
+    /* Take back whatever part of the batch made it, so that a retry, or a
+     * later append, starts on a line boundary. */
+    if (ftruncate(*fdp, *sizep)) {
+        VLOG_WARN("%s: cannot truncate back after a failed write (%s)",
+                  file_name, ovs_strerror(errno));
+    }
+error:
+    close(*fdp);
+    *fdp = -1;
+    return error;
+}
+
+/* Writes the connections in 'map' to 'file_name' as a new, compact log,
+ * atomically: a reader (or a crash) sees the old file or the new one,
+ * never a mix.  The new file is written as FILE.tmp, created afresh
+ * (O_EXCL, never through a symbolic link), mode 0600.  Returns 0 or a
+ * positive errno value, leaving the old file in place on error. */
+static int
+save_file(const char *file_name, const struct rdma_qp_map *map,
+          enum rdma_state_sync sync)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    const struct rdma_binding *b;
+    char *tmp_name;
+    int error, fd;
+
+    rdma_state_header(&ds);
+    HMAP_FOR_EACH (b, key_node, &map->bindings) {
+        rdma_state_put(b, &ds);
+    }
+
+    tmp_name = xasprintf("%s.tmp", file_name);
+    unlink(tmp_name);           /* Left by a crash (or planted): never
+                                 * written through. */
+    fd = open(tmp_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+              0600);
+    if (fd < 0) {
+        error = errno;
+    } else {
+        error = write_all(fd, ds.string, ds.length);
+        if (!error && sync == RDMA_STATE_SYNC_FDATASYNC && fdatasync(fd)) {
+            error = errno;
+        }
+        if (close(fd) && !error) {
+            error = errno;
+        }
+        if (!error && rename(tmp_name, file_name)) {
+            error = errno;
+        }
+        if (error) {
+            unlink(tmp_name);
+        }
+    }
+    free(tmp_name);
+    ds_destroy(&ds);
+    return error;
 }
 
 /* Writes what changed in 'map' since the last call: the whole file if it
@@ -114,9 +291,9 @@ static int
 persist_write(struct rdma_persist *ps, struct rdma_qp_map *map)
 {
     size_t n_live = rdma_qp_map_count(map);
-    uint64_t *changes;
+    struct rdma_qp_map_change *changes;
     size_t n_changes;
-    int error;
+    int error = 0;
 
     changes = rdma_qp_map_take_changes(map, &n_changes);
     n_changes = sort_unique(changes, n_changes);
@@ -124,86 +301,129 @@ persist_write(struct rdma_persist *ps, struct rdma_qp_map *map)
                         > 2 * n_live + ps->compact_slack) {
         ps->compact = true;
     }
-    if (ps->compact) {
-        error = rdma_persist_save(ps->file_name, map);
-        if (!error) {
-            ps->compact = false;
-            ps->n_records = n_live;
-        }
-    } else if (n_changes) {
-        error = rdma_persist_append(ps->file_name, map, changes, n_changes);
+    if (!ps->compact && n_changes) {
+        struct ds ds = DS_EMPTY_INITIALIZER;
+
+        changes_to_records(map, changes, n_changes, &ds);
+        error = append_records(ps->file_name, &ds, &ps->fd, &ps->size,
+                               ps->sync);
         if (!error) {
             ps->n_records += n_changes;
         } else {
-            /* Part of the batch may be in the file: start afresh. */
+            /* Write it whole instead: at once if the file went away or was
+             * replaced, else (e.g. disk full) at the next try. */
             ps->compact = true;
         }
-    } else {
-        error = 0;
+        ps->n_syncs += ps->sync == RDMA_STATE_SYNC_FDATASYNC;
+        ps->n_writes++;
+        ds_destroy(&ds);
+        if (error != ENOENT) {
+            rdma_qp_map_changes_free(changes, n_changes);
+            return error;
+        }
     }
-    free(changes);
+    if (ps->compact) {
+        error = save_file(ps->file_name, map, ps->sync);
+        if (!error) {
+            ps->compact = false;
+            ps->n_records = n_live;
+            if (ps->fd >= 0) {
+                close(ps->fd);      /* The old file. */
+                ps->fd = -1;
+            }
+        }
+        ps->n_syncs += ps->sync == RDMA_STATE_SYNC_FDATASYNC;
+        ps->n_writes++;
+    }
+    rdma_qp_map_changes_free(changes, n_changes);
     return error;
 }
 
 /* Restores the saved connections into 'engine' as soon as it has its first
- * configuration, then records every change of its connections in the
- * file. */
-void
-rdma_persist_run(struct rdma_persist *ps, struct rdma_engine *engine)
+ * configuration. */
+static void
+persist_restore(struct rdma_persist *ps, struct rdma_engine *engine)
 {
-    struct rdma_qp_map *map = engine->map;
+    struct rdma_restore_stats stats;
     int error;
 
-    if (!ps->restored) {
-        struct rdma_restore_stats stats;
+    engine->restoring = true;
+    engine->state_file = ps->file_name;
+    if (!engine->have_cfg
+        || (ps->retry_at != LLONG_MAX && time_msec() < ps->retry_at)) {
+        return;
+    }
+    rdma_qp_map_track_changes(engine->map);
+    error = rdma_engine_restore(engine, ps->saved, ps->n_saved,
+                                !ps->load_failed, &stats);
+    if (error) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
 
-        engine->restoring = true;
-        if (!engine->have_cfg
-            || (ps->retry_at != LLONG_MAX && time_msec() < ps->retry_at)) {
-            return;
+        VLOG_WARN_RL(&rl, "cannot read the NIC's table to restore the "
+                     "connections bound before this restart (%s): "
+                     "binds are refused until it can; retrying",
+                     ovs_strerror(error));
+        ps->retry_at = time_msec() + RETRY_MS;
+        return;
+    }
+    ps->retry_at = LLONG_MAX;
+    if (stats.n_restored || stats.n_orphans) {
+        VLOG_INFO("%s: restored %"PRIuSIZE" connections (%"PRIuSIZE" "
+                  "still in the NIC), removed %"PRIuSIZE" NIC entries "
+                  "that no connection owns", ps->file_name,
+                  stats.n_restored, stats.n_adopted, stats.n_orphans);
+    }
+    rdma_saved_bindings_free(ps->saved, ps->n_saved);
+    ps->saved = NULL;
+    ps->n_saved = 0;
+    ps->restored = true;
+    engine->restoring = false;
+    ps->compact = true;     /* Start with a compact file. */
+}
+
+/* Restores the saved connections into 'engine' as soon as it has its first
+ * configuration, then records every change of its connections in the
+ * file: when a failed write is due to be retried, or at once if
+ * 'must_write' (replies wait for the records).  Returns 0 if everything is
+ * saved, else the positive errno of this call's write (or of the last one,
+ * if this call did not write). */
+int
+rdma_persist_run(struct rdma_persist *ps, struct rdma_engine *engine,
+                 bool must_write)
+{
+    struct rdma_qp_map *map = engine->map;
+
+    if (!ps->restored) {
+        persist_restore(ps, engine);
+        if (!ps->restored) {
+            return 0;
         }
-        rdma_qp_map_track_changes(map);
-        error = rdma_engine_restore(engine, ps->saved, ps->n_saved,
-                                    !ps->load_failed, &stats);
+    }
+
+    if (!ps->compact && !map->n_changes) {
+        return 0;
+    }
+    if (must_write || ps->retry_at == LLONG_MAX
+        || time_msec() >= ps->retry_at) {
+        int error = persist_write(ps, map);
+
         if (error) {
             static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
 
-            VLOG_WARN_RL(&rl, "cannot read the NIC's table to restore the "
-                         "connections bound before this restart (%s): "
-                         "binds are refused until it can; retrying",
+            VLOG_WARN_RL(&rl, "%s: cannot save the QP map (%s): binds are "
+                         "refused until it can; retrying", ps->file_name,
                          ovs_strerror(error));
             ps->retry_at = time_msec() + RETRY_MS;
-            return;
-        }
-        ps->retry_at = LLONG_MAX;
-        if (stats.n_restored || stats.n_orphans) {
-            VLOG_INFO("%s: restored %"PRIuSIZE" connections (%"PRIuSIZE" "
-                      "still in the NIC), removed %"PRIuSIZE" NIC entries "
-                      "that no connection owns", ps->file_name,
-                      stats.n_restored, stats.n_adopted, stats.n_orphans);
-        }
-        rdma_saved_bindings_free(ps->saved, ps->n_saved);
-        ps->saved = NULL;
-        ps->n_saved = 0;
-        ps->restored = true;
-        engine->restoring = false;
-        ps->compact = true;     /* Start with a compact file. */
-    }
-
-    if ((ps->compact || map->n_changes)
-        && (ps->retry_at == LLONG_MAX || time_msec() >= ps->retry_at)) {
-        error = persist_write(ps, map);
-        if (error) {
-            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
-
-            VLOG_WARN_RL(&rl, "%s: cannot save the QP map (%s): a restart "
-                         "now would lose connections; retrying",
-                         ps->file_name, ovs_strerror(error));
-            ps->retry_at = time_msec() + RETRY_MS;
         } else {
+            if (ps->error) {
+                VLOG_INFO("%s: saved again", ps->file_name);
+            }
             ps->retry_at = LLONG_MAX;
         }
+        ps->error = error;
+        engine->save_error = error;
     }
+    return ps->error;
 }
 
 /* Arranges for poll_block() to wake up when a failed restore or write is
@@ -223,419 +443,85 @@ void
 rdma_persist_destroy(struct rdma_persist *ps)
 {
     rdma_saved_bindings_free(ps->saved, ps->n_saved);
+    rdma_state_report_destroy(&ps->report);
+    if (ps->fd >= 0) {
+        close(ps->fd);
+    }
     free(ps->file_name);
 }
 
-/* Appends to 'ds' the "put" record of 'b', and a new-line. */
-static void
-put_record(const struct rdma_binding *b, struct ds *ds)
+/* Appends to 'ds' the state file's status, for "rdma/show-state". */
+void
+rdma_persist_format(const struct rdma_persist *ps, struct ds *ds)
 {
-    struct json *o = json_object_create();
-    struct json *top;
-    char buf[46];
-
-    json_object_put(o, "cm_id", json_integer_create(b->cm_id));
-    if (b->key != b->cm_id) {
-        json_object_put(o, "key", json_integer_create(b->key));
+    ds_put_format(ds, "state file: %s\n", ps->file_name);
+    ds_put_format(ds, "sync: %s\n", (ps->sync == RDMA_STATE_SYNC_FDATASYNC
+                                     ? "fdatasync" : "none"));
+    ds_put_format(ds, "format version read: %d\n", ps->report.version);
+    ds_put_format(ds, "records read: %"PRIuSIZE"\n", ps->report.n_records);
+    ds_put_format(ds, "damaged records skipped: %"PRIuSIZE"\n",
+                  ps->report.n_damaged);
+    if (ps->report.damaged_at) {
+        ds_put_format(ds, "damaged at: %s\n", ps->report.damaged_at);
     }
-    json_object_put(o, "qpn", json_integer_create(b->qpn));
-    json_object_put(o, "remote_qpn", json_integer_create(b->remote_qpn));
-    json_object_put_string(o, "vport", b->vport->name);
-    json_object_put_string(o, "dst_ip", rdma_ip_to_string(&b->dst_ip, buf));
-    if (b->has_dst_mac) {
-        json_object_put_format(o, "dst_mac", ETH_ADDR_FMT,
-                               ETH_ADDR_ARGS(b->dst_mac));
+    if (ps->report.torn_tail) {
+        ds_put_cstr(ds, "incomplete last record ignored: yes\n");
     }
-    if (b->src_ip_given) {
-        json_object_put_string(o, "src_ip",
-                               rdma_ip_to_string(&b->src_ip, buf));
+    if (ps->load_failed) {
+        ds_put_cstr(ds, "unreadable file: moved aside as .bad\n");
     }
-    if (b->path) {
-        json_object_put_string(o, "tunnel", b->path->tunnel);
+    ds_put_format(ds, "records in file: %"PRIuSIZE"\n", ps->n_records);
+    ds_put_format(ds, "writes: %"PRIu64", syncs: %"PRIu64"\n", ps->n_writes,
+                  ps->n_syncs);
+    if (ps->error) {
+        ds_put_format(ds, "last write: failed (%s), retrying; binds are "
+                      "refused\n", ovs_strerror(ps->error));
+    } else {
+        ds_put_cstr(ds, "last write: ok\n");
     }
-    top = json_object_create();
-    json_object_put(top, "put", o);
-    json_to_ds(top, JSSF_SORT, ds);
-    ds_put_char(ds, '\n');
-    json_destroy(top);
 }
 
-/* Writes 'ds' to 'stream' and flushes it to the kernel.  Returns 0 or a
- * positive errno value.
- *
- * There is no fsync(): the file must outlive the daemon, which the kernel's
- * page cache ensures, not the machine, whose crash takes every RDMA
- * connection with it. */
-static int
-write_and_flush(const struct ds *ds, FILE *stream)
-{
-    if (fwrite(ds->string, 1, ds->length, stream) != ds->length
-        || fflush(stream)) {
-        return errno ? errno : EIO;
-    }
-    return 0;
-}
-
-/* Writes the connections in 'map' to 'file_name' as a new, compact log,
- * atomically: a reader (or a crash) sees the old file or the new one,
- * never a mix.  Returns 0 or a positive errno value, leaving the old file
- * in place on error. */
+/* Writes the connections in 'map' to 'file_name' as a new, compact log.
+ * Returns 0 or a positive errno value. */
 int
 rdma_persist_save(const char *file_name, const struct rdma_qp_map *map)
 {
-    struct ds ds = DS_EMPTY_INITIALIZER;
-    const struct rdma_binding *b;
-    char *tmp_name;
-    FILE *stream;
-    int error;
-
-    ds_put_format(&ds, "{\"version\":%d}\n", RDMA_PERSIST_VERSION);
-    HMAP_FOR_EACH (b, key_node, &map->bindings) {
-        put_record(b, &ds);
-    }
-
-    tmp_name = xasprintf("%s.tmp", file_name);
-    stream = fopen(tmp_name, "w");
-    if (!stream) {
-        error = errno;
-    } else {
-        error = write_and_flush(&ds, stream);
-        if (fclose(stream) && !error) {
-            error = errno;
-        }
-        if (!error && rename(tmp_name, file_name)) {
-            error = errno;
-        }
-        if (error) {
-            unlink(tmp_name);
-        }
-    }
-    free(tmp_name);
-    ds_destroy(&ds);
-    return error;
+    return save_file(file_name, map, RDMA_STATE_SYNC_NONE);
 }
 
-/* Appends to the log 'file_name' a record for each of the 'n' binding keys
- * 'cm_ids': a "put" for those in 'map', a "del" for the others.  Returns 0
- * or a positive errno value. */
+/* Appends to the log 'file_name' a record for each of the 'n' changes 'c':
+ * a "put" for those in 'map', a "del" for the others.  Returns 0 or a
+ * positive errno value. */
 int
 rdma_persist_append(const char *file_name, const struct rdma_qp_map *map,
-                    const uint64_t *cm_ids, size_t n)
+                    const struct rdma_qp_map_change *c, size_t n)
 {
     struct ds ds = DS_EMPTY_INITIALIZER;
-    FILE *stream;
-    size_t i;
-    int error, fd;
+    off_t size = 0;
+    int fd = -1;
+    int error;
 
-    for (i = 0; i < n; i++) {
-        const struct rdma_binding *b = rdma_qp_map_find_key(map, cm_ids[i]);
-
-        if (b) {
-            put_record(b, &ds);
-        } else {
-            /* Signed, as "put" writes it: see rdma-persist.h. */
-            ds_put_format(&ds, "{\"del\":%"PRId64"}\n",
-                          (int64_t) cm_ids[i]);
-        }
-    }
-    /* Without O_CREAT: if the file went away, the caller writes a whole
-     * new one instead, header included. */
-    fd = open(file_name, O_WRONLY | O_APPEND);
-    stream = fd < 0 ? NULL : fdopen(fd, "a");
-    if (!stream) {
-        error = errno;
-        if (fd >= 0) {
-            close(fd);
-        }
-    } else {
-        error = write_and_flush(&ds, stream);
-        if (fclose(stream) && !error) {
-            error = errno;
-        }
+    changes_to_records(map, c, n, &ds);
+    error = append_records(file_name, &ds, &fd, &size, RDMA_STATE_SYNC_NONE);
+    if (fd >= 0) {
+        close(fd);
     }
     ds_destroy(&ds);
     return error;
 }
 
-/* Returns the message of 'error', a parser error, without its "Parsing X
- * failed: " prefix and final period, and frees 'error'. */
-static char *
-parser_error_message(struct ovsdb_error *error)
-{
-    struct json *json = ovsdb_error_to_json_free(error);
-    const struct json *details = shash_find_data(json_object(json),
-                                                 "details");
-    const char *msg = (details && details->type == JSON_STRING
-                       ? json_string(details) : "malformed");
-    const char *colon = strstr(msg, " failed: ");
-    char *s;
-
-    if (!strncmp(msg, "Parsing ", 8) && colon) {
-        msg = colon + 9;
-    }
-    s = xstrdup(msg);
-    if (s[0] && s[strlen(s) - 1] == '.') {
-        s[strlen(s) - 1] = '\0';
-    }
-    json_destroy(json);
-    return s;
-}
-
-/* Parses the body of a "put" record, 'json', into 's'.  Returns NULL or an
- * error message (caller frees). */
-static char *
-binding_from_json(const struct json *json, struct rdma_saved_binding *s)
-{
-    const struct json *cm_id, *qpn, *remote_qpn, *vport, *dst_ip, *dst_mac;
-    const struct json *src_ip, *tunnel, *key;
-    struct rdma_request *req = &s->req;
-    struct ovsdb_parser p;
-    struct ovsdb_error *error;
-
-    memset(s, 0, sizeof *s);
-    ovsdb_parser_init(&p, json, "put");
-    cm_id = ovsdb_parser_member(&p, "cm_id", OP_INTEGER);
-    qpn = ovsdb_parser_member(&p, "qpn", OP_INTEGER);
-    remote_qpn = ovsdb_parser_member(&p, "remote_qpn", OP_INTEGER);
-    vport = ovsdb_parser_member(&p, "vport", OP_STRING);
-    dst_ip = ovsdb_parser_member(&p, "dst_ip", OP_STRING);
-    dst_mac = ovsdb_parser_member(&p, "dst_mac", OP_STRING | OP_OPTIONAL);
-    src_ip = ovsdb_parser_member(&p, "src_ip", OP_STRING | OP_OPTIONAL);
-    tunnel = ovsdb_parser_member(&p, "tunnel", OP_STRING | OP_OPTIONAL);
-    key = ovsdb_parser_member(&p, "key", OP_INTEGER | OP_OPTIONAL);
-    error = ovsdb_parser_finish(&p);
-    if (error) {
-        return parser_error_message(error);
-    }
-
-    req->cm_id = (uint64_t) json_integer(cm_id);
-    req->has_cm_id = true;
-    s->key = key ? (uint64_t) json_integer(key) : req->cm_id;
-    if (json_integer(qpn) < 1 || json_integer(qpn) > QPN_MAX) {
-        return xasprintf("cm_id %"PRIu64": qpn %"PRId64" is not a QP "
-                         "number", req->cm_id, json_integer(qpn));
-    }
-    req->qpn = json_integer(qpn);
-    req->has_qpn = true;
-    if (json_integer(remote_qpn) < 0 || json_integer(remote_qpn) > QPN_MAX) {
-        return xasprintf("cm_id %"PRIu64": remote_qpn %"PRId64" is not a QP "
-                         "number", req->cm_id, json_integer(remote_qpn));
-    }
-    req->remote_qpn = json_integer(remote_qpn);
-    if (!json_string(vport)[0]) {
-        return xasprintf("cm_id %"PRIu64": empty vport name", req->cm_id);
-    }
-    if (!rdma_ip_parse(json_string(dst_ip), &req->dst_ip)) {
-        return xasprintf("cm_id %"PRIu64": \"%s\" is not an IP address",
-                         req->cm_id, json_string(dst_ip));
-    }
-    if (dst_mac) {
-        if (!eth_addr_from_string(json_string(dst_mac), &req->dst_mac)) {
-            return xasprintf("cm_id %"PRIu64": \"%s\" is not a MAC address",
-                             req->cm_id, json_string(dst_mac));
-        }
-        req->has_dst_mac = true;
-    }
-    if (src_ip) {
-        if (!rdma_ip_parse(json_string(src_ip), &req->src_ip)) {
-            return xasprintf("cm_id %"PRIu64": \"%s\" is not an IP address",
-                             req->cm_id, json_string(src_ip));
-        }
-        req->has_src_ip = true;
-    }
-    req->vport = xstrdup(json_string(vport));
-    s->tunnel = tunnel ? xstrdup(json_string(tunnel)) : NULL;
-    return NULL;
-}
-
-/* A connection being replayed from the log. */
-struct replay_node {
-    struct hmap_node node;      /* In the replay's hmap, by cm_id. */
-    struct rdma_saved_binding s; /* The connection's latest "put". */
-};
-
-/* Frees 'node' and what it holds. */
-static void
-replay_node_free(struct replay_node *node)
-{
-    free(CONST_CAST(char *, node->s.req.vport));
-    free(node->s.tunnel);
-    free(node);
-}
-
-/* Returns the connection with key 'key' in 'live', or NULL. */
-static struct replay_node *
-replay_find(const struct hmap *live, uint64_t key)
-{
-    struct replay_node *node;
-
-    HMAP_FOR_EACH_WITH_HASH (node, node, hash_uint64(key), live) {
-        if (node->s.key == key) {
-            return node;
-        }
-    }
-    return NULL;
-}
-
-/* Applies record 'json' of the log to 'live'.  Returns NULL or an error
- * message (caller frees). */
-static char *
-replay_record(const struct json *json, struct hmap *live)
-{
-    const struct json *put, *del;
-    struct replay_node *node, *old;
-    struct ovsdb_parser p;
-    struct ovsdb_error *oerror;
-    char *error;
-
-    ovsdb_parser_init(&p, json, "record");
-    put = ovsdb_parser_member(&p, "put", OP_OBJECT | OP_OPTIONAL);
-    del = ovsdb_parser_member(&p, "del", OP_INTEGER | OP_OPTIONAL);
-    oerror = ovsdb_parser_finish(&p);
-    if (oerror) {
-        return parser_error_message(oerror);
-    }
-    if (!put == !del) {
-        return xstrdup("a record must be exactly one of \"put\" and "
-                       "\"del\"");
-    }
-    if (del) {
-        old = replay_find(live, (uint64_t) json_integer(del));
-        if (old) {
-            hmap_remove(live, &old->node);
-            replay_node_free(old);
-        }
-        return NULL;
-    }
-
-    node = xmalloc(sizeof *node);
-    error = binding_from_json(put, &node->s);
-    if (error) {
-        free(node);
-        return error;
-    }
-    old = replay_find(live, node->s.key);
-    if (old) {
-        hmap_remove(live, &old->node);
-        replay_node_free(old);
-    }
-    hmap_insert(live, &node->node, hash_uint64(node->s.key));
-    return NULL;
-}
-
-/* Reads the log 'file_name' and replays it.  On success returns NULL,
- * stores the live connections in '*sp' and '*np' (free them with
- * rdma_saved_bindings_free()) and, if 'n_records' is nonnull, the number
- * of records read in '*n_records'.  A file that does not exist holds no
- * connections: that is not an error.  On error returns a message (caller
- * frees) and stores NULL and 0. */
+/* Reads the log 'file_name': see rdma_state_load().  Stores the number of
+ * intact records in '*n_records' if it is nonnull. */
 char *
 rdma_persist_load(const char *file_name, struct rdma_saved_binding **sp,
                   size_t *np, size_t *n_records)
 {
-    struct hmap live = HMAP_INITIALIZER(&live);
-    struct ds line = DS_EMPTY_INITIALIZER;
-    struct replay_node *node;
-    char *error = NULL;
-    int line_number = 0;
-    size_t n_read = 0;
-    FILE *stream;
+    struct rdma_state_report r;
+    char *error = rdma_state_load(file_name, sp, np, &r);
 
-    *sp = NULL;
-    *np = 0;
     if (n_records) {
-        *n_records = 0;
+        *n_records = error ? 0 : r.n_records;
     }
-    stream = fopen(file_name, "r");
-    if (!stream) {
-        return errno == ENOENT ? NULL : xasprintf("cannot open: %s",
-                                                  ovs_strerror(errno));
-    }
-
-    while (!error && !ds_get_line(&line, stream)) {
-        bool last = feof(stream) || (ungetc(getc(stream), stream) == EOF);
-        struct json *json;
-
-        line_number++;
-        json = json_from_string(ds_cstr(&line));
-        if (json->type == JSON_STRING) {
-            if (last && line_number > 1) {
-                /* Cut short by a crash while it was appended: the changes
-                 * it held were never acknowledged as saved. */
-                VLOG_WARN("%s: line %d: ignoring a last record that is "
-                          "incomplete (%s)", file_name, line_number,
-                          json_string(json));
-            } else {
-                error = xasprintf("line %d: %s", line_number,
-                                  json_string(json));
-            }
-        } else if (line_number == 1) {
-            const struct json *version = (json->type == JSON_OBJECT
-                                          ? shash_find_data(json_object(json),
-                                                            "version")
-                                          : NULL);
-
-            if (!version || version->type != JSON_INTEGER) {
-                error = xstrdup("line 1: not an ovs-rdmad state file (no "
-                                "\"version\")");
-            } else if (json_integer(version) != RDMA_PERSIST_VERSION) {
-                error = xasprintf("format version %"PRId64" is not "
-                                  "supported (this ovs-rdmad reads version "
-                                  "%d)", json_integer(version),
-                                  RDMA_PERSIST_VERSION);
-            }
-        } else {
-            char *msg = replay_record(json, &live);
-
-            if (msg) {
-                error = xasprintf("line %d: %s", line_number, msg);
-                free(msg);
-            }
-            n_read++;
-        }
-        json_destroy(json);
-    }
-    if (!error && !line_number) {
-        error = xstrdup("the file is empty (not even a header line)");
-    }
-    if (!error && ferror(stream)) {
-        error = xasprintf("read error: %s", ovs_strerror(errno));
-    }
-    fclose(stream);
-    ds_destroy(&line);
-
-    if (!error) {
-        struct rdma_saved_binding *s;
-        size_t n = 0;
-
-        s = xmalloc((hmap_count(&live) ? hmap_count(&live) : 1) * sizeof *s);
-        HMAP_FOR_EACH_POP (node, node, &live) {
-            s[n++] = node->s;
-            free(node);
-        }
-        *sp = s;
-        *np = n;
-        if (n_records) {
-            *n_records = n_read;
-        }
-    } else {
-        HMAP_FOR_EACH_POP (node, node, &live) {
-            replay_node_free(node);
-        }
-    }
-    hmap_destroy(&live);
+    rdma_state_report_destroy(&r);
     return error;
-}
-
-/* Frees the 'n' connections in 's' and 's' itself. */
-void
-rdma_saved_bindings_free(struct rdma_saved_binding *s, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        free(CONST_CAST(char *, s[i].req.vport));
-        free(s[i].tunnel);
-    }
-    free(s);
 }

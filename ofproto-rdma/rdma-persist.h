@@ -28,63 +28,51 @@
  * again, and entries the NIC holds for connections nobody bound any more
  * are removed (rdma_engine_restore() does that part).  The run directory
  * is the right place: RDMA connections do not survive a reboot, so neither
- * should the file.
+ * should the file.  rdma-state-file.h describes its format.
  *
- * The file is a log, one JSON object per line, like OVSDB's: a header
+ * Write-ahead: the records of one main-loop iteration are appended in one
+ * write(), and with --state-sync=fdatasync made durable with one
+ * fdatasync(), before any reply that confirms them is sent (rdma-ack.h).
+ * A write that fails is undone (the file is truncated back), retried every
+ * second, and, until it succeeds, binds and updates are refused
+ * ('save_error' of the engine).
  *
- *     {"version": 1}
- *
- * then one record per change, in order:
- *
- *     {"put": {"cm_id": 7, "dst_ip": "10.1.0.2",
- *              "dst_mac": "02:00:00:00:02:02", "qpn": 100,
- *              "remote_qpn": 0, "src_ip": "10.0.0.1", "tunnel": "vx1",
- *              "vport": "vm1"}}
- *     {"del": 7}
- *
- * (written without spaces, keys sorted), where "dst_mac" and "src_ip"
- * appear only if the bind request gave them and "tunnel" only if the
- * connection had one.  cm_ids are unique per vport only: a connection's
- * key in the QP map and the NIC (usually its cm_id) is written as "key"
- * when it differs from its cm_id, and a "del" names that key (files
- * written before cm_ids were per vport have no "key": each key is the
- * cm_id).  A cm_id is written as a signed 64-bit integer (one
- * above INT64_MAX as a negative number), because JSON parsers, OVS's
- * included, read larger integers as reals.  A "put" replaces an earlier
- * one for the same cm_id.  Each batch of changes is appended, so a bind
- * costs a few hundred bytes of I/O however many connections there are;
- * when the log holds more than twice as many records as there are live
+ * When the log holds more than twice as many records as there are live
  * connections, plus 1000, it is compacted by writing a fresh file (one
- * "put" per connection) and renaming it over the old one.  A last line
- * cut short by a crash in the middle of an append is ignored, with a
- * warning. */
+ * "put" per connection) to FILE.tmp (created with O_EXCL, never through a
+ * symbolic link) and renaming it over the old one.  The file is 0600 and
+ * opened with O_NOFOLLOW. */
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "openvswitch/compiler.h"
 #include "rdma-engine.h"
+#include "rdma-state-file.h"
 
+struct ds;
 struct rdma_qp_map;
+struct rdma_qp_map_change;
 
-/* Version of the file's format. */
-#define RDMA_PERSIST_VERSION 1
-
-/* One saved connection. */
-struct rdma_saved_binding {
-    struct rdma_request req;    /* The request, with 'vport' malloc'd and
-                                 * 'has_cm_id' and 'has_qpn' true. */
-    char *tunnel;               /* Tunnel it used, or NULL. */
-    uint64_t key;               /* Its key in the QP map and the NIC. */
+/* When a write is made durable. */
+enum rdma_state_sync {
+    RDMA_STATE_SYNC_NONE,       /* In the kernel's page cache: survives
+                                 * the daemon, not the machine. */
+    RDMA_STATE_SYNC_FDATASYNC,  /* On disk: one fdatasync() per write. */
 };
 
 /* The daemon's side: restores once the engine has its first
  * configuration, then records every change of the connections. */
 struct rdma_persist {
     char *file_name;            /* The state file. */
+    enum rdma_state_sync sync;  /* --state-sync. */
+    int fd;                     /* The file, open for appending, or -1. */
+    off_t size;                 /* Its size, if 'fd' >= 0. */
     struct rdma_saved_binding *saved; /* Loaded, not yet restored. */
     size_t n_saved;             /* Number of 'saved'. */
+    struct rdma_state_report report; /* What loading the file found. */
     bool restored;              /* Whether the restore has happened. */
     bool load_failed;           /* Whether the file could not be read
                                  * (then NIC entries are not removed as
@@ -95,22 +83,27 @@ struct rdma_persist {
     size_t n_records;           /* "put" and "del" records in the file. */
     long long int retry_at;     /* When to retry a failed restore or
                                  * write, or LLONG_MAX. */
+    int error;                  /* Error of the last write, or 0. */
+    uint64_t n_writes;          /* Writes done. */
+    uint64_t n_syncs;           /* fdatasync() calls done. */
 };
 
-void rdma_persist_init(struct rdma_persist *, const char *file_name);
-void rdma_persist_run(struct rdma_persist *, struct rdma_engine *);
+void rdma_persist_init(struct rdma_persist *, const char *file_name,
+                       enum rdma_state_sync);
+int rdma_persist_run(struct rdma_persist *, struct rdma_engine *,
+                     bool must_write);
 void rdma_persist_wait(const struct rdma_persist *,
                        const struct rdma_engine *);
 void rdma_persist_destroy(struct rdma_persist *);
+void rdma_persist_format(const struct rdma_persist *, struct ds *);
 
-/* The file. */
+/* The file, for the tests. */
 int rdma_persist_save(const char *file_name, const struct rdma_qp_map *);
 int rdma_persist_append(const char *file_name, const struct rdma_qp_map *,
-                        const uint64_t *cm_ids, size_t n);
+                        const struct rdma_qp_map_change *, size_t n);
 char *rdma_persist_load(const char *file_name,
                         struct rdma_saved_binding **, size_t *n,
                         size_t *n_records)
     OVS_WARN_UNUSED_RESULT;
-void rdma_saved_bindings_free(struct rdma_saved_binding *, size_t n);
 
 #endif /* rdma-persist.h */

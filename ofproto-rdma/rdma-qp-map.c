@@ -61,7 +61,7 @@ rdma_qp_map_destroy(struct rdma_qp_map *map)
     hmap_destroy(&map->by_qpn);
     hmap_destroy(&map->vports);
     hmap_destroy(&map->paths);
-    free(map->changes);
+    rdma_qp_map_changes_free(map->changes, map->n_changes);
 }
 
 /* Returns the number of bindings in 'map'. */
@@ -79,13 +79,14 @@ rdma_qp_map_track_changes(struct rdma_qp_map *map)
     map->track = true;
 }
 
-/* Returns the cm_ids recorded since the last call (see
+/* Returns the changes recorded since the last call (see
  * rdma_qp_map_track_changes()), possibly repeated, in a malloc'd array
- * that the caller frees, and their number in '*n'. */
-uint64_t *
+ * that the caller frees with rdma_qp_map_changes_free(), and their number
+ * in '*n'. */
+struct rdma_qp_map_change *
 rdma_qp_map_take_changes(struct rdma_qp_map *map, size_t *n)
 {
-    uint64_t *changes = map->changes;
+    struct rdma_qp_map_change *changes = map->changes;
 
     *n = map->n_changes;
     map->changes = NULL;
@@ -93,16 +94,36 @@ rdma_qp_map_take_changes(struct rdma_qp_map *map, size_t *n)
     return changes;
 }
 
-/* Records a change of the binding with 'key', if 'map' tracks them. */
+/* Frees the 'n' changes in 'changes', as returned by
+ * rdma_qp_map_take_changes(). */
+void
+rdma_qp_map_changes_free(struct rdma_qp_map_change *changes, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(changes[i].vport);
+    }
+    free(changes);
+}
+
+/* Records a change of the binding with 'key' ('cm_id' on 'vport'), if 'map'
+ * tracks them. */
 static void
-note_change(struct rdma_qp_map *map, uint64_t key)
+note_change(struct rdma_qp_map *map, uint64_t key, uint64_t cm_id,
+            const char *vport)
 {
     if (map->track) {
+        struct rdma_qp_map_change *c;
+
         if (map->n_changes >= map->allocated_changes) {
             map->changes = x2nrealloc(map->changes, &map->allocated_changes,
                                       sizeof *map->changes);
         }
-        map->changes[map->n_changes++] = key;
+        c = &map->changes[map->n_changes++];
+        c->key = key;
+        c->cm_id = cm_id;
+        c->vport = xstrdup(vport);
     }
 }
 
@@ -287,7 +308,7 @@ rdma_qp_map_add(struct rdma_qp_map *map, uint64_t key, uint64_t cm_id,
     b->state = RDMA_BINDING_PENDING;
     vp->n_not_installed++;
     map->seqno++;
-    note_change(map, key);
+    note_change(map, key, cm_id, vport);
     ovs_list_push_back(&vp->bindings, &b->vport_node);
     vp->n_bindings++;
     ovs_list_init(&b->path_node);
@@ -312,7 +333,7 @@ rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
         vp->n_not_installed--;
     }
     map->seqno++;
-    note_change(map, b->key);
+    note_change(map, b->key, b->cm_id, b->vport->name);
     if (b->cm_id && b->cm_id < vp->next_cm_id) {
         vp->next_cm_id = b->cm_id;
     }
@@ -337,7 +358,7 @@ rdma_binding_set_path(struct rdma_qp_map *map, struct rdma_binding *b,
     if (old == p) {
         return;
     }
-    note_change(map, b->key);
+    note_change(map, b->key, b->cm_id, b->vport->name);
     if (old) {
         ovs_list_remove(&b->path_node);
         ovs_list_init(&b->path_node);
@@ -378,7 +399,7 @@ void
 rdma_binding_note_change(struct rdma_qp_map *map,
                          const struct rdma_binding *b)
 {
-    note_change(map, b->key);
+    note_change(map, b->key, b->cm_id, b->vport->name);
 }
 
 /* Stores in '*t' the full tuple of 'b': its path's shared fields (zero if

@@ -132,12 +132,20 @@ struct rdma_binding {
     char *reason;               /* Why pending or failed, else NULL. */
 };
 
+/* A recorded change: the binding (vport, cm_id) came, went, moved or
+ * changed. */
+struct rdma_qp_map_change {
+    uint64_t key;               /* The binding's key (its NIC entry's). */
+    uint64_t cm_id;             /* The binding's cm_id. */
+    char *vport;                /* Its vport's name (malloc'd). */
+};
+
 /* All bindings and their shared objects. */
 struct rdma_qp_map {
     uint64_t seqno;             /* Changes whenever a binding's state does,
                                  * or bindings come or go. */
     bool track;                 /* Whether to record 'changes'. */
-    uint64_t *changes;          /* Keys of bindings that came, went or
+    struct rdma_qp_map_change *changes; /* Bindings that came, went or
                                  * moved to another path since the last
                                  * rdma_qp_map_take_changes(), if 'track'
                                  * (what rdma-persist saves). */
@@ -154,7 +162,9 @@ void rdma_qp_map_init(struct rdma_qp_map *);
 void rdma_qp_map_destroy(struct rdma_qp_map *);
 size_t rdma_qp_map_count(const struct rdma_qp_map *);
 void rdma_qp_map_track_changes(struct rdma_qp_map *);
-uint64_t *rdma_qp_map_take_changes(struct rdma_qp_map *, size_t *n);
+struct rdma_qp_map_change *rdma_qp_map_take_changes(struct rdma_qp_map *,
+                                                    size_t *n);
+void rdma_qp_map_changes_free(struct rdma_qp_map_change *, size_t n);
 
 struct rdma_binding *rdma_qp_map_find(const struct rdma_qp_map *,
                                       const char *vport, uint64_t cm_id);

@@ -35,6 +35,7 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "rdma-ack.h"
 #include "rdma-engine.h"
 #include "rdma-mapping.h"
 #include "rdma-qp-map.h"
@@ -159,10 +160,12 @@ rdma_tenant_create(struct rdma_engine *engine, const char *dir, gid_t gid,
 static void
 conn_destroy(struct rdma_tenant *t, struct tenant_conn *c, bool release)
 {
-    size_t n = (release
-                ? rdma_engine_release_owner(t->engine, c->socket->vport,
-                                            c->serial)
-                : 0);
+    size_t n;
+
+    rdma_ack_forget(c);
+    n = (release
+         ? rdma_engine_release_owner(t->engine, c->socket->vport, c->serial)
+         : 0);
 
     if (n) {
         COVERAGE_ADD(rdma_tenant_released, n);
@@ -499,12 +502,26 @@ handle_unbind(struct rdma_engine *e, const char *vport,
     return json_object_create();
 }
 
+/* Returns the cm_id in member "cm_id" of 'json', an object, or 0. */
+static uint64_t
+json_cm_id(const struct json *json)
+{
+    const struct json *j = (json && json->type == JSON_OBJECT
+                            ? shash_find_data(json_object(json), "cm_id")
+                            : NULL);
+
+    return j && j->type == JSON_INTEGER ? (uint64_t) json_integer(j) : 0;
+}
+
 /* Handles 'request', received on vport 'vport''s socket over tenant
- * connection 'owner', and returns the reply. */
+ * connection 'owner', and returns the reply.  If the request changed the QP
+ * map, says so in '*change' (see rdma_tenant_handle_message()). */
 static struct jsonrpc_msg *
 handle_request(struct rdma_engine *e, const char *vport, uint64_t owner,
-               const struct jsonrpc_msg *request)
+               const struct jsonrpc_msg *request,
+               struct rdma_tenant_change *change)
 {
+    enum rdma_ack_op op = RDMA_ACK_REFRESH;
     const char *method = request->method;
     struct json *result = NULL;
     char *error = NULL;
@@ -513,10 +530,13 @@ handle_request(struct rdma_engine *e, const char *vport, uint64_t owner,
     if (!strcmp(method, "resolve") || !strcmp(method, "bind")) {
         result = handle_resolve_or_bind(e, vport, owner, request,
                                         !strcmp(method, "bind"), &error);
+        op = !strcmp(method, "bind") ? RDMA_ACK_BIND : op;
     } else if (!strcmp(method, "unbind")) {
         result = handle_unbind(e, vport, request, &error);
+        op = RDMA_ACK_UNBIND;
     } else if (!strcmp(method, "update")) {
         result = handle_update(e, vport, request, &error);
+        op = RDMA_ACK_UPDATE;
     } else if (!strcmp(method, "list")) {
         if (json_array(request->params)->n) {
             error = xstrdup("\"list\" takes no parameters");
@@ -534,6 +554,14 @@ handle_request(struct rdma_engine *e, const char *vport, uint64_t owner,
         return jsonrpc_create_error(json_string_create_nocopy(error),
                                     request->id);
     }
+    if (op != RDMA_ACK_REFRESH) {
+        change->changed = true;
+        change->op = op;
+        change->cm_id = json_cm_id(op == RDMA_ACK_UNBIND
+                                   ? json_array(request->params)->elems[0]
+                                   : result);
+        change->id = json_clone(request->id);
+    }
     return jsonrpc_create_reply(result, request->id);
 }
 
@@ -545,6 +573,12 @@ handle_request(struct rdma_engine *e, const char *vport, uint64_t owner,
  * must be closed (a message that is not JSON-RPC), with a message in
  * '*errorp' (caller frees).
  *
+ * If the request changed the QP map (a bind, unbind or update that
+ * succeeded), sets 'change->changed' and says which connection, with the
+ * request's id in 'change->id' (caller frees): the daemon then holds the
+ * reply until the change is saved (rdma-ack.h).  Else 'change->changed' is
+ * false and 'change->id' NULL.
+ *
  * This is the whole of a tenant request's handling after framing: the
  * daemon uses it, and so does the fuzzing harness. */
 int
@@ -552,7 +586,7 @@ rdma_tenant_handle_message(struct rdma_engine *e, const char *vport,
                            uint64_t owner,
                            const struct rdma_json_scanner *scanner,
                            const char *text, size_t len, struct ds *reply,
-                           char **errorp)
+                           struct rdma_tenant_change *change, char **errorp)
 {
     struct json_parser *parser;
     struct jsonrpc_msg *msg, *answer;
@@ -560,6 +594,7 @@ rdma_tenant_handle_message(struct rdma_engine *e, const char *vport,
     char *check, *error;
 
     *errorp = NULL;
+    memset(change, 0, sizeof *change);
     parser = json_parser_create(0);
     json_parser_feed(parser, text, len);
     json = json_parser_finish(parser);
@@ -589,7 +624,7 @@ rdma_tenant_handle_message(struct rdma_engine *e, const char *vport,
     answer = (check
               ? jsonrpc_create_error(json_string_create_nocopy(check),
                                      msg->id)
-              : handle_request(e, vport, owner, msg));
+              : handle_request(e, vport, owner, msg, change));
     json = jsonrpc_msg_to_json(answer);
     json_to_ds(json, 0, reply);
     json_destroy(json);
@@ -633,10 +668,47 @@ conn_send(struct tenant_conn *c)
     return 0;
 }
 
+/* A reply held until the state file has the change it confirms. */
+struct held_reply {
+    struct tenant_conn *c;      /* Where it goes. */
+    char *reply;                /* The reply, as built. */
+    struct json *id;            /* The request's id. */
+};
+
+/* Sends the held reply 'h_' (see rdma-ack.h). */
+static void
+send_held(void *h_, const char *error, bool send)
+{
+    struct held_reply *h = h_;
+
+    if (send && error) {
+        struct jsonrpc_msg *msg;
+        struct json *json;
+
+        msg = jsonrpc_create_error(json_string_create(error), h->id);
+        h->id = NULL;
+        json = jsonrpc_msg_to_json(msg);
+        json_to_ds(json, 0, &h->c->tx);
+        json_destroy(json);
+    } else if (send) {
+        ds_put_cstr(&h->c->tx, h->reply);
+    }
+    if (send) {
+        /* An error shows at the connection's next run. */
+        conn_send(h->c);
+        poll_immediate_wake();
+    }
+    json_destroy(h->id);
+    free(h->reply);
+    free(h);
+}
+
 /* Handles 'c''s complete message.  Returns 0 or a positive errno value. */
 static int
 conn_handle(struct rdma_tenant *t, struct tenant_conn *c)
 {
+    struct ds reply = DS_EMPTY_INITIALIZER;
+    struct rdma_tenant_change change;
     char *error;
     int retval;
 
@@ -645,12 +717,25 @@ conn_handle(struct rdma_tenant *t, struct tenant_conn *c)
     retval = rdma_tenant_handle_message(t->engine, c->socket->vport,
                                         c->serial, &c->scanner,
                                         c->msg.string, c->msg.length,
-                                        &c->tx, &error);
+                                        &reply, &change, &error);
     if (retval) {
         VLOG_WARN_RL(&rl, "vport %s: %s: closing the connection (%s)",
                      c->socket->vport, stream_get_name(c->stream), error);
         free(error);
+        ds_destroy(&reply);
         return retval;
+    }
+    if (change.changed) {
+        struct held_reply *h = xmalloc(sizeof *h);
+
+        h->c = c;
+        h->reply = ds_steal_cstr(&reply);
+        h->id = change.id;
+        rdma_ack_hold(change.op, c->socket->vport, change.cm_id, c,
+                      send_held, h);
+    } else {
+        ds_put_buffer(&c->tx, reply.string, reply.length);
+        ds_destroy(&reply);
     }
     rdma_json_scanner_destroy(&c->scanner);
     rdma_json_scanner_init(&c->scanner);

@@ -82,11 +82,15 @@
  * --tenant-group) and refused if it exists with another owner, is writable
  * by group or others, or is a symbolic link; sockets are mode 0660. */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "rdma-ack.h"
+
 struct ds;
+struct json;
 struct rdma_engine;
 struct rdma_json_scanner;
 
@@ -106,10 +110,19 @@ void rdma_tenant_run(struct rdma_tenant *);
 void rdma_tenant_wait(struct rdma_tenant *);
 void rdma_tenant_destroy(struct rdma_tenant *);
 
+/* What a tenant request changed, for holding its reply until the change
+ * is saved (rdma-ack.h). */
+struct rdma_tenant_change {
+    bool changed;               /* Whether it changed the QP map. */
+    enum rdma_ack_op op;        /* If so, how: bind, unbind or update. */
+    uint64_t cm_id;             /* The connection, on the request's vport. */
+    struct json *id;            /* The request's id (caller frees). */
+};
+
 int rdma_tenant_handle_message(struct rdma_engine *, const char *vport,
                                uint64_t owner,
                                const struct rdma_json_scanner *,
                                const char *text, size_t len, struct ds *reply,
-                               char **errorp);
+                               struct rdma_tenant_change *, char **errorp);
 
 #endif /* rdma-tenant.h */

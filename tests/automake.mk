@@ -15,6 +15,7 @@ TESTSUITE_AT = \
 	tests/refresh.at \
 	tests/errors.at \
 	tests/restart.at \
+	tests/faults.at \
 	tests/tenant.at \
 	tests/trust.at \
 	tests/preload.at \
@@ -127,10 +128,17 @@ tests_rdma_bench_LDADD = $(OFPROTO_RDMA_LIBS)
 noinst_PROGRAMS += tests/soft-bench
 tests_soft_bench_SOURCES = tests/soft-bench.c
 tests_soft_bench_LDADD = $(OFPROTO_RDMA_LIBS)
-EXTRA_DIST += tests/bench.sh
+EXTRA_DIST += tests/bench.sh tests/soak.sh
 bench: all
 	$(SHELL) $(srcdir)/tests/bench.sh
 .PHONY: bench
+
+# The soak test ("make soak", not part of "make check"): random binds,
+# unbinds, configuration changes, NIC failures and kills for SOAK_MINUTES
+# minutes (default 5), checking the invariant after every step.
+soak: all
+	$(SHELL) $(srcdir)/tests/soak.sh
+.PHONY: soak
 
 # librdmaovl's test driver: links librdmaovl alone, no Open vSwitch.
 noinst_PROGRAMS += tests/test-rdmaovl

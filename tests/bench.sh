@@ -5,6 +5,7 @@
 #   BENCH_SIZES   QP counts for the refresh benchmark
 #                 (default "1000 10000 100000 1000000")
 #   BENCH_UNIXCTL number of binds through unixctl (default 10000)
+#   BENCH_TENANT  number of binds through a tenant socket (default 50000)
 #   BENCH_FLOOD   admin round trips measured under a tenant flood
 #                 (default 2000)
 set -e
@@ -21,13 +22,25 @@ done
 echo "== memory"
 $bench memory 1000000
 
-echo "== bind through ovs-rdmad's unixctl socket"
 rundir=$(mktemp -d)
 trap 'utilities/ovs-rdma-sandbox --rundir="$rundir" --stop >/dev/null 2>&1; rm -rf "$rundir"' EXIT
+for sync in none fdatasync; do
+    RDMAD_OPTIONS=--state-sync=$sync \
+        utilities/ovs-rdma-sandbox --rundir="$rundir" --keep >/dev/null 2>&1
+    echo "== write-ahead: binds confirmed once saved, --state-sync=$sync (state file on $(df --output=source,fstype "$rundir" | sed 1d | tr -s ' '))"
+    pid=$(cat "$rundir/ovs-rdmad.pid")
+    # A tenant may hold at most rdma-max-connections bindings on a vport.
+    ovs-vsctl --db="unix:$rundir/db.sock" set interface vm1 \
+        other_config:rdma-max-connections=${BENCH_TENANT:-50000}
+    $bench unixctl ${BENCH_UNIXCTL:-10000} "$rundir/ovs-rdmad.$pid.ctl"
+    $bench tenant ${BENCH_TENANT:-50000} "$rundir/ovs-rdmad/vm1.sock" 64
+    OVS_RUNDIR=$rundir ovs-appctl -t "$rundir/ovs-rdmad.$pid.ctl" \
+        rdma/show-state | grep '^writes'
+    utilities/ovs-rdma-sandbox --rundir="$rundir" --stop >/dev/null 2>&1
+done
+
 utilities/ovs-rdma-sandbox --rundir="$rundir" --keep >/dev/null 2>&1
 pid=$(cat "$rundir/ovs-rdmad.pid")
-$bench unixctl ${BENCH_UNIXCTL:-10000} "$rundir/ovs-rdmad.$pid.ctl"
-
 echo "== admin and other-vport latency while one tenant floods its socket"
 ovs-vsctl --db="unix:$rundir/db.sock" add-port br-int vm2 \
     -- set interface vm2 type=dummy other_config:rdma=true \

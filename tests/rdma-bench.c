@@ -26,6 +26,10 @@
  *   rdma-bench unixctl N SOCKET
  *                            N binds through a running ovs-rdmad's unixctl
  *                            SOCKET: latency and throughput
+ *   rdma-bench tenant N SOCKET [WINDOW]
+ *                            N binds by one client on a vport's tenant
+ *                            SOCKET, with up to WINDOW (default 64)
+ *                            requests in flight: throughput
  *
  * The in-process benchmarks use a fake underlay (every remote VTEP
  * resolves at once), so they measure ovs-rdmad's own work. */
@@ -44,6 +48,8 @@
 #include <sys/wait.h>
 
 #include "jsonrpc.h"
+#include "openvswitch/json.h"
+#include "stream.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "fake-underlay.h"
@@ -355,6 +361,78 @@ run_unixctl(long long int n, const char *socket)
     free(lat);
 }
 
+/* Sends "bind" or "unbind" requests 0...n-1 on 'rpc', at most 'window'
+ * at a time, and waits for every reply.  Returns the time taken, in ns. */
+static long long int
+tenant_pipeline(struct jsonrpc *rpc, const char *method, long long int n,
+                int window)
+{
+    long long int start = now_ns();
+    long long int sent = 0, received = 0;
+
+    while (received < n) {
+        struct jsonrpc_msg *reply;
+        int error;
+
+        while (sent < n && sent - received < window) {
+            struct json *p = json_object_create();
+            char dst[32];
+
+            json_object_put(p, "cm_id", json_integer_create(1000000 + sent));
+            if (!strcmp(method, "bind")) {
+                snprintf(dst, sizeof dst, "10.1.%lld.%lld",
+                         (sent / 250) % 250, sent % 250 + 1);
+                json_object_put_string(p, "dst_ip", dst);
+                json_object_put_string(p, "dst_mac", "02:00:00:00:02:02");
+                json_object_put(p, "qpn", json_integer_create(sent + 1));
+            }
+            jsonrpc_send(rpc, jsonrpc_create_request(
+                             method, json_array_create_1(p), NULL));
+            sent++;
+        }
+        error = jsonrpc_recv_block(rpc, &reply);
+        if (error) {
+            ovs_fatal(error, "tenant socket");
+        }
+        if (reply->type == JSONRPC_ERROR) {
+            char *s = json_to_string(reply->error, 0);
+
+            ovs_fatal(0, "%s: %s", method, s);
+        }
+        jsonrpc_msg_destroy(reply);
+        received++;
+    }
+    return now_ns() - start;
+}
+
+/* "tenant N SOCKET [WINDOW]": N "bind" requests by one client on a vport's
+ * tenant socket, pipelined, then as many "unbind"s. */
+static void
+run_tenant(long long int n, const char *socket, int window)
+{
+    struct stream *stream;
+    struct jsonrpc *rpc;
+    long long int t;
+    char *name;
+    int error;
+
+    name = xasprintf("unix:%s", socket);
+    error = stream_open_block(stream_open(name, &stream, DSCP_DEFAULT), -1,
+                              &stream);
+    if (error) {
+        ovs_fatal(error, "%s", socket);
+    }
+    rpc = jsonrpc_open(stream);
+    t = tenant_pipeline(rpc, "bind", n, window);
+    printf("bind through a tenant socket, one client, %d in flight, %lld "
+           "QPs: %.0f binds/s\n", window, n, n / (t / 1e9));
+    t = tenant_pipeline(rpc, "unbind", n, window);
+    printf("unbind through a tenant socket, one client, %d in flight, %lld "
+           "QPs: %.0f unbinds/s\n", window, n, n / (t / 1e9));
+    jsonrpc_close(rpc);
+    free(name);
+}
+
 /* Connects to the Unix socket 'path' and returns the fd; exits on error. */
 static int
 connect_unix(const char *path)
@@ -531,6 +609,7 @@ main(int argc, char *argv[])
     set_program_name(argv[0]);
     if (argc < 3 || (n = atoll(argv[2])) <= 0) {
         ovs_fatal(0, "usage: %s bind|refresh|memory N | unixctl N SOCKET "
+                  "| tenant N SOCKET [WINDOW] "
                   "| flood[-nice] N UNIXCTL FLOODED OTHER", argv[0]);
     }
     if (!strcmp(argv[1], "bind")) {
@@ -541,6 +620,8 @@ main(int argc, char *argv[])
         run_memory(n);
     } else if (!strcmp(argv[1], "unixctl") && argc == 4) {
         run_unixctl(n, argv[3]);
+    } else if (!strcmp(argv[1], "tenant") && (argc == 4 || argc == 5)) {
+        run_tenant(n, argv[3], argc == 5 ? atoi(argv[4]) : 64);
     } else if (!strcmp(argv[1], "flood") && argc == 6) {
         run_flood(n, argv[3], argv[4], argv[5], 0);
     } else if (!strcmp(argv[1], "flood-nice") && argc == 6) {

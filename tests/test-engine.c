@@ -557,25 +557,25 @@ test_persist_run(void)
     CHECK(!error);
     rdma_qp_map_init(&map);
     rdma_engine_init(&e, &map, nic, 0);
-    rdma_persist_init(&ps, "test-run.state");
+    rdma_persist_init(&ps, "test-run.state", RDMA_STATE_SYNC_NONE);
     ps.compact_slack = 4;
 
     /* No configuration yet: nothing restored, binds refused. */
-    rdma_persist_run(&ps, &e);
+    rdma_persist_run(&ps, &e, false);
     CHECK(!ps.restored && e.restoring);
     make_config(&cfg, "192.0.2.2", 1, true, true);
     rdma_engine_set_config(&e, &cfg);
-    rdma_persist_run(&ps, &e);
+    rdma_persist_run(&ps, &e, false);
     CHECK(ps.restored && !e.restoring);
 
     /* Three binds and an unbind are four appended records. */
     bind_qp(&e, 1, "10.1.0.2");
     bind_qp(&e, 2, "10.1.0.3");
-    rdma_persist_run(&ps, &e);
+    rdma_persist_run(&ps, &e, false);
     bind_qp(&e, UINT64_MAX, "10.1.0.4");   /* Beyond INT64_MAX. */
     error = rdma_engine_unbind(&e, "vm1", 2);
     CHECK(!error);
-    rdma_persist_run(&ps, &e);
+    rdma_persist_run(&ps, &e, false);
     error = rdma_persist_load("test-run.state", &saved, &n, &n_records);
     CHECK(!error);
     free(error);
@@ -589,10 +589,10 @@ test_persist_run(void)
      * records. */
     for (i = 0; i < 10; i++) {
         bind_qp(&e, 100, "10.1.0.5");
-        rdma_persist_run(&ps, &e);
+        rdma_persist_run(&ps, &e, false);
         error = rdma_engine_unbind(&e, "vm1", 100);
         CHECK(!error);
-        rdma_persist_run(&ps, &e);
+        rdma_persist_run(&ps, &e, false);
     }
     error = rdma_persist_load("test-run.state", &saved, &n, &n_records);
     CHECK(!error);
@@ -602,13 +602,10 @@ test_persist_run(void)
     rdma_saved_bindings_free(saved, n);
 
     /* The file is deleted under the daemon's feet: the next change writes
-     * it whole again. */
+     * it whole again, at once. */
     unlink("test-run.state");
     bind_qp(&e, 7, "10.1.0.6");
-    rdma_persist_run(&ps, &e);        /* Append fails: ENOENT. */
-    rdma_persist_run(&ps, &e);        /* Too early to retry. */
-    ps.retry_at = 0;
-    rdma_persist_run(&ps, &e);        /* Compacts. */
+    CHECK_INT(rdma_persist_run(&ps, &e, false), 0);
     error = rdma_persist_load("test-run.state", &saved, &n, &n_records);
     CHECK(!error);
     free(error);
@@ -657,6 +654,36 @@ check_bad_state(const char *text, const char *what)
     free(error);
 }
 
+/* Checks that loading 'text' succeeds with 'n_live' connections and one
+ * damaged record, reported with 'what'. */
+static void
+check_damaged(const char *text, size_t n_live, const char *what)
+{
+    struct rdma_saved_binding *saved;
+    struct rdma_state_report r;
+    size_t n;
+    char *error;
+    FILE *f;
+
+    f = fopen("test-persist.state", "w");
+    ovs_assert(f);
+    fputs(text, f);
+    fclose(f);
+    error = rdma_state_load("test-persist.state", &saved, &n, &r);
+    if (error || n != n_live || r.n_damaged != 1 || !r.damaged_at
+        || !strstr(r.damaged_at, what)) {
+        rdma_test_fail(__FILE__, __LINE__, "loading %s: expected %"PRIuSIZE
+                       " connections and one damaged record with \"%s\", "
+                       "got error \"%s\", %"PRIuSIZE" connections, %"PRIuSIZE
+                       " damaged: %s", text, n_live, what,
+                       error ? error : "(none)", n, r.n_damaged,
+                       r.damaged_at ? r.damaged_at : "(none)");
+    }
+    free(error);
+    rdma_saved_bindings_free(saved, n);
+    rdma_state_report_destroy(&r);
+}
+
 /* A "put" record body for cm_id 'id' with QPN 'qpn'. */
 #define PUT(ID, QPN) \
     "{\"put\":{\"cm_id\":" #ID ",\"qpn\":" #QPN ",\"remote_qpn\":0," \
@@ -673,7 +700,7 @@ test_persist_load(void)
     struct rdma_saved_binding *saved;
     size_t n, n_records;
     char *error;
-    uint64_t ids[2] = { 2, 3 };
+    struct rdma_qp_map_change ids[2] = { { 2, 2, "vm1" }, { 3, 3, "vm2" } };
 
     error = load_state("{\"version\":1}\n" PUT(1, 9) PUT(2, 9) PUT(1, 10)
                        "{\"del\":2}\n", &n);
@@ -688,22 +715,33 @@ test_persist_load(void)
     free(error);
     CHECK_INT(n, 1);
 
-    check_bad_state("", "the file is empty");
-    check_bad_state("{\"version\":2}\n", "format version 2 is not supported");
+    /* An empty file holds nothing; only a file that is not a state file
+     * at all, or of an unknown version, is refused whole. */
+    error = load_state("", &n);
+    CHECK(!error && !n);
+    free(error);
+    check_bad_state("{\"version\":3}\n", "format version 3 is not supported");
     check_bad_state("{\"bindings\":[]}\n", "not an ovs-rdmad state file");
-    check_bad_state("{\"version\":1}\n{\"put\":{\"cm_id\":5}}\n"
-                    PUT(1, 9), "line 2: Required 'qpn' member is missing");
-    check_bad_state("{\"version\":1}\n" PUT(5, 0), "qpn 0 is not a QP");
-    check_bad_state("{\"version\":1}\n{\"put\":{\"cm_id\":5,\"qpn\":1,"
-                    "\"remote_qpn\":0,\"vport\":\"vm1\","
-                    "\"dst_ip\":\"10.1.0.999\"}}\n", "not an IP address");
-    check_bad_state("{\"version\":1}\n{\"put\":{\"cm_id\":5,\"qpn\":1,"
-                    "\"remote_qpn\":0,\"vport\":\"vm1\","
-                    "\"dst_ip\":\"10.1.0.2\",\"dst_mac\":\"zz\"}}\n",
-                    "not a MAC address");
-    check_bad_state("{\"version\":1}\n{\"del\":1,\"put\":{}}\n",
-                    "exactly one of");
-    check_bad_state("{\"version\":1}\ngarbage\n" PUT(1, 9), "line 2: ");
+
+    /* Damaged records are skipped and reported, the others kept. */
+    check_damaged("{\"version\":1}\n{\"put\":{\"cm_id\":5}}\n"
+                  PUT(1, 9), 1, "line 2 (byte 14): Required 'qpn' member is "
+                  "missing");
+    check_damaged("{\"version\":1}\n" PUT(5, 0), 0, "qpn 0 is not a QP");
+    check_damaged("{\"version\":1}\n{\"put\":{\"cm_id\":5,\"qpn\":1,"
+                  "\"remote_qpn\":0,\"vport\":\"vm1\","
+                  "\"dst_ip\":\"10.1.0.999\"}}\n", 0, "not an IP address");
+    check_damaged("{\"version\":1}\n{\"put\":{\"cm_id\":5,\"qpn\":1,"
+                  "\"remote_qpn\":0,\"vport\":\"vm1\","
+                  "\"dst_ip\":\"10.1.0.2\",\"dst_mac\":\"zz\"}}\n", 0,
+                  "not a MAC address");
+    check_damaged("{\"version\":1}\n{\"del\":1,\"put\":{}}\n", 0,
+                  "exactly one of");
+    check_damaged("{\"version\":1}\ngarbage\n" PUT(1, 9), 1, "line 2 ");
+    /* Version 2: a record without its CRC, or with a wrong one. */
+    check_damaged("{\"version\":2}\n" PUT(1, 9), 0, "no CRC");
+    check_damaged("{\"version\":2}\n{\"del\":{\"cm_id\":1,\"vport\":"
+                  "\"vm1\"}} 00000000\n", 0, "CRC mismatch");
 
     /* Save, then append: the loader sees the map as it is. */
     rdma_qp_map_init(&map);
@@ -734,6 +772,48 @@ test_persist_load(void)
         CHECK(!s3->req.has_src_ip && !s3->tunnel);
     }
     rdma_saved_bindings_free(saved, n);
+
+    /* Keys: vm1 and vm2 both have cm_id 1; vm2's key is not its cm_id.
+     * The records say so, a "del" names the key, and the replay is keyed
+     * by key. */
+    {
+        struct rdma_qp_map_change kids[2] = { { 1, 1, "vm1" },
+                                              { 1ULL << 62, 1, "vm2" } };
+        const uint64_t k2 = 1ULL << 62;
+
+        b = rdma_qp_map_add(&map, k2, 1, "vm2");
+        rdma_binding_set_qpn(&map, b, NULL, 21);
+        CHECK_INT(rdma_persist_save("test-persist.state", &map), 0);
+        rdma_qp_map_remove(&map, rdma_qp_map_find(&map, "vm1", 1));
+        CHECK_INT(rdma_persist_append("test-persist.state", &map, kids, 2),
+                  0);
+        error = rdma_persist_load("test-persist.state", &saved, &n,
+                                  &n_records);
+        CHECK(!error);
+        free(error);
+        CHECK_INT(n, 2);
+        for (size_t i = 0; i < n; i++) {
+            CHECK(strcmp(saved[i].req.vport, "vm1"));
+            if (saved[i].req.cm_id == 1) {
+                CHECK(!strcmp(saved[i].req.vport, "vm2"));
+                CHECK(saved[i].key == k2);
+            } else {
+                CHECK(saved[i].key == saved[i].req.cm_id);
+            }
+        }
+        rdma_saved_bindings_free(saved, n);
+    }
+
+    /* Version 1 files with "key" members (written before the CRCs): the
+     * "del" names a key. */
+    error = load_state("{\"version\":1}\n" PUT(7, 9)
+                       "{\"put\":{\"cm_id\":7,\"key\":99,\"qpn\":10,"
+                       "\"remote_qpn\":0,\"vport\":\"vm2\","
+                       "\"dst_ip\":\"10.1.0.2\"}}\n"
+                       "{\"del\":7}\n", &n);
+    CHECK(!error);
+    free(error);
+    CHECK_INT(n, 1);
 
     /* Appending to a file that went away fails rather than writing a
      * headerless log. */

@@ -216,12 +216,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (scan != RDMA_JSON_COMPLETE) {
             break;
         } else {
+            struct rdma_tenant_change change;
             char *error;
             int retval;
 
             retval = rdma_tenant_handle_message(&engine, "vm1", 1, &scanner,
                                                 msg.string, msg.length,
-                                                &reply, &error);
+                                                &reply, &change, &error);
+            json_destroy(change.id);
             free(error);
             check_invariants();
             if (retval) {

@@ -340,6 +340,7 @@ restart(struct rdma_engine *e, struct rdma_qp_map *map,
 
     CHECK_INT(rdma_persist_save("test-engine.state", map), 0);
     error = rdma_persist_load("test-engine.state", &saved, &n, NULL);
+    unlink("test-engine.state");
     CHECK(!error);
     free(error);
     CHECK_INT(n, rdma_qp_map_count(map));
@@ -480,6 +481,7 @@ test_engine_restore_partial(void)
     bind_qp(&e, 2, "10.2.0.2");
     CHECK_INT(rdma_persist_save("test-engine.state", &map), 0);
     error = rdma_persist_load("test-engine.state", &saved, &n, NULL);
+    unlink("test-engine.state");
     CHECK(!error);
     free(error);
     rdma_engine_destroy(&e);

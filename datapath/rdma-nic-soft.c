@@ -415,6 +415,7 @@ soft_send(struct soft_nic *soft, struct soft_qp *qp, const void *payload,
     if (!inner_len) {
         return EMSGSIZE;
     }
+    ovl_header_inherit(&qp->e.tuple, frame, hdr_len);
     ovl_header_finish(frame, hdr_len, inner_len);
     if (send(soft->fd, frame, hdr_len + inner_len, 0) < 0) {
         soft->tx_errors++;

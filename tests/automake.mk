@@ -81,6 +81,7 @@ tests_rdma_test_SOURCES = \
 	tests/test-mtu.c \
 	tests/test-nic.c \
 	tests/test-roce.c \
+	tests/test-trace.c \
 	tests/test-underlay-linux.c
 tests_rdma_test_LDADD = $(OFPROTO_RDMA_LIBS)
 

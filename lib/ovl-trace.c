@@ -378,6 +378,7 @@ parse_set_tunnel(struct span s, struct ovl_trace *tr)
     return 0;
 }
 
+
 /* Counts the occurrences of 'needle' in 'in'. */
 static int
 count(struct span in, const char *needle)
@@ -395,11 +396,27 @@ count(struct span in, const char *needle)
 }
 
 /* Actions that change the tenant's packet; the NIC entry cannot repeat
- * them before encapsulating. */
+ * them before encapsulating.  (VLAN tags are counted instead: a flood
+ * pushes a tag for a trunk port and pops it again before the tunnel.) */
 static const char *const inner_rewrites[] = {
-    "push_vlan(", "pop_vlan", "set(eth(", "set(ipv4(", "set(ipv6(",
-    "set(udp(", "push_mpls(", "push_eth(", "pop_eth", "push_nsh(",
+    "set(eth(", "set(ipv4(", "set(ipv6(", "set(udp(", "push_mpls(",
+    "push_eth(", "pop_eth", "push_nsh(",
 };
+
+/* Returns true if the actions in 'before', which come before the tunnel
+ * action, leave the tenant's packet changed. */
+static bool
+rewrites_inner(struct span before)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(inner_rewrites); i++) {
+        if (count(before, inner_rewrites[i])) {
+            return true;
+        }
+    }
+    return count(before, "push_vlan(") != count(before, "pop_vlan");
+}
 
 /* Parses 'output', the text ofproto/trace printed, into '*tr'.  Returns
  * 0 with '*tr' filled (its 'outcome' says what happened), or an errno with
@@ -412,7 +429,6 @@ ovl_trace_parse(const char *output, struct ovl_trace *tr, char **errorp)
     static const char marker[] = "Datapath actions: ";
     const char *last = NULL, *p, *eol;
     struct span acts, sec;
-    size_t i;
 
     memset(tr, 0, sizeof *tr);
     *errorp = NULL;
@@ -453,14 +469,10 @@ ovl_trace_parse(const char *output, struct ovl_trace *tr, char **errorp)
     tr->tuple.ttl = OVL_TTL_DEFAULT;
     if (find_section(acts, "tnl_push", &sec)) {
         struct span hdr, port;
-        size_t prefix = sec.s - acts.s;
+        struct span before = { acts.s, sec.s - acts.s };
 
-        for (i = 0; i < ARRAY_SIZE(inner_rewrites); i++) {
-            struct span before = { acts.s, prefix };
-
-            if (count(before, inner_rewrites[i])) {
-                goto rewrite;
-            }
+        if (rewrites_inner(before)) {
+            goto rewrite;
         }
         if (find_section(sec, "tnl_port", &port)) {
             tr->tnl_port = xmemdup0(port.s, port.len);
@@ -482,7 +494,7 @@ ovl_trace_parse(const char *output, struct ovl_trace *tr, char **errorp)
     } else if ((p = memmem(acts.s, acts.len, "set(tunnel(", 11))) {
         const char *after;
         struct span tun;
-        size_t prefix = p - acts.s;
+        struct span before = { acts.s, p - acts.s };
 
         sec.s = p + 4;
         sec.len = balanced_len(sec.s, acts.s + acts.len);
@@ -490,12 +502,8 @@ ovl_trace_parse(const char *output, struct ovl_trace *tr, char **errorp)
             goto bad;
         }
 
-        for (i = 0; i < ARRAY_SIZE(inner_rewrites); i++) {
-            struct span before = { acts.s, prefix };
-
-            if (count(before, inner_rewrites[i])) {
-                goto rewrite;
-            }
+        if (rewrites_inner(before)) {
+            goto rewrite;
         }
         if (!find_section(sec, "tunnel", &tun)
             || parse_set_tunnel(tun, tr)) {

@@ -11,6 +11,7 @@ TESTSUITE_AT = \
 	tests/datapath.at \
 	tests/daemon.at \
 	tests/mapping.at \
+	tests/pipeline.at \
 	tests/refresh.at \
 	tests/errors.at \
 	tests/restart.at \

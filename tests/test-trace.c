@@ -198,6 +198,13 @@ test_trace(int argc OVS_UNUSED, char *argv[] OVS_UNUSED)
     CHECK(error && strstr(error, "change the tenant's packet"));
     ovl_trace_destroy(&tr);
     free(error);
+    /* A flood that tags for a trunk port and untags before the tunnel. */
+    CHECK_INT(ovl_trace_parse("Datapath actions: push_vlan(vid=10,pcp=0),3,"
+                              "pop_vlan,clone(tnl_push(tnl_port(2),"
+                              OVN_HEADER ",out_port(1))),4", &tr, &error),
+              0);
+    CHECK_INT(tr.outcome, OVL_TRACE_TUNNEL);
+    ovl_trace_destroy(&tr);
     CHECK_INT(ovl_trace_parse("Datapath actions: tnl_push(tnl_port(2),"
                               "header(size=58,type=5,eth(dst=zz)),"
                               "out_port(1))", &tr, &error), EINVAL);

@@ -210,6 +210,12 @@ pipeline_path_update(struct rdma_engine *e, struct rdma_path *p,
         *reasonp = xasprintf("vport %s does not exist", p->vport);
         return RDMA_RESOLVE_FAILED;
     }
+    if (rdma_pipeline_may_skip_trace() && !p->reason && p->via) {
+        /* The flows did not change: keep what the last trace said, check
+         * the underlay only. */
+        return rdma_pipeline_refresh_underlay(&e->cfg, vp, p->via, &p->base,
+                                              &e->caps, base, reasonp);
+    }
     status = rdma_pipeline_resolve(&e->cfg, vp, &p->src_ip, &p->dst_ip,
                                    (eth_addr_is_zero(p->dst_mac) ? NULL
                                     : &p->dst_mac),
@@ -570,12 +576,14 @@ void
 rdma_engine_poll_underlay(struct rdma_engine *e)
 {
     struct worklist wl = { NULL, 0, 0 };
+    bool any_pipeline = false;
     struct rdma_binding *b;
     struct rdma_path *p;
 
     COVERAGE_INC(rdma_engine_poll);
     rdma_underlay_ovs_begin();
     HMAP_FOR_EACH (p, node, &e->map->paths) {
+        any_pipeline |= p->pipeline;
         LIST_FOR_EACH (b, path_node, &p->bindings) {
             if (b->via_fdb) {
                 b->reselect = true;
@@ -586,7 +594,11 @@ rdma_engine_poll_underlay(struct rdma_engine *e)
             }
         }
     }
+    if (any_pipeline) {
+        rdma_pipeline_poll_begin();
+    }
     update_paths(e, &wl, true);
+    rdma_pipeline_poll_end();
     process_worklist(e, &wl);
 }
 

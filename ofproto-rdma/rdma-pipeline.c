@@ -42,6 +42,14 @@ COVERAGE_DEFINE(rdma_pipeline_trace);
 /* Replacement for ofproto/trace, or NULL. */
 static rdma_pipeline_trace_hook *trace_hook;
 
+/* Sum of ovs-vswitchd's "rev_*" coverage counters at the last
+ * rdma_pipeline_poll_begin(), or -1 if unknown. */
+static long long int last_rev_total = -1;
+
+/* True between rdma_pipeline_poll_begin() and rdma_pipeline_poll_end()
+ * when the flows have not changed: paths may skip the trace. */
+static bool flows_unchanged;
+
 /* Makes the pipeline resolver call 'hook' instead of ovs-vswitchd's
  * ofproto/trace (NULL restores it).  For tests and benchmarks. */
 void
@@ -70,6 +78,96 @@ rdma_pipeline_wanted(const struct rdma_mapping *m,
         }
     }
     return false;
+}
+
+/* Returns the sum of the totals of ovs-vswitchd's revalidation coverage
+ * counters ("rev_flow_table", "rev_mac_learning", "rev_reconfigure",
+ * "rev_port_toggled", ...), which move whenever a bridge's flow table, MAC
+ * learning table, ports or tunnel neighbours change, or -1 if they cannot
+ * be read. */
+static long long int
+read_rev_total(void)
+{
+    char *output = NULL, *error = NULL;
+    long long int total = 0;
+    const char *p;
+
+    if (trace_hook) {
+        return -1;
+    }
+    if (rdma_underlay_ovs_call("coverage/show", 0, NULL, &output, &error)) {
+        free(error);
+        return -1;
+    }
+    for (p = output; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1
+                                                  : NULL) {
+        const char *t = strstr(p, "total: ");
+        const char *eol = strchr(p, '\n');
+
+        if (!strncmp(p, "rev_", 4) && t && (!eol || t < eol)) {
+            total += strtoll(t + 7, NULL, 10);
+        }
+    }
+    free(output);
+    return total;
+}
+
+/* Starts a periodic re-resolution: reads ovs-vswitchd's revalidation
+ * counters and, if they did not move since the last call, lets the paths
+ * that were usable skip the trace and re-resolve only their underlay
+ * (rdma_pipeline_refresh_underlay()) until rdma_pipeline_poll_end().  One
+ * unixctl call per poll instead of one trace per path (Documentation/
+ * design.rst, section "The pipeline resolver"). */
+void
+rdma_pipeline_poll_begin(void)
+{
+    long long int total = read_rev_total();
+
+    flows_unchanged = total >= 0 && total == last_rev_total;
+    last_rev_total = total;
+}
+
+/* Ends what rdma_pipeline_poll_begin() started: every resolution traces
+ * again. */
+void
+rdma_pipeline_poll_end(void)
+{
+    flows_unchanged = false;
+}
+
+/* Returns true if a path resolved before may skip the trace now. */
+bool
+rdma_pipeline_may_skip_trace(void)
+{
+    return flows_unchanged;
+}
+
+/* Re-resolves the underlay of a pipeline path whose overlay fields, as the
+ * last trace gave them, are in 'prev', into '*base', with the same checks
+ * as rdma_resolve_path().  'tunnel' names the tunnel for messages. */
+enum rdma_resolve_status
+rdma_pipeline_refresh_underlay(const struct rdma_mapping *m,
+                               const struct rdma_map_vport *vp,
+                               const char *tunnel,
+                               const struct ovl_tuple *prev,
+                               const struct rdma_nic_caps *caps,
+                               struct ovl_tuple *base, char **reasonp)
+{
+    struct rdma_map_tunnel tmp;
+    struct ovl_tuple opts;
+
+    memset(&opts, 0, sizeof opts);
+    ovl_tuple_copy_options(&opts, prev);
+    memset(&tmp, 0, sizeof tmp);
+    tmp.name = CONST_CAST(char *, tunnel ? tunnel : "?");
+    tmp.bridge = vp->bridge;
+    tmp.type = prev->type;
+    tmp.vni = prev->vni;
+    tmp.dst_port = prev->udp_dst;
+    tmp.remote_ip = prev->remote_ip;
+    tmp.local_ip = prev->local_ip;
+    tmp.opts = &opts;
+    return rdma_resolve_path(m, &tmp, caps, base, reasonp);
 }
 
 /* Runs ofproto/trace of 'flow' on 'bridge'.  Returns 0 with the output in

@@ -5,6 +5,8 @@
 #   BENCH_SIZES   QP counts for the refresh benchmark
 #                 (default "1000 10000 100000 1000000")
 #   BENCH_UNIXCTL number of binds through unixctl (default 10000)
+#   BENCH_PIPELINE number of binds with the pipeline resolver (default 2000)
+#   BENCH_PIPELINE_PATHS paths re-traced after a flow change (default 1000)
 set -e
 sizes=${BENCH_SIZES:-1000 10000 100000 1000000}
 bench=tests/rdma-bench
@@ -25,6 +27,30 @@ trap 'utilities/ovs-rdma-sandbox --rundir="$rundir" --stop >/dev/null 2>&1; rm -
 utilities/ovs-rdma-sandbox --rundir="$rundir" --keep >/dev/null 2>&1
 pid=$(cat "$rundir/ovs-rdmad.pid")
 $bench unixctl ${BENCH_UNIXCTL:-10000} "$rundir/ovs-rdmad.$pid.ctl"
+
+echo "== pipeline resolver: ofproto/trace over ovs-vswitchd's unixctl socket (same sandbox)"
+# A flow-based tunnel whose VNI a flow sets, as OVN's are.
+(
+    export OVS_RUNDIR="$rundir"
+    ovs-vsctl set interface vx1 options:key=flow \
+        -- set interface vm1 other_config:rdma-resolver=pipeline
+    ovs-ofctl add-flow br-int \
+        "priority=100,in_port=vm1,udp,actions=set_field:5001->tun_id,output:vx1"
+    ovs-appctl -t ovs-rdmad rdma/resolve vm1 10.1.0.2 \
+        dst_mac=02:00:00:00:02:02 | head -1
+)
+n=${BENCH_PIPELINE:-2000}
+echo "new paths (each bind a new destination: one trace each):"
+$bench unixctl $n "$rundir/ovs-rdmad.$pid.ctl"
+echo "cached path (every bind to one destination: one trace in all):"
+$bench unixctl $n "$rundir/ovs-rdmad.$pid.ctl" same
+echo "flow-table change (ovs-rdmad re-traces its paths every --underlay-poll, 1000 ms here):"
+for paths in 10 ${BENCH_PIPELINE_PATHS:-1000}; do
+    vni=$((5001 + paths))
+    OVS_RUNDIR="$rundir" $bench flowchange $paths "$rundir/ovs-rdmad.$pid.ctl" \
+        "OVS_RUNDIR=$rundir ovs-ofctl add-flow br-int 'priority=100,in_port=vm1,udp,actions=set_field:$vni->tun_id,output:vx1'" \
+        " vni=$vni "
+done
 
 echo "== soft NIC: header build + ICRC per packet, in-process"
 for size in 64 1024 4096; do

@@ -26,7 +26,8 @@ TESTSUITE = $(srcdir)/tests/testsuite
 SYSTEM_TESTSUITE_AT = \
 	tests/system-testsuite.at \
 	tests/rdma-macros.at \
-	tests/system-overlay.at
+	tests/system-overlay.at \
+	tests/system-ovn.at
 SYSTEM_TESTSUITE = $(srcdir)/tests/system-testsuite
 EXTRA_DIST += $(SYSTEM_TESTSUITE_AT) $(SYSTEM_TESTSUITE)
 DISTCLEANFILES += tests/atconfig tests/atlocal

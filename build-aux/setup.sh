@@ -16,9 +16,12 @@ cd "$top"
 say() { echo "setup: $*" >&2; }
 
 # Debian packages: build tools, OVS (switch + matching source tree), libnl,
-# json-c (for librdmaovl), rdma-core, and the tools the tests use.
+# json-c (for librdmaovl), rdma-core, and the tools the tests use (OVN's
+# central and host parts for the OVN system test; their services are not
+# started, the test runs its own).
 packages="build-essential autoconf automake libtool pkg-config
           openvswitch-switch openvswitch-common openvswitch-source
+          ovn-central ovn-host
           libnl-3-dev libnl-route-3-dev zlib1g-dev libssl-dev libjson-c-dev
           libcap-ng-dev libunbound-dev
           libibverbs-dev librdmacm-dev rdma-core

@@ -21,6 +21,8 @@
 #include <string.h>
 
 #include "coverage.h"
+#include "hash.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "ovl-trace.h"
@@ -49,6 +51,32 @@ static long long int last_rev_total = -1;
 /* True between rdma_pipeline_poll_begin() and rdma_pipeline_poll_end()
  * when the flows have not changed: paths may skip the trace. */
 static bool flows_unchanged;
+
+/* One underlay re-resolution, remembered for the rest of a poll: many
+ * pipeline paths share one tunnel (OVN: one per remote chassis). */
+struct memo {
+    struct hmap_node node;      /* In 'memos'. */
+    const struct rdma_map_bridge *bridge; /* Bridge resolved for. */
+    struct ovl_tuple key;       /* Overlay fields and options asked for. */
+    struct ovl_tuple base;      /* Result. */
+    enum rdma_resolve_status status; /* Result. */
+    char *reason;               /* Result, or NULL. */
+};
+
+/* "struct memo"s of the current poll. */
+static struct hmap memos = HMAP_INITIALIZER(&memos);
+
+/* Forgets every memo. */
+static void
+memos_clear(void)
+{
+    struct memo *m;
+
+    HMAP_FOR_EACH_POP (m, node, &memos) {
+        free(m->reason);
+        free(m);
+    }
+}
 
 /* Makes the pipeline resolver call 'hook' instead of ovs-vswitchd's
  * ofproto/trace (NULL restores it).  For tests and benchmarks. */
@@ -125,6 +153,7 @@ rdma_pipeline_poll_begin(void)
 
     flows_unchanged = total >= 0 && total == last_rev_total;
     last_rev_total = total;
+    memos_clear();
 }
 
 /* Ends what rdma_pipeline_poll_begin() started: every resolution traces
@@ -133,6 +162,7 @@ void
 rdma_pipeline_poll_end(void)
 {
     flows_unchanged = false;
+    memos_clear();
 }
 
 /* Returns true if a path resolved before may skip the trace now. */
@@ -153,8 +183,29 @@ rdma_pipeline_refresh_underlay(const struct rdma_mapping *m,
                                const struct rdma_nic_caps *caps,
                                struct ovl_tuple *base, char **reasonp)
 {
+    enum rdma_resolve_status status;
     struct rdma_map_tunnel tmp;
-    struct ovl_tuple opts;
+    struct ovl_tuple opts, key;
+    struct memo *memo;
+    uint32_t hash;
+
+    /* The fields rdma_resolve_path() reads, as the memo's key. */
+    memset(&key, 0, sizeof key);
+    key.type = prev->type;
+    key.vni = prev->vni;
+    key.udp_dst = prev->udp_dst;
+    key.remote_ip = prev->remote_ip;
+    key.local_ip = prev->local_ip;
+    ovl_tuple_copy_options(&key, prev);
+    hash = hash_bytes(&key.remote_ip, sizeof key.remote_ip,
+                      key.vni ^ key.udp_dst);
+    HMAP_FOR_EACH_WITH_HASH (memo, node, hash, &memos) {
+        if (memo->bridge == vp->bridge && ovl_tuple_equals(&memo->key, &key)) {
+            *base = memo->base;
+            *reasonp = memo->reason ? xstrdup(memo->reason) : NULL;
+            return memo->status;
+        }
+    }
 
     memset(&opts, 0, sizeof opts);
     ovl_tuple_copy_options(&opts, prev);
@@ -167,7 +218,17 @@ rdma_pipeline_refresh_underlay(const struct rdma_mapping *m,
     tmp.remote_ip = prev->remote_ip;
     tmp.local_ip = prev->local_ip;
     tmp.opts = &opts;
-    return rdma_resolve_path(m, &tmp, caps, base, reasonp);
+    status = rdma_resolve_path(m, &tmp, caps, base, reasonp);
+    if (flows_unchanged) {
+        memo = xmalloc(sizeof *memo);
+        memo->bridge = vp->bridge;
+        memo->key = key;
+        memo->base = *base;
+        memo->status = status;
+        memo->reason = *reasonp ? xstrdup(*reasonp) : NULL;
+        hmap_insert(&memos, &memo->node, hash);
+    }
+    return status;
 }
 
 /* Runs ofproto/trace of 'flow' on 'bridge'.  Returns 0 with the output in

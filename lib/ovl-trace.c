@@ -65,7 +65,7 @@ find_section(struct span in, const char *name, struct span *out)
     const char *p;
 
     for (p = in.s; p + nlen < end; p++) {
-        if ((p == in.s || p[-1] == ',' || p[-1] == '(')
+        if ((p == in.s || *(p - 1) == ',' || *(p - 1) == '(')
             && !strncmp(p, name, nlen) && p[nlen] == '(') {
             size_t len = balanced_len(p + nlen + 1, end);
 
@@ -95,7 +95,7 @@ get_field(struct span in, const char *key, char *buf, size_t size)
             depth++;
         } else if (*p == ')' || *p == '}') {
             depth--;
-        } else if (!depth && (p == in.s || p[-1] == ',')
+        } else if (!depth && (p == in.s || *(p - 1) == ',')
                    && end - p > klen && !strncmp(p, key, klen)
                    && p[klen] == '=') {
             const char *v = p + klen + 1;
@@ -127,7 +127,7 @@ has_word(struct span in, const char *word, const char *seps)
     const char *p;
 
     for (p = in.s; p + wlen <= end; p++) {
-        if ((p == in.s || strchr(seps, p[-1]))
+        if ((p == in.s || strchr(seps, *(p - 1)))
             && !strncmp(p, word, wlen)
             && (p + wlen == end || strchr(seps, p[wlen]))) {
             return true;
@@ -433,7 +433,7 @@ ovl_trace_parse(const char *output, struct ovl_trace *tr, char **errorp)
     memset(tr, 0, sizeof *tr);
     *errorp = NULL;
     for (p = output; (p = strstr(p, marker)); p += sizeof marker - 1) {
-        if (p == output || p[-1] == '\n') {
+        if (p == output || *(p - 1) == '\n') {
             last = p + sizeof marker - 1;
         }
     }

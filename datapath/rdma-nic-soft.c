@@ -517,7 +517,7 @@ soft_receive(struct soft_nic *soft, const uint8_t *frame, size_t len)
     t = &qp->e.tuple;
     if (outer.type != t->type) {
         soft_drop(soft, qp, SOFT_DROP_OVERLAY_TYPE);
-    } else if (outer.vni != t->vni) {
+    } else if (outer.vni != (t->rx_vni_set ? t->rx_vni : t->vni)) {
         soft_drop(soft, qp, SOFT_DROP_VNI);
     } else if (!ipv6_addr_equals(&outer.src_ip, &t->remote_ip)) {
         soft_drop(soft, qp, SOFT_DROP_REMOTE_VTEP);

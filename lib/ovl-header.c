@@ -353,6 +353,48 @@ ovl_header_format_odp(const uint8_t *hdr_, size_t hdr_len, struct ds *ds)
     }
 }
 
+/* Carries ECN congestion experienced from the outer header of a received
+ * overlay frame, whose outer TOS (or traffic class) is 'outer_tos', into
+ * its inner frame of 'len' bytes at 'inner' (Ethernet, then IP), as OVS's
+ * tnl_process_ecn() does: if the outer header says CE and the inner packet
+ * is ECN-capable, the inner packet is marked CE (the IPv4 header checksum
+ * updated).  Returns 0, or EINVAL if the outer header says CE but the
+ * inner packet is not ECN-capable (OVS drops such a packet).  A frame
+ * whose inner packet is not IP is left as it is. */
+int
+ovl_header_decap_ecn(uint8_t outer_tos, uint8_t *inner, size_t len)
+{
+    struct eth_header *eth = (struct eth_header *) inner;
+
+    if ((outer_tos & IP_ECN_MASK) != IP_ECN_CE || len < ETH_HEADER_LEN) {
+        return 0;
+    }
+    if (eth->eth_type == htons(ETH_TYPE_IP)
+        && len >= ETH_HEADER_LEN + IP_HEADER_LEN) {
+        struct ip_header *ip = (struct ip_header *) (eth + 1);
+        ovs_be16 old = htons((ip->ip_ihl_ver << 8) | ip->ip_tos);
+
+        if ((ip->ip_tos & IP_ECN_MASK) == IP_ECN_NOT_ECT) {
+            return EINVAL;
+        }
+        ip->ip_tos |= IP_ECN_CE;
+        ip->ip_csum = recalc_csum16(ip->ip_csum, old,
+                                    htons((ip->ip_ihl_ver << 8)
+                                          | ip->ip_tos));
+    } else if (eth->eth_type == htons(ETH_TYPE_IPV6)
+               && len >= ETH_HEADER_LEN + IPV6_HEADER_LEN) {
+        struct ovs_16aligned_ip6_hdr *ip6 = (void *) (eth + 1);
+        uint32_t flow = ntohl(get_16aligned_be32(&ip6->ip6_flow));
+
+        if (((flow >> 20) & IP_ECN_MASK) == IP_ECN_NOT_ECT) {
+            return EINVAL;
+        }
+        flow |= (uint32_t) IP_ECN_CE << 20;
+        put_16aligned_be32(&ip6->ip6_flow, htonl(flow));
+    }
+    return 0;
+}
+
 /* Parses the outer header of the received frame of 'len' bytes at 'frame'
  * into '*info': Ethernet (with at most one 802.1Q tag), IPv4 (version,
  * header length, checksum, total length, not a fragment) or IPv6, UDP,
@@ -410,6 +452,7 @@ ovl_header_parse(const uint8_t *frame, size_t len, uint16_t vxlan_port,
         if (ip->ip_proto != IPPROTO_UDP) {
             return EPROTONOSUPPORT;
         }
+        info->tos = ip->ip_tos;
         info->src_ip = in6_addr_mapped_ipv4(get_16aligned_be32(&ip->ip_src));
         info->dst_ip = in6_addr_mapped_ipv4(get_16aligned_be32(&ip->ip_dst));
         l4_len = ntohs(ip->ip_tot_len) - ihl;
@@ -424,6 +467,7 @@ ovl_header_parse(const uint8_t *frame, size_t len, uint16_t vxlan_port,
         if (ip6->ip6_nxt != IPPROTO_UDP) {
             return EPROTONOSUPPORT;
         }
+        info->tos = ntohl(get_16aligned_be32(&ip6->ip6_flow)) >> 20;
         memcpy(&info->src_ip, &ip6->ip6_src, sizeof info->src_ip);
         memcpy(&info->dst_ip, &ip6->ip6_dst, sizeof info->dst_ip);
         l4_len = ntohs(ip6->ip6_plen);

@@ -55,6 +55,7 @@ struct ovl_header_info {
     struct in6_addr dst_ip;     /* Outer IP destination. */
     uint16_t udp_src;           /* Outer UDP source port. */
     uint16_t udp_dst;           /* Outer UDP destination port. */
+    uint8_t tos;                /* Outer IPv4 TOS or IPv6 traffic class. */
     size_t inner_ofs;           /* Offset of the inner Ethernet frame. */
 };
 
@@ -68,6 +69,7 @@ void ovl_header_inherit(const struct ovl_tuple *, uint8_t *frame,
 void ovl_header_finish(uint8_t *frame, size_t hdr_len, size_t inner_len);
 int ovl_header_parse(const uint8_t *frame, size_t len, uint16_t vxlan_port,
                      uint16_t geneve_port, struct ovl_header_info *);
+int ovl_header_decap_ecn(uint8_t outer_tos, uint8_t *inner, size_t len);
 void ovl_header_format_odp(const uint8_t *hdr, size_t hdr_len, struct ds *);
 
 #endif /* ovl-header.h */

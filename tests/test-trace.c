@@ -222,7 +222,8 @@ RDMA_TEST_REGISTER("trace", "ofproto/trace output parser", test_trace);
 
 /* Tests that the header builder honours every tunnel option: TOS and TTL
  * fixed or inherited (ECN always from the inner packet, CE as ECT(0)),
- * DF, the IPv4 UDP checksum, and Geneve options with the C bit. */
+ * DF, the IPv4 UDP checksum, and Geneve options with the C bit; and that
+ * decapsulation carries ECN CE inward. */
 static void
 test_tunnel_options(int argc OVS_UNUSED, char *argv[] OVS_UNUSED)
 {
@@ -291,6 +292,36 @@ test_tunnel_options(int argc OVS_UNUSED, char *argv[] OVS_UNUSED)
     CHECK(udp->udp_csum != 0);
     CHECK_INT(csum_finish(csum_continue(packet_csum_pseudoheader(ip), udp,
                                         8 + 8 + 8 + 64)), 0);
+    /* The receive side sees the outer TOS (for ovl_header_decap_ecn()). */
+    {
+        struct ovl_header_info info;
+
+        CHECK_INT(ovl_header_parse(frame, len + 64, OVL_VXLAN_PORT,
+                                   OVL_GENEVE_PORT, &info), 0);
+        CHECK_INT(info.tos, IP_ECN_ECT_1);
+        CHECK_INT(info.inner_ofs, len);
+    }
+
+    /* Decapsulation carries CE inward into an ECN-capable packet, with a
+     * valid IPv4 checksum, and refuses it for a Not-ECT one. */
+    {
+        uint8_t in[14 + 20];
+        struct ip_header *iip4 = (struct ip_header *) (in + 14);
+
+        memset(in, 0, sizeof in);
+        ((struct eth_header *) in)->eth_type = htons(ETH_TYPE_IP);
+        iip4->ip_ihl_ver = IP_IHL_VER(5, 4);
+        iip4->ip_ttl = 64;
+        iip4->ip_tos = (26 << 2) | IP_ECN_ECT_0;
+        iip4->ip_csum = csum(iip4, 20);
+        CHECK_INT(ovl_header_decap_ecn(IP_ECN_ECT_0, in, sizeof in), 0);
+        CHECK_INT(iip4->ip_tos, (26 << 2) | IP_ECN_ECT_0);
+        CHECK_INT(ovl_header_decap_ecn(IP_ECN_CE, in, sizeof in), 0);
+        CHECK_INT(iip4->ip_tos, (26 << 2) | IP_ECN_CE);
+        CHECK_INT(csum(iip4, 20), 0);
+        iip4->ip_tos = 26 << 2;
+        CHECK_INT(ovl_header_decap_ecn(IP_ECN_CE, in, sizeof in), EINVAL);
+    }
 
     /* A critical option sets the C bit. */
     t.geneve_opts[2] = 0x80;

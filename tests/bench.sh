@@ -49,7 +49,8 @@ echo "== pipeline resolver: ofproto/trace over ovs-vswitchd's unixctl socket (sa
 (
     export OVS_RUNDIR="$rundir"
     ovs-vsctl set interface vx1 options:key=flow \
-        -- set interface vm1 other_config:rdma-resolver=pipeline
+        -- set interface vm1 other_config:rdma-resolver=pipeline \
+           other_config:rdma-max-connections=1000000
     ovs-ofctl add-flow br-int \
         "priority=100,in_port=vm1,udp,actions=set_field:5001->tun_id,output:vx1"
     ovs-appctl -t ovs-rdmad rdma/resolve vm1 10.1.0.2 \

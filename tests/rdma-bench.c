@@ -101,6 +101,8 @@ make_config(struct rdma_mapping *m, const char *remote0)
     vp->has_mac = true;
     rdma_ip_parse("10.200.0.1", &vp->ip);
     vp->has_ip = true;
+    /* The benchmarks bind up to a million connections through vm1. */
+    vp->max_conns = RDMA_MAX_MAX_CONNS;
 
     for (i = 0; i < N_TUNNELS; i++) {
         char name[16], ip[32], prefix[32];
@@ -305,7 +307,7 @@ run_memory(long long int n)
     bench_destroy(&b);
 }
 
-/* Binds connection 'i' (cm_id 1000000 + i, QPN i + 1) from vm1 over
+/* Binds connection 'i' (cm_id and QPN 1000000 + i) from vm1 over
  * 'client': to its own destination 10.1.X.Y, or to 10.1.0.2 if 'same'. */
 static void
 bind_one(struct jsonrpc *client, long long int i, bool same)
@@ -322,7 +324,7 @@ bind_one(struct jsonrpc *client, long long int i, bool same)
                  i % 250 + 1);
     }
     snprintf(cm_id, sizeof cm_id, "cm_id=%lld", 1000000 + i);
-    snprintf(qpn, sizeof qpn, "qpn=%lld", i + 1);
+    snprintf(qpn, sizeof qpn, "qpn=%lld", 1000000 + i);
     error = unixctl_client_transact(client, "rdma/bind", 5, argv, &result,
                                     &err);
     if (error || err) {

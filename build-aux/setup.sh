@@ -20,8 +20,11 @@ say() { echo "setup: $*" >&2; }
 # kernel lane ("make check-kernel") boots Debian's kernel under QEMU and runs
 # rdma-core's tools (rping, rdma_server, ib_send_bw) in it; clang with its
 # runtime (libFuzzer, ASan, UBSan) for "make fuzz".
+# OVN's central and host parts are for the OVN system test (their services
+# are not started; the test runs its own).
 packages="build-essential autoconf automake libtool pkg-config
           openvswitch-switch openvswitch-common openvswitch-source
+          ovn-central ovn-host
           libnl-3-dev libnl-route-3-dev zlib1g-dev libssl-dev libjson-c-dev
           libcap-ng-dev libunbound-dev
           libibverbs-dev librdmacm-dev rdma-core

@@ -415,6 +415,7 @@ soft_send(struct soft_nic *soft, struct soft_qp *qp, const void *payload,
     if (!inner_len) {
         return EMSGSIZE;
     }
+    ovl_header_inherit(&qp->e.tuple, frame, hdr_len);
     ovl_header_finish(frame, hdr_len, inner_len);
     if (send(soft->fd, frame, hdr_len + inner_len, 0) < 0) {
         soft->tx_errors++;
@@ -516,7 +517,7 @@ soft_receive(struct soft_nic *soft, const uint8_t *frame, size_t len)
     t = &qp->e.tuple;
     if (outer.type != t->type) {
         soft_drop(soft, qp, SOFT_DROP_OVERLAY_TYPE);
-    } else if (outer.vni != t->vni) {
+    } else if (outer.vni != (t->rx_vni_set ? t->rx_vni : t->vni)) {
         soft_drop(soft, qp, SOFT_DROP_VNI);
     } else if (!ipv6_addr_equals(&outer.src_ip, &t->remote_ip)) {
         soft_drop(soft, qp, SOFT_DROP_REMOTE_VTEP);

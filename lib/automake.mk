@@ -3,6 +3,8 @@ noinst_LTLIBRARIES += lib/libovsrdma.la
 lib_libovsrdma_la_SOURCES = \
 	lib/ovl-header.c \
 	lib/ovl-header.h \
+	lib/ovl-trace.c \
+	lib/ovl-trace.h \
 	lib/ovl-tuple.c \
 	lib/ovl-tuple.h \
 	lib/rdma-addr.c \

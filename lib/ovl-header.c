@@ -28,8 +28,14 @@
 #include "rdma-addr.h"
 #include "util.h"
 
-/* Outer TTL and hop limit, as Open vSwitch sets them by default. */
-#define OVL_TTL 64
+/* Returns the outer TTL or hop limit of tuple 't' for an inner TTL of
+ * 'inner_ttl'. */
+static uint8_t
+outer_ttl(const struct ovl_tuple *t, uint8_t inner_ttl)
+{
+    return (t->ttl_inherit ? inner_ttl
+            : t->ttl ? t->ttl : OVL_TTL_DEFAULT);
+}
 
 /* Builds into 'buf' the outer header for 'tuple', with its length fields
  * and IPv4 header checksum still zero (ovl_header_finish() fills them for a
@@ -37,6 +43,9 @@
 size_t
 ovl_header_build(const struct ovl_tuple *t, uint8_t buf[OVL_HEADER_MAX])
 {
+    /* For "inherit", the header carries the value for an inner TTL of 64
+     * and TOS 0, as ofproto/trace shows it; ovl_header_inherit() applies
+     * the real inner values per frame. */
     bool v4 = rdma_ip_is_v4(&t->remote_ip);
     struct eth_header *eth = (struct eth_header *) buf;
     uint8_t *p = buf + sizeof *eth;
@@ -60,9 +69,10 @@ ovl_header_build(const struct ovl_tuple *t, uint8_t buf[OVL_HEADER_MAX])
         struct ip_header *ip = (struct ip_header *) p;
 
         ip->ip_ihl_ver = IP_IHL_VER(5, 4);
-        ip->ip_ttl = OVL_TTL;
+        ip->ip_ttl = outer_ttl(t, OVL_TTL_DEFAULT);
+        ip->ip_tos = t->tos_inherit ? 0 : t->tos & IP_DSCP_MASK;
         ip->ip_proto = IPPROTO_UDP;
-        ip->ip_frag_off = htons(IP_DONT_FRAGMENT);
+        ip->ip_frag_off = t->no_df ? 0 : htons(IP_DONT_FRAGMENT);
         put_16aligned_be32(&ip->ip_src,
                            in6_addr_get_mapped_ipv4(&t->local_ip));
         put_16aligned_be32(&ip->ip_dst,
@@ -71,9 +81,12 @@ ovl_header_build(const struct ovl_tuple *t, uint8_t buf[OVL_HEADER_MAX])
     } else {
         struct ovs_16aligned_ip6_hdr *ip6 = (void *) p;
 
-        put_16aligned_be32(&ip6->ip6_flow, htonl(6 << 28));
+        put_16aligned_be32(&ip6->ip6_flow,
+                           htonl(6 << 28
+                                 | ((t->tos_inherit ? 0
+                                     : t->tos & IP_DSCP_MASK) << 20)));
         ip6->ip6_nxt = IPPROTO_UDP;
-        ip6->ip6_hlim = OVL_TTL;
+        ip6->ip6_hlim = outer_ttl(t, OVL_TTL_DEFAULT);
         memcpy(&ip6->ip6_src, &t->local_ip, sizeof ip6->ip6_src);
         memcpy(&ip6->ip6_dst, &t->remote_ip, sizeof ip6->ip6_dst);
         p += sizeof *ip6;
@@ -82,6 +95,10 @@ ovl_header_build(const struct ovl_tuple *t, uint8_t buf[OVL_HEADER_MAX])
     udp = (struct udp_header *) p;
     udp->udp_src = htons(t->udp_src);
     udp->udp_dst = htons(t->udp_dst);
+    if (t->csum && v4) {
+        /* As OVS marks it in tnl_push: compute per frame. */
+        udp->udp_csum = htons(0xffff);
+    }
     p += sizeof *udp;
 
     if (t->type == OVL_VXLAN) {
@@ -93,9 +110,22 @@ ovl_header_build(const struct ovl_tuple *t, uint8_t buf[OVL_HEADER_MAX])
     } else {
         struct genevehdr *gnh = (struct genevehdr *) p;
 
+        size_t i;
+
         gnh->proto_type = htons(ETH_TYPE_TEB);
         put_16aligned_be32(&gnh->vni, htonl(t->vni << 8));
+        gnh->opt_len = t->geneve_opts_len / 4;
         p += sizeof *gnh;
+        memcpy(p, t->geneve_opts, t->geneve_opts_len);
+        /* The C bit: set if any option is critical (type's high bit), as
+         * OVS's geneve_build_header() does. */
+        for (i = 0; i + 4 <= t->geneve_opts_len;
+             i += 4 + (t->geneve_opts[i + 3] & 0x1f) * 4) {
+            if (t->geneve_opts[i + 2] & 0x80) {
+                gnh->critical = 1;
+            }
+        }
+        p += t->geneve_opts_len;
     }
     return p - buf;
 }
@@ -115,6 +145,62 @@ l3_of(uint8_t *hdr, bool *v4)
     }
     *v4 = type == htons(ETH_TYPE_IP);
     return p;
+}
+
+/* Applies to the outer header that ovl_header_build() put in the first
+ * 'hdr_len' bytes of 'frame', for tuple 't', the values it takes from the
+ * inner IP packet that follows it (after the inner Ethernet header), as
+ * OVS's tnl_port_send() does: the ECN bits always (inner CE as ECT(0)),
+ * the DSCP if 't' inherits the TOS, the TTL if 't' inherits it.  Call it
+ * before ovl_header_finish().  Leaves a frame whose inner packet is not IP
+ * unchanged. */
+void
+ovl_header_inherit(const struct ovl_tuple *t, uint8_t *frame,
+                   size_t hdr_len)
+{
+    const struct eth_header *ieth = (const struct eth_header *)
+                                    (frame + hdr_len);
+    uint8_t in_tos, in_ttl, ecn;
+    bool v4;
+    uint8_t *l3 = l3_of(frame, &v4);
+
+    if (ieth->eth_type == htons(ETH_TYPE_IP)) {
+        const struct ip_header *iip = (const void *) (ieth + 1);
+
+        in_tos = iip->ip_tos;
+        in_ttl = iip->ip_ttl;
+    } else if (ieth->eth_type == htons(ETH_TYPE_IPV6)) {
+        const struct ovs_16aligned_ip6_hdr *iip6 = (const void *) (ieth + 1);
+
+        in_tos = ntohl(get_16aligned_be32(&iip6->ip6_flow)) >> 20;
+        in_ttl = iip6->ip6_hlim;
+    } else {
+        return;
+    }
+    ecn = in_tos & IP_ECN_MASK;
+    if (ecn == IP_ECN_CE) {
+        ecn = IP_ECN_ECT_0;
+    }
+    if (v4) {
+        struct ip_header *ip = (struct ip_header *) l3;
+
+        ip->ip_tos = ((t->tos_inherit ? in_tos : ip->ip_tos) & IP_DSCP_MASK)
+                     | ecn;
+        if (t->ttl_inherit) {
+            ip->ip_ttl = in_ttl;
+        }
+    } else {
+        struct ovs_16aligned_ip6_hdr *ip6 = (void *) l3;
+        uint32_t flow = ntohl(get_16aligned_be32(&ip6->ip6_flow));
+        uint8_t tc = (flow >> 20) & 0xff;
+
+        tc = ((t->tos_inherit ? in_tos : tc) & IP_DSCP_MASK) | ecn;
+        flow = (flow & ~(0xffu << 20)) | ((uint32_t) tc << 20);
+        put_16aligned_be32(&ip6->ip6_flow, htonl(flow));
+        if (t->ttl_inherit) {
+            ip6->ip6_hlim = in_ttl;
+        }
+    }
 }
 
 /* Fills in the lengths and the IPv4 header checksum of the outer header
@@ -138,6 +224,15 @@ ovl_header_finish(uint8_t *frame, size_t hdr_len, size_t inner_len)
         ip->ip_csum = csum(ip, sizeof *ip);
         udp = (struct udp_header *) (ip + 1);
         udp->udp_len = htons(l4_len);
+        if (udp->udp_csum) {
+            /* Checksum requested (ovl_header_build() marked it). */
+            udp->udp_csum = 0;
+            udp->udp_csum = csum_finish(
+                csum_continue(packet_csum_pseudoheader(ip), udp, l4_len));
+            if (!udp->udp_csum) {
+                udp->udp_csum = htons(0xffff);
+            }
+        }
     } else {
         struct ovs_16aligned_ip6_hdr *ip6 = (void *) l3;
         uint32_t partial;
@@ -218,8 +313,32 @@ ovl_header_format_odp(const uint8_t *hdr_, size_t hdr_len, struct ds *ds)
         == htons(ETH_TYPE_TEB)) {
         const struct genevehdr *gnh = (const struct genevehdr *) (udp + 1);
 
-        ds_put_format(ds, "geneve(vni=0x%"PRIx32"))",
+        const uint8_t *o = (const uint8_t *) (gnh + 1);
+        size_t olen = gnh->opt_len * 4;
+
+        ds_put_format(ds, "geneve(%s%svni=0x%"PRIx32,
+                      gnh->oam ? "oam," : "", gnh->critical ? "crit," : "",
                       ntohl(get_16aligned_be32(&gnh->vni)) >> 8);
+        if (olen) {
+            size_t i = 0;
+
+            /* As OVS's format_geneve_opts(). */
+            ds_put_cstr(ds, ",options(");
+            while (i + 4 <= olen) {
+                size_t dlen = (o[i + 3] & 0x1f) * 4;
+
+                ds_put_format(ds, "{class=%#x,type=%#x,len=%"PRIuSIZE,
+                              (o[i] << 8) | o[i + 1], o[i + 2], dlen);
+                if (dlen && i + 4 + dlen <= olen) {
+                    ds_put_char(ds, ',');
+                    ds_put_hex(ds, o + i + 4, dlen);
+                }
+                ds_put_char(ds, '}');
+                i += 4 + dlen;
+            }
+            ds_put_char(ds, ')');
+        }
+        ds_put_cstr(ds, "))");
     } else {
         const struct vxlanhdr *vx = (const struct vxlanhdr *) (udp + 1);
 
@@ -232,6 +351,48 @@ ovl_header_format_odp(const uint8_t *hdr_, size_t hdr_len, struct ds *ds)
                       ntohs(vh->vlan_tci) & VLAN_VID_MASK,
                       vlan_tci_to_pcp(vh->vlan_tci));
     }
+}
+
+/* Carries ECN congestion experienced from the outer header of a received
+ * overlay frame, whose outer TOS (or traffic class) is 'outer_tos', into
+ * its inner frame of 'len' bytes at 'inner' (Ethernet, then IP), as OVS's
+ * tnl_process_ecn() does: if the outer header says CE and the inner packet
+ * is ECN-capable, the inner packet is marked CE (the IPv4 header checksum
+ * updated).  Returns 0, or EINVAL if the outer header says CE but the
+ * inner packet is not ECN-capable (OVS drops such a packet).  A frame
+ * whose inner packet is not IP is left as it is. */
+int
+ovl_header_decap_ecn(uint8_t outer_tos, uint8_t *inner, size_t len)
+{
+    struct eth_header *eth = (struct eth_header *) inner;
+
+    if ((outer_tos & IP_ECN_MASK) != IP_ECN_CE || len < ETH_HEADER_LEN) {
+        return 0;
+    }
+    if (eth->eth_type == htons(ETH_TYPE_IP)
+        && len >= ETH_HEADER_LEN + IP_HEADER_LEN) {
+        struct ip_header *ip = (struct ip_header *) (eth + 1);
+        ovs_be16 old = htons((ip->ip_ihl_ver << 8) | ip->ip_tos);
+
+        if ((ip->ip_tos & IP_ECN_MASK) == IP_ECN_NOT_ECT) {
+            return EINVAL;
+        }
+        ip->ip_tos |= IP_ECN_CE;
+        ip->ip_csum = recalc_csum16(ip->ip_csum, old,
+                                    htons((ip->ip_ihl_ver << 8)
+                                          | ip->ip_tos));
+    } else if (eth->eth_type == htons(ETH_TYPE_IPV6)
+               && len >= ETH_HEADER_LEN + IPV6_HEADER_LEN) {
+        struct ovs_16aligned_ip6_hdr *ip6 = (void *) (eth + 1);
+        uint32_t flow = ntohl(get_16aligned_be32(&ip6->ip6_flow));
+
+        if (((flow >> 20) & IP_ECN_MASK) == IP_ECN_NOT_ECT) {
+            return EINVAL;
+        }
+        flow |= (uint32_t) IP_ECN_CE << 20;
+        put_16aligned_be32(&ip6->ip6_flow, htonl(flow));
+    }
+    return 0;
 }
 
 /* Parses the outer header of the received frame of 'len' bytes at 'frame'
@@ -291,6 +452,7 @@ ovl_header_parse(const uint8_t *frame, size_t len, uint16_t vxlan_port,
         if (ip->ip_proto != IPPROTO_UDP) {
             return EPROTONOSUPPORT;
         }
+        info->tos = ip->ip_tos;
         info->src_ip = in6_addr_mapped_ipv4(get_16aligned_be32(&ip->ip_src));
         info->dst_ip = in6_addr_mapped_ipv4(get_16aligned_be32(&ip->ip_dst));
         l4_len = ntohs(ip->ip_tot_len) - ihl;
@@ -305,6 +467,7 @@ ovl_header_parse(const uint8_t *frame, size_t len, uint16_t vxlan_port,
         if (ip6->ip6_nxt != IPPROTO_UDP) {
             return EPROTONOSUPPORT;
         }
+        info->tos = ntohl(get_16aligned_be32(&ip6->ip6_flow)) >> 20;
         memcpy(&info->src_ip, &ip6->ip6_src, sizeof info->src_ip);
         memcpy(&info->dst_ip, &ip6->ip6_dst, sizeof info->dst_ip);
         l4_len = ntohs(ip6->ip6_plen);

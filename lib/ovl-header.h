@@ -23,9 +23,12 @@
  * ovl_header_build() produces exactly the bytes that Open vSwitch's
  * userspace datapath puts in front of an ordinary packet of the same
  * tenant flow (lib/netdev-native-tnl.c): outer Ethernet (with an 802.1Q
- * tag when the tuple has a VLAN), IPv4 (DF set, TTL 64, TOS 0, id 0) or
- * IPv6 (hop limit 64), UDP (checksum 0 over IPv4), then VXLAN (I flag) or
- * Geneve (no options, protocol Transparent Ethernet Bridging).  The soft
+ * tag when the tuple has a VLAN), IPv4 (id 0; DF, TTL and TOS from the
+ * tuple's tunnel options, by default DF set, TTL 64, TOS 0) or IPv6, UDP
+ * (checksum 0 over IPv4 unless the tuple asks for one), then VXLAN (I
+ * flag) or Geneve (the tuple's options, protocol Transparent Ethernet
+ * Bridging).  ovl_header_inherit() then applies the inner packet's ECN,
+ * and its DSCP and TTL where the tuple inherits them.  The soft
  * provider sends these bytes; a hardware provider that takes a raw
  * encapsulation header (such as a packet-reformat action) would hand the
  * NIC the same bytes. */
@@ -35,6 +38,7 @@
 #include <netinet/in.h>
 
 #include "openvswitch/types.h"
+#include "ovl-tuple.h"
 #include "rdma-mtu.h"
 
 struct ds;
@@ -51,17 +55,21 @@ struct ovl_header_info {
     struct in6_addr dst_ip;     /* Outer IP destination. */
     uint16_t udp_src;           /* Outer UDP source port. */
     uint16_t udp_dst;           /* Outer UDP destination port. */
+    uint8_t tos;                /* Outer IPv4 TOS or IPv6 traffic class. */
     size_t inner_ofs;           /* Offset of the inner Ethernet frame. */
 };
 
 /* Largest outer header: Ethernet 14 + VLAN 4 + IPv6 40 + UDP 8 + Geneve 8
- * (VXLAN is as long). */
-#define OVL_HEADER_MAX 74
+ * + Geneve options (VXLAN is shorter). */
+#define OVL_HEADER_MAX (74 + OVL_GENEVE_OPTS_MAX)
 
 size_t ovl_header_build(const struct ovl_tuple *, uint8_t buf[OVL_HEADER_MAX]);
+void ovl_header_inherit(const struct ovl_tuple *, uint8_t *frame,
+                        size_t hdr_len);
 void ovl_header_finish(uint8_t *frame, size_t hdr_len, size_t inner_len);
 int ovl_header_parse(const uint8_t *frame, size_t len, uint16_t vxlan_port,
                      uint16_t geneve_port, struct ovl_header_info *);
+int ovl_header_decap_ecn(uint8_t outer_tos, uint8_t *inner, size_t len);
 void ovl_header_format_odp(const uint8_t *hdr, size_t hdr_len, struct ds *);
 
 #endif /* ovl-header.h */

@@ -42,7 +42,81 @@ ovl_tuple_equals(const struct ovl_tuple *a, const struct ovl_tuple *b)
             && eth_addr_equals(a->inner_src_mac, b->inner_src_mac)
             && eth_addr_equals(a->inner_dst_mac, b->inner_dst_mac)
             && ipv6_addr_equals(&a->inner_src_ip, &b->inner_src_ip)
-            && ipv6_addr_equals(&a->inner_dst_ip, &b->inner_dst_ip));
+            && ipv6_addr_equals(&a->inner_dst_ip, &b->inner_dst_ip)
+            && ovl_tuple_options_equal(a, b));
+}
+
+/* Returns true if 'a' and 'b' have the same tunnel options (TOS, TTL, DF,
+ * checksum, receive VNI, Geneve options). */
+bool
+ovl_tuple_options_equal(const struct ovl_tuple *a, const struct ovl_tuple *b)
+{
+    return (a->tos == b->tos && a->tos_inherit == b->tos_inherit
+            && a->ttl == b->ttl && a->ttl_inherit == b->ttl_inherit
+            && a->no_df == b->no_df && a->csum == b->csum
+            && a->rx_vni_set == b->rx_vni_set && a->rx_vni == b->rx_vni
+            && a->geneve_opts_len == b->geneve_opts_len
+            && !memcmp(a->geneve_opts, b->geneve_opts, a->geneve_opts_len));
+}
+
+/* Copies the tunnel options of 'src' into 'dst'. */
+void
+ovl_tuple_copy_options(struct ovl_tuple *dst, const struct ovl_tuple *src)
+{
+    dst->tos = src->tos;
+    dst->tos_inherit = src->tos_inherit;
+    dst->ttl = src->ttl;
+    dst->ttl_inherit = src->ttl_inherit;
+    dst->no_df = src->no_df;
+    dst->csum = src->csum;
+    dst->rx_vni_set = src->rx_vni_set;
+    dst->rx_vni = src->rx_vni;
+    dst->geneve_opts_len = src->geneve_opts_len;
+    memcpy(dst->geneve_opts, src->geneve_opts, src->geneve_opts_len);
+}
+
+/* Returns true if 't' has any tunnel option other than OVS's defaults. */
+static bool
+has_options(const struct ovl_tuple *t)
+{
+    static const struct ovl_tuple zero;
+
+    return !ovl_tuple_options_equal(t, &zero);
+}
+
+/* Appends to 'ds' the tunnel options of 't' that differ from the defaults,
+ * each preceded by a space, in the form "tos=0x28 ttl=inherit nodf csum
+ * rx_vni=N geneve_opts=HEX". */
+static void
+format_options(const struct ovl_tuple *t, struct ds *ds)
+{
+    size_t i;
+
+    if (t->tos_inherit) {
+        ds_put_cstr(ds, " tos=inherit");
+    } else if (t->tos) {
+        ds_put_format(ds, " tos=%#"PRIx8, t->tos);
+    }
+    if (t->ttl_inherit) {
+        ds_put_cstr(ds, " ttl=inherit");
+    } else if (t->ttl) {
+        ds_put_format(ds, " ttl=%"PRIu8, t->ttl);
+    }
+    if (t->no_df) {
+        ds_put_cstr(ds, " nodf");
+    }
+    if (t->csum) {
+        ds_put_cstr(ds, " csum");
+    }
+    if (t->rx_vni_set) {
+        ds_put_format(ds, " rx_vni=%"PRIu32, t->rx_vni);
+    }
+    if (t->geneve_opts_len) {
+        ds_put_cstr(ds, " geneve_opts=");
+        for (i = 0; i < t->geneve_opts_len; i++) {
+            ds_put_format(ds, "%02"PRIx8, t->geneve_opts[i]);
+        }
+    }
 }
 
 /* Returns 'ip' as text: dotted quad for IPv4-mapped addresses, else IPv6.
@@ -79,6 +153,7 @@ ovl_tuple_format(const struct ovl_tuple *t, struct ds *ds)
                   t->udp_dst, inner_src_ip, inner_dst_ip,
                   ETH_ADDR_ARGS(t->inner_src_mac),
                   ETH_ADDR_ARGS(t->inner_dst_mac));
+    format_options(t, ds);
     free(local_ip);
     free(remote_ip);
     free(inner_src_ip);
@@ -127,6 +202,16 @@ ovl_tuple_to_json(const struct ovl_tuple *t, struct json *object)
     for (i = 0; i < ARRAY_SIZE(macs); i++) {
         json_object_put_format(object, macs[i].name, ETH_ADDR_FMT,
                                ETH_ADDR_ARGS(macs[i].mac));
+    }
+    if (has_options(t)) {
+        struct ds ds = DS_EMPTY_INITIALIZER;
+
+        /* Tunnel options, only when not the defaults: "options" is the
+         * same text as ovl_tuple_format() appends, without the leading
+         * space. */
+        format_options(t, &ds);
+        json_object_put_string(object, "options", ds_cstr(&ds) + 1);
+        ds_destroy(&ds);
     }
 }
 
@@ -179,5 +264,14 @@ ovl_tuple_hash64(const struct ovl_tuple *t)
     ovs_u128 h;
 
     hash_bytes128(&canon, sizeof canon, 0, &h);
+    if (has_options(t)) {
+        /* Only then, so that hashes of tuples without options (such as
+         * those saved before options existed) stay the same. */
+        struct ds ds = DS_EMPTY_INITIALIZER;
+
+        format_options(t, &ds);
+        hash_bytes128(ds.string, ds.length, h.u64.lo, &h);
+        ds_destroy(&ds);
+    }
     return h.u64.lo;
 }

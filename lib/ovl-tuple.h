@@ -51,6 +51,13 @@ struct json;
 /* Largest VNI (24 bits). */
 #define OVL_VNI_MAX 0xffffff
 
+/* Largest length of a Geneve header's options (6-bit length in 4-byte
+ * words). */
+#define OVL_GENEVE_OPTS_MAX 252
+
+/* Outer TTL (hop limit) that OVS uses when a tunnel has no options:ttl. */
+#define OVL_TTL_DEFAULT 64
+
 /* Per-connection overlay tuple. */
 struct ovl_tuple {
     /* Overlay. */
@@ -74,6 +81,43 @@ struct ovl_tuple {
     struct eth_addr inner_dst_mac; /* Remote tenant's MAC. */
     struct in6_addr inner_src_ip;  /* Tenant's IP (the RoCE source GID). */
     struct in6_addr inner_dst_ip;  /* Remote tenant's IP. */
+
+    /* Tunnel options, as OVS's ofproto/tunnel.c applies them in
+     * tnl_port_send().  An all-zero block means OVS's defaults (TOS 0, TTL
+     * 64, DF set, no IPv4 UDP checksum, no Geneve options, receive VNI ==
+     * 'vni'), so that a tuple built without them is still exact.  An
+     * encapsulating provider (NIC or tc) must honour every one of these:
+     *
+     *   outer TOS / traffic class = (tos_inherit ? inner DSCP : tos & 0xfc)
+     *                               | ECN, where ECN is always the inner
+     *                               packet's ECN, except that an inner CE
+     *                               becomes ECT(0) outside (as OVS does);
+     *   outer TTL / hop limit     = ttl_inherit ? inner TTL
+     *                               : (ttl ? ttl : OVL_TTL_DEFAULT);
+     *   IPv4 DF                   = !no_df;
+     *   outer UDP checksum        = computed if 'csum' (always over IPv6),
+     *                               else 0;
+     *   Geneve options            = geneve_opts[0 .. geneve_opts_len), on
+     *                               the wire as is; the Geneve C (critical)
+     *                               bit is set if any option's type has its
+     *                               high bit set.
+     *
+     * On decapsulation, ECN CE in the outer header must be carried into an
+     * ECN-capable inner header (tnl_process_ecn() in OVS); received frames
+     * carry 'rx_vni' (options:in_key), or 'vni' if 'rx_vni' is 0 and
+     * 'rx_vni_set' is false. */
+    uint8_t tos;                 /* options:tos, DSCP bits (ECN bits 0). */
+    bool tos_inherit;            /* options:tos=inherit. */
+    uint8_t ttl;                 /* options:ttl, 0 for the default. */
+    bool ttl_inherit;            /* options:ttl=inherit. */
+    bool no_df;                  /* options:df_default=false. */
+    bool csum;                   /* options:csum=true. */
+    bool rx_vni_set;             /* options:in_key differs from out_key. */
+    uint32_t rx_vni;             /* VNI of received frames if 'rx_vni_set'. */
+    uint8_t geneve_opts_len;     /* Bytes in 'geneve_opts', multiple of 4. */
+    uint8_t geneve_opts[OVL_GENEVE_OPTS_MAX]; /* Geneve options, wire
+                                               * format (OVN: class 0x102,
+                                               * type 0x80, ports). */
 };
 
 bool ovl_tuple_equals(const struct ovl_tuple *, const struct ovl_tuple *);
@@ -81,5 +125,9 @@ void ovl_tuple_format(const struct ovl_tuple *, struct ds *);
 void ovl_tuple_to_json(const struct ovl_tuple *, struct json *object);
 uint16_t ovl_udp_src_port(const struct ovl_tuple *, uint32_t qpn);
 uint64_t ovl_tuple_hash64(const struct ovl_tuple *);
+bool ovl_tuple_options_equal(const struct ovl_tuple *,
+                             const struct ovl_tuple *);
+void ovl_tuple_copy_options(struct ovl_tuple *dst,
+                            const struct ovl_tuple *src);
 
 #endif /* ovl-tuple.h */

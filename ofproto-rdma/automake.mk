@@ -31,6 +31,8 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-qp-source.h \
 	ofproto-rdma/rdma-request.c \
 	ofproto-rdma/rdma-request.h \
+	ofproto-rdma/rdma-pipeline.c \
+	ofproto-rdma/rdma-pipeline.h \
 	ofproto-rdma/rdma-resolve.c \
 	ofproto-rdma/rdma-resolve.h \
 	ofproto-rdma/rdma-retry.c \

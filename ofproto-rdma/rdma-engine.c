@@ -31,6 +31,7 @@
 #include "rdma-addr.h"
 #include "rdma-persist.h"
 #include "rdma-qp-map.h"
+#include "rdma-pipeline.h"
 #include "rdma-qp-source.h"
 #include "rdma-request.h"
 #include "rdma-resolve.h"
@@ -213,6 +214,55 @@ same_tunnel(const struct ovl_tuple *a, const struct ovl_tuple *b)
             && ipv6_addr_equals(&a->remote_ip, &b->remote_ip));
 }
 
+/* Resolves pipeline path 'p' into '*base', like rdma_resolve_path(). */
+static enum rdma_resolve_status
+pipeline_path_update(struct rdma_engine *e, struct rdma_path *p,
+                     struct ovl_tuple *base, char **reasonp)
+{
+    const struct rdma_map_vport *vp = rdma_mapping_find_vport(&e->cfg,
+                                                              p->vport);
+    enum rdma_resolve_status status;
+    char *via = NULL;
+
+    if (!vp) {
+        memset(base, 0, sizeof *base);
+        *reasonp = xasprintf("vport %s does not exist", p->vport);
+        return RDMA_RESOLVE_FAILED;
+    }
+    if (rdma_pipeline_may_skip_trace() && !p->reason && p->via) {
+        /* The flows did not change: keep what the last trace said, check
+         * the underlay only. */
+        return rdma_pipeline_refresh_underlay(&e->cfg, vp, p->via, &p->base,
+                                              &e->caps, base, reasonp);
+    }
+    status = rdma_pipeline_resolve(&e->cfg, vp, &p->src_ip, &p->dst_ip,
+                                   (eth_addr_is_zero(p->dst_mac) ? NULL
+                                    : &p->dst_mac),
+                                   &e->caps, base, &via, reasonp);
+    if (status != RDMA_RESOLVE_UNREACHABLE
+        && (!via != !p->via || (via && strcmp(via, p->via)))) {
+        free(p->via);
+        p->via = via;
+        e->map->seqno++;
+    } else {
+        free(via);
+    }
+    return status;
+}
+
+/* Returns the key of the pipeline path of binding 'b' of vport 'vp'. */
+static char *
+pipeline_key(const struct rdma_binding *b)
+{
+    char src_s[INET6_ADDRSTRLEN], dst_s[INET6_ADDRSTRLEN];
+
+    return xasprintf("pipeline %s %s %s "ETH_ADDR_FMT, b->vport->name,
+                     rdma_ip_to_string(&b->src_ip, src_s),
+                     rdma_ip_to_string(&b->dst_ip, dst_s),
+                     ETH_ADDR_ARGS(b->has_dst_mac ? b->dst_mac
+                                   : eth_addr_zero));
+}
+
 /* Recomputes path 'p' from the configuration and the underlay.  Returns
  * true if anything its bindings depend on changed. */
 static bool
@@ -226,8 +276,10 @@ path_update(struct rdma_engine *e, struct rdma_path *p)
 
     e->stats.n_path_updates++;
     p->dirty = false;
-    t = rdma_mapping_find_tunnel(&e->cfg, p->tunnel);
-    if (!t) {
+    t = p->pipeline ? NULL : rdma_mapping_find_tunnel(&e->cfg, p->tunnel);
+    if (p->pipeline) {
+        status = pipeline_path_update(e, p, &base, &reason);
+    } else if (!t) {
         memset(&base, 0, sizeof base);
         reason = xasprintf("tunnel %s does not exist", p->tunnel);
         status = RDMA_RESOLVE_FAILED;
@@ -280,6 +332,27 @@ binding_reselect(struct rdma_engine *e, struct rdma_binding *b,
     char *error = NULL;
 
     b->reselect = false;
+    if (rdma_pipeline_wanted(&e->cfg, vp)) {
+        /* One path per (vport, source, destination): resolved once, shared
+         * by every connection between them. */
+        char *key = pipeline_key(b);
+        struct rdma_path *p = rdma_qp_map_get_path(e->map, key);
+
+        free(key);
+        if (!p->pipeline) {
+            p->pipeline = true;
+            p->vport = xstrdup(vp->name);
+            p->src_ip = b->src_ip;
+            p->dst_ip = b->dst_ip;
+            p->dst_mac = b->has_dst_mac ? b->dst_mac : eth_addr_zero;
+        }
+        if (p->dirty) {
+            path_update(e, p);
+        }
+        b->via_fdb = false;
+        rdma_binding_set_path(e->map, b, p);
+        return NULL;
+    }
     t = rdma_resolve_tunnel(&e->cfg, vp, &b->dst_ip,
                             b->has_dst_mac ? &b->dst_mac : NULL, &choice,
                             &error);
@@ -522,12 +595,14 @@ void
 rdma_engine_poll_underlay(struct rdma_engine *e)
 {
     struct worklist wl = { NULL, 0, 0 };
+    bool any_pipeline = false;
     struct rdma_binding *b;
     struct rdma_path *p;
 
     COVERAGE_INC(rdma_engine_poll);
     rdma_underlay_ovs_begin();
     HMAP_FOR_EACH (p, node, &e->map->paths) {
+        any_pipeline |= p->pipeline;
         LIST_FOR_EACH (b, path_node, &p->bindings) {
             if (b->via_fdb) {
                 b->reselect = true;
@@ -538,7 +613,11 @@ rdma_engine_poll_underlay(struct rdma_engine *e)
             }
         }
     }
+    if (any_pipeline) {
+        rdma_pipeline_poll_begin();
+    }
     update_paths(e, &wl, true);
+    rdma_pipeline_poll_end();
     process_worklist(e, &wl);
 }
 
@@ -917,6 +996,7 @@ rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
     struct rdma_qpm_vport qvp;
     struct rdma_path path;
     struct rdma_binding b;
+    char *pipeline_via = NULL;
     char *error;
 
     memset(r, 0, sizeof *r);
@@ -927,19 +1007,36 @@ rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
     if (error) {
         return error;
     }
-    t = rdma_resolve_tunnel(&e->cfg, vp, &req->dst_ip,
-                            req->has_dst_mac ? &req->dst_mac : NULL,
-                            &choice, &error);
-    if (!t) {
-        return error;
-    }
     memset(&path, 0, sizeof path);
     rdma_underlay_ovs_begin();
-    status = rdma_resolve_path(&e->cfg, t, &e->caps, &path.base, &error);
-    if (status == RDMA_RESOLVE_FAILED) {
-        return error;
+    if (rdma_pipeline_wanted(&e->cfg, vp)) {
+        struct in6_addr src_ip = req->has_src_ip ? req->src_ip : vp->ip;
+
+        choice = RDMA_CHOICE_PIPELINE;
+        status = rdma_pipeline_resolve(&e->cfg, vp, &src_ip, &req->dst_ip,
+                                       (req->has_dst_mac ? &req->dst_mac
+                                        : NULL), &e->caps, &path.base,
+                                       &pipeline_via, &error);
+        if (status == RDMA_RESOLVE_FAILED) {
+            free(pipeline_via);
+            return error;
+        }
+        path.tunnel = pipeline_via ? pipeline_via : CONST_CAST(char *,
+                                                               "none");
+    } else {
+        t = rdma_resolve_tunnel(&e->cfg, vp, &req->dst_ip,
+                                req->has_dst_mac ? &req->dst_mac : NULL,
+                                &choice, &error);
+        if (!t) {
+            return error;
+        }
+        status = rdma_resolve_path(&e->cfg, t, &e->caps, &path.base,
+                                   &error);
+        if (status == RDMA_RESOLVE_FAILED) {
+            return error;
+        }
+        path.tunnel = CONST_CAST(char *, t->name);
     }
-    path.tunnel = CONST_CAST(char *, t->name);
 
     memset(&qvp, 0, sizeof qvp);
     qvp.name = vp->name;
@@ -950,7 +1047,8 @@ rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
     request_to_binding(req, vp, &b);
     rdma_binding_get_tuple(&b, &r->tuple);
 
-    r->tunnel = xstrdup(t->name);
+    r->tunnel = xstrdup(path.tunnel);
+    free(pipeline_via);
     r->choice = choice;
     r->underlay_known = !error;
     if (error) {

@@ -72,6 +72,7 @@ rdma_mapping_destroy(struct rdma_mapping *m)
         free(t->name);
         free(t->type_name);
         free(t->peers);
+        free(t->opts);
         free(t->error);
         free(t->kept_error);
         free(t);
@@ -142,10 +143,6 @@ parse_vni(const char *value, uint32_t *vni)
     char *end;
     unsigned long long n;
 
-    if (!strcmp(value, "flow")) {
-        return xstrdup("options:key=flow is not supported: give the tunnel "
-                       "a fixed VNI (options:key=N)");
-    }
     errno = 0;
     n = strtoull(value, &end, 0);
     if (errno || *end || end == value) {
@@ -189,7 +186,67 @@ parse_peers(const char *peers, struct rdma_map_tunnel *t)
     return NULL;
 }
 
-/* Fills in the overlay fields of 't' from 'cfg'. */
+/* Parses the tunnel options of 'cfg' that change the outer header, as OVS's
+ * netdev-vport.c does, into 't->opts': tos (a DSCP value or "inherit"),
+ * ttl (a number or "inherit"), df_default, csum, and in_key when it
+ * differs from the sending key.  Returns NULL or an error message. */
+static char *
+tunnel_parse_options(struct rdma_map_tunnel *t,
+                     const struct ovsrec_interface *cfg)
+{
+    const char *tos = smap_get(&cfg->options, "tos");
+    const char *ttl = smap_get(&cfg->options, "ttl");
+    const char *in_key = smap_get(&cfg->options, "in_key");
+    struct ovl_tuple *o = t->opts;
+    char *end;
+    long n;
+
+    if (tos && !strcmp(tos, "inherit")) {
+        o->tos_inherit = true;
+    } else if (tos) {
+        n = strtol(tos, &end, 0);
+        if (*end || end == tos || n < 0 || n > 255
+            || n != (n & IP_DSCP_MASK)) {
+            return xasprintf("options:tos \"%s\" is not \"inherit\" or a "
+                             "TOS value with ECN bits 0 (0 to 252, a "
+                             "multiple of 4)", tos);
+        }
+        o->tos = n;
+    }
+    if (ttl && !strcmp(ttl, "inherit")) {
+        o->ttl_inherit = true;
+    } else if (ttl) {
+        n = strtol(ttl, &end, 0);
+        if (*end || end == ttl || n < 0 || n > 255) {
+            return xasprintf("options:ttl \"%s\" is not \"inherit\" or a "
+                             "TTL (0 to 255)", ttl);
+        }
+        o->ttl = n == OVL_TTL_DEFAULT ? 0 : n;
+    }
+    o->no_df = !smap_get_bool(&cfg->options, "df_default", true);
+    o->csum = smap_get_bool(&cfg->options, "csum", false);
+    if (in_key && strcmp(in_key, "flow") && !t->flow_based) {
+        uint32_t vni;
+        char *error = parse_vni(in_key, &vni);
+
+        if (error) {
+            char *msg = xasprintf("options:in_key: %s", error);
+
+            free(error);
+            return msg;
+        }
+        if (vni != t->vni) {
+            o->rx_vni_set = true;
+            o->rx_vni = vni;
+        }
+    }
+    return NULL;
+}
+
+/* Fills in the overlay fields of 't' from 'cfg'.  A tunnel whose key or
+ * remote IP comes from the flows ("flow") is parsed as far as it can be
+ * and marked 'flow_based', with an error that sends the static resolver's
+ * users to the pipeline resolver. */
 static void
 tunnel_parse(struct rdma_map_tunnel *t, const struct ovsrec_interface *cfg)
 {
@@ -209,17 +266,11 @@ tunnel_parse(struct rdma_map_tunnel *t, const struct ovsrec_interface *cfg)
     if (!key) {
         key = smap_get(&cfg->options, "key");
     }
-    if (key && (t->error = parse_vni(key, &t->vni))) {
-        return;
-    }
     if (!remote) {
         t->error = xstrdup("tunnel has no options:remote_ip");
         return;
-    } else if (!strcmp(remote, "flow")) {
-        t->error = xstrdup("options:remote_ip=flow is not supported: give "
-                           "the tunnel a fixed remote_ip");
-        return;
-    } else if (!rdma_ip_parse(remote, &t->remote_ip)) {
+    } else if (strcmp(remote, "flow")
+               && !rdma_ip_parse(remote, &t->remote_ip)) {
         t->error = xasprintf("options:remote_ip \"%s\" is not an IP "
                              "address", remote);
         return;
@@ -239,8 +290,26 @@ tunnel_parse(struct rdma_map_tunnel *t, const struct ovsrec_interface *cfg)
         }
         t->dst_port = n;
     }
-    if (peers) {
-        t->error = parse_peers(peers, t);
+    if ((key && !strcmp(key, "flow")) || !strcmp(remote, "flow")) {
+        /* OVN's and Neutron's tunnels: the flows set the key or the remote
+         * IP. */
+        t->flow_based = true;
+    } else if (key && (t->error = parse_vni(key, &t->vni))) {
+        return;
+    }
+    if (peers && (t->error = parse_peers(peers, t))) {
+        return;
+    }
+    if ((t->error = tunnel_parse_options(t, cfg))) {
+        return;
+    }
+    if (t->flow_based) {
+        t->error = xasprintf("options:%s=flow: the flows choose the "
+                             "tunnel's %s, which the static resolver cannot "
+                             "know; set other_config:rdma-resolver=pipeline "
+                             "(or auto) on the vport or in Open_vSwitch",
+                             !strcmp(remote, "flow") ? "remote_ip" : "key",
+                             !strcmp(remote, "flow") ? "remote IP" : "VNI");
     }
 }
 
@@ -263,8 +332,10 @@ is_tunnel_type(const char *type)
 
 /* Fills in 'vp' from 'cfg'. */
 static void
-vport_parse(struct rdma_map_vport *vp, const struct ovsrec_interface *cfg)
+vport_parse(struct rdma_map_vport *vp, const struct ovsrec_interface *cfg,
+            const char *global_resolver)
 {
+    const char *resolver = smap_get(&cfg->other_config, "rdma-resolver");
     const char *mac = smap_get(&cfg->external_ids, "attached-mac");
     const char *ip = smap_get(&cfg->other_config, "rdma-ip");
     const char *vni = smap_get(&cfg->other_config, "rdma-vni");
@@ -337,6 +408,21 @@ vport_parse(struct rdma_map_vport *vp, const struct ovsrec_interface *cfg)
         }
         vp->has_vni = true;
     }
+    if (!resolver) {
+        resolver = global_resolver;
+    }
+    if (!resolver || !strcmp(resolver, "auto")) {
+        vp->resolver = RDMA_RESOLVER_AUTO;
+    } else if (!strcmp(resolver, "static")) {
+        vp->resolver = RDMA_RESOLVER_STATIC;
+    } else if (!strcmp(resolver, "pipeline")) {
+        vp->resolver = RDMA_RESOLVER_PIPELINE;
+    } else {
+        vp->error = xasprintf("other_config:rdma-resolver \"%s\"%s is not "
+                              "auto, static or pipeline", resolver,
+                              (smap_get(&cfg->other_config, "rdma-resolver")
+                               ? "" : " (of the Open_vSwitch record)"));
+    }
 }
 
 /* Adds to 'm' a bridge named 'name' with 'datapath_type', alone in its
@@ -381,6 +467,7 @@ rdma_mapping_add_vport(struct rdma_mapping *m,
 
     vp->name = xstrdup(name);
     vp->bridge = br;
+    vp->ofport = -1;
     vp->max_conns = RDMA_DEFAULT_MAX_CONNS;
     hmap_insert(&m->vports, &vp->node, hash_string(name, 0));
     return vp;
@@ -399,6 +486,7 @@ rdma_mapping_add_tunnel(struct rdma_mapping *m,
     t->name = xstrdup(name);
     t->bridge = br;
     t->type_name = xstrdup(type);
+    t->opts = xzalloc(sizeof *t->opts);
     ovl_type_from_string(type, &t->type);
     hmap_insert(&m->tunnels, &t->node, hash_string(name, 0));
     return t;
@@ -416,6 +504,11 @@ rdma_mapping_build(struct rdma_mapping *m, const struct ovsdb_idl *idl)
     size_t n_bridges = 0;
     int *parent;
     size_t i, j;
+
+    const struct ovsrec_open_vswitch *ovs = ovsrec_open_vswitch_first(idl);
+    const char *global_resolver = (ovs ? smap_get(&ovs->other_config,
+                                                  "rdma-resolver")
+                                   : NULL);
 
     rdma_mapping_destroy(m);
     rdma_mapping_init(m);
@@ -454,8 +547,12 @@ rdma_mapping_build(struct rdma_mapping *m, const struct ovsdb_idl *idl)
                                                          cfg->type), cfg);
                 } else if (smap_get_bool(&cfg->other_config, "rdma",
                                          false)) {
-                    vport_parse(rdma_mapping_add_vport(m, br, cfg->name),
-                                cfg);
+                    struct rdma_map_vport *vp;
+
+                    vp = rdma_mapping_add_vport(m, br, cfg->name);
+                    vp->tag = ifc->tag;
+                    vp->ofport = ifc->ofport;
+                    vport_parse(vp, cfg, global_resolver);
                 }
             }
         }
@@ -594,6 +691,9 @@ rdma_map_vport_equal(const struct rdma_map_vport *a,
             && nullable_string_equal(a->device, b->device)
             && a->has_vni == b->has_vni
             && a->vni == b->vni
+            && a->resolver == b->resolver
+            && a->tag == b->tag
+            && a->ofport == b->ofport
             && nullable_string_equal(a->error, b->error));
 }
 
@@ -612,6 +712,8 @@ rdma_map_tunnel_equal(const struct rdma_map_tunnel *a,
             && ipv6_addr_equals(&a->local_ip, &b->local_ip)
             && a->n_peers == b->n_peers
             && !memcmp(a->peers, b->peers, a->n_peers * sizeof *a->peers)
+            && a->flow_based == b->flow_based
+            && ovl_tuple_options_equal(a->opts, b->opts)
             && nullable_string_equal(a->error, b->error));
 }
 

@@ -38,6 +38,7 @@
 
 #include "openvswitch/hmap.h"
 #include "openvswitch/types.h"
+#include "ovl-tuple.h"
 #include "rdma-mtu.h"
 
 struct ovsdb_idl;
@@ -56,6 +57,19 @@ struct rdma_map_bridge {
 /* Returns true if 'br' uses the Linux kernel's routing (datapath type
  * "system"), false if Open vSwitch's own tables (userspace datapaths). */
 bool rdma_map_bridge_is_system(const struct rdma_map_bridge *);
+
+/* Which resolver chooses a vport's tunnel and computes its overlay fields
+ * (other_config:rdma-resolver of the vport, else of the Open_vSwitch
+ * record; Documentation/design.rst, section "The pipeline resolver"). */
+enum rdma_resolver {
+    RDMA_RESOLVER_AUTO,         /* "auto" (default): static, unless a
+                                 * tunnel on the vport's bridges takes its
+                                 * key or remote_ip from the flows. */
+    RDMA_RESOLVER_STATIC,       /* "static": Interface options and
+                                 * rdma-peers (rdma-resolve.h). */
+    RDMA_RESOLVER_PIPELINE,     /* "pipeline": ofproto/trace through the
+                                 * bridge's flows (rdma-pipeline.h). */
+};
 
 /* An RDMA-enabled tenant vport. */
 struct rdma_map_vport {
@@ -77,6 +91,9 @@ struct rdma_map_vport {
                                  * NULL. */
     uint32_t vni;               /* other_config:rdma-vni. */
     bool has_vni;               /* Whether the vport is pinned to 'vni'. */
+    enum rdma_resolver resolver; /* other_config:rdma-resolver. */
+    int tag;                    /* Its Port's VLAN tag, 0 if none. */
+    int64_t ofport;             /* OpenFlow port number, -1 if unknown. */
     char *error;                /* Configuration error, or NULL. */
     char *kept_error;           /* Why the database's configuration is
                                  * invalid while the last valid one is
@@ -109,6 +126,12 @@ struct rdma_map_tunnel {
     struct in6_addr local_ip;   /* options:local_ip, or all-zero. */
     struct rdma_map_prefix *peers; /* other_config:rdma-peers. */
     size_t n_peers;             /* Number of 'peers'. */
+    bool flow_based;            /* options:key, out_key or remote_ip is
+                                 * "flow": only the pipeline resolver can
+                                 * use it. */
+    struct ovl_tuple *opts;     /* Tunnel options (tos, ttl, df_default,
+                                 * csum, in_key), in the option members of
+                                 * a tuple (ovl-tuple.h); never NULL. */
     char *error;                /* Why it cannot carry RDMA, or NULL. */
     char *kept_error;           /* As in rdma_map_vport. */
 };

@@ -65,6 +65,7 @@ rdma_ovsdb_register_columns(struct ovsdb_idl *idl_)
 {
     ovsdb_idl_add_table(idl_, &ovsrec_table_open_vswitch);
     ovsdb_idl_add_column(idl_, &ovsrec_open_vswitch_col_bridges);
+    ovsdb_idl_add_column(idl_, &ovsrec_open_vswitch_col_other_config);
 
     ovsdb_idl_add_table(idl_, &ovsrec_table_bridge);
     ovsdb_idl_add_column(idl_, &ovsrec_bridge_col_name);

@@ -271,6 +271,18 @@ rdma_qp_map_get_path(struct rdma_qp_map *map, const char *tunnel)
     return p;
 }
 
+/* Returns the name of the tunnel path 'p' goes through, for display:
+ * "none" for no path, "pipeline" for a pipeline path whose trace found no
+ * tunnel. */
+const char *
+rdma_path_tunnel_name(const struct rdma_path *p)
+{
+    return (!p ? "none"
+            : p->via ? p->via
+            : p->pipeline ? "pipeline"
+            : p->tunnel);
+}
+
 /* Frees 'p' if no binding uses it. */
 static void
 path_unref(struct rdma_qp_map *map, struct rdma_path *p)
@@ -278,6 +290,8 @@ path_unref(struct rdma_qp_map *map, struct rdma_path *p)
     if (p && !p->n_bindings) {
         hmap_remove(&map->paths, &p->node);
         free(p->tunnel);
+        free(p->vport);
+        free(p->via);
         free(p->reason);
         free(p->stale);
         free(p);
@@ -452,7 +466,7 @@ rdma_binding_format(const struct rdma_binding *b, struct ds *ds)
         ds_put_format(ds, " stale=\"%s\"", b->path->stale);
     }
     ds_put_format(ds, " generation=%"PRIu64" tunnel=%s ", b->generation,
-                  b->path ? b->path->tunnel : "none");
+                  rdma_path_tunnel_name(b->path));
     rdma_binding_get_tuple(b, &t);
     ovl_tuple_format(&t, ds);
 }
@@ -547,7 +561,8 @@ rdma_binding_to_json(const struct rdma_binding *b)
     }
     json_object_put(o, "generation", json_integer_create(b->generation));
     json_object_put(o, "tunnel", (b->path
-                                  ? json_string_create(b->path->tunnel)
+                                  ? json_string_create(
+                                      rdma_path_tunnel_name(b->path))
                                   : json_null_create()));
     rdma_binding_get_tuple(b, &t);
     ovl_tuple_to_json(&t, o);

@@ -81,6 +81,18 @@ struct rdma_path {
                                  * (e.g. ovs-vswitchd restarting), or
                                  * NULL. */
     bool dirty;                 /* Needs recomputing. */
+
+    /* A path of the pipeline resolver (rdma-pipeline.h) is one (vport,
+     * source IP, destination IP and MAC); its 'tunnel' is a key made of
+     * them, and 'via' names the tunnel the trace found. */
+    bool pipeline;              /* Resolved by the pipeline resolver. */
+    char *vport;                /* Its vport (pipeline paths only). */
+    struct in6_addr src_ip;     /* Inner source IP (pipeline paths). */
+    struct in6_addr dst_ip;     /* Inner destination IP (pipeline paths). */
+    struct eth_addr dst_mac;    /* Inner destination MAC, zero if unknown
+                                 * (pipeline paths). */
+    char *via;                  /* Tunnel interface the trace found, or
+                                 * NULL. */
 };
 
 /* One bound connection. */
@@ -178,6 +190,7 @@ struct rdma_qpm_vport *rdma_qp_map_find_vport(const struct rdma_qp_map *,
                                               const char *name);
 struct rdma_path *rdma_qp_map_find_path(const struct rdma_qp_map *,
                                         const char *tunnel);
+const char *rdma_path_tunnel_name(const struct rdma_path *);
 struct rdma_path *rdma_qp_map_get_path(struct rdma_qp_map *,
                                        const char *tunnel);
 

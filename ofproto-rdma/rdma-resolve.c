@@ -233,6 +233,9 @@ rdma_resolve_path(const struct rdma_mapping *m,
     base->vni = t->vni;
     base->udp_dst = t->dst_port;
     base->remote_ip = t->remote_ip;
+    if (t->opts) {
+        ovl_tuple_copy_options(base, t->opts);
+    }
     v6 = !rdma_ip_is_v4(&t->remote_ip);
     rdma_ip_to_string(&t->remote_ip, remote_s);
 
@@ -281,7 +284,7 @@ rdma_resolve_path(const struct rdma_mapping *m,
                              up.dev);
         return RDMA_RESOLVE_PENDING;
     }
-    overhead = ovl_overhead(t->type, v6, 0, false);
+    overhead = ovl_overhead(t->type, v6, base->geneve_opts_len, false);
     base->path_mtu = rdma_roce_path_mtu(up.mtu, overhead);
     if (!base->path_mtu) {
         *reasonp = xasprintf("underlay MTU %d of %s is too small for RoCE "
@@ -307,6 +310,7 @@ choice_name(enum rdma_tunnel_choice choice)
 {
     return (choice == RDMA_CHOICE_PEERS ? "rdma-peers"
             : choice == RDMA_CHOICE_FDB ? "MAC learning"
+            : choice == RDMA_CHOICE_PIPELINE ? "the OpenFlow pipeline"
             : "being the only candidate");
 }
 

@@ -58,6 +58,8 @@ enum rdma_tunnel_choice {
     RDMA_CHOICE_PEERS,          /* Longest prefix in rdma-peers. */
     RDMA_CHOICE_FDB,            /* MAC-learning table. */
     RDMA_CHOICE_ONLY,           /* Only candidate. */
+    RDMA_CHOICE_PIPELINE,       /* The bridge's OpenFlow pipeline
+                                 * (rdma-pipeline.h). */
 };
 
 /* The answer to a dry-run "resolve" request: which tunnel a connection

@@ -106,12 +106,13 @@ connect_vswitchd(void)
     return error;
 }
 
-/* Runs unixctl 'command' with 'argc' arguments 'argv' in ovs-vswitchd.
- * Returns 0 and the reply in '*resultp' (caller frees), or an errno with a
- * message in '*errorp' (caller frees). */
-static int
-vswitchd_call(const char *command, int argc, char *argv[], char **resultp,
-              char **errorp)
+/* Runs unixctl 'command' with 'argc' arguments 'argv' in ovs-vswitchd,
+ * over the backend's own connection (no ovs-appctl process).  Returns 0
+ * and the reply in '*resultp' (caller frees), or an errno with a message
+ * in '*errorp' (caller frees). */
+int
+rdma_underlay_ovs_call(const char *command, int argc, char *argv[],
+                       char **resultp, char **errorp)
 {
     char *result = NULL, *err = NULL;
     int attempt;
@@ -169,7 +170,8 @@ neigh_lookup(const struct in6_addr *ip, struct eth_addr *mac)
     if (!neigh_table) {
         char *err;
 
-        if (vswitchd_call("tnl/neigh/show", 0, NULL, &neigh_table, &err)) {
+        if (rdma_underlay_ovs_call("tnl/neigh/show", 0, NULL, &neigh_table,
+                                   &err)) {
             static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
 
             VLOG_WARN_RL(&rl, "tnl/neigh/show: %s", err);
@@ -214,7 +216,7 @@ rdma_underlay_ovs_resolve(const struct rdma_mapping *m,
     memset(path, 0, sizeof *path);
     rdma_ip_to_string(remote, remote_s);
     argv[0] = remote_s;
-    error = vswitchd_call("ovs/route/lookup", 1, argv, &result, &err);
+    error = rdma_underlay_ovs_call("ovs/route/lookup", 1, argv, &result, &err);
     if (error) {
         *reasonp = (error == EINVAL
                     ? xasprintf("no route to %s in ovs-vswitchd (%s)",
@@ -284,7 +286,7 @@ rdma_underlay_ovs_fdb_lookup(const char *bridge, struct eth_addr mac,
     const char *line;
     int error;
 
-    error = vswitchd_call("fdb/show", 1, argv, &result, &err);
+    error = rdma_underlay_ovs_call("fdb/show", 1, argv, &result, &err);
     if (error) {
         free(err);
         return error;

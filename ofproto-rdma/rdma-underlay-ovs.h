@@ -47,6 +47,8 @@ int rdma_underlay_ovs_resolve(const struct rdma_mapping *,
                               const struct in6_addr *remote,
                               const struct in6_addr *local,
                               struct rdma_underlay_path *, char **reasonp);
+int rdma_underlay_ovs_call(const char *command, int argc, char *argv[],
+                           char **resultp, char **errorp);
 int rdma_underlay_ovs_fdb_lookup(const char *bridge, struct eth_addr mac,
                                  int64_t *ofportp);
 

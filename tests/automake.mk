@@ -12,6 +12,7 @@ TESTSUITE_AT = \
 	tests/datapath.at \
 	tests/daemon.at \
 	tests/mapping.at \
+	tests/pipeline.at \
 	tests/refresh.at \
 	tests/errors.at \
 	tests/restart.at \
@@ -28,7 +29,8 @@ TESTSUITE = $(srcdir)/tests/testsuite
 SYSTEM_TESTSUITE_AT = \
 	tests/system-testsuite.at \
 	tests/rdma-macros.at \
-	tests/system-overlay.at
+	tests/system-overlay.at \
+	tests/system-ovn.at
 SYSTEM_TESTSUITE = $(srcdir)/tests/system-testsuite
 EXTRA_DIST += $(SYSTEM_TESTSUITE_AT) $(SYSTEM_TESTSUITE)
 
@@ -114,6 +116,7 @@ tests_rdma_test_SOURCES = \
 	tests/test-mtu.c \
 	tests/test-nic.c \
 	tests/test-roce.c \
+	tests/test-trace.c \
 	tests/test-underlay-linux.c
 tests_rdma_test_LDADD = $(OFPROTO_RDMA_LIBS)
 

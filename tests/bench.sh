@@ -8,6 +8,8 @@
 #   BENCH_TENANT  number of binds through a tenant socket (default 50000)
 #   BENCH_FLOOD   admin round trips measured under a tenant flood
 #                 (default 2000)
+#   BENCH_PIPELINE number of binds with the pipeline resolver (default 2000)
+#   BENCH_PIPELINE_PATHS paths re-traced after a flow change (default 1000)
 set -e
 sizes=${BENCH_SIZES:-1000 10000 100000 1000000}
 bench=tests/rdma-bench
@@ -53,6 +55,31 @@ done
 for mode in flood flood-nice; do
     $bench $mode ${BENCH_FLOOD:-2000} "$rundir/ovs-rdmad.$pid.ctl" \
         "$rundir/ovs-rdmad/vm1.sock" "$rundir/ovs-rdmad/vm2.sock"
+done
+
+echo "== pipeline resolver: ofproto/trace over ovs-vswitchd's unixctl socket (same sandbox)"
+# A flow-based tunnel whose VNI a flow sets, as OVN's are.
+(
+    export OVS_RUNDIR="$rundir"
+    ovs-vsctl set interface vx1 options:key=flow \
+        -- set interface vm1 other_config:rdma-resolver=pipeline \
+           other_config:rdma-max-connections=1000000
+    ovs-ofctl add-flow br-int \
+        "priority=100,in_port=vm1,udp,actions=set_field:5001->tun_id,output:vx1"
+    ovs-appctl -t ovs-rdmad rdma/resolve vm1 10.1.0.2 \
+        dst_mac=02:00:00:00:02:02 | head -1
+)
+n=${BENCH_PIPELINE:-2000}
+echo "new paths (each bind a new destination: one trace each):"
+$bench unixctl $n "$rundir/ovs-rdmad.$pid.ctl"
+echo "cached path (every bind to one destination: one trace in all):"
+$bench unixctl $n "$rundir/ovs-rdmad.$pid.ctl" same
+echo "flow-table change (ovs-rdmad re-traces its paths every --underlay-poll, 1000 ms here):"
+for paths in 10 ${BENCH_PIPELINE_PATHS:-1000}; do
+    vni=$((5001 + paths))
+    OVS_RUNDIR="$rundir" $bench flowchange $paths "$rundir/ovs-rdmad.$pid.ctl" \
+        "OVS_RUNDIR=$rundir ovs-ofctl add-flow br-int 'priority=100,in_port=vm1,udp,actions=set_field:$vni->tun_id,output:vx1'" \
+        " vni=$vni "
 done
 
 echo "== soft NIC: header build + ICRC per packet, in-process"

@@ -23,13 +23,18 @@
  *                            changes with N bound QPs, when 1% and when
  *                            100% of them use that tunnel
  *   rdma-bench memory N      resident memory per binding with N bound
- *   rdma-bench unixctl N SOCKET
+ *   rdma-bench unixctl N SOCKET [same]
  *                            N binds through a running ovs-rdmad's unixctl
- *                            SOCKET: latency and throughput
+ *                            SOCKET, each to its own destination (or all
+ *                            to one): latency and throughput
  *   rdma-bench tenant N SOCKET [WINDOW]
  *                            N binds by one client on a vport's tenant
  *                            SOCKET, with up to WINDOW (default 64)
  *                            requests in flight: throughput
+ *   rdma-bench flowchange N SOCKET COMMAND NEEDLE
+ *                            N binds, the time of one rdma/refresh, then
+ *                            the time from shell COMMAND (a flow change)
+ *                            until every entry shows NEEDLE
  *
  * The in-process benchmarks use a fake underlay (every remote VTEP
  * resolves at once), so they measure ovs-rdmad's own work. */
@@ -102,6 +107,8 @@ make_config(struct rdma_mapping *m, const char *remote0)
     vp->has_mac = true;
     rdma_ip_parse("10.200.0.1", &vp->ip);
     vp->has_ip = true;
+    /* The benchmarks bind up to a million connections through vm1. */
+    vp->max_conns = RDMA_MAX_MAX_CONNS;
 
     for (i = 0; i < N_TUNNELS; i++) {
         char name[16], ip[32], prefix[32];
@@ -306,10 +313,121 @@ run_memory(long long int n)
     bench_destroy(&b);
 }
 
-/* "unixctl N SOCKET": N "rdma/bind" requests over one unixctl connection
- * to a running ovs-rdmad, then the same number of "rdma/unbind". */
+/* Binds connection 'i' (cm_id and QPN 1000000 + i) from vm1 over
+ * 'client': to its own destination 10.1.X.Y, or to 10.1.0.2 if 'same'. */
 static void
-run_unixctl(long long int n, const char *socket)
+bind_one(struct jsonrpc *client, long long int i, bool same)
+{
+    char dst[32], cm_id[32], qpn[32];
+    char *argv[5] = { "vm1", dst, "dst_mac=02:00:00:00:02:02", cm_id, qpn };
+    char *result, *err;
+    int error;
+
+    if (same) {
+        snprintf(dst, sizeof dst, "10.1.0.2");
+    } else {
+        snprintf(dst, sizeof dst, "10.1.%lld.%lld", (i / 250) % 250,
+                 i % 250 + 1);
+    }
+    snprintf(cm_id, sizeof cm_id, "cm_id=%lld", 1000000 + i);
+    snprintf(qpn, sizeof qpn, "qpn=%lld", 1000000 + i);
+    error = unixctl_client_transact(client, "rdma/bind", 5, argv, &result,
+                                    &err);
+    if (error || err) {
+        ovs_fatal(error, "rdma/bind: %s", err ? err : "");
+    }
+    free(result);
+}
+
+/* Unbinds the 'n' connections bind_one() bound. */
+static void
+unbind_all(struct jsonrpc *client, long long int n)
+{
+    long long int i;
+
+    for (i = 0; i < n; i++) {
+        char cm_id[32];
+        char *argv[1] = { cm_id };
+        char *result, *err;
+
+        snprintf(cm_id, sizeof cm_id, "%lld", 1000000 + i);
+        unixctl_client_transact(client, "rdma/unbind", 1, argv, &result,
+                                &err);
+        free(result);
+        free(err);
+    }
+}
+
+/* Returns how many lines of "rdma/show-qp-map" over 'client' contain
+ * 'needle'. */
+static long long int
+count_in_qp_map(struct jsonrpc *client, const char *needle)
+{
+    char *result = NULL, *err = NULL;
+    long long int n = 0;
+    const char *p;
+
+    unixctl_client_transact(client, "rdma/show-qp-map", 0, NULL, &result,
+                            &err);
+    for (p = result; p && (p = strstr(p, needle)); p++) {
+        n++;
+    }
+    free(result);
+    free(err);
+    return n;
+}
+
+/* "flowchange N SOCKET COMMAND NEEDLE": binds N connections, each to its
+ * own destination (so, with the pipeline resolver, N paths), times one
+ * "rdma/refresh" (re-resolving every path), then runs shell COMMAND (a
+ * flow-table change) and reports the time until all N entries in the QP
+ * map contain NEEDLE. */
+static void
+run_flowchange(long long int n, const char *socket, const char *command,
+               const char *needle)
+{
+    struct jsonrpc *client;
+    char *result, *err;
+    long long int i, t0, t1;
+    int error;
+
+    error = unixctl_client_create(socket, &client);
+    if (error) {
+        ovs_fatal(error, "%s", socket);
+    }
+    for (i = 0; i < n; i++) {
+        bind_one(client, i, false);
+    }
+    t0 = now_ns();
+    unixctl_client_transact(client, "rdma/refresh", 0, NULL, &result, &err);
+    t1 = now_ns();
+    free(result);
+    free(err);
+    printf("re-resolve %lld paths (rdma/refresh): %.1f ms, %.1f us per "
+           "path\n", n, (t1 - t0) / 1e6, (t1 - t0) / 1e3 / n);
+    t0 = now_ns();
+    if (system(command)) {
+        ovs_fatal(0, "%s failed", command);
+    }
+    t1 = now_ns();
+    while (count_in_qp_map(client, needle) < n) {
+        if (now_ns() - t0 > 30LL * 1000 * 1000 * 1000) {
+            ovs_fatal(0, "entries not updated after 30 s");
+        }
+        xnanosleep(1000 * 1000);
+    }
+    printf("flow-table change to %lld updated entries: %.1f ms (the "
+           "change itself took %.1f ms)\n", n, (now_ns() - t0) / 1e6,
+           (t1 - t0) / 1e6);
+    unbind_all(client, n);
+    jsonrpc_close(client);
+}
+
+/* "unixctl N SOCKET [same]": N "rdma/bind" requests over one unixctl
+ * connection to a running ovs-rdmad, each to its own destination (or all
+ * to one with "same"), then the same number of "rdma/unbind". */
+static void
+run_unixctl(long long int n, const char *socket, bool same)
 {
     long long int *lat = xmalloc(n * sizeof *lat);
     long long int start, total;
@@ -323,40 +441,17 @@ run_unixctl(long long int n, const char *socket)
     }
     start = now_ns();
     for (i = 0; i < n; i++) {
-        char dst[32], cm_id[32], qpn[32];
-        char *argv[5] = { "vm1", dst, "dst_mac=02:00:00:00:02:02",
-                          cm_id, qpn };
-        char *result, *err;
         long long int t0 = now_ns();
 
-        snprintf(dst, sizeof dst, "10.1.%lld.%lld", (i / 250) % 250,
-                 i % 250 + 1);
-        snprintf(cm_id, sizeof cm_id, "cm_id=%lld", 1000000 + i);
-        snprintf(qpn, sizeof qpn, "qpn=%lld", i + 1);
-        error = unixctl_client_transact(client, "rdma/bind", 5, argv,
-                                        &result, &err);
-        if (error || err) {
-            ovs_fatal(error, "rdma/bind: %s", err ? err : "");
-        }
-        free(result);
+        bind_one(client, i, same);
         lat[i] = now_ns() - t0;
     }
     total = now_ns() - start;
     qsort(lat, n, sizeof *lat, compare_ll);
-    printf("bind through unixctl, %lld QPs: median %.1f us, p99 %.1f us, "
-           "%.0f binds/s\n", n, lat[n / 2] / 1e3, lat[n * 99 / 100] / 1e3,
-           n / (total / 1e9));
-    for (i = 0; i < n; i++) {
-        char cm_id[32];
-        char *argv[1] = { cm_id };
-        char *result, *err;
-
-        snprintf(cm_id, sizeof cm_id, "%lld", 1000000 + i);
-        unixctl_client_transact(client, "rdma/unbind", 1, argv, &result,
-                                &err);
-        free(result);
-        free(err);
-    }
+    printf("bind through unixctl, %lld QPs%s: median %.1f us, p99 %.1f us, "
+           "%.0f binds/s\n", n, same ? " to one destination" : "",
+           lat[n / 2] / 1e3, lat[n * 99 / 100] / 1e3, n / (total / 1e9));
+    unbind_all(client, n);
     jsonrpc_close(client);
     free(lat);
 }
@@ -609,7 +704,8 @@ main(int argc, char *argv[])
     set_program_name(argv[0]);
     if (argc < 3 || (n = atoll(argv[2])) <= 0) {
         ovs_fatal(0, "usage: %s bind|refresh|memory N | unixctl N SOCKET "
-                  "| tenant N SOCKET [WINDOW] "
+                  "[same] | tenant N SOCKET [WINDOW] "
+                  "| flowchange N SOCKET COMMAND NEEDLE "
                   "| flood[-nice] N UNIXCTL FLOODED OTHER", argv[0]);
     }
     if (!strcmp(argv[1], "bind")) {
@@ -618,10 +714,12 @@ main(int argc, char *argv[])
         run_refresh(n);
     } else if (!strcmp(argv[1], "memory")) {
         run_memory(n);
-    } else if (!strcmp(argv[1], "unixctl") && argc == 4) {
-        run_unixctl(n, argv[3]);
+    } else if (!strcmp(argv[1], "unixctl") && (argc == 4 || argc == 5)) {
+        run_unixctl(n, argv[3], argc == 5 && !strcmp(argv[4], "same"));
     } else if (!strcmp(argv[1], "tenant") && (argc == 4 || argc == 5)) {
         run_tenant(n, argv[3], argc == 5 ? atoi(argv[4]) : 64);
+    } else if (!strcmp(argv[1], "flowchange") && argc == 6) {
+        run_flowchange(n, argv[3], argv[4], argv[5]);
     } else if (!strcmp(argv[1], "flood") && argc == 6) {
         run_flood(n, argv[3], argv[4], argv[5], 0);
     } else if (!strcmp(argv[1], "flood-nice") && argc == 6) {

@@ -10,4 +10,5 @@ datapath_libdatapath_la_SOURCES = \
 	datapath/rdma-nic-dummy.h \
 	datapath/rdma-nic-soft.c \
 	datapath/rdma-nic-soft.h \
+	datapath/rdma-nic-tc.c \
 	datapath/rdma-nic-provider.h

@@ -169,6 +169,16 @@ rdma_appctl_refresh(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&ds);
 }
 
+/* rdma_qp_map_details_func for the admin: the NIC provider's detail. */
+static struct json *
+nic_details(uint64_t cm_id, void *engine_)
+{
+    const struct rdma_engine *engine = engine_;
+    struct json *d;
+
+    return rdma_nic_get_details(engine->nic, cm_id, &d) ? NULL : d;
+}
+
 /* "rdma/show-qp-map [--json] [VPORT]": prints the QP map, or only VPORT's
  * bindings, as text or as JSON. */
 static void
@@ -199,7 +209,9 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
     }
 
     if (json) {
-        struct json *j = rdma_qp_map_to_json(engine->map, vport);
+        struct json *j = rdma_qp_map_to_json(engine->map, nic_details,
+                                             CONST_CAST(void *, engine),
+                                             vport);
         char *s = json_to_string(j, JSSF_PRETTY | JSSF_SORT);
 
         unixctl_command_reply(conn, s);
@@ -208,7 +220,8 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
     } else {
         struct ds ds = DS_EMPTY_INITIALIZER;
 
-        rdma_qp_map_format(engine->map, vport, &ds);
+        rdma_qp_map_format(engine->map, vport, nic_details,
+                           CONST_CAST(void *, engine), &ds);
         unixctl_command_reply(conn, ds_cstr(&ds));
         ds_destroy(&ds);
     }

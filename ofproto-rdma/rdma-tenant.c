@@ -384,7 +384,7 @@ handle_request(struct rdma_tenant *t, const char *vport,
         if (json_array(request->params)->n) {
             error = xstrdup("\"list\" takes no parameters");
         } else {
-            result = rdma_qp_map_to_json(t->engine->map, vport);
+            result = rdma_qp_map_to_json(t->engine->map, NULL, NULL, vport);
         }
     } else if (!strcmp(method, "echo")) {
         result = json_clone(request->params);

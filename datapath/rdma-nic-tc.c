@@ -547,7 +547,8 @@ tc_note_in_hw(struct tc_nic *tc, const struct tc_rule *rule, const char *dev)
 /* Puts the rules of 'c' for entry 'e' in place: receive first, then the
  * drop rule, then egress, each one a replace of the rule at the same place
  * where there is one (make-before-break).  On failure, deletes what it
- * added and leaves 'c' as it was. */
+ * added and leaves 'c' as it was.  The caller deletes drop rules that are
+ * no longer needed with tc_gc_drops(), once 'c' is in the table. */
 static int
 tc_conn_put(struct tc_nic *tc, struct tc_conn *c,
             const struct rdma_nic_entry *e)
@@ -609,7 +610,6 @@ tc_conn_put(struct tc_nic *tc, struct tc_conn *c,
     c->e = *e;
     c->lost = false;
     ovs_strlcpy(c->tun_dev, tun_dev, sizeof c->tun_dev);
-    tc_gc_drops(tc);
     tc_note_in_hw(tc, &c->egress, e->vport);
     return 0;
 
@@ -621,7 +621,6 @@ undo_decap:
         tc_build_decap(&c->e, c->egress.ifindex, de_cookie, &f);
         tc_put(tc, &c->decap, &f);
     }
-    tc_gc_drops(tc);
 undo_none:
     return error;
 }
@@ -852,6 +851,7 @@ tc_install(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
     error = tc_conn_put(tc, c, entry);
     if (error) {
         free(c);
+        tc_gc_drops(tc);
         return error;
     }
     bitmap_set1(tc->slots, slot);
@@ -866,7 +866,14 @@ tc_modify(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
     struct tc_nic *tc = tc_nic_cast(nic);
     struct tc_conn *c = tc_find_conn(tc, entry->cm_id);
 
-    return c ? tc_conn_put(tc, c, entry) : ENOENT;
+    int error;
+
+    if (!c) {
+        return ENOENT;
+    }
+    error = tc_conn_put(tc, c, entry);
+    tc_gc_drops(tc);            /* The vport's old drop rule, if moved. */
+    return error;
 }
 
 /* rdma_nic_class 'remove': egress first, so that nothing leaves

@@ -17,6 +17,7 @@ TESTSUITE_AT = \
 	tests/tenant.at \
 	tests/preload.at \
 	tests/soft.at \
+	tests/tc.at \
 	tests/underlay-linux.at
 TESTSUITE = $(srcdir)/tests/testsuite
 

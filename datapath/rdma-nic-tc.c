@@ -60,6 +60,7 @@
 #include "bitmap.h"
 #include "byte-order.h"
 #include "hash.h"
+#include "netlink-notifier.h"
 #include "netlink-socket.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
@@ -136,6 +137,11 @@ struct tc_nic {
     struct hmap drops;          /* "struct tc_drop"s. */
     struct nln_notifier *links; /* Link change notifier. */
     bool links_changed;         /* A link came or went since last run. */
+    struct nln *tc_nln;         /* tc change notifications... */
+    struct nln_notifier *tc_notifier; /* ...and their notifier. */
+    int tc_msg_type;            /* Type of the last tc message. */
+    bool tc_deleted;            /* A filter or qdisc was deleted since the
+                                 * last run: check the provider's. */
     char *fallback;             /* offload=auto: why rules run in sw. */
     uint64_t n_ops;             /* Rules added, replaced or deleted. */
     uint64_t n_adopted;         /* Entries adopted by 'dump'. */
@@ -798,6 +804,8 @@ tc_close(struct rdma_nic *nic)
         tc_current = NULL;
     }
     rtnetlink_notifier_destroy(tc->links);
+    nln_notifier_destroy(tc->tc_notifier);
+    nln_destroy(tc->tc_nln);
     HMAP_FOR_EACH_SAFE (c, node, &tc->conns) {
         tc_conn_free(tc, c);
     }
@@ -1177,8 +1185,84 @@ tc_link_changed(const struct rtnetlink_change *change OVS_UNUSED, void *aux)
     tc->links_changed = true;
 }
 
+/* nln_parse_func for tc notifications: stores the message's type. */
+static int
+tc_parse_notification(struct ofpbuf *buf, void *change)
+{
+    const struct nlmsghdr *nlmsg = buf->data;
+    int *type = change;
+
+    *type = buf->size >= sizeof *nlmsg ? nlmsg->nlmsg_type : 0;
+    return RTNLGRP_TC;
+}
+
+/* tc change callback: someone (OVS's hw-offload re-initializing a port's
+ * qdisc, an operator) may have deleted the provider's rules. */
+static void
+tc_changed(const void *change, void *aux)
+{
+    const int *type = change;
+    struct tc_nic *tc = aux;
+
+    if (!type || *type == RTM_DELTFILTER || *type == RTM_DELQDISC) {
+        tc->tc_deleted = true;
+    }
+}
+
+/* Returns true if 'rule' is in the kernel (or cannot be read). */
+static bool
+tc_rule_present(const struct tc_rule *rule)
+{
+    struct tcf_id id = tc_rule_id(rule);
+    struct tc_flower f;
+
+    return !rule->ifindex || tc_get_flower(&id, &f) != ENOENT;
+}
+
+/* After a deletion in tc: puts back every rule of the provider that is
+ * gone. */
+static void
+tc_audit(struct tc_nic *tc)
+{
+    struct tc_conn *c;
+    struct tc_drop *d;
+
+    HMAP_FOR_EACH_SAFE (d, node, &tc->drops) {
+        if (!tc_rule_present(&d->rule)) {
+            hmap_remove(&tc->drops, &d->node);
+            free(d);
+        }
+    }
+    HMAP_FOR_EACH (c, node, &tc->conns) {
+        bool egress = tc_rule_present(&c->egress);
+        bool decap = tc_rule_present(&c->decap);
+
+        if (c->lost || (egress && decap)) {
+            if (c->decap.ifindex && !c->lost) {
+                tc_get_drop(tc, &c->e, c->decap.ifindex);
+            }
+            continue;
+        }
+        if (!egress) {
+            c->egress.ifindex = 0;
+        }
+        if (!decap) {
+            c->decap.ifindex = 0;
+        }
+        if (!tc_conn_put(tc, c, &c->e)) {
+            tc->n_reinstalls++;
+            VLOG_INFO("cm_id %"PRIu64": %s%s%s deleted by someone else: "
+                      "reinstalled", c->e.cm_id,
+                      egress ? "" : "egress rule",
+                      !egress && !decap ? " and " : "",
+                      decap ? "" : "receive rule");
+        }
+    }
+}
+
 /* rdma_nic_class 'run': after link changes, puts back the rules of every
- * connection whose tunnel device came back with a new ifindex. */
+ * connection whose tunnel device came back with a new ifindex; after tc
+ * deletions, the rules that someone else deleted. */
 static void
 tc_run(struct rdma_nic *nic)
 {
@@ -1188,8 +1272,17 @@ tc_run(struct rdma_nic *nic)
 
     if (!tc->links) {
         tc->links = rtnetlink_notifier_create(tc_link_changed, tc);
+        tc->tc_nln = nln_create(NETLINK_ROUTE, tc_parse_notification,
+                                &tc->tc_msg_type);
+        tc->tc_notifier = nln_notifier_create(tc->tc_nln, RTNLGRP_TC,
+                                              tc_changed, tc);
     }
     rtnetlink_run();
+    nln_run(tc->tc_nln);
+    if (tc->tc_deleted) {
+        tc->tc_deleted = false;
+        tc_audit(tc);
+    }
     if (!tc->links_changed) {
         return;
     }
@@ -1237,9 +1330,14 @@ tc_run(struct rdma_nic *nic)
 
 /* rdma_nic_class 'wait'. */
 static void
-tc_wait(struct rdma_nic *nic OVS_UNUSED)
+tc_wait(struct rdma_nic *nic)
 {
+    struct tc_nic *tc = tc_nic_cast(nic);
+
     rtnetlink_wait();
+    if (tc->tc_nln) {
+        nln_wait(tc->tc_nln);
+    }
 }
 
 /* "rdma-tc/stats": the provider's counters. */

@@ -37,7 +37,8 @@ KERNEL_TESTSUITE_AT = \
 	tests/kernel-testsuite.at \
 	tests/rdma-macros.at \
 	tests/kernel-macros.at \
-	tests/kernel-basic.at
+	tests/kernel-basic.at \
+	tests/kernel-rdma.at
 KERNEL_TESTSUITE = $(srcdir)/tests/kernel-testsuite
 EXTRA_DIST += $(KERNEL_TESTSUITE_AT) $(KERNEL_TESTSUITE) \
 	tests/kernel-vm \

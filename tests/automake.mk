@@ -38,11 +38,14 @@ KERNEL_TESTSUITE_AT = \
 	tests/rdma-macros.at \
 	tests/kernel-macros.at \
 	tests/kernel-basic.at \
-	tests/kernel-rdma.at
+	tests/kernel-rdma.at \
+	tests/kernel-tc.at
 KERNEL_TESTSUITE = $(srcdir)/tests/kernel-testsuite
 EXTRA_DIST += $(KERNEL_TESTSUITE_AT) $(KERNEL_TESTSUITE) \
 	tests/kernel-vm \
-	tests/kernel-lib.sh
+	tests/kernel-lib.sh \
+	tests/kernel-tc.sh \
+	tests/kernel-tc-check.py
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
 # Directories, relative to the top of the build and source trees, that the

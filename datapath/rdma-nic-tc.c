@@ -1383,6 +1383,8 @@ tc_unixctl_register(void)
 
 const struct rdma_nic_class rdma_nic_tc_class = {
     .type = "tc",
+    .description = "tc flower rules, ConnectX-offloadable: "
+                   "tc[:offload=auto|hw|sw]",
     .open = tc_open,
     .close = tc_close,
     .get_caps = tc_get_caps,

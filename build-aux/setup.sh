@@ -18,7 +18,8 @@ say() { echo "setup: $*" >&2; }
 # Debian packages: build tools, OVS (switch + matching source tree), libnl,
 # json-c (for librdmaovl), rdma-core, and the tools the tests use; the
 # kernel lane ("make check-kernel") boots Debian's kernel under QEMU and runs
-# rdma-core's tools (rping, rdma_server, ib_send_bw) in it.
+# rdma-core's tools (rping, rdma_server, ib_send_bw) in it; clang with its
+# runtime (libFuzzer, ASan, UBSan) for "make fuzz".
 packages="build-essential autoconf automake libtool pkg-config
           openvswitch-switch openvswitch-common openvswitch-source
           libnl-3-dev libnl-route-3-dev zlib1g-dev libssl-dev libjson-c-dev
@@ -26,7 +27,8 @@ packages="build-essential autoconf automake libtool pkg-config
           libibverbs-dev librdmacm-dev rdma-core
           python3 iproute2 procps iputils-ping tshark python3-scapy
           qemu-system-x86 linux-image-amd64 busybox-static kmod cpio xz-utils
-          ibverbs-utils rdmacm-utils perftest"
+          ibverbs-utils rdmacm-utils perftest
+          clang libclang-rt-14-dev"
 
 missing=
 for p in $packages; do

@@ -3,6 +3,7 @@ EXTRA_DIST += \
 	$(TESTSUITE_AT) \
 	$(TESTSUITE) \
 	tests/atlocal.in \
+	tests/tenant-raw \
 	$(srcdir)/package.m4
 TESTSUITE_AT = \
 	tests/testsuite.at \
@@ -15,6 +16,7 @@ TESTSUITE_AT = \
 	tests/errors.at \
 	tests/restart.at \
 	tests/tenant.at \
+	tests/trust.at \
 	tests/preload.at \
 	tests/soft.at \
 	tests/tc.at \
@@ -39,7 +41,8 @@ KERNEL_TESTSUITE_AT = \
 	tests/kernel-macros.at \
 	tests/kernel-basic.at \
 	tests/kernel-rdma.at \
-	tests/kernel-tc.at
+	tests/kernel-tc.at \
+	tests/kernel-trust.at
 KERNEL_TESTSUITE = $(srcdir)/tests/kernel-testsuite
 EXTRA_DIST += $(KERNEL_TESTSUITE_AT) $(KERNEL_TESTSUITE) \
 	tests/kernel-vm \

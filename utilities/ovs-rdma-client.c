@@ -187,8 +187,18 @@ make_params(const char *command, int argc, char *argv[])
             ovs_fatal(0, "\"%s\": expected key=value", argv[i]);
         }
         key = xmemdup0(argv[i], eq - argv[i]);
+        if (shash_find(json_object(object), key)) {
+            ovs_fatal(0, "duplicate key \"%s\": give each key once", key);
+        }
         json_object_put_string(object, key, eq + 1);
         free(key);
+    }
+    if (!strcmp(command, "bind")
+        && !shash_find(json_object(object), "persistent")) {
+        /* This program exits right after the bind, which closes its
+         * connection: without "persistent", ovs-rdmad would release the
+         * binding at once. */
+        json_object_put(object, "persistent", json_boolean_create(true));
     }
     return json_array_create_1(object);
 }
@@ -255,7 +265,8 @@ usage(void)
            "would get\n"
            "  bind DST_IP [dst_mac=MAC] [src_ip=IP] [qpn=N] [remote_qpn=N] "
            "[cm_id=N]\n"
-           "                          binds a connection\n"
+           "       [persistent=false]  binds a connection (persistent\n"
+           "                          unless persistent=false)\n"
            "  update CM_ID remote_qpn=N\n"
            "                          sets a connection's peer QP number\n"
            "  unbind CM_ID            unbinds one of this vport's "

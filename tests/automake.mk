@@ -42,13 +42,17 @@ KERNEL_TESTSUITE_AT = \
 	tests/kernel-basic.at \
 	tests/kernel-rdma.at \
 	tests/kernel-tc.at \
+	tests/kernel-datapath.at \
+	tests/kernel-vlan.at \
+	tests/kernel-preload.at \
 	tests/kernel-trust.at
 KERNEL_TESTSUITE = $(srcdir)/tests/kernel-testsuite
 EXTRA_DIST += $(KERNEL_TESTSUITE_AT) $(KERNEL_TESTSUITE) \
 	tests/kernel-vm \
 	tests/kernel-lib.sh \
 	tests/kernel-tc.sh \
-	tests/kernel-tc-check.py
+	tests/kernel-tc-check.py \
+	tests/kernel-capture.py
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
 # Directories, relative to the top of the build and source trees, that the
@@ -64,7 +68,7 @@ check-system: all tests/atconfig tests/atlocal $(SYSTEM_TESTSUITE)
 		$(TESTSUITEFLAGS)
 .PHONY: check-system
 
-check-kernel: all tests/atconfig tests/atlocal $(KERNEL_TESTSUITE)
+check-kernel: all tests/atconfig tests/atlocal $(KERNEL_TESTSUITE) $(TESTSUITE)
 	@$(srcdir)/tests/kernel-vm --check || true
 	$(SHELL) '$(KERNEL_TESTSUITE)' -C tests AUTOTEST_PATH=$(AUTOTEST_PATH) \
 		$(TESTSUITEFLAGS)

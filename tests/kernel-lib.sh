@@ -83,9 +83,12 @@ kl_on () {
 
 # kl_host HOST: namespace host HOST with its directory, ovsdb-server and
 # ovs-vswitchd (kernel datapath).  ovs-vswitchd starts in a time namespace
-# whose monotonic clock is 1000 s ahead: OVS 3.1 counts no CPU cores (so
+# whose monotonic clock is 100 s ahead: OVS 3.1 counts no CPU cores (so
 # creates no handler threads, so loses every upcall) until the monotonic
-# clock passes 10 s, and the guest has just booted.
+# clock passes 10 s, and the guest has just booted.  The kernel datapath's
+# flow "used" times are on the kernel's clock, so every flow looks 100 s
+# idle to ovs-vswitchd: max-idle of 200 s keeps the flows (the ones
+# "ovs-dpctl dump-flows" shows) from being evicted at once.
 kl_host () {
     mkdir -p "$kl_dir/$1" "/run/kl/$1" || kl_fail "mkdir $1"
     kl_run ip netns add "$1"
@@ -94,8 +97,9 @@ kl_host () {
         ovsdb-tool create conf.db /usr/share/openvswitch/vswitch.ovsschema &&
         ovsdb-server --detach --no-chdir --pidfile --log-file -vconsole:off \
             --remote=punix:$OVS_RUNDIR/db.sock conf.db &&
-        ovs-vsctl --no-wait init &&
-        unshare --time --monotonic 1000 --fork \
+        ovs-vsctl --no-wait init -- set open_vswitch . \
+            other_config:max-idle=200000 &&
+        unshare --time --monotonic 100 --fork \
             ovs-vswitchd --detach --no-chdir --pidfile --log-file \
                 -vconsole:off' 2>"$kl_dir/$1/start.err" \
         || kl_fail "starting Open vSwitch on $1"
@@ -105,9 +109,11 @@ kl_host () {
 # their VTEP addresses: directly on veth u1-u2 (default), on 802.1Q VLAN VID
 # over it (devices u1.VID, u2.VID), or through router namespace r.
 kl_underlay () {
-    kl_run ip link add u1 netns h1 type veth peer name u2 netns h2
-    kl_run ip -n h1 link set u1 up
-    kl_run ip -n h2 link set u2 up
+    if test "${1:-direct}" != routed; then
+        kl_run ip link add u1 netns h1 type veth peer name u2 netns h2
+        kl_run ip -n h1 link set u1 up
+        kl_run ip -n h2 link set u2 up
+    fi
     case ${1:-direct} in
         direct)
             kl_vtep1=192.0.2.1 kl_vtep2=192.0.2.2
@@ -125,12 +131,9 @@ kl_underlay () {
             done
             ;;
         routed)
-            # h1 -- u1 | r1 (r) r2 | -- u2 -- h2: move the veth ends so
-            # that both meet router r.
+            # h1 u1 <-veth-> r1 (router r) r2 <-veth-> u2 h2.
             kl_vtep1=192.0.2.1 kl_vtep2=198.51.100.2
-            kl_run ip -n h2 link del u2
             kl_run ip netns add r
-            kl_run ip -n h1 link del u1
             kl_run ip link add u1 netns h1 type veth peer name r1 netns r
             kl_run ip link add u2 netns h2 type veth peer name r2 netns r
             kl_run ip -n r link set r1 up
@@ -241,6 +244,108 @@ kl_roce_flow () {
 kl_roce_packets () {
     kl_on $1 ovs-ofctl dump-flows br-int udp,tp_dst=4791 \
         | sed -n 's/.*n_packets=\([0-9]*\),.*/\1/p'
+}
+
+# kl_rping_capture NAME [COUNT]: runs a short rping from tenant a to b
+# while capturing the first COUNT (default 4) RoCE-carrying overlay frames
+# that h1 sends on its underlay veth u1 into NAME.pcap; then saves h1's
+# datapath flows (ovs-dpctl dump-flows) in NAME-dpctl.out.
+kl_rping_capture () {
+    rm -f "$kl_dir/$1.ready"
+    kl_on h1 kernel-capture.py u1 ${2:-4} "$kl_dir/$1.pcap" \
+        "$kl_dir/$1.ready" 2>"$kl_dir/$1-capture.err" &
+    kl_cap=$!
+    kl_bg $1-rping-server rping -s -a $kl_ip_b -C 3 -v -V
+    kl_wait "rping to listen" kl_cm_listening 7174
+    kl_wait "the capture to start" test -f "$kl_dir/$1.ready"
+    rping -c -a $kl_ip_b -I $kl_ip_a -C 3 -v -V >"$kl_dir/$1-rping.out" \
+        2>&1 || kl_fail "rping: $(cat "$kl_dir/$1-rping.out")"
+    wait $kl_pid || kl_fail "rping server"
+    wait $kl_cap || kl_fail "capture: $(cat "$kl_dir/$1-capture.err")"
+    kl_on h1 ovs-dpctl dump-flows >"$kl_dir/$1-dpctl.out" \
+        || kl_fail "ovs-dpctl dump-flows"
+}
+
+# kl_resolve NAME: saves ovs-rdmad's tuple on h1 for tenant a's flow to b
+# ("rdma/resolve pa 10.0.0.2") in NAME-resolve.out; fails unless ready.
+kl_resolve () {
+    kl_on h1 ovs-appctl -t ovs-rdmad rdma/resolve pa $kl_ip_b \
+        dst_mac=$kl_mac_b >"$kl_dir/$1-resolve.out" 2>&1 \
+    && grep -q state=ready "$kl_dir/$1-resolve.out"
+}
+
+# kl_rdmad HOST [OPTIONS...]: starts ovs-rdmad on HOST with OPTIONS and
+# marks HOST's tenant port (pa on h1, pb on h2) for RDMA.
+kl_rdmad () {
+    kl_hr=$1; shift
+    case $kl_hr in
+        h1) kl_on h1 ovs-vsctl set interface pa other_config:rdma=true \
+                other_config:rdma-ip=$kl_ip_a ;;
+        h2) kl_on h2 ovs-vsctl set interface pb other_config:rdma=true \
+                other_config:rdma-ip=$kl_ip_b ;;
+    esac
+    kl_on $kl_hr ovs-rdmad --detach --no-chdir --pidfile --log-file \
+        -vconsole:off "$@" 2>>"$kl_dir/$kl_hr/start.err" \
+        || kl_fail "ovs-rdmad on $kl_hr"
+}
+
+# kl_shim_a COMMAND... / kl_shim_b COMMAND...: runs COMMAND as an
+# application of tenant a (b), with the preload shim and that tenant's
+# ovs-rdmad socket (started by kl_rdmad h1, h2).
+kl_shim_a () {
+    OVS_RDMA_SOCKET=/run/kl/h1/ovs-rdmad/pa.sock \
+        LD_PRELOAD=$kl_top_builddir/lib/.libs/librdmaovl-preload.so "$@"
+}
+kl_shim_b () {
+    OVS_RDMA_SOCKET=/run/kl/h2/ovs-rdmad/pb.sock \
+        LD_PRELOAD=$kl_top_builddir/lib/.libs/librdmaovl-preload.so "$@"
+}
+
+# kl_qp_map HOST: prints ovs-rdmad's bindings on HOST.
+kl_qp_map () {
+    kl_on $1 ovs-appctl -t ovs-rdmad rdma/show-qp-map
+}
+
+# kl_perftest NAME COMMAND...: runs perftest COMMAND (in the background if
+# NAME ends in "-server"), output in NAME.out.  Under TCG, perftest's clock
+# calibration sometimes fails ("Correlation coefficient r^2 ... < 0.9",
+# "Can't produce a report") after the transfer has completed: that counts
+# as done, since the figures mean nothing here anyway; any other failure
+# fails the script.
+kl_perftest () {
+    kl_n=$1; shift
+    case $kl_n in
+        *-server) ("$@" >"$kl_dir/$kl_n.out" 2>&1 || kl_perftest_done $kl_n) &
+                  kl_pid=$! ;;
+        *) "$@" >"$kl_dir/$kl_n.out" 2>&1 || kl_perftest_done $kl_n \
+               || kl_fail "$*: $(cat "$kl_dir/$kl_n.out")" ;;
+    esac
+}
+
+# kl_perftest_wait PID: waits for perftest server PID to finish after its
+# client has; under a loaded TCG guest its closing handshake sometimes
+# stalls after the run and the report, so it is killed after 60 s.
+kl_perftest_wait () {
+    (KL_TIMEOUT=60; kl_wait "the perftest server to finish" \
+        sh -c "! kill -0 $1 2>/dev/null") \
+        || { echo "kl_perftest_wait: killing $1" >&2; kl_kill9 $1; }
+    wait $1 || :
+}
+
+# kl_perftest_done NAME: succeeds if perftest's NAME.out shows a completed
+# run whose report only its clock calibration prevented.
+kl_perftest_done () {
+    grep -q '#bytes  *#iterations' "$kl_dir/$1.out" \
+        && grep -q "Can't produce a report" "$kl_dir/$1.out"
+}
+
+# kl_kill9 PID...: kills each PID and its children with SIGKILL (a job
+# started by kl_bg with a shell function, such as kl_shim_a, is a subshell
+# whose child is the application).
+kl_kill9 () {
+    for kl_k in "$@"; do
+        kill -9 $(pgrep -P $kl_k) $kl_k 2>/dev/null
+    done
 }
 
 # kl_bg NAME COMMAND...: starts COMMAND in the background, its output in

@@ -1,3 +1,4 @@
 # The project's own documentation, shipped in the distribution.
 EXTRA_DIST += \
-	Documentation/design.rst
+	Documentation/design.rst \
+	Documentation/tc-provider.rst

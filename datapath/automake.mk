@@ -14,4 +14,5 @@ datapath_libdatapath_la_SOURCES = \
 	datapath/rdma-nic-dummy-table.h \
 	datapath/rdma-nic-soft.c \
 	datapath/rdma-nic-soft.h \
+	datapath/rdma-nic-tc.c \
 	datapath/rdma-nic-provider.h

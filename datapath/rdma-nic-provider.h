@@ -174,6 +174,16 @@ struct rdma_nic_class {
     int (*dump)(struct rdma_nic *nic, struct rdma_nic_entry **entriesp,
                 size_t *n_entriesp);
 
+    /* Stores in '*detailsp' a new JSON object with what the provider can
+     * tell about installed entry 'cm_id' beyond the entry itself: its
+     * handles in the device, counters, whether the hardware holds it.
+     * "rdma/show-qp-map" shows it as the binding's "nic" member (and in
+     * the text form as "nic={...}").  Each member's name and meaning are
+     * the provider's own and documented with it.  Returns ENOENT if
+     * 'cm_id' is not installed.  May be NULL (nothing shown). */
+    int (*get_details)(struct rdma_nic *nic, uint64_t cm_id,
+                       struct json **detailsp);
+
     /* Does background work: see "Synchronous semantics" above.  May be
      * NULL. */
     void (*run)(struct rdma_nic *nic);
@@ -188,5 +198,6 @@ void rdma_nic_register_provider(const struct rdma_nic_class *);
 /* Built-in providers. */
 extern const struct rdma_nic_class rdma_nic_dummy_class;
 extern const struct rdma_nic_class rdma_nic_soft_class;
+extern const struct rdma_nic_class rdma_nic_tc_class;
 
 #endif /* rdma-nic-provider.h */

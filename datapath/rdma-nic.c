@@ -29,6 +29,7 @@
 #include "openvswitch/vlog.h"
 #include "ovs-thread.h"
 #include "packets.h"
+#include "openvswitch/json.h"
 #include "smap.h"
 #include "util.h"
 
@@ -54,6 +55,7 @@ rdma_nic_initialize(void)
     if (ovsthread_once_start(&once)) {
         rdma_nic_register_provider(&rdma_nic_dummy_class);
         rdma_nic_register_provider(&rdma_nic_soft_class);
+        rdma_nic_register_provider(&rdma_nic_tc_class);
         ovsthread_once_done(&once);
     }
 }
@@ -435,6 +437,51 @@ rdma_nic_dump(struct rdma_nic *nic, struct rdma_nic_entry **entriesp,
 
         rdma_nic_log_op(nic, "dump", args, error);
         free(args);
+    }
+    return error;
+}
+
+/* Returns the hash of 'tuple' as a NIC with capabilities 'caps' holds it:
+ * for a NIC that leaves the underlay to the kernel ('kernel_underlay'),
+ * only the fields its entries hold count, so that an entry read back with
+ * rdma_nic_dump() hashes equal to the tuple it was installed from, and a
+ * change of a next-hop MAC (which the kernel follows by itself) costs no
+ * NIC operation. */
+uint64_t
+rdma_nic_entry_hash(const struct rdma_nic_caps *caps,
+                    const struct ovl_tuple *tuple)
+{
+    struct ovl_tuple t;
+
+    if (!caps->kernel_underlay) {
+        return ovl_tuple_hash64(tuple);
+    }
+    t = *tuple;
+    t.udp_src = 0;
+    t.local_mac = eth_addr_zero;
+    t.nexthop_mac = eth_addr_zero;
+    t.vlan = 0;
+    t.underlay_mtu = 0;
+    t.path_mtu = 0;
+    return ovl_tuple_hash64(&t);
+}
+
+/* Stores in '*detailsp' a new JSON object with the provider's own detail
+ * of entry 'cm_id' (see 'get_details' in rdma-nic-provider.h), or NULL.
+ * Returns 0 or a positive errno (EOPNOTSUPP if the provider has none). */
+int
+rdma_nic_get_details(struct rdma_nic *nic, uint64_t cm_id,
+                     struct json **detailsp)
+{
+    int error;
+
+    *detailsp = NULL;
+    error = (nic->class->get_details
+             ? nic->class->get_details(nic, cm_id, detailsp)
+             : EOPNOTSUPP);
+    if (error && *detailsp) {
+        json_destroy(*detailsp);
+        *detailsp = NULL;
     }
     return error;
 }

@@ -46,6 +46,7 @@
 #include "ovl-tuple.h"
 
 struct ds;
+struct json;
 
 /* An open NIC.  Opaque to clients. */
 struct rdma_nic;
@@ -57,6 +58,12 @@ struct rdma_nic_caps {
     bool ipv6;                  /* IPv6 underlay (outer IPv6 header). */
     bool vlan;                  /* VLAN-tagged underlay. */
     uint32_t max_entries;       /* Flow-table size, 0 = no limit. */
+    bool kernel_underlay;       /* The NIC's entries leave the underlay
+                                 * (local and next-hop MAC, VLAN, MTUs,
+                                 * outer UDP source port) to the kernel's
+                                 * routing, so an entry holds and 'dump'
+                                 * returns only the overlay and inner
+                                 * fields: see rdma_nic_entry_hash(). */
 };
 
 /* The source side of a connection, bound at address resolution
@@ -76,6 +83,10 @@ struct rdma_nic_entry {
     uint32_t remote_qpn;        /* Peer's QP number, 0 if not yet known. */
     uint64_t generation;        /* 1 at install, +1 per modify. */
     struct ovl_tuple tuple;     /* The connection's overlay tuple. */
+    char vport[64];             /* The tenant vport (OVS Interface name,
+                                 * for "tc" the Linux netdev, e.g. the VF
+                                 * representor), "" if unknown.  Providers
+                                 * that need no device ignore it. */
 };
 
 /* Opening and closing. */
@@ -95,6 +106,13 @@ int rdma_nic_modify(struct rdma_nic *, const struct rdma_nic_entry *);
 int rdma_nic_remove(struct rdma_nic *, uint64_t cm_id);
 int rdma_nic_dump(struct rdma_nic *, struct rdma_nic_entry **entriesp,
                   size_t *n_entriesp);
+
+uint64_t rdma_nic_entry_hash(const struct rdma_nic_caps *,
+                             const struct ovl_tuple *);
+
+/* Provider-specific detail of one entry, for "rdma/show-qp-map". */
+int rdma_nic_get_details(struct rdma_nic *, uint64_t cm_id,
+                         struct json **detailsp);
 
 /* Background work, from the main loop. */
 void rdma_nic_run(struct rdma_nic *);

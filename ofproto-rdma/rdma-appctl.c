@@ -209,6 +209,16 @@ rdma_appctl_refresh(struct unixctl_conn *conn, int argc OVS_UNUSED,
     hold_reply(conn, RDMA_ACK_REFRESH, NULL, 0, ds_steal_cstr(&ds));
 }
 
+/* rdma_qp_map_details_func for the admin: the NIC provider's detail. */
+static struct json *
+nic_details(uint64_t key, void *engine_)
+{
+    const struct rdma_engine *engine = engine_;
+    struct json *d;
+
+    return rdma_nic_get_details(engine->nic, key, &d) ? NULL : d;
+}
+
 /* "rdma/show-qp-map [--json] [VPORT]": prints the QP map, or only VPORT's
  * bindings, as text or as JSON. */
 static void
@@ -249,7 +259,9 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
     }
     n_removing = rdma_retry_count(&engine->retry, vport);
     if (json) {
-        struct json *j = rdma_qp_map_to_json(engine->map, vport);
+        struct json *j = rdma_qp_map_to_json(engine->map, nic_details,
+                                             CONST_CAST(void *, engine),
+                                             vport);
         char *s;
 
         if (n_removing) {
@@ -263,7 +275,8 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
     } else {
         struct ds ds = DS_EMPTY_INITIALIZER;
 
-        rdma_qp_map_format(engine->map, vport, &ds);
+        rdma_qp_map_format(engine->map, vport, nic_details,
+                           CONST_CAST(void *, engine), &ds);
         if (n_removing) {
             /* The NIC entries still being removed go before the last line,
              * the count, which says how many there are. */

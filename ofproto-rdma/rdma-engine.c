@@ -121,7 +121,7 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
         e->n_nic_failed--;
     }
     if (want) {
-        uint64_t hash = ovl_tuple_hash64(tuple);
+        uint64_t hash = rdma_nic_entry_hash(&e->caps, tuple);
         struct rdma_nic_entry entry;
 
         if (b->installed && hash == b->tuple_hash) {
@@ -134,6 +134,7 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
         entry.remote_qpn = b->remote_qpn;
         entry.generation = b->generation + 1;
         entry.tuple = *tuple;
+        ovs_strlcpy(entry.vport, b->vport->name, sizeof entry.vport);
         if (!b->installed) {
             struct rdma_nic_source src;
 
@@ -1475,7 +1476,8 @@ rdma_engine_restore(struct rdma_engine *e,
              * here because the NIC's QPNs are not the saved ones. */
             b->tuple_hash = (entry->qpn == b->qpn
                              && entry->remote_qpn == b->remote_qpn
-                             ? ovl_tuple_hash64(&entry->tuple) : 0);
+                             ? rdma_nic_entry_hash(&e->caps, &entry->tuple)
+                             : 0);
             stats->n_adopted++;
             if (saved[i].tunnel) {
                 const struct rdma_nic_entry *best;

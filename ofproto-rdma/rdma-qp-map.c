@@ -516,6 +516,7 @@ sorted_bindings(const struct rdma_qp_map *map, const char *vport, size_t *n)
  * those of 'vport' if it is nonnull, then a count. */
 void
 rdma_qp_map_format(const struct rdma_qp_map *map, const char *vport,
+                   rdma_qp_map_details_func *details, void *aux,
                    struct ds *ds)
 {
     const struct rdma_binding **array;
@@ -523,7 +524,15 @@ rdma_qp_map_format(const struct rdma_qp_map *map, const char *vport,
 
     array = sorted_bindings(map, vport, &n);
     for (i = 0; i < n; i++) {
+        struct json *d = (details && array[i]->installed
+                          ? details(array[i]->key, aux) : NULL);
+
         rdma_binding_format(array[i], ds);
+        if (d) {
+            ds_put_cstr(ds, " nic=");
+            json_to_ds(d, JSSF_SORT, ds);
+            json_destroy(d);
+        }
         ds_put_char(ds, '\n');
     }
     free(array);
@@ -584,14 +593,19 @@ rdma_binding_to_json(const struct rdma_binding *b)
  * reason (string, present unless installed), stale (string, present when
  * an installed entry keeps its last good underlay because the underlay
  * cannot be resolved now), generation (integer), tunnel
- * (string, or null when none was found) and the tuple's members (see
- * ovl_tuple_to_json()).  The caller owns the returned JSON.
+ * (string, or null when none was found), the tuple's members (see
+ * ovl_tuple_to_json()) and, for an installed binding when 'details' is
+ * nonnull and returns an object, "nic": the NIC provider's own detail of
+ * the entry.  'rdma_qp_map_format()' appends the same as " nic={...}".
+ * The caller owns the returned JSON.
  *
  * Version 2 (this one) differs from version 1 in that cm_ids are per vport,
  * so (vport, cm_id), or "name", is the key, and in the members "name" and
  * "persistent". */
 struct json *
-rdma_qp_map_to_json(const struct rdma_qp_map *map, const char *vport)
+rdma_qp_map_to_json(const struct rdma_qp_map *map,
+                    rdma_qp_map_details_func *details, void *aux,
+                    const char *vport)
 {
     struct json *bindings = json_array_create_empty();
     const struct rdma_binding **array;
@@ -600,7 +614,14 @@ rdma_qp_map_to_json(const struct rdma_qp_map *map, const char *vport)
 
     array = sorted_bindings(map, vport, &n);
     for (i = 0; i < n; i++) {
-        json_array_add(bindings, rdma_binding_to_json(array[i]));
+        struct json *o = rdma_binding_to_json(array[i]);
+        struct json *d = (details && array[i]->installed
+                          ? details(array[i]->key, aux) : NULL);
+
+        if (d) {
+            json_object_put(o, "nic", d);
+        }
+        json_array_add(bindings, o);
     }
     free(array);
 

@@ -210,9 +210,15 @@ void rdma_binding_get_tuple(const struct rdma_binding *, struct ovl_tuple *);
 
 void rdma_binding_format(const struct rdma_binding *, struct ds *);
 struct json *rdma_binding_to_json(const struct rdma_binding *);
+/* Returns a new JSON object with a NIC provider's own detail of the entry
+ * of NIC key 'key' (e.g. rdma_nic_get_details()), or NULL for none. */
+typedef struct json *rdma_qp_map_details_func(uint64_t key, void *aux);
+
 void rdma_qp_map_format(const struct rdma_qp_map *, const char *vport,
+                        rdma_qp_map_details_func *, void *aux,
                         struct ds *);
 struct json *rdma_qp_map_to_json(const struct rdma_qp_map *,
+                                 rdma_qp_map_details_func *, void *aux,
                                  const char *vport);
 
 #endif /* rdma-qp-map.h */

@@ -541,7 +541,7 @@ handle_request(struct rdma_engine *e, const char *vport, uint64_t owner,
         if (json_array(request->params)->n) {
             error = xstrdup("\"list\" takes no parameters");
         } else {
-            result = rdma_qp_map_to_json(e->map, vport);
+            result = rdma_qp_map_to_json(e->map, NULL, NULL, vport);
         }
     } else if (!strcmp(method, "echo")) {
         result = json_clone(request->params);

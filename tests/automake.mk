@@ -21,6 +21,7 @@ TESTSUITE_AT = \
 	tests/trust.at \
 	tests/preload.at \
 	tests/soft.at \
+	tests/tc.at \
 	tests/underlay-linux.at
 TESTSUITE = $(srcdir)/tests/testsuite
 
@@ -43,6 +44,7 @@ KERNEL_TESTSUITE_AT = \
 	tests/kernel-macros.at \
 	tests/kernel-basic.at \
 	tests/kernel-rdma.at \
+	tests/kernel-tc.at \
 	tests/kernel-datapath.at \
 	tests/kernel-vlan.at \
 	tests/kernel-preload.at \
@@ -51,6 +53,8 @@ KERNEL_TESTSUITE = $(srcdir)/tests/kernel-testsuite
 EXTRA_DIST += $(KERNEL_TESTSUITE_AT) $(KERNEL_TESTSUITE) \
 	tests/kernel-vm \
 	tests/kernel-lib.sh \
+	tests/kernel-tc.sh \
+	tests/kernel-tc-check.py \
 	tests/kernel-capture.py
 DISTCLEANFILES += tests/atconfig tests/atlocal
 

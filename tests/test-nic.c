@@ -234,13 +234,13 @@ test_open(void)
     rdma_nic_close(nic);
 
     nic_open_fails("foo",
-                   "unknown NIC provider \"foo\" (available: dummy, soft)");
+                   "unknown NIC provider \"foo\" (available: dummy, soft, tc)");
     nic_open_fails("foo:capacity=1",
-                   "unknown NIC provider \"foo\" (available: dummy, soft)");
+                   "unknown NIC provider \"foo\" (available: dummy, soft, tc)");
     nic_open_fails("", "missing NIC provider type (expected "
-                   "TYPE[:key=value,...], available types: dummy, soft)");
+                   "TYPE[:key=value,...], available types: dummy, soft, tc)");
     nic_open_fails(":capacity=1", "missing NIC provider type (expected "
-                   "TYPE[:key=value,...], available types: dummy, soft)");
+                   "TYPE[:key=value,...], available types: dummy, soft, tc)");
     nic_open_fails("dummy:bar=1", "dummy: unknown option \"bar\" (options: "
                    "capacity, ipv6, vlan, geneve, log, table)");
     nic_open_fails("dummy:capacity=x",
@@ -752,7 +752,7 @@ test_provider(void)
     rdma_nic_register_provider(&null_class);
     rdma_nic_register_provider(&null_class); /* Ignored, with a warning. */
     rdma_nic_format_providers(&ds);
-    NIC_CHECK_STR(ds_cstr(&ds), "dummy, null, soft");
+    NIC_CHECK_STR(ds_cstr(&ds), "dummy, null, soft, tc");
     ds_destroy(&ds);
 
     /* --help lists each provider with its description, aligned. */
@@ -767,7 +767,7 @@ test_provider(void)
     nic_open_fails("null:quiet-fail=1",
                    "null: cannot open NIC (Input/output error)");
     nic_open_fails("nul", "unknown NIC provider \"nul\" (available: dummy, "
-                   "null, soft)");
+                   "null, soft, tc)");
 
     nic = nic_open_ok("null");
     NIC_CHECK_STR(rdma_nic_get_type(nic), "null");

@@ -16,13 +16,16 @@ cd "$top"
 say() { echo "setup: $*" >&2; }
 
 # Debian packages: build tools, OVS (switch + matching source tree), libnl,
-# json-c (for librdmaovl), rdma-core, and the tools the tests use.
+# json-c (for librdmaovl), rdma-core, the tools the tests use, and those
+# of the packaging stage (tests/packaging).
 packages="build-essential autoconf automake libtool pkg-config
           openvswitch-switch openvswitch-common openvswitch-source
           libnl-3-dev libnl-route-3-dev zlib1g-dev libssl-dev libjson-c-dev
           libcap-ng-dev libunbound-dev
           libibverbs-dev librdmacm-dev rdma-core
-          python3 iproute2 procps iputils-ping tshark python3-scapy"
+          python3 iproute2 procps iputils-ping tshark python3-scapy
+          git debhelper dpkg-dev devscripts lintian rpm rpmlint systemd
+          man-db"
 
 missing=
 for p in $packages; do

@@ -1,4 +1,6 @@
-# The NIC driver callback interface and its providers (DESIGN.md section 6).
+# The NIC driver callback interface and its providers (Documentation/
+# design.rst, sections "The NIC driver callback interface" and "NIC
+# providers").
 #
 # Programs that use it link, in this order, datapath/libdatapath.la,
 # lib/libovsrdma.la and $(OVS_LIBS).

@@ -576,6 +576,8 @@ dummy_dump(struct rdma_nic *nic, struct rdma_nic_entry **entriesp,
 /* The dummy provider. */
 const struct rdma_nic_class rdma_nic_dummy_class = {
     .type = "dummy",
+    .description = "in-memory table with fault injection, for tests and "
+                   "demos",
     .open = dummy_open,
     .close = dummy_close,
     .get_caps = dummy_get_caps,

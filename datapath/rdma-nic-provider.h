@@ -20,7 +20,7 @@
 /* The NIC driver callback interface: what a provider implements.
  *
  * A provider is one kind of overlay-capable RDMA NIC ("dummy", "soft",
- * "mlx5", ...), described by a struct rdma_nic_class and registered with
+ * ...), described by a struct rdma_nic_class and registered with
  * rdma_nic_register_provider().  Clients never call a provider directly:
  * they use the wrappers in rdma-nic.h, which find the provider by type,
  * turn a NULL op into EOPNOTSUPP, and log and count every call.
@@ -54,7 +54,8 @@
  * Which ops may be NULL
  * =====================
  *
- * 'type', 'open' and 'close' are required.  Every other member may be NULL:
+ * 'type', 'open' and 'close' are required.  Every other member may be NULL
+ * ('description' should not be):
  * the wrapper then returns EOPNOTSUPP for an op that returns an int (and
  * for 'get_caps' reports no capabilities, for 'dump' an empty table), and
  * does nothing for 'run' and 'wait'.
@@ -71,7 +72,7 @@
  * calls 'run' once per main-loop iteration and 'wait' just before
  * poll_block(); 'wait' arranges with poll_fd_wait(), poll_timer_wait() and
  * the like for poll_block() to wake up when 'run' has something to do.
- * (The "soft" provider will receive and deliver frames there.)
+ * (The "soft" provider receives, checks and delivers frames there.)
  *
  *
  * Errors
@@ -122,6 +123,13 @@ struct rdma_nic_class {
     /* The TYPE of a spec "TYPE[:key=value,...]", e.g. "dummy".  Must not
      * contain ':' and must be unique among the registered providers. */
     const char *type;
+
+    /* What this provider is and the options its spec takes, in one line
+     * of at most 64 characters without a final period, for "ovs-rdmad
+     * --help" (rdma_nic_format_provider_help()), e.g. "software overlay
+     * RoCE NIC sending real frames: soft:dev=IFNAME".  May be NULL, but every
+     * provider should say what it is. */
+    const char *description;
 
     /* Opens a NIC of this type, configured by 'args' (the spec's
      * "key=value" pairs; empty if it had none).  On success stores the new

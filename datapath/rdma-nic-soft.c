@@ -579,6 +579,8 @@ soft_wait(struct rdma_nic *nic)
 
 const struct rdma_nic_class rdma_nic_soft_class = {
     .type = "soft",
+    .description = "software overlay RoCE NIC sending real frames: "
+                   "soft:dev=IFNAME",
     .open = soft_open,
     .close = soft_close,
     .get_caps = soft_get_caps,

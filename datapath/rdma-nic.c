@@ -88,6 +88,33 @@ rdma_nic_format_providers(struct ds *ds)
     free(nodes);
 }
 
+/* Appends to 'ds' one line per registered provider, sorted by type: the
+ * type and its description, for --help. */
+void
+rdma_nic_format_provider_help(struct ds *ds)
+{
+    const struct shash_node **nodes;
+    size_t i, n, width = 0;
+
+    rdma_nic_initialize();
+    n = shash_count(&rdma_nic_classes);
+    nodes = shash_sort(&rdma_nic_classes);
+    for (i = 0; i < n; i++) {
+        width = MAX(width, strlen(nodes[i]->name));
+    }
+    for (i = 0; i < n; i++) {
+        const struct rdma_nic_class *class = nodes[i]->data;
+
+        if (class->description) {
+            ds_put_format(ds, "  %-*s  %s\n", (int) width, class->type,
+                          class->description);
+        } else {
+            ds_put_format(ds, "  %s\n", class->type);
+        }
+    }
+    free(nodes);
+}
+
 /* Parses 'options', the part of a spec after "TYPE:", a comma-separated
  * list of "key=value" pairs, into 'args'.  Returns NULL or a malloc'd error
  * message prefixed by 'type'. */

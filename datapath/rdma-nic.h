@@ -23,11 +23,12 @@
  * fills: for every RDMA connection (keyed by its rdma_cm "cm_id") an entry
  * holding the connection's QP numbers and overlay tuple, so that the NIC
  * encapsulates and decapsulates that connection's RoCEv2 packets itself.
- * See DESIGN.md section 6.
+ * See Documentation/design.rst, section "The NIC driver callback
+ * interface".
  *
  * A NIC is opened from a text "spec", "TYPE[:key=value,...]", where TYPE
- * names a provider (see rdma-nic-provider.h): "dummy", later "soft" and
- * "mlx5".  Every function that can fail returns 0 on success or a positive
+ * names a provider (see rdma-nic-provider.h), e.g. "dummy" or "soft";
+ * rdma_nic_format_providers() lists those built in.  Every function that can fail returns 0 on success or a positive
  * errno value; EOPNOTSUPP means that the provider does not implement the
  * operation or cannot offload what was asked for.  Each operation is
  * synchronous: it has taken effect (or failed, leaving the NIC's table as it
@@ -101,5 +102,6 @@ void rdma_nic_wait(struct rdma_nic *);
 
 /* Providers. */
 void rdma_nic_format_providers(struct ds *);
+void rdma_nic_format_provider_help(struct ds *);
 
 #endif /* rdma-nic.h */

@@ -26,8 +26,9 @@
  * tag when the tuple has a VLAN), IPv4 (DF set, TTL 64, TOS 0, id 0) or
  * IPv6 (hop limit 64), UDP (checksum 0 over IPv4), then VXLAN (I flag) or
  * Geneve (no options, protocol Transparent Ethernet Bridging).  The soft
- * provider sends these bytes; the mlx5 provider hands them to the NIC as a
- * packet-reformat header. */
+ * provider sends these bytes; a hardware provider that takes a raw
+ * encapsulation header (such as a packet-reformat action) would hand the
+ * NIC the same bytes. */
 
 #include <stddef.h>
 #include <stdint.h>

@@ -20,8 +20,8 @@
 /* The overlay tuple of one RDMA connection: everything the NIC needs to
  * encapsulate the connection's RoCEv2 packets exactly as Open vSwitch
  * encapsulates an ordinary packet of the same tenant flow, and to check
- * received packets against.  See DESIGN.md section 1 for where each field
- * comes from.
+ * received packets against.  See Documentation/design.rst, section "The
+ * overlay tuple", for where each field comes from.
  *
  * IP addresses are IPv6 or IPv4-mapped IPv6 (::ffff:a.b.c.d), as in OVS's
  * flow_tnl and in6_addr_mapped_ipv4().  All integers are in host byte

@@ -19,7 +19,6 @@
 
 #include <string.h>
 
-#include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "util.h"
 
@@ -88,13 +87,6 @@ rdma_ip_in_prefix(const struct in6_addr *ip, const struct in6_addr *prefix,
 
     return (!memcmp(a, b, whole)
             && (!rest || !((a[whole] ^ b[whole]) & (0xff00 >> rest))));
-}
-
-/* Appends 'ip' to 'ds', as a dotted quad if it is IPv4-mapped. */
-void
-rdma_ip_format(const struct in6_addr *ip, struct ds *ds)
-{
-    ipv6_format_mapped(ip, ds);
 }
 
 /* Formats 'ip' into 'buf' (dotted quad if IPv4-mapped) and returns 'buf'. */

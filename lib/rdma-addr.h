@@ -26,8 +26,6 @@
 
 #include "openvswitch/compiler.h"
 
-struct ds;
-
 bool rdma_ip_parse(const char *, struct in6_addr *);
 char *rdma_ip_parse_cidr(const char *, struct in6_addr *, unsigned int *plen)
     OVS_WARN_UNUSED_RESULT;
@@ -35,7 +33,6 @@ bool rdma_ip_is_v4(const struct in6_addr *);
 bool rdma_ip_is_set(const struct in6_addr *);
 bool rdma_ip_in_prefix(const struct in6_addr *, const struct in6_addr *prefix,
                        unsigned int plen);
-void rdma_ip_format(const struct in6_addr *, struct ds *);
 const char *rdma_ip_to_string(const struct in6_addr *, char buf[46]);
 
 #endif /* rdma-addr.h */

@@ -83,7 +83,7 @@ struct rdmaovl_entry {
     uint64_t cm_id;             /* Connection id (0 from resolve). */
     uint32_t qpn;               /* Local QP number (0 from resolve). */
     uint32_t remote_qpn;        /* Peer's QP number, 0 if unknown. */
-    uint64_t generation;        /* 1 at install, +1 per refresh. */
+    uint64_t generation;        /* 1 at install, +1 per modify. */
     char state[16];             /* "installed", "pending", "failed"; from
                                  * resolve "ready" or "pending". */
     char reason[256];           /* Why pending or failed, else "". */

@@ -103,39 +103,27 @@ libnl-route-3-dev])])
 
 dnl OVS_RDMA_CHECK_RDMA_CORE
 dnl
-dnl rdma-core is optional: libibverbs and librdmacm for the preload shim,
-dnl mlx5dv for the mlx5 provider.  Sets the HAVE_VERBS, HAVE_RDMACM and
-dnl HAVE_MLX5DV automake conditionals.
+dnl rdma-core is optional: the librdmacm preload shim (and its test) needs
+dnl librdmacm's headers, nothing else does.  Sets the HAVE_RDMACM automake
+dnl conditional.  (A provider that needs libibverbs or mlx5dv adds its own
+dnl probe together with the code that uses it.)
 AC_DEFUN([OVS_RDMA_CHECK_RDMA_CORE], [
   AC_ARG_WITH([rdma-core],
     [AS_HELP_STRING([--without-rdma-core],
-      [do not build the parts that need rdma-core])],
+      [do not build the parts that need rdma-core (the librdmacm preload
+       shim)])],
     [], [with_rdma_core=check])
-  have_verbs=no
   have_rdmacm=no
-  have_mlx5dv=no
   if test "$with_rdma_core" != no; then
-    PKG_CHECK_MODULES([VERBS], [libibverbs], [have_verbs=yes], [:])
     PKG_CHECK_MODULES([RDMACM], [librdmacm], [have_rdmacm=yes], [:])
-    if test $have_verbs = yes; then
-      ovs_rdma_save_CPPFLAGS=$CPPFLAGS
-      CPPFLAGS="$CPPFLAGS $VERBS_CFLAGS"
-      AC_CHECK_HEADER([infiniband/mlx5dv.h],
-        [AC_CHECK_LIB([mlx5], [mlx5dv_dr_domain_create],
-           [have_mlx5dv=yes; MLX5DV_LIBS=-lmlx5], [], [$VERBS_LIBS])])
-      CPPFLAGS=$ovs_rdma_save_CPPFLAGS
-    fi
-    if test "$with_rdma_core" = yes && test $have_verbs = no; then
-      AC_MSG_ERROR([--with-rdma-core given but libibverbs not found:
-apt-get install libibverbs-dev librdmacm-dev])
+    if test "$with_rdma_core" = yes && test $have_rdmacm = no; then
+      AC_MSG_ERROR([--with-rdma-core given but librdmacm not found:
+apt-get install librdmacm-dev])
     fi
   fi
-  AC_SUBST([MLX5DV_LIBS])
-  AC_MSG_CHECKING([whether to build the rdma-core parts])
-  AC_MSG_RESULT([verbs=$have_verbs rdmacm=$have_rdmacm mlx5dv=$have_mlx5dv])
-  AM_CONDITIONAL([HAVE_VERBS], [test $have_verbs = yes])
+  AC_MSG_CHECKING([whether to build the librdmacm preload shim])
+  AC_MSG_RESULT([$have_rdmacm])
   AM_CONDITIONAL([HAVE_RDMACM], [test $have_rdmacm = yes])
-  AM_CONDITIONAL([HAVE_MLX5DV], [test $have_mlx5dv = yes])
 ])
 
 dnl OVS_RDMA_CHECK_ZLIB

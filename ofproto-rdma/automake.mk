@@ -1,5 +1,5 @@
-# The Linux underlay backend (DESIGN.md section 4), for ovs-rdmad and the
-# tests.
+# The Linux underlay backend (Documentation/design.rst, section "Underlay
+# resolution"), for ovs-rdmad and the tests.
 noinst_LTLIBRARIES += ofproto-rdma/libunderlay-linux.la
 ofproto_rdma_libunderlay_linux_la_SOURCES = \
 	ofproto-rdma/rdma-underlay.h \

@@ -272,7 +272,7 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
             exit(EXIT_FAILURE);
 
         default:
-            abort();
+            OVS_NOT_REACHED();
         }
     }
     free(short_options);
@@ -297,6 +297,8 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
 static void
 usage(void)
 {
+    struct ds providers = DS_EMPTY_INITIALIZER;
+
     printf("%s: Open vSwitch RDMA overlay daemon\n"
            "usage: %s [OPTIONS] [DATABASE]\n"
            "where DATABASE is a socket on which ovsdb-server is listening\n"
@@ -313,9 +315,14 @@ usage(void)
            "  --state-file=FILE       keep the bound connections in FILE\n"
            "                          across restarts (default: %s/\n"
            "                          ovs-rdmad.state)\n"
-           "  --tenant-dir=DIR        per-vport tenant sockets DIR/VPORT.sock\n"
-           "                          (default: %s/ovs-rdmad)\n",
+           "  --tenant-dir=DIR        per-vport tenant sockets in DIR\n"
+           "                          (DIR/VPORT.sock; default: %s/\n"
+           "                          ovs-rdmad)\n",
            ovs_rundir(), ovs_rundir());
+    ds_put_cstr(&providers, "\nNIC providers (--provider=TYPE):\n");
+    rdma_nic_format_provider_help(&providers);
+    fputs(ds_cstr(&providers), stdout);
+    ds_destroy(&providers);
     printf("\nOther options:\n"
            "  --unixctl=SOCKET        override default control socket name\n"
            "  -h, --help              display this help message\n"

@@ -853,9 +853,10 @@ seed_path(struct rdma_path *p, const struct rdma_nic_entry *entry)
 
 /* Puts back, after a restart, the 'n' connections in 'saved' that an
  * earlier ovs-rdmad had bound, and reconciles the NIC's table with them
- * (DESIGN.md section 6): a connection the NIC still holds is adopted as
- * installed, with the NIC's generation, and costs a NIC operation only if
- * its tuple or QPNs changed meanwhile; one the NIC lost is installed again;
+ * (Documentation/design.rst, section "Restarts and the state file"): a
+ * connection the NIC still holds is adopted as installed, with the NIC's
+ * generation, and costs a NIC operation only if its tuple or QPNs changed
+ * meanwhile; one the NIC lost is installed again;
  * an entry the NIC holds for no saved connection is removed, if
  * 'remove_orphans' (the caller passes false when it could not read what
  * was saved, so as not to tear down connections it merely lost track of).

@@ -18,7 +18,8 @@
 #define RDMA_ENGINE_H 1
 
 /* The engine: keeps the QP map and the NIC's table equal to what the
- * configuration and the underlay say (DESIGN.md section 5).
+ * configuration and the underlay say (Documentation/design.rst, section
+ * "Change notification and incremental refresh").
  *
  * Inputs reach it as a new configuration snapshot (when the database
  * changes), as a periodic or notified re-resolution of the underlay, and as

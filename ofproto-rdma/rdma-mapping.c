@@ -562,8 +562,9 @@ rdma_map_tunnel_equal(const struct rdma_map_tunnel *a,
 }
 
 /* Returns true if 'a' and 'b' are the same as far as choosing a tunnel for
- * a destination is concerned (DESIGN.md section 3): same bridge group, VNI,
- * rdma-peers and usability.  Tunnels that differ only in their remote or
+ * a destination is concerned (Documentation/design.rst, section
+ * "Configuration in OVSDB"): same bridge group, VNI, rdma-peers and
+ * usability.  Tunnels that differ only in their remote or
  * local IP, UDP port or overlay type are chosen for the same destinations;
  * only their paths differ. */
 bool

@@ -29,7 +29,8 @@
  * database changes and compares it with the previous one, object by object,
  * to find what changed (rdma_map_vport_equal(), rdma_map_tunnel_equal()).
  *
- * DESIGN.md section 3 describes the configuration. */
+ * Documentation/design.rst, section "Configuration in OVSDB", describes
+ * the configuration. */
 
 #include <stdbool.h>
 #include <stdint.h>

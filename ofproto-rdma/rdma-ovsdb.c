@@ -166,21 +166,6 @@ rdma_ovsdb_idl(void)
     return idl;
 }
 
-/* Returns a number that changes whenever the replica's contents change,
- * including when it is resynchronised after a reconnection. */
-unsigned int
-rdma_ovsdb_seqno(void)
-{
-    return ovsdb_idl_get_seqno(idl);
-}
-
-/* Returns true if the IDL is connected and its replica is in sync. */
-bool
-rdma_ovsdb_is_connected(void)
-{
-    return ovsdb_idl_is_connected(idl);
-}
-
 /* Appends to 'ds' a description of the database connection: the remote,
  * whether it is connected, how often it connected, and the number of
  * bridges, ports and RDMA-enabled interfaces in the replica. */

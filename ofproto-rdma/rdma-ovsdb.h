@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 #ifndef RDMA_OVSDB_H
 #define RDMA_OVSDB_H 1
 
@@ -27,8 +26,6 @@
  * when ovsdb-server goes away and resynchronises the whole replica when it
  * comes back; the seqno tells the daemon's modules when to recompute. */
 
-#include <stdbool.h>
-
 struct ds;
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
@@ -40,8 +37,6 @@ void rdma_ovsdb_destroy(void);
 
 struct ovsdb_idl *rdma_ovsdb_idl(void);
 struct ovsdb_idl_txn *rdma_ovsdb_txn(void);
-unsigned int rdma_ovsdb_seqno(void);
-bool rdma_ovsdb_is_connected(void);
 void rdma_ovsdb_format_status(struct ds *);
 
 #endif /* rdma-ovsdb.h */

@@ -22,7 +22,8 @@
  * Two steps, both without side effects on the QP map or the NIC:
  *
  *   - rdma_resolve_tunnel() chooses the tunnel that carries a vport's
- *     traffic to a destination, by the rules of DESIGN.md section 3;
+ *     traffic to a destination, by the rules of Documentation/design.rst,
+ *     section "Configuration in OVSDB";
  *
  *   - rdma_resolve_path() computes what every connection through one
  *     tunnel shares: the overlay fields from the tunnel, the underlay fields

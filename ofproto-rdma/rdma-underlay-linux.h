@@ -18,8 +18,9 @@
 #define RDMA_UNDERLAY_LINUX_H 1
 
 /* The Linux underlay backend: resolves the path to a remote VTEP through
- * the kernel's routing, for bridges with datapath_type=system (DESIGN.md
- * sections 4 and 5).
+ * the kernel's routing, for bridges with datapath_type=system
+ * (Documentation/design.rst, sections "Underlay resolution" and "Change
+ * notification and incremental refresh").
  *
  * Each lookup asks the kernel for the route with an RTM_GETROUTE request,
  * so that policy routing, route metrics and source address selection are

@@ -19,10 +19,11 @@
 
 /* The underlay path to a remote VTEP, as an underlay backend resolves it.
  *
- * DESIGN.md section 4: the Linux backend (rdma-underlay-linux.h) resolves
- * it from the kernel's routing, neighbour and link tables for bridges with
- * datapath_type=system; the OVS backend resolves it from ovs-vswitchd's own
- * tables for datapath_type=netdev.  Both fill in the same structure.
+ * Documentation/design.rst, section "Underlay resolution": the Linux
+ * backend (rdma-underlay-linux.h) resolves it from the kernel's routing,
+ * neighbour and link tables for bridges with datapath_type=system; the OVS
+ * backend resolves it from ovs-vswitchd's own tables for
+ * datapath_type=netdev.  Both fill in the same structure.
  *
  * Addresses are "struct in6_addr"s; an IPv4 address is IPv4-mapped
  * (::ffff:a.b.c.d), as OVS's own tunnel code keeps them. */

@@ -68,7 +68,8 @@ $(srcdir)/package.m4: $(top_srcdir)/configure.ac
 	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
 	} >'$(srcdir)/package.m4'
 
-# The unit-test runner for lib/ and datapath/ code.
+# The unit-test runner for the C unit tests of lib/, datapath/ and
+# ofproto-rdma/ code.
 noinst_PROGRAMS += tests/rdma-test
 tests_rdma_test_SOURCES = \
 	tests/fake-underlay.c \

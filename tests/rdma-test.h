@@ -17,7 +17,8 @@
 #ifndef RDMA_TEST_H
 #define RDMA_TEST_H 1
 
-/* The unit-test runner for lib/ code.
+/* The unit-test runner for the C unit tests of lib/, datapath/ and
+ * ofproto-rdma/ code (tests/test-*.c).
  *
  * "rdma-test NAME [ARGS...]" runs the test NAME, which every test file
  * registers with RDMA_TEST_REGISTER.  A test reports each failed check on

@@ -248,7 +248,8 @@ test_engine_refresh(void)
     CHECK_INT(e.stats.n_modify, 10);
 
     /* t1 is deleted: t2 is then the only candidate, so t1's two bindings
-     * move to it (DESIGN.md section 3); t2's are untouched. */
+     * move to it (Documentation/design.rst, section "Configuration in
+     * OVSDB"); t2's are untouched. */
     ops = e.stats.n_modify;
     make_config(&cfg, "192.0.2.9", 7, false, true);
     rdma_engine_set_config(&e, &cfg);

@@ -24,8 +24,8 @@
 
 #include "util.h"
 
-/* Overlay overhead for each encapsulation, as DESIGN.md section 1 counts
- * it. */
+/* Overlay overhead for each encapsulation, as Documentation/design.rst,
+ * section "The overlay tuple", counts it. */
 static void
 test_overhead(void)
 {

@@ -732,6 +732,7 @@ null_close(struct rdma_nic *nic)
 /* The "null" test provider. */
 static const struct rdma_nic_class null_class = {
     .type = "null",
+    .description = "test provider without ops",
     .open = null_open,
     .close = null_close,
 };
@@ -752,6 +753,14 @@ test_provider(void)
     rdma_nic_register_provider(&null_class); /* Ignored, with a warning. */
     rdma_nic_format_providers(&ds);
     NIC_CHECK_STR(ds_cstr(&ds), "dummy, null, soft");
+    ds_destroy(&ds);
+
+    /* --help lists each provider with its description, aligned. */
+    ds_init(&ds);
+    rdma_nic_format_provider_help(&ds);
+    CHECK(strstr(ds_cstr(&ds), "\n  null   test provider without ops\n")
+          != NULL);
+    CHECK(!strncmp(ds_cstr(&ds), "  dummy  in-memory table", 24));
     ds_destroy(&ds);
 
     nic_open_fails("null:fail=1", "null: told to fail");

@@ -1,0 +1,3 @@
+# The project's own documentation, shipped in the distribution.
+EXTRA_DIST += \
+	Documentation/design.rst

@@ -16,14 +16,20 @@ cd "$top"
 say() { echo "setup: $*" >&2; }
 
 # Debian packages: build tools, OVS (switch + matching source tree), libnl,
-# json-c (for librdmaovl), rdma-core, the tools the tests use, and those
-# of the packaging stage (tests/packaging).
+# json-c (for librdmaovl), rdma-core, and the tools the tests use; the
+# kernel lane ("make check-kernel") boots Debian's kernel under QEMU and runs
+# rdma-core's tools (rping, rdma_server, ib_send_bw) in it; clang with its
+# runtime (libFuzzer, ASan, UBSan) for "make fuzz"; and the tools of the
+# packaging stage (tests/packaging).
 packages="build-essential autoconf automake libtool pkg-config
           openvswitch-switch openvswitch-common openvswitch-source
           libnl-3-dev libnl-route-3-dev zlib1g-dev libssl-dev libjson-c-dev
           libcap-ng-dev libunbound-dev
           libibverbs-dev librdmacm-dev rdma-core
           python3 iproute2 procps iputils-ping tshark python3-scapy
+          qemu-system-x86 linux-image-amd64 busybox-static kmod cpio xz-utils
+          ibverbs-utils rdmacm-utils perftest
+          clang libclang-rt-14-dev
           git debhelper dpkg-dev devscripts lintian rpm rpmlint systemd
           man-db"
 

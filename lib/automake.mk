@@ -39,5 +39,5 @@ lib_librdmaovl_preload_la_SOURCES = lib/rdmaovl-preload.c
 lib_librdmaovl_preload_la_CPPFLAGS = $(RDMACM_CFLAGS)
 lib_librdmaovl_preload_la_LIBADD = lib/librdmaovl.la -ldl -lpthread
 lib_librdmaovl_preload_la_LDFLAGS = -avoid-version -module -shared \
-	-export-symbols-regex '^rdma_'
+	-export-symbols-regex '^(rdma_|ibv_modify_qp$$)'
 endif

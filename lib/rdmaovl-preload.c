@@ -34,7 +34,12 @@
  *     side, whether seen through rdma_get_cm_event() or a synchronous id's
  *     id->event);
  *   - unbind it at rdma_destroy_qp(), rdma_destroy_id() or
- *     rdma_destroy_ep().
+ *     rdma_destroy_ep(), or when the process exits without destroying it
+ *     (perftest does, as the kernel lane showed);
+ *   - apply the binding's RoCE path MTU to the connection's QP: when
+ *     librdmacm moves a bound connection's QP to RTR (through
+ *     ibv_modify_qp(), which the shim wraps too), a larger path MTU than the
+ *     overlay allows is lowered to the binding's.
  *
  * OVS_RDMA_PRELOAD=strict (the default) makes rdma_resolve_addr(),
  * rdma_connect() and rdma_accept() fail, with errno set and ovs-rdmad's
@@ -69,6 +74,8 @@ struct id_state {
     uint32_t remote_qpn;        /* Peer's QPN from a connect request, or
                                  * 0. */
     bool bound;                 /* Whether ovs-rdmad has bound it. */
+    const struct ibv_qp *qp;    /* Its QP when bound (only compared). */
+    enum ibv_mtu path_mtu;      /* The binding's path MTU, or 0. */
 };
 
 /* The real librdmacm functions. */
@@ -81,6 +88,7 @@ static int (*real_get_cm_event)(struct rdma_event_channel *,
 static void (*real_destroy_qp)(struct rdma_cm_id *);
 static int (*real_destroy_id)(struct rdma_cm_id *);
 static void (*real_destroy_ep)(struct rdma_cm_id *);
+static int (*real_modify_qp)(struct ibv_qp *, struct ibv_qp_attr *, int);
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -114,6 +122,11 @@ init(void)
     real_destroy_qp = dlsym(RTLD_NEXT, "rdma_destroy_qp");
     real_destroy_id = dlsym(RTLD_NEXT, "rdma_destroy_id");
     real_destroy_ep = dlsym(RTLD_NEXT, "rdma_destroy_ep");
+    /* librdmacm calls libibverbs' current version. */
+    real_modify_qp = dlvsym(RTLD_NEXT, "ibv_modify_qp", "IBVERBS_1.1");
+    if (!real_modify_qp) {
+        real_modify_qp = dlsym(RTLD_NEXT, "ibv_modify_qp");
+    }
     if (policy && !strcmp(policy, "warn")) {
         strict = false;
     } else if (policy && strcmp(policy, "strict")) {
@@ -284,6 +297,18 @@ make_request(const struct rdma_cm_id *id, struct rdmaovl_request *req,
     return true;
 }
 
+/* Returns the verbs MTU for a path MTU of 'bytes', or 0 if none. */
+static enum ibv_mtu
+mtu_from_bytes(unsigned int bytes)
+{
+    return (bytes >= 4096 ? IBV_MTU_4096
+            : bytes >= 2048 ? IBV_MTU_2048
+            : bytes >= 1024 ? IBV_MTU_1024
+            : bytes >= 512 ? IBV_MTU_512
+            : bytes >= 256 ? IBV_MTU_256
+            : 0);
+}
+
 /* Binds connection 'id' with local QPN 'qpn' and peer QPN 'remote_qpn' (0
  * if unknown).  Returns 0 or -1 with errno set, per the policy. */
 static int
@@ -317,6 +342,8 @@ bind_id(struct rdma_cm_id *id, uint32_t qpn, uint32_t remote_qpn,
         error = rdmaovl_bind(ovl, &req, &entry);
         if (!error && s) {
             s->bound = true;
+            s->qp = id->qp;
+            s->path_mtu = mtu_from_bytes(entry.path_mtu);
         }
     }
     error = policy(error, what);
@@ -503,6 +530,73 @@ rdma_get_cm_event(struct rdma_event_channel *channel,
         watch_event(*event);
     }
     return retval;
+}
+
+/* Returns the path MTU of the bound connection whose QP is 'qp', or 0.
+ * Call with 'mutex' held. */
+static enum ibv_mtu
+qp_path_mtu(const struct ibv_qp *qp)
+{
+    size_t i;
+
+    for (i = 0; i < N_BUCKETS; i++) {
+        const struct id_state *s;
+
+        for (s = buckets[i]; s; s = s->next) {
+            if (s->bound && s->qp == qp) {
+                return s->path_mtu;
+            }
+        }
+    }
+    return 0;
+}
+
+/* ibv_modify_qp(): when a bound connection's QP goes to RTR, lowers its
+ * path MTU to the binding's if it is larger (the overlay's headers must
+ * fit in the underlay's MTU), then modifies the QP. */
+int
+ibv_modify_qp(struct ibv_qp *qp, struct ibv_qp_attr *attr, int attr_mask)
+{
+    pthread_once(&once, init);
+    if (!real_modify_qp) {
+        return ENOSYS;
+    }
+    if (qp && attr && (attr_mask & IBV_QP_STATE)
+        && (attr_mask & IBV_QP_PATH_MTU) && attr->qp_state == IBV_QPS_RTR) {
+        enum ibv_mtu mtu;
+
+        pthread_mutex_lock(&mutex);
+        mtu = qp_path_mtu(qp);
+        pthread_mutex_unlock(&mutex);
+        if (mtu && mtu < attr->path_mtu) {
+            attr->path_mtu = mtu;
+        }
+    }
+    return real_modify_qp(qp, attr, attr_mask);
+}
+
+/* At exit: unbinds the connections that the application left bound. */
+static void __attribute__((destructor))
+unbind_all_at_exit(void)
+{
+    size_t i;
+
+    pthread_mutex_lock(&mutex);
+    for (i = 0; ovl && i < N_BUCKETS; i++) {
+        struct id_state *s;
+
+        for (s = buckets[i]; s; s = s->next) {
+            if (s->bound) {
+                int error = rdmaovl_unbind(ovl, (uintptr_t) s->id);
+
+                if (error) {
+                    policy(error, "unbind at exit");
+                }
+                s->bound = false;
+            }
+        }
+    }
+    pthread_mutex_unlock(&mutex);
 }
 
 /* rdma_destroy_qp(): unbinds, then destroys the QP. */

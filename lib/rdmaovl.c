@@ -347,6 +347,10 @@ request_params(const struct rdmaovl_request *req, bool bind)
             snprintf(s, sizeof s, "%"PRIu64, req->cm_id);
             json_object_object_add(o, "cm_id", json_object_new_string(s));
         }
+        if (req->persistent) {
+            json_object_object_add(o, "persistent",
+                                   json_object_new_boolean(1));
+        }
     }
     json_object_array_add(params, o);
     return params;

@@ -75,6 +75,12 @@ struct rdmaovl_request {
                                  * only). */
     bool has_cm_id;             /* Whether 'cm_id' is given; otherwise
                                  * ovs-rdmad chooses one. */
+    bool persistent;            /* Keep the binding when this handle is
+                                 * closed (bind only).  Otherwise ovs-rdmad
+                                 * releases it when the connection closes,
+                                 * which it does when the process exits:
+                                 * keep the handle open for the life of the
+                                 * connections it binds. */
 };
 
 /* A bound connection or, from rdmaovl_resolve(), what one would get.

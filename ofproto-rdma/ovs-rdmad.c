@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <stdlib.h>
 
 #include "command-line.h"
@@ -41,6 +42,8 @@
 #include "rdma-persist.h"
 #include "rdma-qp-map.h"
 #include "rdma-status.h"
+#include "rdma-qp-source.h"
+#include "rdma-request.h"
 #include "rdma-tenant.h"
 #include "rdma-underlay-linux.h"
 #include "rdma-underlay-ovs.h"
@@ -62,6 +65,10 @@ struct rdmad_options {
                                  * the default. */
     const char *tenant_dir;     /* --tenant-dir, or NULL for the
                                  * default. */
+    gid_t tenant_gid;           /* --tenant-group, or (gid_t) -1. */
+    int tenant_idle_ms;         /* --tenant-idle-timeout, in ms. */
+    const char *qp_source;      /* --qp-source. */
+    int tenant_rate;            /* --tenant-rate. */
 };
 
 static char *parse_options(int argc, char *argv[], struct rdmad_options *);
@@ -77,6 +84,10 @@ main(int argc, char *argv[])
         .provider = "dummy",
         .vswitchd = "ovs-vswitchd",
         .underlay_poll_ms = 1000,
+        .tenant_gid = (gid_t) -1,
+        .tenant_idle_ms = RDMA_TENANT_IDLE_MS,
+        .qp_source = "netlink",
+        .tenant_rate = RDMA_TENANT_RATE,
     };
     struct unixctl_server *unixctl;
     struct rdma_persist persist;
@@ -108,6 +119,10 @@ main(int argc, char *argv[])
         exit(EXIT_FAILURE);
     }
     unixctl_command_register("exit", "", 0, 0, ovs_rdmad_exit, &exiting);
+    if (rdma_qp_source_init(opts.qp_source)) {
+        ovs_fatal(0, "--qp-source=%s: expected netlink, fake or none",
+                  opts.qp_source);
+    }
 
     retval = rdma_underlay_linux_init();
     if (retval) {
@@ -128,7 +143,9 @@ main(int argc, char *argv[])
     }
     rdma_ovsdb_init(remote);
     rdma_appctl_init(&engine);
-    tenant = rdma_tenant_create(&engine, opts.tenant_dir);
+    tenant = rdma_tenant_create(&engine, opts.tenant_dir, opts.tenant_gid,
+                                opts.tenant_idle_ms);
+    rdma_tenant_set_rate(tenant, opts.tenant_rate);
 
     daemonize_complete();
     VLOG_INFO("ovs-rdmad %s (Open vSwitch %s) started, database %s, NIC "
@@ -195,6 +212,10 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         OPT_UNDERLAY_POLL,
         OPT_STATE_FILE,
         OPT_TENANT_DIR,
+        OPT_TENANT_GROUP,
+        OPT_TENANT_IDLE_TIMEOUT,
+        OPT_QP_SOURCE,
+        OPT_TENANT_RATE,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -207,6 +228,11 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         {"underlay-poll", required_argument, NULL, OPT_UNDERLAY_POLL},
         {"state-file", required_argument, NULL, OPT_STATE_FILE},
         {"tenant-dir", required_argument, NULL, OPT_TENANT_DIR},
+        {"tenant-group", required_argument, NULL, OPT_TENANT_GROUP},
+        {"tenant-idle-timeout", required_argument, NULL,
+         OPT_TENANT_IDLE_TIMEOUT},
+        {"qp-source", required_argument, NULL, OPT_QP_SOURCE},
+        {"tenant-rate", required_argument, NULL, OPT_TENANT_RATE},
         DAEMON_LONG_OPTIONS,
         VLOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -263,6 +289,52 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
             opts->tenant_dir = optarg;
             break;
 
+        case OPT_TENANT_GROUP: {
+            struct group *gr = getgrnam(optarg);
+            uint64_t gid;
+            char *error;
+
+            if (gr) {
+                opts->tenant_gid = gr->gr_gid;
+            } else if (!(error = rdma_parse_decimal("--tenant-group", optarg,
+                                                    0, INT32_MAX, &gid))) {
+                opts->tenant_gid = gid;
+            } else {
+                ovs_fatal(0, "--tenant-group=%s: no such group (give a "
+                          "group name or a numeric gid)", optarg);
+            }
+            break;
+        }
+
+        case OPT_QP_SOURCE:
+            opts->qp_source = optarg;
+            break;
+
+        case OPT_TENANT_RATE: {
+            uint64_t rate;
+            char *error = rdma_parse_decimal("--tenant-rate", optarg, 1,
+                                             1000000, &rate);
+
+            if (error) {
+                ovs_fatal(0, "%s (requests per second per connection)",
+                          error);
+            }
+            opts->tenant_rate = rate;
+            break;
+        }
+
+        case OPT_TENANT_IDLE_TIMEOUT: {
+            uint64_t secs;
+            char *error = rdma_parse_decimal("--tenant-idle-timeout", optarg,
+                                             0, 86400, &secs);
+
+            if (error) {
+                ovs_fatal(0, "%s (seconds; 0 disables the timeout)", error);
+            }
+            opts->tenant_idle_ms = secs * 1000;
+            break;
+        }
+
         VLOG_OPTION_HANDLERS
         DAEMON_OPTION_HANDLERS
 
@@ -317,7 +389,18 @@ usage(void)
            "                          ovs-rdmad.state)\n"
            "  --tenant-dir=DIR        per-vport tenant sockets in DIR\n"
            "                          (DIR/VPORT.sock; default: %s/\n"
-           "                          ovs-rdmad)\n",
+           "                          ovs-rdmad)\n"
+           "  --tenant-group=GROUP    group of the tenant socket directory\n"
+           "                          and sockets\n"
+           "  --tenant-idle-timeout=SECS  close tenant connections that\n"
+           "                          hold no bindings after SECS idle\n"
+           "                          seconds (default 300, 0: never)\n"
+           "  --tenant-rate=N         requests per second per tenant\n"
+           "                          connection, after a burst of 100\n"
+           "                          (default 500)\n"
+           "  --qp-source=netlink|fake|none  where the QPs of vports with\n"
+           "                          other_config:rdma-device are checked\n"
+           "                          (default: netlink, the kernel)\n",
            ovs_rundir(), ovs_rundir());
     ds_put_cstr(&providers, "\nNIC providers (--provider=TYPE):\n");
     rdma_nic_format_provider_help(&providers);

@@ -72,6 +72,7 @@ rdma_appctl_resolve(struct unixctl_conn *conn, int argc, const char *argv[],
 
     error = rdma_request_from_args(argc, argv, "dst_mac src_ip", &req);
     if (!error) {
+        req.admin = true;
         error = rdma_engine_resolve(engine, &req, &r);
     }
     if (error) {
@@ -98,23 +99,24 @@ rdma_appctl_bind(struct unixctl_conn *conn, int argc, const char *argv[],
     error = rdma_request_from_args(argc, argv,
                           "dst_mac src_ip qpn cm_id remote_qpn", &req);
     if (!error) {
+        req.admin = true;
         error = rdma_engine_bind(engine, &req, &b);
     }
     reply_binding(conn, error, b);
 }
 
-/* "rdma/unbind CM_ID": removes a binding and its NIC entry. */
+/* "rdma/unbind VPORT/CM_ID": removes a binding and its NIC entry. */
 static void
 rdma_appctl_unbind(struct unixctl_conn *conn, int argc OVS_UNUSED,
                    const char *argv[], void *engine_)
 {
     struct rdma_engine *engine = engine_;
+    struct rdma_binding *b;
     char *error;
-    uint64_t cm_id;
 
-    error = rdma_request_parse_cm_id(argv[1], &cm_id);
+    error = rdma_engine_find_named(engine, argv[1], &b);
     if (!error) {
-        error = rdma_engine_unbind(engine, cm_id);
+        rdma_engine_release(engine, b);
     }
     if (error) {
         reply_error(conn, error);
@@ -123,8 +125,8 @@ rdma_appctl_unbind(struct unixctl_conn *conn, int argc OVS_UNUSED,
     }
 }
 
-/* "rdma/update CM_ID remote_qpn=N": sets a connection's peer QPN and
- * prints its entry. */
+/* "rdma/update VPORT/CM_ID remote_qpn=N": sets a connection's peer QPN
+ * and prints its entry. */
 static void
 rdma_appctl_update(struct unixctl_conn *conn, int argc OVS_UNUSED,
                    const char *argv[], void *engine_)
@@ -133,14 +135,13 @@ rdma_appctl_update(struct unixctl_conn *conn, int argc OVS_UNUSED,
     struct rdma_binding *b = NULL;
     struct rdma_request req;
     char *error;
-    uint64_t cm_id;
 
-    error = rdma_request_parse_cm_id(argv[1], &cm_id);
+    error = rdma_engine_find_named(engine, argv[1], &b);
     if (!error) {
         error = rdma_request_parse_update(argv[2], &req);
     }
     if (!error) {
-        error = rdma_engine_set_remote_qpn(engine, cm_id, NULL,
+        error = rdma_engine_set_remote_qpn(engine, b->vport->name, b->cm_id,
                                            req.remote_qpn, &b);
     }
     reply_binding(conn, error, b);
@@ -227,9 +228,10 @@ rdma_appctl_init(struct rdma_engine *engine)
                              "VPORT DST_IP [dst_mac=MAC] [src_ip=IP] [qpn=N] "
                              "[cm_id=N] [remote_qpn=N]", 2, 7,
                              rdma_appctl_bind, engine);
-    unixctl_command_register("rdma/unbind", "CM_ID", 1, 1,
+    unixctl_command_register("rdma/unbind", "[VPORT/]CM_ID", 1, 1,
                              rdma_appctl_unbind, engine);
-    unixctl_command_register("rdma/update", "CM_ID remote_qpn=N", 2, 2,
+    unixctl_command_register("rdma/update", "[VPORT/]CM_ID remote_qpn=N",
+                             2, 2,
                              rdma_appctl_update, engine);
     unixctl_command_register("rdma/refresh", "", 0, 0,
                              rdma_appctl_refresh, engine);

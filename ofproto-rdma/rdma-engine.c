@@ -30,6 +30,8 @@
 #include "rdma-addr.h"
 #include "rdma-persist.h"
 #include "rdma-qp-map.h"
+#include "rdma-qp-source.h"
+#include "rdma-request.h"
 #include "rdma-resolve.h"
 #include "rdma-underlay-linux.h"
 #include "rdma-underlay-ovs.h"
@@ -89,7 +91,7 @@ rdma_engine_init(struct rdma_engine *e, struct rdma_qp_map *map,
     rdma_mapping_init(&e->cfg);
     e->poll_ms = poll_ms;
     e->next_poll = poll_ms ? time_msec() + poll_ms : LLONG_MAX;
-    e->next_cm_id = 1;
+    e->next_key = UINT64_C(1) << 62;
     e->next_qpn = 0x100;
 }
 
@@ -123,7 +125,7 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
             return;
         }
         memset(&entry, 0, sizeof entry);
-        entry.cm_id = b->cm_id;
+        entry.cm_id = b->key;
         entry.qpn = b->qpn;
         entry.remote_qpn = b->remote_qpn;
         entry.generation = b->generation + 1;
@@ -137,7 +139,7 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
             src.vlan = tuple->vlan;
             src.underlay_mtu = tuple->underlay_mtu;
             src.inner_src_ip = tuple->inner_src_ip;
-            error = rdma_nic_bind_source(e->nic, b->cm_id, &src);
+            error = rdma_nic_bind_source(e->nic, b->key, &src);
             if (error == EOPNOTSUPP) {
                 error = 0;      /* The provider has no separate step. */
             }
@@ -147,7 +149,7 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
                 if (error && error != EEXIST) {
                     /* Leave nothing behind: forget the bound source.  (Not
                      * after EEXIST: that entry is someone's, in use.) */
-                    rdma_nic_remove(e->nic, b->cm_id);
+                    rdma_nic_remove(e->nic, b->key);
                 }
             }
         } else {
@@ -171,12 +173,12 @@ binding_apply(struct rdma_engine *e, struct rdma_binding *b, bool want,
         rdma_binding_set_state(e->map, b, RDMA_BINDING_INSTALLED, NULL);
     } else {
         if (b->installed) {
-            error = rdma_nic_remove(e->nic, b->cm_id);
+            error = rdma_nic_remove(e->nic, b->key);
             e->stats.n_remove++;
             if (error && error != ENOENT) {
                 e->stats.n_nic_errors++;
-                VLOG_WARN("cm_id %"PRIu64": NIC remove failed: %s",
-                          b->cm_id, ovs_strerror(error));
+                VLOG_WARN("%s/%"PRIu64": NIC remove failed: %s",
+                          b->vport->name, b->cm_id, ovs_strerror(error));
             }
             b->installed = false;
         }
@@ -532,13 +534,15 @@ rdma_engine_refresh(struct rdma_engine *e)
     struct rdma_binding *b;
 
     rdma_underlay_ovs_begin();
-    HMAP_FOR_EACH (b, cm_id_node, &e->map->bindings) {
+    HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
         b->reselect = true;
         worklist_add(&wl, b);
     }
     update_paths(e, &wl, true);
     process_worklist(e, &wl);
 }
+
+static void check_qps(struct rdma_engine *);
 
 /* Runs the engine: takes a new configuration snapshot if the database
  * 'idl' changed, and re-reads the underlay when it is due or notified. */
@@ -572,16 +576,51 @@ rdma_engine_run(struct rdma_engine *e, const struct ovsdb_idl *idl)
         if (hmap_count(&e->map->paths)) {
             rdma_engine_poll_underlay(e);
         }
+        check_qps(e);
     }
 }
 
-/* Arranges for poll_block() to wake up when the underlay is due. */
+/* Arranges for poll_block() to wake up when the underlay (or the QP
+ * check) is due. */
 void
 rdma_engine_wait(struct rdma_engine *e)
 {
-    if (e->poll_ms && hmap_count(&e->map->paths)) {
+    if (e->poll_ms && hmap_count(&e->map->bindings)) {
         poll_timer_wait_until(e->next_poll);
     }
+}
+
+/* Checks that a tenant of 'vp' may use 'ip' as its inner source address:
+ * it must be one of the vport's own (other_config:rdma-ip).  Returns NULL
+ * or an error message (caller frees). */
+static char *
+check_src_ip(const struct rdma_map_vport *vp, const struct in6_addr *ip)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    char buf[INET6_ADDRSTRLEN + 1];
+    size_t i;
+
+    for (i = 0; i < vp->n_ips; i++) {
+        if (ipv6_addr_equals(&vp->ips[i], ip)) {
+            return NULL;
+        }
+    }
+    if (!vp->n_ips) {
+        return xasprintf("src_ip %s is not an address of vport %s: it has "
+                         "none configured (the administrator sets "
+                         "other_config:rdma-ip on its Interface)",
+                         rdma_ip_to_string(ip, buf), vp->name);
+    }
+    for (i = 0; i < vp->n_ips; i++) {
+        ds_put_format(&ds, "%s%s", i ? ", " : "",
+                      rdma_ip_to_string(&vp->ips[i], buf));
+    }
+    char *error = xasprintf("src_ip %s is not an address of vport %s (its "
+                            "addresses: %s): leave src_ip out or use one "
+                            "of those", rdma_ip_to_string(ip, buf),
+                            vp->name, ds_cstr(&ds));
+    ds_destroy(&ds);
+    return error;
 }
 
 /* Checks the vport of 'req' for a bind or resolve.  Returns NULL or an
@@ -609,6 +648,13 @@ check_request(const struct rdma_engine *e, const struct rdma_request *req,
                          "external_ids:attached-mac on its Interface",
                          vp->name);
     }
+    if (req->has_src_ip && !req->admin) {
+        char *error = check_src_ip(vp, &req->src_ip);
+
+        if (error) {
+            return error;
+        }
+    }
     if (!req->has_src_ip && !vp->has_ip) {
         return xasprintf("no source IP for vport %s: give src_ip=IP or set "
                          "other_config:rdma-ip on its Interface", vp->name);
@@ -624,17 +670,184 @@ check_request(const struct rdma_engine *e, const struct rdma_request *req,
     return NULL;
 }
 
-/* Returns the next automatic QPN, in 1...0xffffff (QPN 0 is reserved),
- * wrapping around. */
+/* Returns the next automatic QPN on 'device', in 1...0xffffff (QPN 0 is
+ * reserved), wrapping around and skipping those bindings hold, or 0 if
+ * every one is taken. */
 static uint32_t
-alloc_qpn(struct rdma_engine *e)
+alloc_qpn(struct rdma_engine *e, const char *device)
 {
-    uint32_t qpn;
+    uint32_t i;
 
-    do {
-        qpn = e->next_qpn++ & 0xffffff;
-    } while (!qpn);
-    return qpn;
+    for (i = 0; i <= 0xffffff; i++) {
+        uint32_t qpn = e->next_qpn++ & 0xffffff;
+
+        if (qpn && !rdma_qp_map_find_qpn(e->map, device, qpn)) {
+            return qpn;
+        }
+    }
+    return 0;
+}
+
+static char *set_remote_qpn(struct rdma_engine *, const char *vport,
+                            uint64_t cm_id, uint32_t remote_qpn,
+                            bool from_kernel, struct rdma_binding **);
+
+/* Checks that the QP that 'req' binds exists on the RDMA device of 'vp',
+ * as the kernel shows it, and stores it in '*kqp'.  Returns NULL or an
+ * error message (caller frees). */
+static char *
+check_qp(const struct rdma_map_vport *vp, const struct rdma_request *req,
+         struct rdma_kqp *kqp)
+{
+    const struct rdma_kqp *found = NULL;
+    struct rdma_kqp *qps;
+    size_t n;
+    int error;
+
+    if (!req->has_qpn) {
+        return xasprintf("vport %s is on RDMA device %s: give the number of "
+                         "the QP to bind (qpn=N)", vp->name, vp->device);
+    }
+    error = rdma_qp_source_dump(vp->device, &qps, &n);
+    if (error && error != ENODEV) {
+        return xasprintf("cannot read the QPs of RDMA device %s (%s): try "
+                         "again", vp->device, ovs_strerror(error));
+    }
+    found = rdma_kqp_find(qps, n, req->qpn);
+    if (found) {
+        *kqp = *found;
+    }
+    free(qps);
+    if (!found) {
+        return xasprintf("qpn %"PRIu32" is not a QP of RDMA device %s (the "
+                         "RDMA device of vport %s): bind a QP that exists",
+                         req->qpn, vp->device, vp->name);
+    }
+    return NULL;
+}
+
+/* Compares the QPs of the kernel with the bindings whose QP it checks:
+ * releases those whose QP no longer exists, and takes the peer QPN and
+ * state of the others from the kernel. */
+static void
+check_qps(struct rdma_engine *e)
+{
+    struct sset devices = SSET_INITIALIZER(&devices);
+    struct rdma_binding *b;
+    const char *device;
+
+    if (rdma_qp_source_type() == RDMA_QP_SOURCE_NONE) {
+        return;
+    }
+    HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
+        if (b->qp_checked && b->device) {
+            sset_add(&devices, b->device);
+        }
+    }
+    SSET_FOR_EACH (device, &devices) {
+        struct rdma_binding **gone = NULL;
+        size_t n_gone = 0, allocated = 0, n, i;
+        struct rdma_kqp *qps;
+        int error = rdma_qp_source_dump(device, &qps, &n);
+
+        if (error && error != ENODEV) {
+            continue;           /* Try again next time. */
+        }
+        HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
+            const struct rdma_kqp *kqp;
+
+            if (!b->qp_checked || !b->device || strcmp(b->device, device)) {
+                continue;
+            }
+            kqp = rdma_kqp_find(qps, n, b->qpn);
+            if (!kqp) {
+                if (n_gone >= allocated) {
+                    gone = x2nrealloc(gone, &allocated, sizeof *gone);
+                }
+                gone[n_gone++] = b;
+                continue;
+            }
+            if (b->qp_state != kqp->state) {
+                b->qp_state = kqp->state;
+                e->map->seqno++;
+            }
+            if (kqp->rqpn && kqp->rqpn != b->remote_qpn) {
+                struct rdma_binding *bb;
+                char *msg = set_remote_qpn(e, b->vport->name, b->cm_id,
+                                           kqp->rqpn, true, &bb);
+                free(msg);
+            }
+        }
+        for (i = 0; i < n_gone; i++) {
+            VLOG_INFO("%s/%"PRIu64": releasing it: its QP %"PRIu32" no "
+                      "longer exists on RDMA device %s",
+                      gone[i]->vport->name, gone[i]->cm_id, gone[i]->qpn,
+                      device);
+            rdma_engine_release(e, gone[i]);
+        }
+        free(gone);
+        free(qps);
+    }
+    sset_destroy(&devices);
+}
+
+/* Checks that a tenant of vport 'vp' may add one more binding: its own
+ * limit (other_config:rdma-max-connections), and the NIC table's fair
+ * share rule.  Returns NULL or an error message (caller frees).
+ *
+ * The rule: with C entries in the NIC's table and N RDMA vports, each
+ * vport is guaranteed G = C / N of them (or its rdma-max-connections, if
+ * smaller).  A vport below its guarantee may always bind (while the table
+ * has room).  A vport at or above it may bind only if the table keeps,
+ * after the bind, enough free entries for every other vport to reach its
+ * own guarantee.  So no tenant can take the last entries from the others;
+ * one alone on the NIC may still use the whole table.  The administrator's
+ * binds are not limited. */
+static char *
+check_quota(struct rdma_engine *e, const struct rdma_map_vport *vp)
+{
+    const struct rdma_qpm_vport *qvp = rdma_qp_map_find_vport(e->map,
+                                                              vp->name);
+    size_t held = qvp ? qvp->n_bindings : 0;
+    const struct rdma_map_vport *other;
+    struct rdma_nic_caps caps;
+    size_t capacity, n_vports, guarantee, reserve, used;
+
+    if (held >= vp->max_conns) {
+        return xasprintf("vport %s has reached its limit of %u connections "
+                         "(other_config:rdma-max-connections): unbind one "
+                         "first", vp->name, vp->max_conns);
+    }
+    if (rdma_nic_get_caps(e->nic, &caps) || !caps.max_entries) {
+        return NULL;
+    }
+    capacity = caps.max_entries;
+    n_vports = MAX(1, hmap_count(&e->cfg.vports));
+    guarantee = capacity / n_vports;
+    if (held < MIN(guarantee, vp->max_conns)) {
+        return NULL;
+    }
+    reserve = 0;
+    HMAP_FOR_EACH (other, node, &e->cfg.vports) {
+        if (other != vp) {
+            const struct rdma_qpm_vport *q;
+            size_t want = MIN(guarantee, other->max_conns);
+            size_t has;
+
+            q = rdma_qp_map_find_vport(e->map, other->name);
+            has = q ? q->n_bindings : 0;
+            reserve += has < want ? want - has : 0;
+        }
+    }
+    used = rdma_qp_map_count(e->map);
+    if (used + 1 + reserve > capacity) {
+        return xasprintf("the NIC's table is nearly full and its remaining "
+                         "entries are reserved for other vports (vport %s "
+                         "holds %"PRIuSIZE" connections, its fair share is "
+                         "%"PRIuSIZE" of %"PRIuSIZE"): unbind one first",
+                         vp->name, held, guarantee, capacity);
+    }
+    return NULL;
 }
 
 /* Fills a temporary binding 'b' (not in any map) from 'req'. */
@@ -647,7 +860,6 @@ request_to_binding(const struct rdma_request *req,
     b->has_dst_mac = req->has_dst_mac;
     b->src_ip = req->has_src_ip ? req->src_ip : vp->ip;
     b->src_ip_given = req->has_src_ip;
-    b->qpn = req->qpn;
     b->remote_qpn = req->remote_qpn;
 }
 
@@ -718,8 +930,10 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
                  struct rdma_binding **bp)
 {
     const struct rdma_map_vport *vp = NULL;
+    struct rdma_kqp kqp = { 0, 0, 0 };
     struct rdma_binding *b;
     uint64_t cm_id;
+    uint32_t qpn;
     char *error;
 
     if (!e->have_cfg) {
@@ -734,24 +948,66 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
     if (error) {
         return error;
     }
+    if (!req->admin) {
+        error = check_quota(e, vp);
+        if (error) {
+            return error;
+        }
+    }
     if (req->has_cm_id) {
         cm_id = req->cm_id;
-        if (rdma_qp_map_find(e->map, cm_id)) {
-            return xasprintf("cm_id %"PRIu64" is already bound (unbind it "
-                             "first)", cm_id);
+        if (rdma_qp_map_find(e->map, vp->name, cm_id)) {
+            return xasprintf("cm_id %"PRIu64" is already bound on vport %s "
+                             "(unbind it first)", cm_id, vp->name);
         }
     } else {
-        while (rdma_qp_map_find(e->map, e->next_cm_id)) {
-            e->next_cm_id++;
+        /* The vport's lowest free one: it says nothing of other vports. */
+        struct rdma_qpm_vport *qvp;
+
+        qvp = rdma_qp_map_find_vport(e->map, vp->name);
+        cm_id = qvp ? qvp->next_cm_id : 1;
+        while (rdma_qp_map_find(e->map, vp->name, cm_id)) {
+            cm_id++;
         }
-        cm_id = e->next_cm_id++;
+        if (qvp) {
+            qvp->next_cm_id = cm_id + 1;
+        }
+    }
+    if (req->has_qpn) {
+        qpn = req->qpn;
+        if (rdma_qp_map_find_qpn(e->map, vp->device, qpn)) {
+            return xasprintf("qpn %"PRIu32" is already bound on the RDMA "
+                             "function of vport %s (a QP can be bound "
+                             "once): bind the QP's own number", qpn,
+                             vp->name);
+        }
+    } else {
+        qpn = alloc_qpn(e, vp->device);
+        if (!qpn) {
+            return xstrdup("no free QP number left on this RDMA function");
+        }
     }
 
-    b = rdma_qp_map_add(e->map, cm_id, vp->name);
-    request_to_binding(req, vp, b);
-    if (!req->has_qpn) {
-        b->qpn = alloc_qpn(e);
+    if (vp->device && rdma_qp_source_type() != RDMA_QP_SOURCE_NONE) {
+        error = check_qp(vp, req, &kqp);
+        if (error) {
+            return error;
+        }
     }
+
+    b = rdma_qp_map_add(e->map,
+                        rdma_qp_map_free_key(e->map, cm_id, &e->next_key),
+                        cm_id, vp->name);
+    request_to_binding(req, vp, b);
+    rdma_binding_set_qpn(e->map, b, vp->device, qpn);
+    if (vp->device && rdma_qp_source_type() != RDMA_QP_SOURCE_NONE) {
+        /* The kernel, not the tenant, says who the peer is. */
+        b->qp_checked = true;
+        b->qp_state = kqp.state;
+        b->remote_qpn = kqp.rqpn;
+    }
+    b->persistent = req->persistent;
+    b->owner = req->persistent ? 0 : req->owner;
     b->vport->mac = vp->mac;
     b->reselect = true;
     rdma_underlay_ovs_begin();
@@ -771,40 +1027,142 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
     return NULL;
 }
 
-/* Unbinds 'cm_id': removes its NIC entry and its binding.  Returns NULL or
- * an error message (caller frees). */
-char *
-rdma_engine_unbind(struct rdma_engine *e, uint64_t cm_id)
+/* Releases binding 'b': removes its NIC entry and the binding. */
+void
+rdma_engine_release(struct rdma_engine *e, struct rdma_binding *b)
 {
-    struct rdma_binding *b = rdma_qp_map_find(e->map, cm_id);
-
-    if (!b) {
-        return xasprintf("no binding with cm_id %"PRIu64, cm_id);
-    }
     binding_apply(e, b, false, NULL, RDMA_BINDING_PENDING, NULL);
+    if (b->nic_failed) {
+        b->nic_failed = false;
+        e->n_nic_failed--;
+    }
     rdma_qp_map_remove(e->map, b);
-    return NULL;
-
 }
 
-/* Sets the peer's QP number of connection 'cm_id' to 'remote_qpn' (1 to
- * 0xffffff), as a NIC learns it when the QP moves to RTR; an installed
- * entry is modified (generation + 1), unless nothing changed.  If 'vport'
- * is nonnull, the connection must belong to it.  On success returns NULL
- * and the binding in '*bp'; on error returns a message (caller frees) and
- * changes nothing. */
+/* Unbinds connection 'cm_id' of vport 'vport': removes its NIC entry and
+ * its binding.  Returns NULL or an error message (caller frees). */
 char *
-rdma_engine_set_remote_qpn(struct rdma_engine *e, uint64_t cm_id,
-                           const char *vport, uint32_t remote_qpn,
-                           struct rdma_binding **bp)
+rdma_engine_unbind(struct rdma_engine *e, const char *vport, uint64_t cm_id)
 {
-    struct rdma_binding *b = rdma_qp_map_find(e->map, cm_id);
+    struct rdma_binding *b = rdma_qp_map_find(e->map, vport, cm_id);
 
-    if (!b || (vport && strcmp(b->vport->name, vport))) {
-        return (vport
-                ? xasprintf("no binding with cm_id %"PRIu64" on vport %s",
-                            cm_id, vport)
-                : xasprintf("no binding with cm_id %"PRIu64, cm_id));
+    if (!b) {
+        return xasprintf("no binding with cm_id %"PRIu64" on vport %s",
+                         cm_id, vport);
+    }
+    rdma_engine_release(e, b);
+    return NULL;
+}
+
+/* Releases every binding of vport 'vport' made by tenant connection
+ * 'owner' (nonzero), which closed.  Returns how many. */
+size_t
+rdma_engine_release_owner(struct rdma_engine *e, const char *vport,
+                          uint64_t owner)
+{
+    struct rdma_qpm_vport *qvp = rdma_qp_map_find_vport(e->map, vport);
+    struct rdma_binding **owned;
+    struct rdma_binding *b;
+    size_t n = 0, i;
+
+    if (!qvp || !owner) {
+        return 0;
+    }
+    owned = xmalloc(qvp->n_bindings * sizeof *owned);
+    LIST_FOR_EACH (b, vport_node, &qvp->bindings) {
+        if (b->owner == owner) {
+            owned[n++] = b;
+        }
+    }
+    /* Releasing the last binding frees 'qvp': do not touch it after. */
+    for (i = 0; i < n; i++) {
+        rdma_engine_release(e, owned[i]);
+    }
+    free(owned);
+    return n;
+}
+
+/* Finds the connection named 'name', "VPORT/CM_ID" (or a bare "CM_ID",
+ * accepted when exactly one vport has that cm_id), for the administrator.
+ * Returns NULL and the binding in '*bp', or an error message (caller
+ * frees). */
+char *
+rdma_engine_find_named(const struct rdma_engine *e, const char *name,
+                       struct rdma_binding **bp)
+{
+    const char *slash = strrchr(name, '/');
+    struct rdma_binding *b, *found = NULL;
+    struct ds vports = DS_EMPTY_INITIALIZER;
+    struct sset names = SSET_INITIALIZER(&names);
+    size_t n = 0;
+    uint64_t cm_id;
+    char *error;
+
+    *bp = NULL;
+    error = rdma_request_parse_cm_id(slash ? slash + 1 : name, &cm_id);
+    if (error) {
+        return error;
+    }
+    if (slash) {
+        char *vport = xmemdup0(name, slash - name);
+
+        *bp = rdma_qp_map_find(e->map, vport, cm_id);
+        error = (*bp ? NULL
+                 : xasprintf("no binding with cm_id %"PRIu64" on vport %s",
+                             cm_id, vport));
+        free(vport);
+        sset_destroy(&names);
+        return error;
+    }
+    HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
+        if (b->cm_id == cm_id) {
+            sset_add(&names, b->vport->name);
+            found = b;
+            n++;
+        }
+    }
+    if (!n) {
+        error = xasprintf("no binding with cm_id %"PRIu64, cm_id);
+    } else if (n > 1) {
+        const char **sorted = sset_sort(&names);
+        size_t i;
+
+        for (i = 0; i < n; i++) {
+            ds_put_format(&vports, "%s%s", i ? ", " : "", sorted[i]);
+        }
+        free(sorted);
+        error = xasprintf("cm_id %"PRIu64" is bound on %"PRIuSIZE" vports "
+                          "(%s): name the connection as VPORT/%"PRIu64,
+                          cm_id, n, ds_cstr(&vports), cm_id);
+    } else {
+        *bp = found;
+    }
+    sset_destroy(&names);
+    ds_destroy(&vports);
+    return error;
+}
+
+/* Sets the peer's QP number of connection 'cm_id' of 'vport' to
+ * 'remote_qpn' (1 to 0xffffff), as a NIC learns it when the QP moves to
+ * RTR; an installed entry is modified (generation + 1), unless nothing
+ * changed.  Only 'from_kernel' may change it for a connection whose QP the
+ * kernel shows.  On success returns NULL and the binding in '*bp'; on
+ * error returns a message (caller frees) and changes nothing. */
+static char *
+set_remote_qpn(struct rdma_engine *e, const char *vport, uint64_t cm_id,
+               uint32_t remote_qpn, bool from_kernel,
+               struct rdma_binding **bp)
+{
+    struct rdma_binding *b = rdma_qp_map_find(e->map, vport, cm_id);
+
+    if (!b) {
+        return xasprintf("no binding with cm_id %"PRIu64" on vport %s",
+                         cm_id, vport);
+    }
+    if (b->qp_checked && !from_kernel) {
+        return xasprintf("the peer QPN of %s/%"PRIu64" comes from the "
+                         "kernel (QP %"PRIu32" on RDMA device %s), not from "
+                         "requests", vport, cm_id, b->qpn, b->device);
     }
     if (!remote_qpn || remote_qpn > 0xffffff) {
         return xasprintf("remote_qpn %"PRIu32" is not a QP number (1 to "
@@ -823,6 +1181,17 @@ rdma_engine_set_remote_qpn(struct rdma_engine *e, uint64_t cm_id,
     }
     *bp = b;
     return NULL;
+}
+
+/* Sets the peer's QP number of connection 'cm_id' of 'vport' to
+ * 'remote_qpn' (1 to 0xffffff), for a request (see set_remote_qpn()).  A
+ * connection whose QP the kernel shows takes it from there instead. */
+char *
+rdma_engine_set_remote_qpn(struct rdma_engine *e, const char *vport,
+                           uint64_t cm_id, uint32_t remote_qpn,
+                           struct rdma_binding **bp)
+{
+    return set_remote_qpn(e, vport, cm_id, remote_qpn, false, bp);
 }
 
 /* Compares NIC entries by cm_id, for qsort() and bsearch(). */
@@ -901,27 +1270,37 @@ rdma_engine_restore(struct rdma_engine *e,
     for (i = 0; i < n; i++) {
         const struct rdma_request *req = &saved[i].req;
         const struct rdma_nic_entry *entry = NULL;
-        const struct rdma_nic_entry key = { .cm_id = req->cm_id };
+        const struct rdma_nic_entry key = { .cm_id = saved[i].key };
         const struct rdma_map_vport *vp;
         struct rdma_binding *b;
 
-        if (rdma_qp_map_find(e->map, req->cm_id)) {
-            VLOG_WARN("cm_id %"PRIu64" is bound already: not restoring its "
-                      "saved copy", req->cm_id);
+        vp = rdma_mapping_find_vport(&e->cfg, req->vport);
+        if (rdma_qp_map_find(e->map, req->vport, req->cm_id)
+            || rdma_qp_map_find_key(e->map, saved[i].key)) {
+            VLOG_WARN("%s/%"PRIu64" is bound already: not restoring its "
+                      "saved copy", req->vport, req->cm_id);
             continue;
         }
-        b = rdma_qp_map_add(e->map, req->cm_id, req->vport);
+        if (rdma_qp_map_find_qpn(e->map, vp ? vp->device : NULL, req->qpn)) {
+            VLOG_WARN("%s/%"PRIu64": not restoring it: its qpn %"PRIu32" is "
+                      "bound already on the same RDMA function", req->vport,
+                      req->cm_id, req->qpn);
+            continue;
+        }
+        b = rdma_qp_map_add(e->map, saved[i].key, req->cm_id, req->vport);
         b->dst_ip = req->dst_ip;
         b->dst_mac = req->dst_mac;
         b->has_dst_mac = req->has_dst_mac;
         b->src_ip = req->src_ip;
         b->src_ip_given = req->has_src_ip;
-        b->qpn = req->qpn;
+        rdma_binding_set_qpn(e->map, b, vp ? vp->device : NULL, req->qpn);
         b->remote_qpn = req->remote_qpn;
         b->reselect = true;
-        vp = rdma_mapping_find_vport(&e->cfg, req->vport);
         if (vp) {
             b->vport->mac = vp->mac;
+            /* Checked at the next poll: released if its QP is gone. */
+            b->qp_checked = (vp->device
+                             && rdma_qp_source_type() != RDMA_QP_SOURCE_NONE);
         }
 
         if (n_entries) {
@@ -951,7 +1330,9 @@ rdma_engine_restore(struct rdma_engine *e,
                                                            saved[i].tunnel));
             }
         }
-        e->next_cm_id = MAX(e->next_cm_id, req->cm_id + 1);
+        if (saved[i].key >= e->next_key) {
+            e->next_key = saved[i].key + 1;
+        }
         e->next_qpn = MAX(e->next_qpn, req->qpn + 1);
         restored[n_restored++] = b;
     }

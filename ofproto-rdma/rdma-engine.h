@@ -60,6 +60,11 @@ struct rdma_request {
     uint32_t qpn;               /* Local QPN, if has_qpn. */
     bool has_qpn;               /* Whether 'qpn' was given. */
     uint32_t remote_qpn;        /* Peer's QPN, 0 if unknown. */
+    bool persistent;            /* Tenant: keep the binding when the
+                                 * connection that made it closes. */
+    bool admin;                 /* From the admin: may name any source IP;
+                                 * not subject to the tenants' quotas. */
+    uint64_t owner;             /* Tenant connection that makes it, or 0. */
 };
 
 /* Counters of the engine's work, for "rdma/refresh" and benchmarks. */
@@ -94,7 +99,8 @@ struct rdma_engine {
     long long int next_poll;    /* When to re-read the underlay next. */
     uint64_t linux_seqno;       /* Last Linux underlay seqno handled. */
     size_t n_nic_failed;        /* Bindings whose NIC operation failed. */
-    uint64_t next_cm_id;        /* Next automatic cm_id. */
+    uint64_t next_key;          /* Next key for a binding whose cm_id is
+                                 * taken as a key by another vport's. */
     uint32_t next_qpn;          /* Next automatic QPN. */
     struct rdma_engine_stats stats; /* Work done. */
 };
@@ -113,12 +119,17 @@ char *rdma_engine_resolve(struct rdma_engine *, const struct rdma_request *,
                           struct rdma_resolution *) OVS_WARN_UNUSED_RESULT;
 char *rdma_engine_bind(struct rdma_engine *, const struct rdma_request *,
                        struct rdma_binding **) OVS_WARN_UNUSED_RESULT;
-char *rdma_engine_unbind(struct rdma_engine *, uint64_t cm_id)
-    OVS_WARN_UNUSED_RESULT;
-char *rdma_engine_set_remote_qpn(struct rdma_engine *, uint64_t cm_id,
-                                 const char *vport, uint32_t remote_qpn,
+char *rdma_engine_unbind(struct rdma_engine *, const char *vport,
+                         uint64_t cm_id) OVS_WARN_UNUSED_RESULT;
+void rdma_engine_release(struct rdma_engine *, struct rdma_binding *);
+char *rdma_engine_set_remote_qpn(struct rdma_engine *, const char *vport,
+                                 uint64_t cm_id, uint32_t remote_qpn,
                                  struct rdma_binding **)
     OVS_WARN_UNUSED_RESULT;
+char *rdma_engine_find_named(const struct rdma_engine *, const char *name,
+                             struct rdma_binding **) OVS_WARN_UNUSED_RESULT;
+size_t rdma_engine_release_owner(struct rdma_engine *, const char *vport,
+                                 uint64_t owner);
 int rdma_engine_restore(struct rdma_engine *,
                         const struct rdma_saved_binding *, size_t n,
                         bool remove_orphans, struct rdma_restore_stats *);

@@ -26,6 +26,7 @@
 #include "ovsdb-idl.h"
 #include "packets.h"
 #include "rdma-addr.h"
+#include "rdma-request.h"
 #include "ovl-tuple.h"
 #include "smap.h"
 #include "sset.h"
@@ -62,6 +63,8 @@ rdma_mapping_destroy(struct rdma_mapping *m)
     HMAP_FOR_EACH_POP (vp, node, &m->vports) {
         free(vp->name);
         free(vp->error);
+        free(vp->ips);
+        free(vp->device);
         free(vp);
     }
     HMAP_FOR_EACH_POP (t, node, &m->tunnels) {
@@ -263,6 +266,10 @@ vport_parse(struct rdma_map_vport *vp, const struct ovsrec_interface *cfg)
     const char *mac = smap_get(&cfg->external_ids, "attached-mac");
     const char *ip = smap_get(&cfg->other_config, "rdma-ip");
     const char *vni = smap_get(&cfg->other_config, "rdma-vni");
+    const char *max = smap_get(&cfg->other_config, "rdma-max-connections");
+    const char *device = smap_get(&cfg->other_config, "rdma-device");
+
+    vp->max_conns = RDMA_DEFAULT_MAX_CONNS;
 
     if (mac) {
         if (!eth_addr_from_string(mac, &vp->mac)) {
@@ -273,12 +280,51 @@ vport_parse(struct rdma_map_vport *vp, const struct ovsrec_interface *cfg)
         vp->has_mac = true;
     }
     if (ip) {
-        if (!rdma_ip_parse(ip, &vp->ip)) {
-            vp->error = xasprintf("other_config:rdma-ip \"%s\" is not an IP "
-                                  "address", ip);
+        char *copy = xstrdup(ip);
+        char *save_ptr = NULL;
+        size_t allocated = 0;
+        char *word;
+
+        for (word = strtok_r(copy, ", ", &save_ptr); word;
+             word = strtok_r(NULL, ", ", &save_ptr)) {
+            if (vp->n_ips >= allocated) {
+                vp->ips = x2nrealloc(vp->ips, &allocated, sizeof *vp->ips);
+            }
+            if (!rdma_ip_parse(word, &vp->ips[vp->n_ips])) {
+                vp->error = xasprintf("other_config:rdma-ip \"%s\" is not "
+                                      "a list of IP addresses (\"%s\" is "
+                                      "not one)", ip, word);
+                free(copy);
+                return;
+            }
+            vp->n_ips++;
+        }
+        free(copy);
+        if (!vp->n_ips) {
+            vp->error = xstrdup("other_config:rdma-ip is empty (give one "
+                                "or more IP addresses, or remove it)");
             return;
         }
+        vp->ip = vp->ips[0];
         vp->has_ip = true;
+    }
+    if (max) {
+        uint64_t n;
+        char *error = rdma_parse_decimal("other_config:rdma-max-connections",
+                                         max, 1, RDMA_MAX_MAX_CONNS, &n);
+        if (error) {
+            vp->error = error;
+            return;
+        }
+        vp->max_conns = n;
+    }
+    if (device) {
+        if (!device[0] || strlen(device) > 63) {
+            vp->error = xasprintf("other_config:rdma-device \"%s\" is not "
+                                  "an RDMA device name", device);
+            return;
+        }
+        vp->device = xstrdup(device);
     }
     if (vni) {
         char *error = parse_vni(vni, &vp->vni);
@@ -333,6 +379,7 @@ rdma_mapping_add_vport(struct rdma_mapping *m,
 
     vp->name = xstrdup(name);
     vp->bridge = br;
+    vp->max_conns = RDMA_DEFAULT_MAX_CONNS;
     hmap_insert(&m->vports, &vp->node, hash_string(name, 0));
     return vp;
 }
@@ -538,6 +585,11 @@ rdma_map_vport_equal(const struct rdma_map_vport *a,
             && eth_addr_equals(a->mac, b->mac)
             && a->has_ip == b->has_ip
             && ipv6_addr_equals(&a->ip, &b->ip)
+            && a->n_ips == b->n_ips
+            && (!a->n_ips
+                || !memcmp(a->ips, b->ips, a->n_ips * sizeof *a->ips))
+            && a->max_conns == b->max_conns
+            && nullable_string_equal(a->device, b->device)
             && a->has_vni == b->has_vni
             && a->vni == b->vni
             && nullable_string_equal(a->error, b->error));

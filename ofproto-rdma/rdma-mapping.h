@@ -64,14 +64,29 @@ struct rdma_map_vport {
     const struct rdma_map_bridge *bridge; /* Its bridge, NULL if none. */
     struct eth_addr mac;        /* external_ids:attached-mac, else zero. */
     bool has_mac;               /* Whether 'mac' was configured. */
-    struct in6_addr ip;         /* other_config:rdma-ip, default source IP. */
+    struct in6_addr ip;         /* First of other_config:rdma-ip: the
+                                 * default source IP. */
     bool has_ip;                /* Whether 'ip' was configured. */
+    struct in6_addr *ips;       /* All of other_config:rdma-ip (a comma- or
+                                 * space-separated list): the source IPs a
+                                 * tenant may use. */
+    size_t n_ips;               /* Number of 'ips'. */
+    unsigned int max_conns;     /* other_config:rdma-max-connections. */
+    char *device;               /* other_config:rdma-device: the vport's
+                                 * RDMA device (its NIC function), or
+                                 * NULL. */
     uint32_t vni;               /* other_config:rdma-vni. */
     bool has_vni;               /* Whether the vport is pinned to 'vni'. */
     char *error;                /* Configuration error, or NULL. */
 };
 
 /* A prefix of tenant addresses behind a tunnel (other_config:rdma-peers). */
+/* Default of other_config:rdma-max-connections. */
+#define RDMA_DEFAULT_MAX_CONNS 1024
+
+/* Largest other_config:rdma-max-connections. */
+#define RDMA_MAX_MAX_CONNS 1000000
+
 struct rdma_map_prefix {
     struct in6_addr ip;         /* Network (IPv4-mapped for IPv4). */
     unsigned int plen;          /* Prefix length, of the 128-bit form. */

@@ -235,6 +235,9 @@ put_record(const struct rdma_binding *b, struct ds *ds)
     char buf[46];
 
     json_object_put(o, "cm_id", json_integer_create(b->cm_id));
+    if (b->key != b->cm_id) {
+        json_object_put(o, "key", json_integer_create(b->key));
+    }
     json_object_put(o, "qpn", json_integer_create(b->qpn));
     json_object_put(o, "remote_qpn", json_integer_create(b->remote_qpn));
     json_object_put_string(o, "vport", b->vport->name);
@@ -287,7 +290,7 @@ rdma_persist_save(const char *file_name, const struct rdma_qp_map *map)
     int error;
 
     ds_put_format(&ds, "{\"version\":%d}\n", RDMA_PERSIST_VERSION);
-    HMAP_FOR_EACH (b, cm_id_node, &map->bindings) {
+    HMAP_FOR_EACH (b, key_node, &map->bindings) {
         put_record(b, &ds);
     }
 
@@ -312,7 +315,7 @@ rdma_persist_save(const char *file_name, const struct rdma_qp_map *map)
     return error;
 }
 
-/* Appends to the log 'file_name' a record for each of the 'n' bindings
+/* Appends to the log 'file_name' a record for each of the 'n' binding keys
  * 'cm_ids': a "put" for those in 'map', a "del" for the others.  Returns 0
  * or a positive errno value. */
 int
@@ -325,7 +328,7 @@ rdma_persist_append(const char *file_name, const struct rdma_qp_map *map,
     int error, fd;
 
     for (i = 0; i < n; i++) {
-        const struct rdma_binding *b = rdma_qp_map_find(map, cm_ids[i]);
+        const struct rdma_binding *b = rdma_qp_map_find_key(map, cm_ids[i]);
 
         if (b) {
             put_record(b, &ds);
@@ -384,7 +387,7 @@ static char *
 binding_from_json(const struct json *json, struct rdma_saved_binding *s)
 {
     const struct json *cm_id, *qpn, *remote_qpn, *vport, *dst_ip, *dst_mac;
-    const struct json *src_ip, *tunnel;
+    const struct json *src_ip, *tunnel, *key;
     struct rdma_request *req = &s->req;
     struct ovsdb_parser p;
     struct ovsdb_error *error;
@@ -399,6 +402,7 @@ binding_from_json(const struct json *json, struct rdma_saved_binding *s)
     dst_mac = ovsdb_parser_member(&p, "dst_mac", OP_STRING | OP_OPTIONAL);
     src_ip = ovsdb_parser_member(&p, "src_ip", OP_STRING | OP_OPTIONAL);
     tunnel = ovsdb_parser_member(&p, "tunnel", OP_STRING | OP_OPTIONAL);
+    key = ovsdb_parser_member(&p, "key", OP_INTEGER | OP_OPTIONAL);
     error = ovsdb_parser_finish(&p);
     if (error) {
         return parser_error_message(error);
@@ -406,6 +410,7 @@ binding_from_json(const struct json *json, struct rdma_saved_binding *s)
 
     req->cm_id = (uint64_t) json_integer(cm_id);
     req->has_cm_id = true;
+    s->key = key ? (uint64_t) json_integer(key) : req->cm_id;
     if (json_integer(qpn) < 1 || json_integer(qpn) > QPN_MAX) {
         return xasprintf("cm_id %"PRIu64": qpn %"PRId64" is not a QP "
                          "number", req->cm_id, json_integer(qpn));
@@ -458,14 +463,14 @@ replay_node_free(struct replay_node *node)
     free(node);
 }
 
-/* Returns the connection with 'cm_id' in 'live', or NULL. */
+/* Returns the connection with key 'key' in 'live', or NULL. */
 static struct replay_node *
-replay_find(const struct hmap *live, uint64_t cm_id)
+replay_find(const struct hmap *live, uint64_t key)
 {
     struct replay_node *node;
 
-    HMAP_FOR_EACH_WITH_HASH (node, node, hash_uint64(cm_id), live) {
-        if (node->s.req.cm_id == cm_id) {
+    HMAP_FOR_EACH_WITH_HASH (node, node, hash_uint64(key), live) {
+        if (node->s.key == key) {
             return node;
         }
     }
@@ -509,12 +514,12 @@ replay_record(const struct json *json, struct hmap *live)
         free(node);
         return error;
     }
-    old = replay_find(live, node->s.req.cm_id);
+    old = replay_find(live, node->s.key);
     if (old) {
         hmap_remove(live, &old->node);
         replay_node_free(old);
     }
-    hmap_insert(live, &node->node, hash_uint64(node->s.req.cm_id));
+    hmap_insert(live, &node->node, hash_uint64(node->s.key));
     return NULL;
 }
 

@@ -44,7 +44,11 @@
  *
  * (written without spaces, keys sorted), where "dst_mac" and "src_ip"
  * appear only if the bind request gave them and "tunnel" only if the
- * connection had one.  A cm_id is written as a signed 64-bit integer (one
+ * connection had one.  cm_ids are unique per vport only: a connection's
+ * key in the QP map and the NIC (usually its cm_id) is written as "key"
+ * when it differs from its cm_id, and a "del" names that key (files
+ * written before cm_ids were per vport have no "key": each key is the
+ * cm_id).  A cm_id is written as a signed 64-bit integer (one
  * above INT64_MAX as a negative number), because JSON parsers, OVS's
  * included, read larger integers as reals.  A "put" replaces an earlier
  * one for the same cm_id.  Each batch of changes is appended, so a bind
@@ -72,6 +76,7 @@ struct rdma_saved_binding {
     struct rdma_request req;    /* The request, with 'vport' malloc'd and
                                  * 'has_cm_id' and 'has_qpn' true. */
     char *tunnel;               /* Tunnel it used, or NULL. */
+    uint64_t key;               /* Its key in the QP map and the NIC. */
 };
 
 /* The daemon's side: restores once the engine has its first

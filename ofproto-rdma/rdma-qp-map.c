@@ -24,11 +24,12 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "packets.h"
+#include "rdma-qp-source.h"
 #include "util.h"
 
 /* Version of the JSON form of "rdma/show-qp-map --json".  Bump it only
  * for changes that would break a reader; adding members is not one. */
-#define RDMA_QP_MAP_JSON_VERSION 1
+#define RDMA_QP_MAP_JSON_VERSION 2
 
 /* Initializes 'map' as empty. */
 void
@@ -40,6 +41,8 @@ rdma_qp_map_init(struct rdma_qp_map *map)
     map->n_changes = 0;
     map->allocated_changes = 0;
     hmap_init(&map->bindings);
+    hmap_init(&map->by_name);
+    hmap_init(&map->by_qpn);
     hmap_init(&map->vports);
     hmap_init(&map->paths);
 }
@@ -50,10 +53,12 @@ rdma_qp_map_destroy(struct rdma_qp_map *map)
 {
     struct rdma_binding *b;
 
-    HMAP_FOR_EACH_SAFE (b, cm_id_node, &map->bindings) {
+    HMAP_FOR_EACH_SAFE (b, key_node, &map->bindings) {
         rdma_qp_map_remove(map, b);
     }
     hmap_destroy(&map->bindings);
+    hmap_destroy(&map->by_name);
+    hmap_destroy(&map->by_qpn);
     hmap_destroy(&map->vports);
     hmap_destroy(&map->paths);
     free(map->changes);
@@ -88,32 +93,116 @@ rdma_qp_map_take_changes(struct rdma_qp_map *map, size_t *n)
     return changes;
 }
 
-/* Records a change of the binding with 'cm_id', if 'map' tracks them. */
+/* Records a change of the binding with 'key', if 'map' tracks them. */
 static void
-note_change(struct rdma_qp_map *map, uint64_t cm_id)
+note_change(struct rdma_qp_map *map, uint64_t key)
 {
     if (map->track) {
         if (map->n_changes >= map->allocated_changes) {
             map->changes = x2nrealloc(map->changes, &map->allocated_changes,
                                       sizeof *map->changes);
         }
-        map->changes[map->n_changes++] = cm_id;
+        map->changes[map->n_changes++] = key;
     }
 }
 
-/* Returns the binding in 'map' whose cm_id is 'cm_id', or NULL. */
+/* Returns the hash of connection 'cm_id' of vport 'vport'. */
+static uint32_t
+hash_name(const char *vport, uint64_t cm_id)
+{
+    return hash_string(vport, hash_uint64(cm_id));
+}
+
+/* Returns the hash of QPN 'qpn' on 'device' (NULL for the NIC's default
+ * function). */
+static uint32_t
+hash_qpn(const char *device, uint32_t qpn)
+{
+    return hash_string(device ? device : "", qpn);
+}
+
+/* Returns the binding in 'map' of vport 'vport' with 'cm_id', or NULL. */
 struct rdma_binding *
-rdma_qp_map_find(const struct rdma_qp_map *map, uint64_t cm_id)
+rdma_qp_map_find(const struct rdma_qp_map *map, const char *vport,
+                 uint64_t cm_id)
 {
     struct rdma_binding *b;
 
-    HMAP_FOR_EACH_WITH_HASH (b, cm_id_node, hash_uint64(cm_id),
-                             &map->bindings) {
-        if (b->cm_id == cm_id) {
+    HMAP_FOR_EACH_WITH_HASH (b, name_node, hash_name(vport, cm_id),
+                             &map->by_name) {
+        if (b->cm_id == cm_id && !strcmp(b->vport->name, vport)) {
             return b;
         }
     }
     return NULL;
+}
+
+/* Returns the binding in 'map' whose key is 'key', or NULL. */
+struct rdma_binding *
+rdma_qp_map_find_key(const struct rdma_qp_map *map, uint64_t key)
+{
+    struct rdma_binding *b;
+
+    HMAP_FOR_EACH_WITH_HASH (b, key_node, hash_uint64(key), &map->bindings) {
+        if (b->key == key) {
+            return b;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the binding in 'map' that holds QPN 'qpn' on 'device' (NULL for
+ * the NIC's default function), or NULL. */
+struct rdma_binding *
+rdma_qp_map_find_qpn(const struct rdma_qp_map *map, const char *device,
+                     uint32_t qpn)
+{
+    struct rdma_binding *b;
+
+    HMAP_FOR_EACH_WITH_HASH (b, qpn_node, hash_qpn(device, qpn),
+                             &map->by_qpn) {
+        if (b->qpn == qpn && !strcmp(b->device ? b->device : "",
+                                     device ? device : "")) {
+            return b;
+        }
+    }
+    return NULL;
+}
+
+/* Returns a key for a new binding with 'cm_id': 'cm_id' itself if no
+ * binding has that key, else the first free key from '*next_key' on (which
+ * it advances). */
+uint64_t
+rdma_qp_map_free_key(const struct rdma_qp_map *map, uint64_t cm_id,
+                     uint64_t *next_key)
+{
+    if (!rdma_qp_map_find_key(map, cm_id)) {
+        return cm_id;
+    }
+    while (rdma_qp_map_find_key(map, *next_key)) {
+        (*next_key)++;
+    }
+    return (*next_key)++;
+}
+
+/* Gives 'b' QPN 'qpn' (0 for none) on 'device', indexed for
+ * rdma_qp_map_find_qpn().  The caller has checked that no other binding
+ * holds it. */
+void
+rdma_binding_set_qpn(struct rdma_qp_map *map, struct rdma_binding *b,
+                     const char *device, uint32_t qpn)
+{
+    if (b->qpn) {
+        hmap_remove(&map->by_qpn, &b->qpn_node);
+    }
+    if (device != b->device) {
+        free(b->device);
+        b->device = nullable_xstrdup(device);
+    }
+    b->qpn = qpn;
+    if (qpn) {
+        hmap_insert(&map->by_qpn, &b->qpn_node, hash_qpn(device, qpn));
+    }
 }
 
 /* Returns the vport named 'name' that has bindings in 'map', or NULL. */
@@ -174,11 +263,13 @@ path_unref(struct rdma_qp_map *map, struct rdma_path *p)
     }
 }
 
-/* Adds to 'map' a new binding for 'cm_id' on vport 'vport', in state
- * pending, with no path, and returns it for the caller to fill in.  The
- * caller must have checked that 'cm_id' is not in 'map'. */
+/* Adds to 'map' a new binding with 'key' for 'cm_id' on vport 'vport', in
+ * state pending, with no path and no QPN, and returns it for the caller to
+ * fill in.  The caller must have checked that neither 'key' nor 'vport'
+ * and 'cm_id' are in 'map'. */
 struct rdma_binding *
-rdma_qp_map_add(struct rdma_qp_map *map, uint64_t cm_id, const char *vport)
+rdma_qp_map_add(struct rdma_qp_map *map, uint64_t key, uint64_t cm_id,
+                const char *vport)
 {
     struct rdma_binding *b = xzalloc(sizeof *b);
     struct rdma_qpm_vport *vp = rdma_qp_map_find_vport(map, vport);
@@ -186,19 +277,22 @@ rdma_qp_map_add(struct rdma_qp_map *map, uint64_t cm_id, const char *vport)
     if (!vp) {
         vp = xzalloc(sizeof *vp);
         vp->name = xstrdup(vport);
+        vp->next_cm_id = 1;
         ovs_list_init(&vp->bindings);
         hmap_insert(&map->vports, &vp->node, hash_string(vport, 0));
     }
+    b->key = key;
     b->cm_id = cm_id;
     b->vport = vp;
     b->state = RDMA_BINDING_PENDING;
     vp->n_not_installed++;
     map->seqno++;
-    note_change(map, cm_id);
+    note_change(map, key);
     ovs_list_push_back(&vp->bindings, &b->vport_node);
     vp->n_bindings++;
     ovs_list_init(&b->path_node);
-    hmap_insert(&map->bindings, &b->cm_id_node, hash_uint64(cm_id));
+    hmap_insert(&map->bindings, &b->key_node, hash_uint64(key));
+    hmap_insert(&map->by_name, &b->name_node, hash_name(vport, cm_id));
     return b;
 }
 
@@ -210,19 +304,25 @@ rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
     struct rdma_qpm_vport *vp = b->vport;
 
     rdma_binding_set_path(map, b, NULL);
-    hmap_remove(&map->bindings, &b->cm_id_node);
+    rdma_binding_set_qpn(map, b, NULL, 0);
+    hmap_remove(&map->bindings, &b->key_node);
+    hmap_remove(&map->by_name, &b->name_node);
     ovs_list_remove(&b->vport_node);
     if (b->state != RDMA_BINDING_INSTALLED) {
         vp->n_not_installed--;
     }
     map->seqno++;
-    note_change(map, b->cm_id);
+    note_change(map, b->key);
+    if (b->cm_id && b->cm_id < vp->next_cm_id) {
+        vp->next_cm_id = b->cm_id;
+    }
     if (!--vp->n_bindings) {
         hmap_remove(&map->vports, &vp->node);
         free(vp->name);
         free(vp);
     }
     free(b->reason);
+    free(b->device);
     free(b);
 }
 
@@ -237,7 +337,7 @@ rdma_binding_set_path(struct rdma_qp_map *map, struct rdma_binding *b,
     if (old == p) {
         return;
     }
-    note_change(map, b->cm_id);
+    note_change(map, b->key);
     if (old) {
         ovs_list_remove(&b->path_node);
         ovs_list_init(&b->path_node);
@@ -278,7 +378,7 @@ void
 rdma_binding_note_change(struct rdma_qp_map *map,
                          const struct rdma_binding *b)
 {
-    note_change(map, b->cm_id);
+    note_change(map, b->key);
 }
 
 /* Stores in '*t' the full tuple of 'b': its path's shared fields (zero if
@@ -336,14 +436,16 @@ rdma_binding_format(const struct rdma_binding *b, struct ds *ds)
     ovl_tuple_format(&t, ds);
 }
 
-/* Compares bindings by cm_id, for qsort(). */
+/* Compares bindings by vport name, then cm_id, for qsort(). */
 static int
 compare_bindings(const void *a_, const void *b_)
 {
     const struct rdma_binding *const *a = a_;
     const struct rdma_binding *const *b = b_;
+    int cmp = strcmp((*a)->vport->name, (*b)->vport->name);
 
-    return (*a)->cm_id < (*b)->cm_id ? -1 : (*a)->cm_id > (*b)->cm_id;
+    return (cmp ? cmp
+            : (*a)->cm_id < (*b)->cm_id ? -1 : (*a)->cm_id > (*b)->cm_id);
 }
 
 /* Returns an array of the bindings of 'map', only those of 'vport' if it
@@ -367,7 +469,7 @@ sorted_bindings(const struct rdma_qp_map *map, const char *vport, size_t *n)
         }
     } else {
         array = xmalloc(hmap_count(&map->bindings) * sizeof *array + 1);
-        HMAP_FOR_EACH (b, cm_id_node, &map->bindings) {
+        HMAP_FOR_EACH (b, key_node, &map->bindings) {
             array[(*n)++] = b;
         }
     }
@@ -408,6 +510,13 @@ rdma_binding_to_json(const struct rdma_binding *b)
     json_object_put(o, "qpn", json_integer_create(b->qpn));
     json_object_put(o, "remote_qpn", json_integer_create(b->remote_qpn));
     json_object_put_string(o, "vport", b->vport->name);
+    json_object_put_format(o, "name", "%s/%"PRIu64, b->vport->name,
+                           b->cm_id);
+    json_object_put(o, "persistent", json_boolean_create(!b->owner));
+    if (b->qp_checked) {
+        json_object_put_string(o, "qp_state",
+                               rdma_qp_state_name(b->qp_state));
+    }
     json_object_put_string(o, "state", state_name(b->state));
     if (b->reason) {
         json_object_put_string(o, "reason", b->reason);
@@ -425,17 +534,26 @@ rdma_binding_to_json(const struct rdma_binding *b)
 }
 
 /* Returns the JSON form of the bindings in 'map', only those of 'vport' if
- * it is nonnull, in cm_id order:
+ * it is nonnull, in order of vport name, then cm_id:
  *
- *     {"version": 1, "bindings": [BINDING, ...]}
+ *     {"version": 2, "bindings": [BINDING, ...]}
  *
  * where each BINDING is an object with members cm_id, qpn, remote_qpn
- * (integers), vport (string), state ("installed", "pending" or "failed"),
+ * (integers), vport (string), name (string "VPORT/CM_ID", the name that
+ * identifies the connection: a cm_id is unique only within its vport),
+ * persistent (boolean: false if the binding goes away when the tenant
+ * connection that made it closes), qp_state (string, the QP's state as the
+ * kernel shows it, e.g. "RTS", present only for QPs it checks), state
+ * ("installed", "pending" or "failed"),
  * reason (string, present unless installed), stale (string, present when
  * an installed entry keeps its last good underlay because the underlay
  * cannot be resolved now), generation (integer), tunnel
  * (string, or null when none was found) and the tuple's members (see
- * ovl_tuple_to_json()).  The caller owns the returned JSON. */
+ * ovl_tuple_to_json()).  The caller owns the returned JSON.
+ *
+ * Version 2 (this one) differs from version 1 in that cm_ids are per vport,
+ * so (vport, cm_id), or "name", is the key, and in the members "name" and
+ * "persistent". */
 struct json *
 rdma_qp_map_to_json(const struct rdma_qp_map *map, const char *vport)
 {

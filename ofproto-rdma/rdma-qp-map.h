@@ -63,6 +63,8 @@ struct rdma_qpm_vport {
     size_t n_bindings;          /* Length of 'bindings'. */
     size_t n_not_installed;     /* Bindings not in state installed. */
     struct eth_addr mac;        /* Inner source MAC of its bindings. */
+    uint64_t next_cm_id;        /* Every cm_id below it is bound: where the
+                                 * search for the lowest free one starts. */
 };
 
 /* What all bindings through one tunnel share. */
@@ -83,10 +85,32 @@ struct rdma_path {
 
 /* One bound connection. */
 struct rdma_binding {
-    struct hmap_node cm_id_node; /* In rdma_qp_map's 'bindings'. */
+    struct hmap_node key_node;  /* In rdma_qp_map's 'bindings', by 'key'. */
+    struct hmap_node name_node; /* In rdma_qp_map's 'by_name', by vport
+                                 * name and 'cm_id'. */
+    struct hmap_node qpn_node;  /* In rdma_qp_map's 'by_qpn', by 'device'
+                                 * and 'qpn', if 'qpn'. */
     struct ovs_list vport_node; /* In its vport's 'bindings'. */
     struct ovs_list path_node;  /* In its path's 'bindings', if 'path'. */
-    uint64_t cm_id;             /* rdma_cm identifier; unique key. */
+    uint64_t key;               /* Unique in the map; the NIC entry's key
+                                 * (the "cm_id" of struct rdma_nic_entry).
+                                 * Equal to 'cm_id' unless another vport's
+                                 * binding had that key already. */
+    uint64_t cm_id;             /* rdma_cm identifier; unique per vport
+                                 * only: a connection is named by its vport
+                                 * and its cm_id ("VPORT/CM_ID"). */
+    char *device;               /* The vport's RDMA device (NIC function)
+                                 * at bind time, or NULL: QPNs are unique
+                                 * per device. */
+    uint64_t owner;             /* Tenant connection whose closing releases
+                                 * it, or 0 (admin, persistent, or
+                                 * restored after a restart). */
+    bool persistent;            /* Bound as "persistent" by a tenant. */
+    bool qp_checked;            /* The QP exists on 'device' as the kernel
+                                 * shows it (rdma-qp-source.h): its peer
+                                 * QPN and state come from there, and the
+                                 * binding goes when the QP does. */
+    uint8_t qp_state;           /* If 'qp_checked', the QP's state. */
     uint64_t generation;        /* 1 at install, +1 per modify, 0 if never
                                  * installed. */
     uint64_t tuple_hash;        /* ovl_tuple_hash64() of the installed
@@ -113,13 +137,15 @@ struct rdma_qp_map {
     uint64_t seqno;             /* Changes whenever a binding's state does,
                                  * or bindings come or go. */
     bool track;                 /* Whether to record 'changes'. */
-    uint64_t *changes;          /* cm_ids of bindings that came, went or
+    uint64_t *changes;          /* Keys of bindings that came, went or
                                  * moved to another path since the last
                                  * rdma_qp_map_take_changes(), if 'track'
                                  * (what rdma-persist saves). */
     size_t n_changes;           /* Number of 'changes'. */
     size_t allocated_changes;   /* Allocated elements of 'changes'. */
-    struct hmap bindings;       /* "struct rdma_binding"s, by cm_id. */
+    struct hmap bindings;       /* "struct rdma_binding"s, by key. */
+    struct hmap by_name;        /* The same, by vport name and cm_id. */
+    struct hmap by_qpn;         /* Those with a QPN, by device and QPN. */
     struct hmap vports;         /* "struct rdma_qpm_vport"s, by name. */
     struct hmap paths;          /* "struct rdma_path"s, by tunnel name. */
 };
@@ -131,7 +157,13 @@ void rdma_qp_map_track_changes(struct rdma_qp_map *);
 uint64_t *rdma_qp_map_take_changes(struct rdma_qp_map *, size_t *n);
 
 struct rdma_binding *rdma_qp_map_find(const struct rdma_qp_map *,
-                                      uint64_t cm_id);
+                                      const char *vport, uint64_t cm_id);
+struct rdma_binding *rdma_qp_map_find_key(const struct rdma_qp_map *,
+                                          uint64_t key);
+struct rdma_binding *rdma_qp_map_find_qpn(const struct rdma_qp_map *,
+                                          const char *device, uint32_t qpn);
+uint64_t rdma_qp_map_free_key(const struct rdma_qp_map *, uint64_t cm_id,
+                              uint64_t *next_key);
 struct rdma_qpm_vport *rdma_qp_map_find_vport(const struct rdma_qp_map *,
                                               const char *name);
 struct rdma_path *rdma_qp_map_find_path(const struct rdma_qp_map *,
@@ -139,8 +171,10 @@ struct rdma_path *rdma_qp_map_find_path(const struct rdma_qp_map *,
 struct rdma_path *rdma_qp_map_get_path(struct rdma_qp_map *,
                                        const char *tunnel);
 
-struct rdma_binding *rdma_qp_map_add(struct rdma_qp_map *, uint64_t cm_id,
-                                     const char *vport);
+struct rdma_binding *rdma_qp_map_add(struct rdma_qp_map *, uint64_t key,
+                                     uint64_t cm_id, const char *vport);
+void rdma_binding_set_qpn(struct rdma_qp_map *, struct rdma_binding *,
+                          const char *device, uint32_t qpn);
 void rdma_qp_map_remove(struct rdma_qp_map *, struct rdma_binding *);
 void rdma_binding_set_path(struct rdma_qp_map *, struct rdma_binding *,
                            struct rdma_path *);

@@ -28,21 +28,46 @@
 #include "openvswitch/shash.h"
 #include "packets.h"
 #include "rdma-addr.h"
+#include "sset.h"
 #include "util.h"
 
-/* Parses 's' as a decimal or 0x-hex integer no greater than 'max' into
- * '*n'.  Returns true on success. */
+/* Returns true if 's' is a decimal integer with no sign, no leading zero
+ * (except "0" itself) and nothing else, of at most 20 digits. */
 static bool
-parse_uint(const char *s, uint64_t max, uint64_t *n)
+is_plain_decimal(const char *s)
 {
-    char *end;
+    size_t len = strspn(s, "0123456789");
 
-    if (!*s || *s == '-' || isspace((unsigned char) *s)) {
-        return false;
+    return len && !s[len] && len <= 20 && (s[0] != '0' || len == 1);
+}
+
+/* Parses 's', a decimal integer from 'min' to 'max', into '*n'.  Only
+ * plain decimal is accepted: no sign, no leading zero (so never octal), no
+ * "0x", no spaces.  The range is checked on the digits, before anything is
+ * converted, so that nothing can wrap.  Returns NULL, or an error message
+ * (caller frees) naming 'what', worded the same for every caller. */
+char *
+rdma_parse_decimal(const char *what, const char *s, uint64_t min,
+                   uint64_t max, uint64_t *n)
+{
+    char max_text[21];
+    size_t len = strlen(s);
+
+    snprintf(max_text, sizeof max_text, "%"PRIu64, max);
+    if (!is_plain_decimal(s)
+        || len > strlen(max_text)
+        || (len == strlen(max_text) && strcmp(s, max_text) > 0)) {
+        goto error;
     }
-    errno = 0;
-    *n = strtoull(s, &end, 0);
-    return !errno && !*end && *n <= max;
+    *n = strtoull(s, NULL, 10);
+    if (*n < min) {
+        goto error;
+    }
+    return NULL;
+
+error:
+    return xasprintf("invalid %s \"%s\": expected a decimal integer from "
+                     "%"PRIu64" to %"PRIu64, what, s, min, max);
 }
 
 /* Returns true if 'key' is one of the space-separated words in 'keys'. */
@@ -65,10 +90,7 @@ key_allowed(const char *keys, const char *key)
 char *
 rdma_request_parse_cm_id(const char *s, uint64_t *cm_id)
 {
-    if (!parse_uint(s, UINT64_MAX, cm_id)) {
-        return xasprintf("cm_id \"%s\" is not a non-negative integer", s);
-    }
-    return NULL;
+    return rdma_parse_decimal("cm_id", s, 0, UINT64_MAX, cm_id);
 }
 
 /* Sets optional member 'key' of 'req' from 'value'.  The caller has
@@ -94,18 +116,28 @@ set_key(struct rdma_request *req, const char *key, const char *value)
         }
         req->has_src_ip = true;
     } else if (!strcmp(key, "qpn")) {
-        if (!parse_uint(value, RDMA_QPN_MAX, &n) || !n) {
-            return xasprintf("qpn \"%s\" is not a QP number (1 to %d)",
-                             value, RDMA_QPN_MAX);
+        char *error = rdma_parse_decimal("qpn", value, 1, RDMA_QPN_MAX, &n);
+
+        if (error) {
+            return error;
         }
         req->qpn = n;
         req->has_qpn = true;
     } else if (!strcmp(key, "remote_qpn")) {
-        if (!parse_uint(value, RDMA_QPN_MAX, &n) || !n) {
-            return xasprintf("remote_qpn \"%s\" is not a QP number (1 to "
-                             "%d)", value, RDMA_QPN_MAX);
+        char *error = rdma_parse_decimal("remote_qpn", value, 1,
+                                         RDMA_QPN_MAX, &n);
+
+        if (error) {
+            return error;
         }
         req->remote_qpn = n;
+    } else if (!strcmp(key, "persistent")) {
+        if (!strcmp(value, "true")) {
+            req->persistent = true;
+        } else if (strcmp(value, "false")) {
+            return xasprintf("invalid persistent \"%s\": expected true or "
+                             "false", value);
+        }
     } else if (!strcmp(key, "cm_id")) {
         char *error = rdma_request_parse_cm_id(value, &req->cm_id);
 
@@ -153,6 +185,7 @@ char *
 rdma_request_from_args(int argc, const char *argv[], const char *keys,
                        struct rdma_request *req)
 {
+    struct sset seen = SSET_INITIALIZER(&seen);
     char *error;
     int i;
 
@@ -167,11 +200,14 @@ rdma_request_from_args(int argc, const char *argv[], const char *keys,
             error = xasprintf("unknown argument \"%s\" (expected "
                               "key=value with key one of: %s)", argv[i],
                               keys);
+        } else if (!sset_add(&seen, key)) {
+            error = rdma_request_duplicate_error(key);
         } else {
             error = set_key(req, key, eq + 1);
         }
         free(key);
     }
+    sset_destroy(&seen);
     return error;
 }
 
@@ -219,10 +255,234 @@ rdma_request_from_json(const struct json *json, const char *vport,
             s = xasprintf("%"PRId64, json_integer(value));
             error = set_key(req, node->name, s);
             free(s);
+        } else if ((value->type == JSON_TRUE || value->type == JSON_FALSE)
+                   && !strcmp(node->name, "persistent")) {
+            error = set_key(req, node->name,
+                            value->type == JSON_TRUE ? "true" : "false");
         } else {
             error = xasprintf("\"%s\" must be a string or an integer",
                               node->name);
         }
     }
     return error;
+}
+
+/* Returns the message for a key given twice, the same for every front
+ * end (caller frees). */
+char *
+rdma_request_duplicate_error(const char *key)
+{
+    return (key
+            ? xasprintf("duplicate key \"%s\": give each key once", key)
+            : xstrdup("duplicate key in a JSON object: give each key once"));
+}
+
+/* Initializes 's' to scan a new message. */
+void
+rdma_json_scanner_init(struct rdma_json_scanner *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+/* Frees what 's' holds. */
+void
+rdma_json_scanner_destroy(struct rdma_json_scanner *s)
+{
+    free(s->error);
+    s->error = NULL;
+}
+
+/* Records 'error' as the first content error of the message being
+ * scanned (or frees it, if there is one already). */
+static void
+scanner_content_error(struct rdma_json_scanner *s, char *error)
+{
+    if (!s->error) {
+        s->error = error;
+    } else {
+        free(error);
+    }
+}
+
+/* Checks the number token the scanner has just finished: an integer,
+ * without fraction or exponent, that a 64-bit signed integer holds exactly
+ * (OVS 3.1's JSON lexer silently wraps larger ones, so this looks at the
+ * text before the lexer does). */
+static void
+scanner_check_number(struct rdma_json_scanner *s)
+{
+    const char *t = s->number;
+    bool negative = *t == '-';
+    const char *digits = t + negative;
+    const char *limit = negative ? "9223372036854775808"
+                                 : "9223372036854775807";
+    size_t len = strlen(digits);
+
+    if (s->number_too_long) {
+        scanner_content_error(s, xstrdup("a number is too long: integers "
+                                         "must fit in 64 bits (give larger "
+                                         "values as decimal strings)"));
+    } else if (strspn(digits, "0123456789") != len || !len) {
+        scanner_content_error(s, xasprintf("number %s is not an integer: "
+                                           "numbers must be decimal "
+                                           "integers, without fraction or "
+                                           "exponent", t));
+    } else if (len > 19 || (len == 19 && strcmp(digits, limit) > 0)) {
+        scanner_content_error(s, xasprintf("number %s is out of range: "
+                                           "integers must fit in 64 signed "
+                                           "bits (give larger values as "
+                                           "decimal strings)", t));
+    }
+    s->in_number = false;
+    s->number_len = 0;
+    s->number_too_long = false;
+}
+
+/* Scans the 'len' bytes in 'buf', the next part of a message on a stream
+ * of JSON-RPC messages.  Returns:
+ *
+ *   - RDMA_JSON_INCOMPLETE: every byte was used and the message is not
+ *     complete yet (or nothing but white space was seen).
+ *
+ *   - RDMA_JSON_COMPLETE: the message ended; '*used' is the number of bytes
+ *     of 'buf' that belong to it.  Any content error (a number out of
+ *     range, say) is in 's->error', for the caller's reply.
+ *
+ *   - RDMA_JSON_BROKEN: the stream cannot be a sequence of JSON-RPC
+ *     messages (a message that is not an object, nested too deeply, larger
+ *     than RDMA_REQUEST_MAX_SIZE bytes): 's->error' says why, and the
+ *     caller closes the connection.  '*used' is then the number of bytes
+ *     scanned before the problem.
+ *
+ * The scanner counts the members of every object, for
+ * rdma_request_check_message(), which finds duplicate keys with it.  It
+ * does not check the rest of the syntax: the JSON parser does that. */
+enum rdma_json_scan
+rdma_json_scanner_feed(struct rdma_json_scanner *s, const char *buf,
+                       size_t len, size_t *used)
+{
+    size_t i;
+
+    *used = 0;
+    for (i = 0; i < len; i++) {
+        unsigned char c = buf[i];
+
+        if (s->started && ++s->size > RDMA_REQUEST_MAX_SIZE) {
+            free(s->error);
+            s->error = xasprintf("request larger than %d bytes",
+                                 RDMA_REQUEST_MAX_SIZE);
+            *used = i;
+            return RDMA_JSON_BROKEN;
+        }
+        if (s->in_string) {
+            if (s->escape) {
+                s->escape = false;
+            } else if (c == '\\') {
+                s->escape = true;
+            } else if (c == '"') {
+                s->in_string = false;
+            }
+            continue;
+        }
+        if (s->in_number) {
+            if (strchr("0123456789+-.eE", c) && c) {
+                if (s->number_len < sizeof s->number - 1) {
+                    s->number[s->number_len++] = c;
+                    s->number[s->number_len] = '\0';
+                } else {
+                    s->number_too_long = true;
+                }
+                continue;
+            }
+            scanner_check_number(s);
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            continue;
+        }
+        if (!s->started) {
+            if (c != '{') {
+                free(s->error);
+                s->error = xstrdup("a JSON-RPC message must be a JSON "
+                                   "object");
+                *used = i;
+                return RDMA_JSON_BROKEN;
+            }
+            s->started = true;
+            s->size = 1;
+        }
+        switch (c) {
+        case '{':
+        case '[':
+            if (++s->depth > RDMA_REQUEST_MAX_DEPTH) {
+                free(s->error);
+                s->error = xasprintf("request nested more than %d deep",
+                                     RDMA_REQUEST_MAX_DEPTH);
+                *used = i;
+                return RDMA_JSON_BROKEN;
+            }
+            break;
+        case '}':
+        case ']':
+            if (!--s->depth) {
+                *used = i + 1;
+                return RDMA_JSON_COMPLETE;
+            }
+            break;
+        case '"':
+            s->in_string = true;
+            break;
+        case ':':
+            s->n_members++;
+            break;
+        default:
+            if (c == '-' || (c >= '0' && c <= '9')) {
+                s->in_number = true;
+                s->number[0] = c;
+                s->number[1] = '\0';
+                s->number_len = 1;
+            }
+            break;
+        }
+    }
+    *used = len;
+    return RDMA_JSON_INCOMPLETE;
+}
+
+/* Returns the number of object members in 'json', recursively. */
+static size_t
+count_members(const struct json *json)
+{
+    const struct shash_node *node;
+    size_t n = 0, i;
+
+    if (json->type == JSON_OBJECT) {
+        SHASH_FOR_EACH (node, json_object(json)) {
+            n += 1 + count_members(node->data);
+        }
+    } else if (json->type == JSON_ARRAY) {
+        const struct json_array *a = json_array(json);
+
+        for (i = 0; i < a->n; i++) {
+            n += count_members(a->elems[i]);
+        }
+    }
+    return n;
+}
+
+/* Checks 'json', the message that 's' has just scanned completely, as
+ * parsed: returns NULL, or the content error the reply must carry (caller
+ * frees): a number the parser could not hold exactly, or a key given twice
+ * in an object (the parser keeps the last one; the text has more members
+ * than the parsed objects then). */
+char *
+rdma_request_check_message(const struct rdma_json_scanner *s,
+                           const struct json *json)
+{
+    if (s->error) {
+        return xstrdup(s->error);
+    }
+    if (count_members(json) != s->n_members) {
+        return rdma_request_duplicate_error(NULL);
+    }
+    return NULL;
 }

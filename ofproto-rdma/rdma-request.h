@@ -23,9 +23,16 @@
  * JSON objects (the per-vport sockets), with the same checks and the same
  * messages for both.
  *
- * Keys: dst_ip (required), dst_mac, src_ip, qpn, remote_qpn, cm_id; each
- * caller says which of the optional ones it accepts. */
+ * Keys: dst_ip (required), dst_mac, src_ip, qpn, remote_qpn, cm_id,
+ * persistent; each caller says which of the optional ones it accepts.
+ *
+ * One rule for every number, whoever sends it: plain decimal (no sign, no
+ * leading zero, no "0x"), range-checked on its digits before conversion
+ * (refused, never wrapped), each key at most once; the messages are the
+ * same from every front end. */
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "openvswitch/compiler.h"
@@ -36,6 +43,16 @@ struct json;
 /* Largest QP number (24 bits). */
 #define RDMA_QPN_MAX 0xffffff
 
+/* Largest request, in bytes, that a tenant socket accepts. */
+#define RDMA_REQUEST_MAX_SIZE 65536
+
+/* Deepest nesting of arrays and objects in a tenant request. */
+#define RDMA_REQUEST_MAX_DEPTH 32
+
+char *rdma_parse_decimal(const char *what, const char *s, uint64_t min,
+                         uint64_t max, uint64_t *n) OVS_WARN_UNUSED_RESULT;
+char *rdma_request_duplicate_error(const char *key) OVS_WARN_UNUSED_RESULT;
+
 char *rdma_request_from_args(int argc, const char *argv[], const char *keys,
                              struct rdma_request *) OVS_WARN_UNUSED_RESULT;
 char *rdma_request_from_json(const struct json *, const char *vport,
@@ -44,6 +61,39 @@ char *rdma_request_from_json(const struct json *, const char *vport,
 char *rdma_request_parse_cm_id(const char *, uint64_t *cm_id)
     OVS_WARN_UNUSED_RESULT;
 char *rdma_request_parse_update(const char *, struct rdma_request *)
+    OVS_WARN_UNUSED_RESULT;
+
+/* Splits a stream of JSON-RPC messages into messages before they are
+ * parsed, and checks what the parser would hide: see
+ * rdma_json_scanner_feed(). */
+struct rdma_json_scanner {
+    bool started;               /* Seen the message's first byte. */
+    bool in_string;             /* Inside a string. */
+    bool escape;                /* After a backslash in a string. */
+    bool in_number;             /* Inside a number. */
+    bool number_too_long;       /* The number exceeds 'number'. */
+    int depth;                  /* Open arrays and objects. */
+    size_t size;                /* Bytes of the message so far. */
+    size_t n_members;           /* Object members (colons) so far. */
+    size_t number_len;          /* Length of 'number'. */
+    char number[32];            /* The number being scanned. */
+    char *error;                /* First error, or NULL. */
+};
+
+/* What rdma_json_scanner_feed() found. */
+enum rdma_json_scan {
+    RDMA_JSON_INCOMPLETE,       /* Needs more bytes. */
+    RDMA_JSON_COMPLETE,         /* A message ended. */
+    RDMA_JSON_BROKEN,           /* Not a stream of messages: close it. */
+};
+
+void rdma_json_scanner_init(struct rdma_json_scanner *);
+void rdma_json_scanner_destroy(struct rdma_json_scanner *);
+enum rdma_json_scan rdma_json_scanner_feed(struct rdma_json_scanner *,
+                                           const char *buf, size_t len,
+                                           size_t *used);
+char *rdma_request_check_message(const struct rdma_json_scanner *,
+                                 const struct json *)
     OVS_WARN_UNUSED_RESULT;
 
 #endif /* rdma-request.h */

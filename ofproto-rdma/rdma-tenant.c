@@ -22,15 +22,17 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "coverage.h"
-#include "hash.h"
 #include "dirs.h"
+#include "hash.h"
 #include "jsonrpc.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/json.h"
 #include "openvswitch/list.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "rdma-engine.h"
@@ -39,27 +41,54 @@
 #include "rdma-request.h"
 #include "rdma-resolve.h"
 #include "stream.h"
+#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_tenant);
 
 COVERAGE_DEFINE(rdma_tenant_request);
+COVERAGE_DEFINE(rdma_tenant_throttled);
+COVERAGE_DEFINE(rdma_tenant_idle_closed);
+COVERAGE_DEFINE(rdma_tenant_released);
 
 /* Most connections one vport's socket accepts at once, so that a tenant
  * cannot exhaust the daemon's file descriptors. */
 #define MAX_CONNS_PER_VPORT 64
 
-/* Most requests handled per connection per main-loop iteration. */
-#define MAX_REQUESTS_PER_RUN 50
+/* Most requests one vport's socket (all its connections together) handles
+ * per main-loop iteration: a tenant flooding its socket delays the admin
+ * socket and the other vports by at most this many requests. */
+#define REQUESTS_PER_RUN 8
+
+/* Most time, in microseconds, that all tenant sockets together get per
+ * main-loop iteration: once it is used up, the remaining sockets wait for
+ * the next iteration (they come first then), so that the admin socket and
+ * everything else in the loop never waits much longer than this. */
+#define USEC_PER_RUN 500
+
+/* Most bytes read from one connection per main-loop iteration. */
+#define BYTES_PER_RUN 16384
+
+/* Per-connection rate limit: a bucket of RATE_BURST requests, refilled at
+ * the front end's 'rate' (RDMA_TENANT_RATE by default) requests per
+ * second.  Requests beyond it wait (they are
+ * not refused). */
+#define RATE_BURST 100
+
+/* Most reply bytes waiting to be sent before a connection stops being
+ * read. */
+#define MAX_BACKLOG 65536
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
 /* One vport's listening socket. */
 struct tenant_socket {
     struct hmap_node node;      /* In rdma_tenant's 'sockets', by vport. */
+    struct ovs_list rr_node;    /* In rdma_tenant's 'rr'. */
     char *vport;                /* The vport it serves. */
     struct pstream *pstream;    /* The listener. */
-    struct ovs_list conns;      /* "struct tenant_conn"s. */
+    struct ovs_list conns;      /* "struct tenant_conn"s, in the order they
+                                 * are served next. */
     size_t n_conns;             /* Length of 'conns'. */
 };
 
@@ -67,41 +96,87 @@ struct tenant_socket {
 struct tenant_conn {
     struct ovs_list node;       /* In its socket's 'conns'. */
     struct tenant_socket *socket; /* The socket it came in on. */
-    struct jsonrpc *rpc;        /* The connection. */
+    struct stream *stream;      /* The connection. */
+    uint64_t serial;            /* Owner of the bindings it makes. */
+    struct rdma_json_scanner scanner; /* Splits and checks messages. */
+    struct ds rx;               /* Bytes received, not yet scanned. */
+    size_t rx_ofs;              /* Bytes of 'rx' already scanned. */
+    struct ds msg;              /* The message being received. */
+    bool ready;                 /* 'msg' is complete, not yet handled. */
+    bool throttled;             /* 'ready' and held by the rate limit. */
+    struct ds tx;               /* Reply bytes not yet sent. */
+    size_t tx_ofs;              /* Bytes of 'tx' already sent. */
+    double tokens;              /* Rate limit bucket. */
+    long long int refilled;     /* When 'tokens' was last refilled. */
+    long long int last_active;  /* Last request or connection time. */
 };
 
 /* The tenants' front end. */
 struct rdma_tenant {
     struct rdma_engine *engine; /* What requests act on; not owned. */
     char *dir;                  /* Where the sockets are. */
+    gid_t gid;                  /* --tenant-group, or (gid_t) -1. */
+    int idle_ms;                /* Idle timeout, 0 for none. */
+    int rate;                   /* Requests per second per connection. */
     struct hmap sockets;        /* "struct tenant_socket"s. */
+    struct ovs_list rr;         /* The same, in the order they are served
+                                 * next (round robin). */
+    bool more;                  /* Work was left for the next run. */
     unsigned int idl_seqno;     /* Engine configuration last synced. */
     bool synced;                /* Whether synced at all. */
-    bool dir_ok;                /* Whether 'dir' exists. */
+    bool dir_ok;                /* Whether 'dir' exists and is safe. */
+    uint64_t next_serial;       /* Next connection's 'serial'. */
 };
 
+static int check_dir(const char *dir, gid_t, char **errorp);
+
 /* Creates the tenants' front end for 'engine', with its sockets in 'dir'
- * (NULL for $OVS_RUNDIR/ovs-rdmad).  Sockets appear at the first
- * rdma_tenant_run() after the engine has read the database. */
+ * (NULL for $OVS_RUNDIR/ovs-rdmad), group 'gid' ((gid_t) -1 for the
+ * daemon's own) and idle connections closed after 'idle_ms' ms (0:
+ * never).  Sockets appear at the first rdma_tenant_run() after the engine
+ * has read the database. */
 struct rdma_tenant *
-rdma_tenant_create(struct rdma_engine *engine, const char *dir)
+rdma_tenant_create(struct rdma_engine *engine, const char *dir, gid_t gid,
+                   int idle_ms)
 {
     struct rdma_tenant *t = xzalloc(sizeof *t);
 
     t->engine = engine;
     t->dir = (dir ? abs_file_name(NULL, dir)
               : xasprintf("%s/ovs-rdmad", ovs_rundir()));
+    t->gid = gid;
+    t->idle_ms = idle_ms;
+    t->rate = RDMA_TENANT_RATE;
+    t->next_serial = 1;
     hmap_init(&t->sockets);
+    ovs_list_init(&t->rr);
     return t;
 }
 
-/* Closes 'c' and frees it. */
+/* Closes 'c' and frees it.  If 'release' (the tenant closed it, or it
+ * failed or idled out, as opposed to the daemon exiting), releases the
+ * bindings it made that are not persistent. */
 static void
-conn_destroy(struct tenant_conn *c)
+conn_destroy(struct rdma_tenant *t, struct tenant_conn *c, bool release)
 {
+    size_t n = (release
+                ? rdma_engine_release_owner(t->engine, c->socket->vport,
+                                            c->serial)
+                : 0);
+
+    if (n) {
+        COVERAGE_ADD(rdma_tenant_released, n);
+        VLOG_INFO("vport %s: released %"PRIuSIZE" connection%s bound over "
+                  "a tenant connection that closed", c->socket->vport, n,
+                  n == 1 ? "" : "s");
+    }
     ovs_list_remove(&c->node);
     c->socket->n_conns--;
-    jsonrpc_close(c->rpc);
+    stream_close(c->stream);
+    rdma_json_scanner_destroy(&c->scanner);
+    ds_destroy(&c->rx);
+    ds_destroy(&c->msg);
+    ds_destroy(&c->tx);
     free(c);
 }
 
@@ -126,9 +201,10 @@ socket_destroy(struct rdma_tenant *t, struct tenant_socket *s)
     struct tenant_conn *c;
 
     LIST_FOR_EACH_SAFE (c, node, &s->conns) {
-        conn_destroy(c);
+        conn_destroy(t, c, false);
     }
     hmap_remove(&t->sockets, &s->node);
+    ovs_list_remove(&s->rr_node);
     pstream_close(s->pstream);
     free(s->vport);
     free(s);
@@ -141,7 +217,7 @@ is_safe_name(const char *name)
     return name[0] && name[0] != '.' && !strchr(name, '/');
 }
 
-/* Opens the socket for 'vport'. */
+/* Opens the socket for 'vport', mode 0660, in the tenant group if any. */
 static void
 socket_create(struct rdma_tenant *t, const char *vport)
 {
@@ -157,6 +233,12 @@ socket_create(struct rdma_tenant *t, const char *vport)
     }
     name = xasprintf("punix:%s/%s.sock", t->dir, vport);
     error = pstream_open(name, &pstream, 0);
+    if (!error && (chmod(name + 6, 0660)
+                   || (t->gid != (gid_t) -1
+                       && chown(name + 6, -1, t->gid)))) {
+        error = errno;
+        pstream_close(pstream);
+    }
     if (error) {
         VLOG_WARN_RL(&rl, "vport %s: cannot listen on %s (%s)", vport,
                      name + 6, ovs_strerror(error));
@@ -171,6 +253,73 @@ socket_create(struct rdma_tenant *t, const char *vport)
     s->pstream = pstream;
     ovs_list_init(&s->conns);
     hmap_insert(&t->sockets, &s->node, hash_string(vport, 0));
+    ovs_list_push_back(&t->rr, &s->rr_node);
+}
+
+/* Makes sure that 'dir' is a directory that only this daemon's user can
+ * write to, creating it (mode 0750, group 'gid' if not (gid_t) -1) if it
+ * does not exist.  A directory that exists already must be owned by this
+ * user, not be writable by its group or others, and not be a symbolic
+ * link: anyone else able to write there could replace a tenant's socket
+ * and answer its requests.  Returns 0, or a positive errno value after
+ * storing a message in '*errorp' (caller frees). */
+static int
+check_dir(const char *dir, gid_t gid, char **errorp)
+{
+    struct stat st;
+
+    *errorp = NULL;
+    if (!mkdir(dir, 0750)) {
+        /* mkdir() applied the umask, which may have removed more. */
+        if (chmod(dir, 0750)
+            || (gid != (gid_t) -1 && chown(dir, -1, gid))) {
+            *errorp = xasprintf("%s: cannot set the mode or group of the "
+                                "tenant socket directory (%s)", dir,
+                                ovs_strerror(errno));
+            return errno;
+        }
+    } else if (errno != EEXIST) {
+        *errorp = xasprintf("%s: cannot create the tenant socket directory "
+                            "(%s)", dir, ovs_strerror(errno));
+        return errno;
+    }
+    if (lstat(dir, &st)) {
+        *errorp = xasprintf("%s: %s", dir, ovs_strerror(errno));
+        return errno;
+    }
+    if (S_ISLNK(st.st_mode)) {
+        *errorp = xasprintf("%s: the tenant socket directory is a symbolic "
+                            "link: refusing to use it (remove it, or give "
+                            "--tenant-dir a real directory)", dir);
+        return ELOOP;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        *errorp = xasprintf("%s: not a directory: refusing to use it as the "
+                            "tenant socket directory", dir);
+        return ENOTDIR;
+    }
+    if (st.st_uid != geteuid()) {
+        *errorp = xasprintf("%s: the tenant socket directory is owned by "
+                            "uid %u, not by ovs-rdmad's user (uid %u): "
+                            "refusing to use it (remove it and ovs-rdmad "
+                            "creates its own)", dir, (unsigned) st.st_uid,
+                            (unsigned) geteuid());
+        return EPERM;
+    }
+    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+        *errorp = xasprintf("%s: the tenant socket directory is writable by "
+                            "its group or by others (mode %04o): refusing "
+                            "to use it (chmod go-w it, or remove it)", dir,
+                            (unsigned) (st.st_mode & 07777));
+        return EPERM;
+    }
+    if (gid != (gid_t) -1 && st.st_gid != gid && chown(dir, -1, gid)) {
+        *errorp = xasprintf("%s: cannot give the tenant socket directory "
+                            "group %u (%s)", dir, (unsigned) gid,
+                            ovs_strerror(errno));
+        return errno;
+    }
+    return 0;
 }
 
 /* Makes the sockets match the engine's RDMA vports. */
@@ -182,9 +331,12 @@ sync_sockets(struct rdma_tenant *t)
     struct tenant_socket *s;
 
     if (!t->dir_ok) {
-        if (mkdir(t->dir, 0755) && errno != EEXIST) {
-            VLOG_WARN_RL(&rl, "%s: cannot create the tenant socket "
-                         "directory (%s)", t->dir, ovs_strerror(errno));
+        char *error;
+
+        if (check_dir(t->dir, t->gid, &error)) {
+            VLOG_ERR_RL(&rl, "%s; no tenant sockets until it is fixed",
+                        error);
+            free(error);
             return;
         }
         t->dir_ok = true;
@@ -221,12 +373,13 @@ object_param(const struct jsonrpc_msg *request, char **errorp)
     return params->elems[0];
 }
 
-/* Handles "resolve" and "bind" on vport 'vport'.  Returns the result, or
- * NULL after storing an error message in '*errorp'. */
+/* Handles "resolve" and "bind" on vport 'vport' for tenant connection
+ * 'owner'.  Returns the result, or NULL after storing an error message in
+ * '*errorp'. */
 static struct json *
 handle_resolve_or_bind(struct rdma_engine *e, const char *vport,
-                       const struct jsonrpc_msg *request, bool bind,
-                       char **errorp)
+                       uint64_t owner, const struct jsonrpc_msg *request,
+                       bool bind, char **errorp)
 {
     const struct json *param = object_param(request, errorp);
     struct rdma_request req;
@@ -237,18 +390,20 @@ handle_resolve_or_bind(struct rdma_engine *e, const char *vport,
     }
     *errorp = rdma_request_from_json(param, vport,
                                      (bind
-                                      ? "dst_mac src_ip qpn remote_qpn cm_id"
+                                      ? "dst_mac src_ip qpn remote_qpn cm_id "
+                                        "persistent"
                                       : "dst_mac src_ip"), &req);
     if (*errorp) {
         return NULL;
     }
+    req.owner = owner;
     if (bind) {
         struct rdma_binding *b;
 
         *errorp = rdma_engine_bind(e, &req, &b);
         if (!*errorp) {
-            VLOG_INFO("vport %s: tenant bound cm_id %"PRIu64, vport,
-                      b->cm_id);
+            VLOG_DBG("vport %s: tenant bound cm_id %"PRIu64, vport,
+                     b->cm_id);
             result = rdma_binding_to_json(b);
         }
     } else {
@@ -263,21 +418,25 @@ handle_resolve_or_bind(struct rdma_engine *e, const char *vport,
     return result;
 }
 
-/* Parses member "cm_id" of 'param', a JSON integer or string, into
- * '*cm_id'.  Returns NULL or an error message (caller frees). */
+/* Parses member 'name' of 'param' as 'what' (see rdma_parse_decimal()), a
+ * JSON integer or a string holding a decimal integer.  Returns NULL or an
+ * error message (caller frees). */
 static char *
-param_cm_id(const struct json *param, uint64_t *cm_id)
+param_number(const struct json *param, const char *name, uint64_t min,
+             uint64_t max, uint64_t *n)
 {
-    const struct json *j = shash_find_data(json_object(param), "cm_id");
+    const struct json *j = shash_find_data(json_object(param), name);
+    char *error, *s;
 
     if (!j || (j->type != JSON_INTEGER && j->type != JSON_STRING)) {
-        return xstrdup("\"cm_id\" (an integer or a string) is required");
+        return xasprintf("\"%s\" (an integer or a string) is required",
+                         name);
     }
-    if (j->type == JSON_INTEGER) {
-        *cm_id = json_integer(j);
-        return NULL;
-    }
-    return rdma_request_parse_cm_id(json_string(j), cm_id);
+    s = (j->type == JSON_STRING ? xstrdup(json_string(j))
+         : xasprintf("%"PRId64, json_integer(j)));
+    error = rdma_parse_decimal(name, s, min, max, n);
+    free(s);
+    return error;
 }
 
 /* Handles "update" on vport 'vport': {"cm_id": N, "remote_qpn": N}.
@@ -288,38 +447,25 @@ handle_update(struct rdma_engine *e, const char *vport,
               const struct jsonrpc_msg *request, char **errorp)
 {
     const struct json *param = object_param(request, errorp);
-    const struct json *rq;
     struct rdma_binding *b;
-    uint64_t cm_id;
-    char *s;
+    uint64_t cm_id, remote_qpn;
 
     if (!param) {
         return NULL;
     }
-    rq = shash_find_data(json_object(param), "remote_qpn");
-    if (shash_count(json_object(param)) != 2 || !rq
-        || (rq->type != JSON_INTEGER && rq->type != JSON_STRING)) {
+    if (shash_count(json_object(param)) != 2) {
         *errorp = xstrdup("\"update\" takes {\"cm_id\": N, "
                           "\"remote_qpn\": N} and nothing else");
         return NULL;
     }
-    *errorp = param_cm_id(param, &cm_id);
-    if (*errorp) {
-        return NULL;
+    *errorp = param_number(param, "cm_id", 0, UINT64_MAX, &cm_id);
+    if (!*errorp) {
+        *errorp = param_number(param, "remote_qpn", 1, RDMA_QPN_MAX,
+                               &remote_qpn);
     }
-    s = (rq->type == JSON_STRING
-         ? xasprintf("remote_qpn=%s", json_string(rq))
-         : xasprintf("remote_qpn=%"PRId64, json_integer(rq)));
-    {
-        struct rdma_request req;
-
-        *errorp = rdma_request_parse_update(s, &req);
-        free(s);
-        if (*errorp) {
-            return NULL;
-        }
-        *errorp = rdma_engine_set_remote_qpn(e, cm_id, vport,
-                                             req.remote_qpn, &b);
+    if (!*errorp) {
+        *errorp = rdma_engine_set_remote_qpn(e, vport, cm_id, remote_qpn,
+                                             &b);
     }
     return *errorp ? NULL : rdma_binding_to_json(b);
 }
@@ -331,7 +477,6 @@ handle_unbind(struct rdma_engine *e, const char *vport,
               const struct jsonrpc_msg *request, char **errorp)
 {
     const struct json *param = object_param(request, errorp);
-    const struct rdma_binding *b;
     uint64_t cm_id;
 
     if (!param) {
@@ -342,30 +487,22 @@ handle_unbind(struct rdma_engine *e, const char *vport,
                           "else");
         return NULL;
     }
-    *errorp = param_cm_id(param, &cm_id);
+    *errorp = param_number(param, "cm_id", 0, UINT64_MAX, &cm_id);
+    if (!*errorp) {
+        /* A tenant only ever names its own vport's connections. */
+        *errorp = rdma_engine_unbind(e, vport, cm_id);
+    }
     if (*errorp) {
         return NULL;
     }
-
-    /* A tenant may only ever touch its own vport's connections. */
-    b = rdma_qp_map_find(e->map, cm_id);
-    if (!b || strcmp(b->vport->name, vport)) {
-        *errorp = xasprintf("no binding with cm_id %"PRIu64" on vport %s",
-                            cm_id, vport);
-        return NULL;
-    }
-    *errorp = rdma_engine_unbind(e, cm_id);
-    if (*errorp) {
-        return NULL;
-    }
-    VLOG_INFO("vport %s: tenant unbound cm_id %"PRIu64, vport, cm_id);
+    VLOG_DBG("vport %s: tenant unbound cm_id %"PRIu64, vport, cm_id);
     return json_object_create();
 }
 
-/* Handles 'request', received on vport 'vport''s socket, and returns the
- * reply. */
+/* Handles 'request', received on vport 'vport''s socket over tenant
+ * connection 'owner', and returns the reply. */
 static struct jsonrpc_msg *
-handle_request(struct rdma_tenant *t, const char *vport,
+handle_request(struct rdma_engine *e, const char *vport, uint64_t owner,
                const struct jsonrpc_msg *request)
 {
     const char *method = request->method;
@@ -374,17 +511,17 @@ handle_request(struct rdma_tenant *t, const char *vport,
 
     COVERAGE_INC(rdma_tenant_request);
     if (!strcmp(method, "resolve") || !strcmp(method, "bind")) {
-        result = handle_resolve_or_bind(t->engine, vport, request,
+        result = handle_resolve_or_bind(e, vport, owner, request,
                                         !strcmp(method, "bind"), &error);
     } else if (!strcmp(method, "unbind")) {
-        result = handle_unbind(t->engine, vport, request, &error);
+        result = handle_unbind(e, vport, request, &error);
     } else if (!strcmp(method, "update")) {
-        result = handle_update(t->engine, vport, request, &error);
+        result = handle_update(e, vport, request, &error);
     } else if (!strcmp(method, "list")) {
         if (json_array(request->params)->n) {
             error = xstrdup("\"list\" takes no parameters");
         } else {
-            result = rdma_qp_map_to_json(t->engine->map, vport);
+            result = rdma_qp_map_to_json(e->map, vport);
         }
     } else if (!strcmp(method, "echo")) {
         result = json_clone(request->params);
@@ -394,54 +531,248 @@ handle_request(struct rdma_tenant *t, const char *vport,
     }
 
     if (error) {
-        struct jsonrpc_msg *reply;
-
-        reply = jsonrpc_create_error(json_string_create_nocopy(error),
-                                     request->id);
-        return reply;
+        return jsonrpc_create_error(json_string_create_nocopy(error),
+                                    request->id);
     }
     return jsonrpc_create_reply(result, request->id);
 }
 
-/* Runs connection 'c'.  Returns 0, or a positive errno value if it must be
- * closed. */
-static int
-conn_run(struct rdma_tenant *t, struct tenant_conn *c)
+/* Handles one complete message, the 'len' bytes at 'text', that 'scanner'
+ * has just scanned, received on vport 'vport''s socket over the tenant
+ * connection 'owner' (nonzero; the bindings it makes are released when
+ * rdma_engine_release_owner() is called for it).  Appends the reply, if
+ * any, to 'reply'.  Returns 0, or a positive errno value if the connection
+ * must be closed (a message that is not JSON-RPC), with a message in
+ * '*errorp' (caller frees).
+ *
+ * This is the whole of a tenant request's handling after framing: the
+ * daemon uses it, and so does the fuzzing harness. */
+int
+rdma_tenant_handle_message(struct rdma_engine *e, const char *vport,
+                           uint64_t owner,
+                           const struct rdma_json_scanner *scanner,
+                           const char *text, size_t len, struct ds *reply,
+                           char **errorp)
 {
-    int i;
+    struct json_parser *parser;
+    struct jsonrpc_msg *msg, *answer;
+    struct json *json;
+    char *check, *error;
 
-    jsonrpc_run(c->rpc);
-    for (i = 0; i < MAX_REQUESTS_PER_RUN; i++) {
-        struct jsonrpc_msg *msg;
-        int error;
-
-        if (jsonrpc_get_backlog(c->rpc)) {
-            break;              /* Let the client read its replies first. */
-        }
-        error = jsonrpc_recv(c->rpc, &msg);
-        if (error) {
-            return error == EAGAIN ? 0 : error;
-        }
-        if (msg->type == JSONRPC_REQUEST) {
-            jsonrpc_send(c->rpc, handle_request(t, c->socket->vport, msg));
-        } else if (msg->type != JSONRPC_NOTIFY) {
-            VLOG_WARN_RL(&rl, "vport %s: %s: unexpected %s message",
-                         c->socket->vport, jsonrpc_get_name(c->rpc),
-                         jsonrpc_msg_type_to_string(msg->type));
-            jsonrpc_msg_destroy(msg);
-            return EPROTO;
-        }
-        jsonrpc_msg_destroy(msg);
+    *errorp = NULL;
+    parser = json_parser_create(0);
+    json_parser_feed(parser, text, len);
+    json = json_parser_finish(parser);
+    if (json->type == JSON_STRING) {
+        *errorp = xasprintf("not JSON: %s", json_string(json));
+        json_destroy(json);
+        return EPROTO;
     }
-    return jsonrpc_get_status(c->rpc);
+    check = rdma_request_check_message(scanner, json);
+    error = jsonrpc_msg_from_json(json, &msg);
+    if (error) {
+        *errorp = error;
+        free(check);
+        return EPROTO;
+    }
+    if (msg->type == JSONRPC_NOTIFY) {
+        free(check);
+        jsonrpc_msg_destroy(msg);
+        return 0;
+    } else if (msg->type != JSONRPC_REQUEST) {
+        *errorp = xasprintf("unexpected %s message",
+                            jsonrpc_msg_type_to_string(msg->type));
+        free(check);
+        jsonrpc_msg_destroy(msg);
+        return EPROTO;
+    }
+    answer = (check
+              ? jsonrpc_create_error(json_string_create_nocopy(check),
+                                     msg->id)
+              : handle_request(e, vport, owner, msg));
+    json = jsonrpc_msg_to_json(answer);
+    json_to_ds(json, 0, reply);
+    json_destroy(json);
+    jsonrpc_msg_destroy(msg);
+    return 0;
 }
 
-/* Accepts new connections on 's' and runs its connections. */
+/* Refills 'c''s rate-limit bucket at 'rate' requests per second.  Returns
+ * true if a request may go now. */
+static bool
+conn_take_token(struct tenant_conn *c, int rate)
+{
+    long long int now = time_msec();
+
+    c->tokens = MIN(RATE_BURST,
+                    c->tokens + (now - c->refilled) * rate / 1000.0);
+    c->refilled = now;
+    if (c->tokens >= 1) {
+        c->tokens -= 1;
+        return true;
+    }
+    return false;
+}
+
+/* Sends what can be sent of 'c''s replies.  Returns 0 or a positive errno
+ * value. */
+static int
+conn_send(struct tenant_conn *c)
+{
+    while (c->tx_ofs < c->tx.length) {
+        int n = stream_send(c->stream, c->tx.string + c->tx_ofs,
+                            c->tx.length - c->tx_ofs);
+
+        if (n < 0) {
+            return n == -EAGAIN ? 0 : -n;
+        }
+        c->tx_ofs += n;
+    }
+    ds_clear(&c->tx);
+    c->tx_ofs = 0;
+    return 0;
+}
+
+/* Handles 'c''s complete message.  Returns 0 or a positive errno value. */
+static int
+conn_handle(struct rdma_tenant *t, struct tenant_conn *c)
+{
+    char *error;
+    int retval;
+
+    c->ready = false;
+    c->last_active = time_msec();
+    retval = rdma_tenant_handle_message(t->engine, c->socket->vport,
+                                        c->serial, &c->scanner,
+                                        c->msg.string, c->msg.length,
+                                        &c->tx, &error);
+    if (retval) {
+        VLOG_WARN_RL(&rl, "vport %s: %s: closing the connection (%s)",
+                     c->socket->vport, stream_get_name(c->stream), error);
+        free(error);
+        return retval;
+    }
+    rdma_json_scanner_destroy(&c->scanner);
+    rdma_json_scanner_init(&c->scanner);
+    ds_clear(&c->msg);
+    return conn_send(c);
+}
+
+/* Runs connection 'c', handling at most '*budget' requests (and
+ * decrementing it), none after 'deadline' (in microseconds).  Returns 0,
+ * or a positive errno value if it must be closed. */
+static int
+conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
+         long long int deadline)
+{
+    size_t n_read = 0;
+    int error;
+
+    stream_run(c->stream);
+    error = conn_send(c);
+    if (error) {
+        return error;
+    }
+    while (*budget > 0 && c->tx.length <= MAX_BACKLOG) {
+        enum rdma_json_scan scan;
+        size_t used;
+
+        if (c->ready) {
+            if (time_usec() >= deadline) {
+                t->more = true;
+                break;
+            }
+            if (!conn_take_token(c, t->rate)) {
+                if (!c->throttled) {
+                    COVERAGE_INC(rdma_tenant_throttled);
+                    c->throttled = true;
+                }
+                break;
+            }
+            c->throttled = false;
+            *budget -= 1;
+            error = conn_handle(t, c);
+            if (error) {
+                return error;
+            }
+            continue;
+        }
+        if (c->rx_ofs >= c->rx.length) {
+            char buf[4096];
+            int n;
+
+            if (n_read >= BYTES_PER_RUN) {
+                break;
+            }
+            n = stream_recv(c->stream, buf, sizeof buf);
+            if (n == -EAGAIN) {
+                break;
+            } else if (n <= 0) {
+                return n ? -n : EOF;
+            }
+            n_read += n;
+            ds_clear(&c->rx);
+            ds_put_buffer(&c->rx, buf, n);
+            c->rx_ofs = 0;
+        }
+        scan = rdma_json_scanner_feed(&c->scanner, c->rx.string + c->rx_ofs,
+                                      c->rx.length - c->rx_ofs, &used);
+        ds_put_buffer(&c->msg, c->rx.string + c->rx_ofs, used);
+        c->rx_ofs += used;
+        if (scan == RDMA_JSON_BROKEN) {
+            VLOG_WARN_RL(&rl, "vport %s: %s: closing the connection (%s)",
+                         c->socket->vport, stream_get_name(c->stream),
+                         c->scanner.error);
+            return EPROTO;
+        } else if (scan == RDMA_JSON_COMPLETE) {
+            c->ready = true;
+        }
+    }
+    return 0;
+}
+
+/* Returns true if 'c' could make progress without waiting for its
+ * stream. */
+static bool
+conn_has_work(const struct tenant_conn *c)
+{
+    return c->rx_ofs < c->rx.length && c->tx.length <= MAX_BACKLOG
+           && !c->ready;
+}
+
+/* Returns true if 'c' has been idle for too long and holds no bindings
+ * that its closing would release. */
+static bool
+conn_is_idle(const struct rdma_tenant *t, const struct tenant_conn *c)
+{
+    const struct rdma_qpm_vport *qvp;
+    const struct rdma_binding *b;
+
+    if (!t->idle_ms || time_msec() < c->last_active + t->idle_ms
+        || c->msg.length || c->tx.length) {
+        return false;
+    }
+    qvp = rdma_qp_map_find_vport(t->engine->map, c->socket->vport);
+    if (qvp) {
+        LIST_FOR_EACH (b, vport_node, &qvp->bindings) {
+            if (b->owner == c->serial) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* Accepts new connections on 's' and runs its connections, round robin,
+ * within the socket's per-iteration budget, until 'deadline' (in
+ * microseconds). */
 static void
-socket_run(struct rdma_tenant *t, struct tenant_socket *s)
+socket_run(struct rdma_tenant *t, struct tenant_socket *s,
+           long long int deadline)
 {
     struct tenant_conn *c;
-    int i;
+    int budget = REQUESTS_PER_RUN;
+    size_t i, n;
 
     for (i = 0; i < 10; i++) {
         struct stream *stream;
@@ -462,23 +793,55 @@ socket_run(struct rdma_tenant *t, struct tenant_socket *s)
         }
         c = xzalloc(sizeof *c);
         c->socket = s;
-        c->rpc = jsonrpc_open(stream);
+        c->stream = stream;
+        c->serial = t->next_serial++;
+        rdma_json_scanner_init(&c->scanner);
+        ds_init(&c->rx);
+        ds_init(&c->msg);
+        ds_init(&c->tx);
+        c->tokens = RATE_BURST;
+        c->refilled = c->last_active = time_msec();
         ovs_list_push_back(&s->conns, &c->node);
         s->n_conns++;
     }
 
-    LIST_FOR_EACH_SAFE (c, node, &s->conns) {
-        int error = conn_run(t, c);
+    /* Serve each connection once, starting where the last run stopped. */
+    n = s->n_conns;
+    for (i = 0; i < n && !ovs_list_is_empty(&s->conns); i++) {
+        int error;
 
-        if (error) {
-            if (error != EOF) {
+        if (time_usec() >= deadline) {
+            t->more = true;
+            break;
+        }
+        c = CONTAINER_OF(ovs_list_front(&s->conns), struct tenant_conn,
+                         node);
+        ovs_list_remove(&c->node);
+        ovs_list_push_back(&s->conns, &c->node);
+        error = conn_run(t, c, &budget, deadline);
+        if (!error && conn_is_idle(t, c)) {
+            COVERAGE_INC(rdma_tenant_idle_closed);
+            VLOG_INFO("vport %s: %s: closing an idle connection",
+                      s->vport, stream_get_name(c->stream));
+            conn_destroy(t, c, true);
+        } else if (error) {
+            if (error != EOF && error != EPROTO) {
+                /* (EPROTO was logged with its reason.) */
                 VLOG_WARN_RL(&rl, "vport %s: %s: closing the connection "
-                             "(%s)", s->vport, jsonrpc_get_name(c->rpc),
+                             "(%s)", s->vport, stream_get_name(c->stream),
                              ovs_retval_to_string(error));
             }
-            conn_destroy(c);
+            conn_destroy(t, c, true);
         }
     }
+}
+
+/* Sets the per-connection rate limit of 't' to 'rate' (at least 1)
+ * requests per second, after a burst of 100. */
+void
+rdma_tenant_set_rate(struct rdma_tenant *t, int rate)
+{
+    t->rate = MAX(1, rate);
 }
 
 /* Keeps the sockets in step with the vports and serves requests. */
@@ -492,8 +855,22 @@ rdma_tenant_run(struct rdma_tenant *t)
             || !t->dir_ok)) {
         sync_sockets(t);
     }
-    HMAP_FOR_EACH (s, node, &t->sockets) {
-        socket_run(t, s);
+    /* Each socket in turn, from where the last run stopped, within the
+     * time budget. */
+    long long int deadline = time_usec() + USEC_PER_RUN;
+    size_t i, n = ovs_list_size(&t->rr);
+
+    t->more = false;
+    for (i = 0; i < n; i++) {
+        s = CONTAINER_OF(ovs_list_front(&t->rr), struct tenant_socket,
+                         rr_node);
+        if (time_usec() >= deadline) {
+            t->more = true;
+            break;
+        }
+        ovs_list_remove(&s->rr_node);
+        ovs_list_push_back(&t->rr, &s->rr_node);
+        socket_run(t, s, deadline);
     }
 }
 
@@ -505,12 +882,28 @@ rdma_tenant_wait(struct rdma_tenant *t)
     struct tenant_socket *s;
     struct tenant_conn *c;
 
+    if (t->more) {
+        poll_immediate_wake();
+    }
     HMAP_FOR_EACH (s, node, &t->sockets) {
         pstream_wait(s->pstream);
         LIST_FOR_EACH (c, node, &s->conns) {
-            jsonrpc_wait(c->rpc);
-            if (!jsonrpc_get_backlog(c->rpc)) {
-                jsonrpc_recv_wait(c->rpc);
+            stream_run_wait(c->stream);
+            if (c->tx.length) {
+                stream_send_wait(c->stream);
+            }
+            if (c->throttled) {
+                /* Waiting for the rate limit: one token's time. */
+                poll_timer_wait(1000 / t->rate + 1);
+            } else if (c->ready || conn_has_work(c)) {
+                poll_immediate_wake();
+            } else if (c->tx.length <= MAX_BACKLOG) {
+                stream_recv_wait(c->stream);
+            }
+            if (t->idle_ms && time_msec() < c->last_active + t->idle_ms) {
+                /* (Past the deadline, a connection still open holds
+                 * bindings: it is not closed, so no timer for it.) */
+                poll_timer_wait_until(c->last_active + t->idle_ms);
             }
         }
     }

@@ -56,14 +56,60 @@
  *
  * Errors come back as JSON-RPC errors whose "error" member is a message
  * saying what was wrong and what to do; nothing changes then.  Numbers may
- * be given as JSON integers or as strings ("0x1f" too). */
+ * be given as JSON integers or as strings, in plain decimal only (see
+ * rdma-request.h); a JSON integer must fit in 64 signed bits (larger
+ * cm_ids go in strings), and no key may appear twice in an object.
+ *
+ * Trust: the socket is the vport's identity.  A tenant's source IP must be
+ * one of the vport's own (other_config:rdma-ip) and its source MAC is the
+ * vport's; its cm_ids are its own (another vport's never show, not even in
+ * errors); a QPN can be bound once per RDMA function; the vport's quota
+ * and the NIC table's fair share apply (rdma-engine.c, check_quota()).
+ * A binding is released when the connection that made it closes, unless
+ * it was bound with "persistent": true.
+ *
+ * Limits: a request is at most RDMA_REQUEST_MAX_SIZE bytes (a larger one
+ * closes the connection); each connection gets a bucket of 100 requests
+ * refilled at 500 per second (--tenant-rate; requests beyond wait, they
+ * are not refused); each vport's socket is served at most 8 requests per
+ * main-loop iteration, and all of them together 0.5 ms of it, round robin,
+ * so that a flood on one socket delays the others and the admin socket by
+ * about that; at most 64 connections per vport; a
+ * connection that holds no bindings and sends nothing for the idle timeout
+ * (--tenant-idle-timeout) is closed.
+ *
+ * Files: the socket directory is created by ovs-rdmad (mode 0750, group
+ * --tenant-group) and refused if it exists with another owner, is writable
+ * by group or others, or is a symbolic link; sockets are mode 0660. */
 
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct ds;
 struct rdma_engine;
+struct rdma_json_scanner;
+
+/* Default idle timeout of a tenant connection that holds no bindings, in
+ * ms. */
+#define RDMA_TENANT_IDLE_MS 300000
+
+/* Default rate limit of a tenant connection, in requests per second (after
+ * a burst of 100). */
+#define RDMA_TENANT_RATE 500
 
 struct rdma_tenant *rdma_tenant_create(struct rdma_engine *,
-                                       const char *dir);
+                                       const char *dir, gid_t gid,
+                                       int idle_ms);
+void rdma_tenant_set_rate(struct rdma_tenant *, int rate);
 void rdma_tenant_run(struct rdma_tenant *);
 void rdma_tenant_wait(struct rdma_tenant *);
 void rdma_tenant_destroy(struct rdma_tenant *);
+
+int rdma_tenant_handle_message(struct rdma_engine *, const char *vport,
+                               uint64_t owner,
+                               const struct rdma_json_scanner *,
+                               const char *text, size_t len, struct ds *reply,
+                               char **errorp);
 
 #endif /* rdma-tenant.h */

@@ -3,6 +3,7 @@ EXTRA_DIST += \
 	$(TESTSUITE_AT) \
 	$(TESTSUITE) \
 	tests/atlocal.in \
+	tests/tenant-raw \
 	$(srcdir)/package.m4
 TESTSUITE_AT = \
 	tests/testsuite.at \
@@ -15,6 +16,7 @@ TESTSUITE_AT = \
 	tests/errors.at \
 	tests/restart.at \
 	tests/tenant.at \
+	tests/trust.at \
 	tests/preload.at \
 	tests/soft.at \
 	tests/underlay-linux.at
@@ -28,6 +30,25 @@ SYSTEM_TESTSUITE_AT = \
 	tests/system-overlay.at
 SYSTEM_TESTSUITE = $(srcdir)/tests/system-testsuite
 EXTRA_DIST += $(SYSTEM_TESTSUITE_AT) $(SYSTEM_TESTSUITE)
+
+# The kernel lane ("make check-kernel"): each test boots Debian's kernel in
+# a QEMU guest (tests/kernel-vm) and runs there as root: kernel OVS
+# datapath, 802.1Q, Geneve, rdma_rxe with the real librdmacm.
+KERNEL_TESTSUITE_AT = \
+	tests/kernel-testsuite.at \
+	tests/rdma-macros.at \
+	tests/kernel-macros.at \
+	tests/kernel-basic.at \
+	tests/kernel-rdma.at \
+	tests/kernel-datapath.at \
+	tests/kernel-vlan.at \
+	tests/kernel-preload.at \
+	tests/kernel-trust.at
+KERNEL_TESTSUITE = $(srcdir)/tests/kernel-testsuite
+EXTRA_DIST += $(KERNEL_TESTSUITE_AT) $(KERNEL_TESTSUITE) \
+	tests/kernel-vm \
+	tests/kernel-lib.sh \
+	tests/kernel-capture.py
 DISTCLEANFILES += tests/atconfig tests/atlocal
 
 # Directories, relative to the top of the build and source trees, that the
@@ -43,6 +64,15 @@ check-system: all tests/atconfig tests/atlocal $(SYSTEM_TESTSUITE)
 		$(TESTSUITEFLAGS)
 .PHONY: check-system
 
+check-kernel: all tests/atconfig tests/atlocal $(KERNEL_TESTSUITE) $(TESTSUITE)
+	@$(srcdir)/tests/kernel-vm --check || true
+	$(SHELL) '$(KERNEL_TESTSUITE)' -C tests AUTOTEST_PATH=$(AUTOTEST_PATH) \
+		$(TESTSUITEFLAGS)
+.PHONY: check-kernel
+
+$(KERNEL_TESTSUITE): package.m4 $(KERNEL_TESTSUITE_AT)
+	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)' -o $@.tmp $@.at && mv $@.tmp $@
+
 $(SYSTEM_TESTSUITE): package.m4 $(SYSTEM_TESTSUITE_AT)
 	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)' -o $@.tmp $@.at && mv $@.tmp $@
 
@@ -51,6 +81,8 @@ clean-testsuite:
 	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
 	test ! -f '$(SYSTEM_TESTSUITE)' \
 		|| $(SHELL) '$(SYSTEM_TESTSUITE)' -C tests --clean
+	test ! -f '$(KERNEL_TESTSUITE)' \
+		|| $(SHELL) '$(KERNEL_TESTSUITE)' -C tests --clean
 .PHONY: clean-testsuite
 
 AUTOTEST = $(AUTOM4TE) -l autotest

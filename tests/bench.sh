@@ -5,6 +5,8 @@
 #   BENCH_SIZES   QP counts for the refresh benchmark
 #                 (default "1000 10000 100000 1000000")
 #   BENCH_UNIXCTL number of binds through unixctl (default 10000)
+#   BENCH_FLOOD   admin round trips measured under a tenant flood
+#                 (default 2000)
 set -e
 sizes=${BENCH_SIZES:-1000 10000 100000 1000000}
 bench=tests/rdma-bench
@@ -25,6 +27,20 @@ trap 'utilities/ovs-rdma-sandbox --rundir="$rundir" --stop >/dev/null 2>&1; rm -
 utilities/ovs-rdma-sandbox --rundir="$rundir" --keep >/dev/null 2>&1
 pid=$(cat "$rundir/ovs-rdmad.pid")
 $bench unixctl ${BENCH_UNIXCTL:-10000} "$rundir/ovs-rdmad.$pid.ctl"
+
+echo "== admin and other-vport latency while one tenant floods its socket"
+ovs-vsctl --db="unix:$rundir/db.sock" add-port br-int vm2 \
+    -- set interface vm2 type=dummy other_config:rdma=true \
+       other_config:rdma-ip=10.1.0.11 \
+       'external_ids:attached-mac="02:00:00:00:01:02"'
+i=0
+while test ! -S "$rundir/ovs-rdmad/vm2.sock" && test $i -lt 100; do
+    sleep 0.1; i=$((i + 1))
+done
+for mode in flood flood-nice; do
+    $bench $mode ${BENCH_FLOOD:-2000} "$rundir/ovs-rdmad.$pid.ctl" \
+        "$rundir/ovs-rdmad/vm1.sock" "$rundir/ovs-rdmad/vm2.sock"
+done
 
 echo "== soft NIC: header build + ICRC per packet, in-process"
 for size in 64 1024 4096; do

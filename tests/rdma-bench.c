@@ -33,13 +33,18 @@
 #include <config.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 
 #include "jsonrpc.h"
+#include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "fake-underlay.h"
 #include "rdma-addr.h"
@@ -350,6 +355,173 @@ run_unixctl(long long int n, const char *socket)
     free(lat);
 }
 
+/* Connects to the Unix socket 'path' and returns the fd; exits on error. */
+static int
+connect_unix(const char *path)
+{
+    struct sockaddr_un sun;
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    memset(&sun, 0, sizeof sun);
+    sun.sun_family = AF_UNIX;
+    ovs_strlcpy(sun.sun_path, path, sizeof sun.sun_path);
+    if (fd < 0 || connect(fd, (struct sockaddr *) &sun, sizeof sun)) {
+        ovs_fatal(errno, "%s", path);
+    }
+    return fd;
+}
+
+/* Reads from 'fd' until 'n' complete top-level JSON objects have
+ * arrived.  Returns false on EOF or error. */
+static bool
+read_objects(int fd, int n)
+{
+    bool in_string = false, escape = false;
+    int depth = 0;
+
+    while (n > 0) {
+        char buf[65536];
+        ssize_t len = read(fd, buf, sizeof buf);
+        ssize_t i;
+
+        if (len <= 0) {
+            return false;
+        }
+        for (i = 0; i < len; i++) {
+            char c = buf[i];
+
+            if (in_string) {
+                if (escape) {
+                    escape = false;
+                } else if (c == '\\') {
+                    escape = true;
+                } else if (c == '"') {
+                    in_string = false;
+                }
+            } else if (c == '"') {
+                in_string = true;
+            } else if (c == '{') {
+                depth++;
+            } else if (c == '}' && !--depth) {
+                n--;
+            }
+        }
+    }
+    return true;
+}
+
+/* A flooding tenant: sends 'request' in batches of 20 on 'path' for ever,
+ * reading the replies. */
+static void OVS_NO_RETURN
+flood_child(const char *path, const char *request)
+{
+    struct ds batch = DS_EMPTY_INITIALIZER;
+    int fd = connect_unix(path);
+    int i;
+
+    for (i = 0; i < 20; i++) {
+        ds_put_cstr(&batch, request);
+    }
+    for (;;) {
+        if (write(fd, batch.string, batch.length) != batch.length
+            || !read_objects(fd, 20)) {
+            _exit(0);
+        }
+    }
+}
+
+/* Measures 'n' round trips of "rdma/show-qp-map vm2" on 'client' and of
+ * "echo" on the tenant socket 'other_fd', and prints their latencies under
+ * 'label'. */
+static void
+measure_latency(struct jsonrpc *client, int other_fd, long long int n,
+                const char *label)
+{
+    static const char echo[] = "{\"method\":\"echo\",\"params\":[],"
+                               "\"id\":1}";
+    long long int *admin = xmalloc(n * sizeof *admin);
+    long long int *other = xmalloc(n * sizeof *other);
+    long long int i;
+
+    for (i = 0; i < n; i++) {
+        char *args[1] = { "vm2" };
+        char *result, *err;
+        long long int t0 = now_ns();
+        int error = unixctl_client_transact(client, "rdma/show-qp-map", 1,
+                                            args, &result, &err);
+
+        if (error || err) {
+            ovs_fatal(error, "rdma/show-qp-map: %s", err ? err : "");
+        }
+        free(result);
+        admin[i] = now_ns() - t0;
+
+        t0 = now_ns();
+        if (write(other_fd, echo, sizeof echo - 1) != sizeof echo - 1
+            || !read_objects(other_fd, 1)) {
+            ovs_fatal(errno, "echo on the other vport's socket");
+        }
+        other[i] = now_ns() - t0;
+    }
+    qsort(admin, n, sizeof *admin, compare_ll);
+    qsort(other, n, sizeof *other, compare_ll);
+    printf("%s: admin socket median %.2f ms, p99 %.2f ms, max %.2f ms; "
+           "other vport median %.2f ms, p99 %.2f ms, max %.2f ms\n", label,
+           admin[n / 2] / 1e6, admin[n * 99 / 100] / 1e6, admin[n - 1] / 1e6,
+           other[n / 2] / 1e6, other[n * 99 / 100] / 1e6, other[n - 1] / 1e6);
+    free(admin);
+    free(other);
+}
+
+/* "flood N UNIXCTL FLOODED OTHER": the admin's latency (N "rdma/show-qp-map"
+ * on UNIXCTL) and another vport's (N "echo" on tenant socket OTHER), idle
+ * and while 64 connections flood tenant socket FLOODED with "resolve"
+ * requests, the most expensive that a tenant can send at will.  With
+ * "flood-nice", the flooding processes run at nice 19: on a real host a
+ * tenant's processes run on the tenant's own CPUs, whereas here they
+ * compete with ovs-rdmad for the same two cores, so this variant shows
+ * the daemon's own scheduling without that contention. */
+static void
+run_flood(long long int n, const char *unixctl, const char *flooded,
+          const char *other, int flood_nice)
+{
+    static const char resolve[] = "{\"method\":\"resolve\",\"params\":"
+        "[{\"dst_ip\":\"10.1.0.2\",\"dst_mac\":\"02:00:00:00:02:02\"}],"
+        "\"id\":1}";
+    pid_t children[64];
+    struct jsonrpc *client;
+    int other_fd, error;
+    size_t i;
+
+    error = unixctl_client_create(unixctl, &client);
+    if (error) {
+        ovs_fatal(error, "%s", unixctl);
+    }
+    other_fd = connect_unix(other);
+    measure_latency(client, other_fd, n, "idle");
+
+    for (i = 0; i < ARRAY_SIZE(children); i++) {
+        children[i] = fork();
+        if (!children[i]) {
+            if (flood_nice && nice(flood_nice) == -1) {
+                _exit(1);
+            }
+            flood_child(flooded, resolve);
+        }
+    }
+    usleep(200000);             /* Let the flood build up. */
+    measure_latency(client, other_fd, n,
+                    (flood_nice
+                     ? "64 connections (nice 19) flooding one vport"
+                     : "64 connections flooding one vport"));
+    for (i = 0; i < ARRAY_SIZE(children); i++) {
+        kill(children[i], SIGKILL);
+        waitpid(children[i], NULL, 0);
+    }
+    close(other_fd);
+    jsonrpc_close(client);
+}
+
 /* Entry point. */
 int
 main(int argc, char *argv[])
@@ -358,8 +530,8 @@ main(int argc, char *argv[])
 
     set_program_name(argv[0]);
     if (argc < 3 || (n = atoll(argv[2])) <= 0) {
-        ovs_fatal(0, "usage: %s bind|refresh|memory N | unixctl N SOCKET",
-                  argv[0]);
+        ovs_fatal(0, "usage: %s bind|refresh|memory N | unixctl N SOCKET "
+                  "| flood[-nice] N UNIXCTL FLOODED OTHER", argv[0]);
     }
     if (!strcmp(argv[1], "bind")) {
         run_bind(n);
@@ -369,6 +541,10 @@ main(int argc, char *argv[])
         run_memory(n);
     } else if (!strcmp(argv[1], "unixctl") && argc == 4) {
         run_unixctl(n, argv[3]);
+    } else if (!strcmp(argv[1], "flood") && argc == 6) {
+        run_flood(n, argv[3], argv[4], argv[5], 0);
+    } else if (!strcmp(argv[1], "flood-nice") && argc == 6) {
+        run_flood(n, argv[3], argv[4], argv[5], 19);
     } else {
         ovs_fatal(0, "unknown benchmark \"%s\"", argv[1]);
     }

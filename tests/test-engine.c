@@ -57,12 +57,12 @@ test_qp_map_indexes(void)
     uint64_t seqno;
 
     rdma_qp_map_init(&map);
-    a = rdma_qp_map_add(&map, 1, "vm1");
-    b = rdma_qp_map_add(&map, 2, "vm1");
-    c = rdma_qp_map_add(&map, 3, "vm2");
+    a = rdma_qp_map_add(&map, 1, 1, "vm1");
+    b = rdma_qp_map_add(&map, 2, 2, "vm1");
+    c = rdma_qp_map_add(&map, 3, 3, "vm2");
     CHECK_INT(rdma_qp_map_count(&map), 3);
-    CHECK(rdma_qp_map_find(&map, 2) == b);
-    CHECK(!rdma_qp_map_find(&map, 4));
+    CHECK(rdma_qp_map_find_key(&map, 2) == b);
+    CHECK(!rdma_qp_map_find_key(&map, 4));
     CHECK_INT(hmap_count(&map.vports), 2);
     CHECK_INT(rdma_qp_map_find_vport(&map, "vm1")->n_bindings, 2);
     CHECK_INT(list_len(&rdma_qp_map_find_vport(&map, "vm1")->bindings), 2);
@@ -280,12 +280,12 @@ test_engine_refresh(void)
     CHECK_INT(b3->vport->n_not_installed, 0);
 
     /* Unbinding removes one entry. */
-    error = rdma_engine_unbind(&e, 2);
+    error = rdma_engine_unbind(&e, "vm1", 2);
     CHECK(!error);
     CHECK_INT(e.stats.n_remove, 5);
     CHECK_INT(rdma_qp_map_count(&map), 3);
-    error = rdma_engine_unbind(&e, 2);
-    CHECK(error && !strcmp(error, "no binding with cm_id 2"));
+    error = rdma_engine_unbind(&e, "vm1", 2);
+    CHECK(error && !strcmp(error, "no binding with cm_id 2 on vport vm1"));
     free(error);
 
     rdma_engine_destroy(&e);
@@ -381,7 +381,7 @@ test_engine_restore(void)
     CHECK_INT(stats.n_adopted, 3);
     CHECK_INT(stats.n_orphans, 0);
     CHECK_INT(n_ops(&e), 0);
-    b = rdma_qp_map_find(&map, 1);
+    b = rdma_qp_map_find_key(&map, 1);
     CHECK(b && b->state == RDMA_BINDING_INSTALLED && b->generation == 1);
     CHECK(b && b->path && !strcmp(b->path->tunnel, "t1"));
     CHECK_INT(map.vports.n, 1);
@@ -402,8 +402,8 @@ test_engine_restore(void)
     CHECK_INT(e.stats.n_install, 0);
     CHECK_INT(e.stats.n_modify, 2);
     CHECK_INT(e.stats.n_remove, 1);
-    CHECK_INT(rdma_qp_map_find(&map, 1)->generation, 2);
-    CHECK_INT(rdma_qp_map_find(&map, 3)->generation, 1);
+    CHECK_INT(rdma_qp_map_find_key(&map, 1)->generation, 2);
+    CHECK_INT(rdma_qp_map_find_key(&map, 3)->generation, 1);
     CHECK_INT(nic_count(nic), 3);
 
     /* A new NIC (the old one's table is gone): everything is installed
@@ -415,7 +415,7 @@ test_engine_restore(void)
     CHECK_INT(stats.n_adopted, 0);
     CHECK_INT(e.stats.n_install, 3);
     CHECK_INT(nic_count(nic2), 3);
-    CHECK_INT(rdma_qp_map_find(&map, 2)->state, RDMA_BINDING_INSTALLED);
+    CHECK_INT(rdma_qp_map_find_key(&map, 2)->state, RDMA_BINDING_INSTALLED);
 
     /* The vport lost rdma=true while the daemon was down: the connections
      * come back as failed, with the reason, and leave the NIC. */
@@ -424,18 +424,18 @@ test_engine_restore(void)
     CHECK_INT(stats.n_restored, 3);
     CHECK_INT(e.stats.n_remove, 3);
     CHECK_INT(nic_count(nic2), 0);
-    b = rdma_qp_map_find(&map, 3);
+    b = rdma_qp_map_find_key(&map, 3);
     CHECK(b && b->state == RDMA_BINDING_FAILED);
     CHECK(b && b->reason && strstr(b->reason, "not RDMA-enabled"));
 
     /* New automatic cm_ids and QPNs do not collide with restored ones. */
     make_config(&cfg, "192.0.2.9", 1, true, true);
     rdma_engine_set_config(&e, &cfg);
-    CHECK(e.next_cm_id > 3);
-    CHECK(e.next_qpn > rdma_qp_map_find(&map, 3)->qpn);
+    CHECK(rdma_qp_map_find_key(&map, 3) != NULL);
+    CHECK(e.next_qpn > rdma_qp_map_find_key(&map, 3)->qpn);
 
     /* ...and after the largest QPN, the next automatic one is 1, not 0. */
-    rdma_qp_map_find(&map, 3)->qpn = 0xffffff;
+    rdma_binding_set_qpn(&map, rdma_qp_map_find_key(&map, 3), NULL, 0xffffff);
     make_config(&cfg, "192.0.2.9", 1, true, true);
     restart(&e, &map, nic2, &cfg, &stats);
     b = NULL;
@@ -503,7 +503,7 @@ test_engine_restore_partial(void)
     CHECK_INT(rdma_engine_restore(&e, saved, n, true, &stats), 0);
     CHECK_INT(stats.n_adopted, 2);
     CHECK_INT(n_ops(&e), 0);
-    b = rdma_qp_map_find(&map, 1);
+    b = rdma_qp_map_find_key(&map, 1);
     CHECK(b && b->state == RDMA_BINDING_INSTALLED);
     CHECK(b && b->path && b->path->stale);
     CHECK(b && b->path && b->path->base.nexthop_mac.ea[5] == 0x02);
@@ -573,7 +573,7 @@ test_persist_run(void)
     bind_qp(&e, 2, "10.1.0.3");
     rdma_persist_run(&ps, &e);
     bind_qp(&e, UINT64_MAX, "10.1.0.4");   /* Beyond INT64_MAX. */
-    error = rdma_engine_unbind(&e, 2);
+    error = rdma_engine_unbind(&e, "vm1", 2);
     CHECK(!error);
     rdma_persist_run(&ps, &e);
     error = rdma_persist_load("test-run.state", &saved, &n, &n_records);
@@ -590,7 +590,7 @@ test_persist_run(void)
     for (i = 0; i < 10; i++) {
         bind_qp(&e, 100, "10.1.0.5");
         rdma_persist_run(&ps, &e);
-        error = rdma_engine_unbind(&e, 100);
+        error = rdma_engine_unbind(&e, "vm1", 100);
         CHECK(!error);
         rdma_persist_run(&ps, &e);
     }
@@ -707,14 +707,14 @@ test_persist_load(void)
 
     /* Save, then append: the loader sees the map as it is. */
     rdma_qp_map_init(&map);
-    b = rdma_qp_map_add(&map, 1, "vm1");
-    b->qpn = 11;
-    b = rdma_qp_map_add(&map, 2, "vm1");
-    b->qpn = 12;
+    b = rdma_qp_map_add(&map, 1, 1, "vm1");
+    rdma_binding_set_qpn(&map, b, NULL, 11);
+    b = rdma_qp_map_add(&map, 2, 2, "vm1");
+    rdma_binding_set_qpn(&map, b, NULL, 12);
     CHECK_INT(rdma_persist_save("test-persist.state", &map), 0);
-    rdma_qp_map_remove(&map, rdma_qp_map_find(&map, 2));
-    b = rdma_qp_map_add(&map, 3, "vm2");
-    b->qpn = 13;
+    rdma_qp_map_remove(&map, rdma_qp_map_find_key(&map, 2));
+    b = rdma_qp_map_add(&map, 3, 3, "vm2");
+    rdma_binding_set_qpn(&map, b, NULL, 13);
     b->has_dst_mac = true;
     b->dst_mac = (struct eth_addr) ETH_ADDR_C(02,00,00,00,02,03);
     CHECK_INT(rdma_persist_append("test-persist.state", &map, ids, 2), 0);

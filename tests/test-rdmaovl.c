@@ -106,6 +106,7 @@ main(int argc, char *argv[])
     } else if (!strcmp(cmd, "bind") && argc >= 5) {
         req.dst_ip = argv[3];
         req.dst_mac = argv[4];
+        req.persistent = true;  /* This process exits right away. */
         req.qpn = argc > 5 ? parse_u64(argv[5]) : 0;
         req.remote_qpn = argc > 6 ? parse_u64(argv[6]) : 0;
         if (argc > 7) {

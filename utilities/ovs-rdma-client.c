@@ -220,8 +220,19 @@ make_params(const char *command, int argc, char *argv[])
         if (!key) {
             fatal("out of memory");
         }
+        if (json_object_object_get_ex(object, key, NULL)) {
+            fatal("duplicate key \"%s\": give each key once", key);
+        }
         json_object_object_add(object, key, json_object_new_string(eq + 1));
         free(key);
+    }
+    if (!strcmp(command, "bind")
+        && !json_object_object_get_ex(object, "persistent", NULL)) {
+        /* This program exits right after the bind, which closes its
+         * connection: without "persistent", ovs-rdmad would release the
+         * binding at once. */
+        json_object_object_add(object, "persistent",
+                               json_object_new_boolean(1));
     }
     return array_1(object);
 }
@@ -422,7 +433,8 @@ usage(void)
            "would get\n"
            "  bind DST_IP [dst_mac=MAC] [src_ip=IP] [qpn=N] [remote_qpn=N] "
            "[cm_id=N]\n"
-           "                          binds a connection\n"
+           "       [persistent=false]  binds a connection (persistent\n"
+           "                          unless persistent=false)\n"
            "  update CM_ID remote_qpn=N\n"
            "                          sets a connection's peer QP number\n"
            "  unbind CM_ID            unbinds one of this vport's "

@@ -4,19 +4,32 @@
 #
 # Usage: build-aux/ovs-build.sh [--print-dir] [CACHE_DIR]
 #
-# Takes the source tree that Debian's openvswitch-source package ships
-# (/usr/src/openvswitch/openvswitch.tar.gz), unpacks it into CACHE_DIR
+# Takes an Open vSwitch release tarball ($OVS_SOURCE_TARBALL, default the
+# one Debian's openvswitch-source package ships,
+# /usr/src/openvswitch/openvswitch.tar.gz), unpacks it into CACHE_DIR
 # (default: $OVS_RDMA_CACHE, else ${XDG_CACHE_HOME:-$HOME/.cache}/ovs-rdma)
 # and builds only what an out-of-tree extension needs: the generated headers
 # (the tree's BUILT_SOURCES) and lib/libopenvswitch.la.  A tree that is
 # already built is reused.  On success the last line printed is the tree's
 # directory, suitable for --with-ovs-source and --with-ovs-build.
 #
+# The tarball's top directory may have any name (Debian's is
+# "openvswitch/", upstream's "openvswitch-X.Y.Z/").  The package builds
+# (debian/rules, rhel/ovs-rdma.spec) pass a CACHE_DIR inside their build
+# tree, and the compiler flags in CFLAGS, CPPFLAGS and LDFLAGS reach Open
+# vSwitch's configure.  The number of make jobs is $OVS_BUILD_JOBS, else
+# the number of CPUs; make's own settings inherited from a calling make
+# (MAKEFLAGS, MAKELEVEL) are dropped, since they would break the build.
+#
 # The version of the tree must match the installed ovs-vswitchd, since
 # ovs-rdmad talks to it over unixctl and shares its database schema; a
 # mismatch is reported and is an error unless OVS_RDMA_ALLOW_MISMATCH=yes.
 
 set -e
+
+# Called from a make (debian/rules, "make deb"): its jobserver and level
+# are not ours.
+unset MAKEFLAGS MAKELEVEL MFLAGS MAKEOVERRIDES
 
 tarball=${OVS_SOURCE_TARBALL:-/usr/src/openvswitch/openvswitch.tar.gz}
 print_dir=no
@@ -33,8 +46,11 @@ test -r "$tarball" || die "$tarball not found; install Debian's \
 openvswitch-source package (apt-get install openvswitch-source) or pass \
 --with-ovs-source=DIR to configure"
 
-# The version of the tree, from its configure script (AC_INIT).
-tree_version=$(tar xzOf "$tarball" openvswitch/configure.ac \
+# The tarball's top directory, and the version of the tree, from its
+# configure script (AC_INIT).
+top=$(tar tzf "$tarball" | sed -n '1s,^\./,,;1s,/.*,,p')
+test -n "$top" || die "$tarball: cannot read its top directory"
+tree_version=$(tar xzOf "$tarball" "$top/configure.ac" \
                | sed -n 's/^AC_INIT(openvswitch, *\([^,]*\),.*/\1/p')
 test -n "$tree_version" || die "cannot read the version of $tarball"
 
@@ -68,7 +84,7 @@ say "building Open vSwitch $tree_version in $dir (about 2 minutes)"
 rm -rf "$dir"
 mkdir -p "$dir"
 tar xzf "$tarball" -C "$dir" --strip-components=1
-jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+jobs=${OVS_BUILD_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 (
     cd "$dir"
     # Debian's python3 has everything OVS's IDL generator needs.

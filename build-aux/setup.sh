@@ -19,7 +19,8 @@ say() { echo "setup: $*" >&2; }
 # json-c (for librdmaovl), rdma-core, and the tools the tests use; the
 # kernel lane ("make check-kernel") boots Debian's kernel under QEMU and runs
 # rdma-core's tools (rping, rdma_server, ib_send_bw) in it; clang with its
-# runtime (libFuzzer, ASan, UBSan) for "make fuzz".
+# runtime (libFuzzer, ASan, UBSan) for "make fuzz"; the tools of the
+# packaging stage (tests/packaging).
 # OVN's central and host parts are for the OVN system test (their services
 # are not started; the test runs its own).
 packages="build-essential autoconf automake libtool pkg-config
@@ -31,7 +32,9 @@ packages="build-essential autoconf automake libtool pkg-config
           python3 iproute2 procps iputils-ping tshark python3-scapy
           qemu-system-x86 linux-image-amd64 busybox-static kmod cpio xz-utils
           ibverbs-utils rdmacm-utils perftest
-          clang libclang-rt-14-dev"
+          clang libclang-rt-14-dev
+          git debhelper dpkg-dev devscripts lintian rpm rpmlint systemd
+          man-db"
 
 missing=
 for p in $packages; do

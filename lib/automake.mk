@@ -34,9 +34,11 @@ DISTCLEANFILES += lib/librdmaovl.pc
 EXTRA_DIST += lib/librdmaovl.pc.in
 
 # librdmaovl-preload: LD_PRELOAD shim that binds librdmacm applications'
-# connections through librdmaovl.  Needs librdmacm's headers only.
+# connections through librdmaovl.  Needs librdmacm's headers only.  It is
+# preloaded, never linked against, so it goes into a private directory,
+# $(pkglibdir) (LD_PRELOAD=/usr/$LIB/ovs-rdma/librdmaovl-preload.so).
 if HAVE_RDMACM
-lib_LTLIBRARIES += lib/librdmaovl-preload.la
+pkglib_LTLIBRARIES = lib/librdmaovl-preload.la
 lib_librdmaovl_preload_la_SOURCES = lib/rdmaovl-preload.c
 lib_librdmaovl_preload_la_CPPFLAGS = $(RDMACM_CFLAGS)
 lib_librdmaovl_preload_la_LIBADD = lib/librdmaovl.la -ldl -lpthread

@@ -17,24 +17,26 @@
 
 /* ovs-rdma-client: talks to one vport's tenant socket of ovs-rdmad, the
  * way a tenant (or its orchestration) resolves, binds, lists and unbinds
- * RDMA connections.  See rdma-tenant.h for the protocol. */
-
-#include <config.h>
+ * RDMA connections.  See rdma-tenant.h for the protocol.
+ *
+ * Built on librdmaovl and json-c alone, not on Open vSwitch, so that it
+ * can go into tenant containers.  The request's parameters are built here
+ * generically (key=value words become string members), so members the
+ * server learns later need no change here. */
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "command-line.h"
-#include "jsonrpc.h"
-#include "openvswitch/json.h"
-#include "openvswitch/shash.h"
-#include "openvswitch/vlog.h"
+#include <json-c/json.h>
+
 #include "rdma-version.h"
-#include "stream.h"
-#include "timeval.h"
-#include "util.h"
+#include "rdmaovl.h"
 
 /* Settings from the command line. */
 struct client_options {
@@ -42,10 +44,16 @@ struct client_options {
     int timeout;                /* --timeout, in seconds; 0 = none. */
 };
 
-OVS_NO_RETURN static void usage(void);
+/* The program's name, for messages. */
+static const char *program_name = "ovs-rdma-client";
+
+static void usage(void) __attribute__((noreturn));
+static void fatal(const char *format, ...)
+    __attribute__((noreturn, format(printf, 1, 2)));
 static void parse_options(int argc, char *argv[], struct client_options *);
-static struct json *make_params(const char *command, int argc,
-                                char *argv[]);
+static struct json_object *make_params(const char *command, int argc,
+                                       char *argv[]);
+static void print_json(struct json_object *, FILE *);
 
 /* Entry point: builds the request from the command line, sends it, and
  * prints the result as JSON (exit 0) or the server's error (exit 1). */
@@ -53,154 +61,312 @@ int
 main(int argc, char *argv[])
 {
     struct client_options opts = { .socket = NULL, .timeout = 10 };
-    struct jsonrpc_msg *request, *reply;
-    struct json *params;
-    struct stream *stream;
-    struct jsonrpc *rpc;
-    const char *method;
-    char *name;
+    struct json_object *params, *result;
+    const char *method, *slash;
+    struct rdmaovl *ovl;
+    char *result_s;
     int error;
 
-    ovs_set_program_name(argv[0], OVS_RDMA_VERSION);
-    vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_WARN);
+    slash = strrchr(argv[0], '/');
+    program_name = slash ? slash + 1 : argv[0];
     parse_options(argc, argv, &opts);
     argc -= optind;
     argv += optind;
     if (!argc) {
-        ovs_fatal(0, "a command is required (resolve, bind, update, unbind, "
-                  "list or call); use --help for usage");
+        fatal("a command is required (resolve, bind, update, unbind, "
+              "list or call); use --help for usage");
     }
     if (!opts.socket) {
-        opts.socket = getenv("OVS_RDMA_SOCKET");
+        opts.socket = getenv(RDMAOVL_SOCKET_ENV);
         if (!opts.socket || !opts.socket[0]) {
-            ovs_fatal(0, "no socket: give --socket=SOCKET or set "
-                      "OVS_RDMA_SOCKET to the vport's tenant socket");
+            fatal("no socket: give --socket=SOCKET or set "
+                  "OVS_RDMA_SOCKET to the vport's tenant socket");
         }
-    }
-    if (opts.timeout) {
-        time_alarm(opts.timeout);
     }
 
     method = !strcmp(argv[0], "call") && argc >= 2 ? argv[1] : argv[0];
     params = make_params(argv[0], argc - 1, argv + 1);
 
-    name = xasprintf("unix:%s", opts.socket);
-    error = stream_open_block(stream_open(name, &stream, 0), -1, &stream);
+    error = rdmaovl_open(opts.socket, &ovl);
     if (error) {
-        ovs_fatal(0, "%s: cannot connect (%s): is ovs-rdmad running, and "
-                  "is this an RDMA vport's socket?", opts.socket,
-                  ovs_strerror(error));
+        fatal("%s: cannot connect (%s): is ovs-rdmad running, and is this "
+              "an RDMA vport's socket?", opts.socket, strerror(error));
     }
-    free(name);
-    rpc = jsonrpc_open(stream);
-    request = jsonrpc_create_request(method, params, NULL);
-    error = jsonrpc_transact_block(rpc, request, &reply);
-    if (error) {
-        ovs_fatal(0, "%s: %s", opts.socket, ovs_retval_to_string(error));
-    }
-    if (reply->error) {
-        if (reply->error->type == JSON_STRING) {
-            fprintf(stderr, "%s: %s\n", program_name,
-                    json_string(reply->error));
-        } else {
-            char *s = json_to_string(reply->error, JSSF_SORT);
-
-            fprintf(stderr, "%s: %s\n", program_name, s);
-            free(s);
-        }
+    rdmaovl_set_timeout(ovl, opts.timeout ? opts.timeout * 1000 : -1);
+    error = rdmaovl_call(ovl, method,
+                         json_object_to_json_string_ext(
+                             params, JSON_C_TO_STRING_PLAIN),
+                         &result_s);
+    json_object_put(params);
+    if (error == EREMOTEIO) {
+        fprintf(stderr, "%s: %s\n", program_name, rdmaovl_last_error(ovl));
         exit(EXIT_FAILURE);
-    } else {
-        /* OVS's pretty printer spreads an empty object over two lines. */
-        bool empty = (reply->result->type == JSON_OBJECT
-                      && !shash_count(json_object(reply->result)));
-        char *s = json_to_string(reply->result,
-                                 empty ? 0 : JSSF_PRETTY | JSSF_SORT);
-
-        puts(s);
-        free(s);
+    } else if (error) {
+        fatal("%s: %s", opts.socket,
+              error == ECONNRESET ? "End of file" : strerror(error));
     }
-    jsonrpc_msg_destroy(reply);
-    jsonrpc_close(rpc);
+    rdmaovl_close(ovl);
+
+    result = json_tokener_parse(result_s);
+    if (!result && strcmp(result_s, "null")) {
+        fatal("%s: ovs-rdmad's answer is not JSON", opts.socket);
+    }
+    print_json(result, stdout);
+    json_object_put(result);
+    free(result_s);
     return 0;
+}
+
+/* Prints a message, formatted like printf(), prefixed by the program's
+ * name, and exits with failure. */
+static void
+fatal(const char *format, ...)
+{
+    va_list args;
+
+    fprintf(stderr, "%s: ", program_name);
+    va_start(args, format);
+    vfprintf(stderr, format, args);
+    va_end(args);
+    fputc('\n', stderr);
+    exit(EXIT_FAILURE);
+}
+
+/* Returns a new object with the single member 'key': 'value' (a string). */
+static struct json_object *
+object_1(const char *key, const char *value)
+{
+    struct json_object *object = json_object_new_object();
+
+    json_object_object_add(object, key, json_object_new_string(value));
+    return object;
+}
+
+/* Returns a new array holding 'elem' (which it takes). */
+static struct json_object *
+array_1(struct json_object *elem)
+{
+    struct json_object *array = json_object_new_array();
+
+    json_object_array_add(array, elem);
+    return array;
 }
 
 /* Returns the params array for 'command' with its 'argc' arguments in
  * 'argv'.  Exits with a message on bad usage. */
-static struct json *
+static struct json_object *
 make_params(const char *command, int argc, char *argv[])
 {
-    struct json *object;
-    int i, first;
+    struct json_object *object;
+    int i;
 
     if (!strcmp(command, "list")) {
         if (argc) {
-            ovs_fatal(0, "list takes no arguments");
+            fatal("list takes no arguments");
         }
-        return json_array_create_empty();
+        return json_object_new_array();
     } else if (!strcmp(command, "unbind")) {
         if (argc != 1) {
-            ovs_fatal(0, "usage: unbind CM_ID");
+            fatal("usage: unbind CM_ID");
         }
-        object = json_object_create();
-        json_object_put_string(object, "cm_id", argv[0]);
-        return json_array_create_1(object);
+        return array_1(object_1("cm_id", argv[0]));
     } else if (!strcmp(command, "update")) {
         if (argc != 2 || strncmp(argv[1], "remote_qpn=", 11)) {
-            ovs_fatal(0, "usage: update CM_ID remote_qpn=N");
+            fatal("usage: update CM_ID remote_qpn=N");
         }
-        object = json_object_create();
-        json_object_put_string(object, "cm_id", argv[0]);
-        json_object_put_string(object, "remote_qpn", argv[1] + 11);
-        return json_array_create_1(object);
+        object = object_1("cm_id", argv[0]);
+        json_object_object_add(object, "remote_qpn",
+                               json_object_new_string(argv[1] + 11));
+        return array_1(object);
     } else if (!strcmp(command, "call")) {
-        struct json *json;
+        struct json_tokener *tok;
+        struct json_object *json;
 
         if (argc < 1 || argc > 2) {
-            ovs_fatal(0, "usage: call METHOD [PARAMS], PARAMS a JSON array");
+            fatal("usage: call METHOD [PARAMS], PARAMS a JSON array");
         }
         if (argc == 1) {
-            return json_array_create_empty();
+            return json_object_new_array();
         }
-        json = json_from_string(argv[1]);
-        if (json->type == JSON_STRING) {
-            ovs_fatal(0, "PARAMS: %s", json_string(json));
-        } else if (json->type != JSON_ARRAY) {
-            ovs_fatal(0, "PARAMS must be a JSON array, e.g. '[{}]'");
+        tok = json_tokener_new();
+        json = json_tokener_parse_ex(tok, argv[1], strlen(argv[1]) + 1);
+        if (!json) {
+            fatal("PARAMS: %s", json_tokener_error_desc(
+                      json_tokener_get_error(tok)));
+        }
+        json_tokener_free(tok);
+        if (json_object_get_type(json) != json_type_array) {
+            fatal("PARAMS must be a JSON array, e.g. '[{}]'");
         }
         return json;
     } else if (strcmp(command, "resolve") && strcmp(command, "bind")) {
-        ovs_fatal(0, "unknown command \"%s\" (commands: resolve, bind, "
-                  "update, unbind, list, call); use --help for usage", command);
+        fatal("unknown command \"%s\" (commands: resolve, bind, update, "
+              "unbind, list, call); use --help for usage", command);
     }
 
     /* resolve and bind: DST_IP [key=value]... */
     if (argc < 1) {
-        ovs_fatal(0, "usage: %s DST_IP [key=value]...", command);
+        fatal("usage: %s DST_IP [key=value]...", command);
     }
-    object = json_object_create();
-    json_object_put_string(object, "dst_ip", argv[0]);
-    for (first = 1, i = first; i < argc; i++) {
+    object = object_1("dst_ip", argv[0]);
+    for (i = 1; i < argc; i++) {
         const char *eq = strchr(argv[i], '=');
         char *key;
 
         if (!eq || eq == argv[i]) {
-            ovs_fatal(0, "\"%s\": expected key=value", argv[i]);
+            fatal("\"%s\": expected key=value", argv[i]);
         }
-        key = xmemdup0(argv[i], eq - argv[i]);
-        if (shash_find(json_object(object), key)) {
-            ovs_fatal(0, "duplicate key \"%s\": give each key once", key);
+        key = strndup(argv[i], eq - argv[i]);
+        if (!key) {
+            fatal("out of memory");
         }
-        json_object_put_string(object, key, eq + 1);
+        if (json_object_object_get_ex(object, key, NULL)) {
+            fatal("duplicate key \"%s\": give each key once", key);
+        }
+        json_object_object_add(object, key, json_object_new_string(eq + 1));
         free(key);
     }
     if (!strcmp(command, "bind")
-        && !shash_find(json_object(object), "persistent")) {
+        && !json_object_object_get_ex(object, "persistent", NULL)) {
         /* This program exits right after the bind, which closes its
          * connection: without "persistent", ovs-rdmad would release the
          * binding at once. */
-        json_object_put(object, "persistent", json_boolean_create(true));
+        json_object_object_add(object, "persistent",
+                               json_object_new_boolean(1));
     }
-    return json_array_create_1(object);
+    return array_1(object);
+}
+
+/* Prints 's' as a JSON string to 'out', escaped as Open vSwitch does. */
+static void
+print_string(const char *s, FILE *out)
+{
+    putc('"', out);
+    for (; *s; s++) {
+        unsigned char c = *s;
+
+        switch (c) {
+        case '"':  fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\b': fputs("\\b", out); break;
+        case '\f': fputs("\\f", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            if (c < 0x20) {
+                fprintf(out, "\\u%04x", c);
+            } else {
+                putc(c, out);
+            }
+        }
+    }
+    putc('"', out);
+}
+
+/* Starts a new line indented for nesting 'depth'. */
+static void
+indent(int depth, FILE *out)
+{
+    fprintf(out, "\n%*s", 2 * depth, "");
+}
+
+/* qsort() comparison of object member names. */
+static int
+compare_keys(const void *a_, const void *b_)
+{
+    const char *const *a = a_;
+    const char *const *b = b_;
+
+    return strcmp(*a, *b);
+}
+
+/* Prints 'json' at nesting 'depth' to 'out' in Open vSwitch's pretty
+ * format (members sorted, two spaces per level, closing brackets on the
+ * last member's line), which the tenants' scripts already parse. */
+static void
+print_value(struct json_object *json, int depth, FILE *out)
+{
+    size_t i, n;
+
+    switch (json_object_get_type(json)) {
+    case json_type_object: {
+        struct json_object_iterator it, end;
+        const char **keys;
+
+        n = json_object_object_length(json);
+        keys = calloc(n ? n : 1, sizeof *keys);
+        if (!keys) {
+            fatal("out of memory");
+        }
+        i = 0;
+        it = json_object_iter_begin(json);
+        end = json_object_iter_end(json);
+        for (; !json_object_iter_equal(&it, &end);
+             json_object_iter_next(&it)) {
+            keys[i++] = json_object_iter_peek_name(&it);
+        }
+        qsort(keys, n, sizeof *keys, compare_keys);
+        putc('{', out);
+        indent(depth + 1, out);
+        for (i = 0; i < n; i++) {
+            if (i) {
+                putc(',', out);
+                indent(depth + 1, out);
+            }
+            print_string(keys[i], out);
+            fputs(": ", out);
+            print_value(json_object_object_get(json, keys[i]), depth + 1,
+                        out);
+        }
+        putc('}', out);
+        free(keys);
+        break;
+    }
+
+    case json_type_array:
+        n = json_object_array_length(json);
+        putc('[', out);
+        for (i = 0; i < n; i++) {
+            if (i) {
+                putc(',', out);
+            }
+            indent(depth + 1, out);
+            print_value(json_object_array_get_idx(json, i), depth + 1, out);
+        }
+        putc(']', out);
+        break;
+
+    case json_type_string:
+        print_string(json_object_get_string(json), out);
+        break;
+
+    case json_type_null:
+        fputs("null", out);
+        break;
+
+    case json_type_boolean:
+    case json_type_int:
+    case json_type_double:
+    default:
+        fputs(json_object_to_json_string_ext(json, JSON_C_TO_STRING_PLAIN),
+              out);
+        break;
+    }
+}
+
+/* Prints 'json', a reply's result, and a new line to 'out'.  An empty
+ * object prints as "{}". */
+static void
+print_json(struct json_object *json, FILE *out)
+{
+    if (json_object_get_type(json) == json_type_object
+        && !json_object_object_length(json)) {
+        fputs("{}", out);
+    } else {
+        print_value(json, 0, out);
+    }
+    putc('\n', out);
 }
 
 /* Parses the options in 'argv' into '*opts'.  Exits on bad input. */
@@ -214,10 +380,11 @@ parse_options(int argc, char *argv[], struct client_options *opts)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
 
     for (;;) {
-        int c = getopt_long(argc, argv, short_options, long_options, NULL);
+        int c = getopt_long(argc, argv, "s:t:hV", long_options, NULL);
+        char *end;
+        long n;
 
         if (c == -1) {
             break;
@@ -228,11 +395,13 @@ parse_options(int argc, char *argv[], struct client_options *opts)
             break;
 
         case 't':
-            if (!str_to_int(optarg, 10, &opts->timeout)
-                || opts->timeout < 0) {
-                ovs_fatal(0, "--timeout=%s: not a number of seconds",
-                          optarg);
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || end == optarg || *end || n < 0
+                || n > INT_MAX / 1000) {
+                fatal("--timeout=%s: not a number of seconds", optarg);
             }
+            opts->timeout = n;
             break;
 
         case 'h':
@@ -250,7 +419,6 @@ parse_options(int argc, char *argv[], struct client_options *opts)
             abort();
         }
     }
-    free(short_options);
 }
 
 /* Prints --help output and exits. */

@@ -135,7 +135,7 @@ setup(void)
         ovs_assert(!error);
         ovs_assert(b->state == RDMA_BINDING_INSTALLED);
     }
-    rdma_qp_map_format(&map, "vm2", &ds);
+    rdma_qp_map_format(&map, "vm2", NULL, NULL, &ds);
     vm2_before = ds_steal_cstr(&ds);
 }
 
@@ -150,7 +150,7 @@ check_invariants(void)
     const struct rdma_binding *b;
     size_t n_entries, n_installed = 0, i;
 
-    rdma_qp_map_format(&map, "vm2", &ds);
+    rdma_qp_map_format(&map, "vm2", NULL, NULL, &ds);
     ovs_assert(!strcmp(ds_cstr(&ds), vm2_before));
     ds_destroy(&ds);
 

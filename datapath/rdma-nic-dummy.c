@@ -552,6 +552,7 @@ dummy_install(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
     dummy_log_op(dummy, DUMMY_OP_INSTALL, entry->cm_id, entry, NULL, error,
                  injected);
     if (!error) {
+        dummy->batch.n_installs++;
         dummy_count_op(dummy);
         dummy_save_table(dummy);
     }
@@ -582,6 +583,7 @@ dummy_modify(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
     dummy_log_op(dummy, DUMMY_OP_MODIFY, entry->cm_id, entry, NULL, error,
                  injected);
     if (!error) {
+        dummy->batch.n_modifies++;
         dummy_count_op(dummy);
         dummy_save_table(dummy);
     }
@@ -614,6 +616,7 @@ dummy_remove(struct rdma_nic *nic, uint64_t cm_id)
     }
     dummy_log_op(dummy, DUMMY_OP_REMOVE, cm_id, NULL, NULL, error, injected);
     if (!error) {
+        dummy->batch.n_removes++;
         dummy_count_op(dummy);
         dummy_save_table(dummy);
     }
@@ -780,7 +783,7 @@ rdma_nic_dummy_format_table(const struct rdma_nic *nic, struct ds *ds)
     }
 }
 
-/* Stores in '*stats' the batch counters of dummy NIC 'nic'. */
+/* Stores in '*stats' the op and batch counters of dummy NIC 'nic'. */
 void
 rdma_nic_dummy_get_batch_stats(const struct rdma_nic *nic,
                                struct rdma_nic_dummy_batch_stats *stats)
@@ -788,7 +791,7 @@ rdma_nic_dummy_get_batch_stats(const struct rdma_nic *nic,
     *stats = dummy_nic_cast(nic)->batch;
 }
 
-/* Appends the batch counters of dummy NIC 'nic' to 'ds', as
+/* Appends the op and batch counters of dummy NIC 'nic' to 'ds', as
  * "rdma-dummy/stats" shows them. */
 static void
 dummy_format_stats(const struct rdma_nic *nic, struct ds *ds)
@@ -796,6 +799,8 @@ dummy_format_stats(const struct rdma_nic *nic, struct ds *ds)
     const struct dummy_nic *dummy = dummy_nic_cast(nic);
     const struct rdma_nic_dummy_batch_stats *b = &dummy->batch;
 
+    ds_put_format(ds, "installs: %llu\nmodifies: %llu\nremoves: %llu\n",
+                  b->n_installs, b->n_modifies, b->n_removes);
     ds_put_format(ds, "batches: %llu\n"
                   "ops in batches: %llu\n"
                   "largest batch: %llu ops\n"

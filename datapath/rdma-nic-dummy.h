@@ -62,7 +62,7 @@
 
 struct ds;
 
-/* What a dummy NIC counts of batches (see "Batches" in
+/* What a dummy NIC counts of its ops and batches (see "Batches" in
  * rdma-nic-provider.h): "rdma-dummy/stats" shows them. */
 struct rdma_nic_dummy_batch_stats {
     unsigned long long int n_batches;       /* Batches committed. */
@@ -71,6 +71,9 @@ struct rdma_nic_dummy_batch_stats {
     unsigned long long int n_unbatched_ops; /* Successful ops outside. */
     unsigned long long int max_ops;         /* Most ops in one batch. */
     unsigned long long int cur_ops;         /* Ops in the open batch. */
+    unsigned long long int n_installs;      /* Successful installs. */
+    unsigned long long int n_modifies;      /* Successful modifies. */
+    unsigned long long int n_removes;       /* Successful removes. */
 };
 
 bool rdma_nic_is_dummy(const struct rdma_nic *);

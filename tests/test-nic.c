@@ -957,7 +957,10 @@ test_batch(void)
     CHECK_INT(stats.n_batched_ops, 10);
     CHECK_INT(stats.max_ops, 10);
     CHECK_INT(stats.n_unbatched_ops, 1);
-    NIC_CHECK_CMD(nic, "batches: 1\nops in batches: 10\n"
+    CHECK_INT(stats.n_installs, 11);
+    CHECK_INT(stats.n_modifies, 0);
+    NIC_CHECK_CMD(nic, "installs: 11\nmodifies: 0\nremoves: 0\n"
+                  "batches: 1\nops in batches: 10\n"
                   "largest batch: 10 ops\nops outside batches: 1\n"
                   "entries: 11\n", NULL, "rdma-dummy/stats");
     NIC_CHECK_CMD(nic, NULL, "rdma-dummy/stats takes no arguments",
@@ -977,6 +980,7 @@ test_batch(void)
     CHECK_INT(stats.n_batches, 3);
     CHECK_INT(stats.n_batched_ops, 20);
     CHECK_INT(stats.max_ops, 10);
+    CHECK_INT(stats.n_removes, 10);
     CHECK_INT(rdma_nic_dump(nic, &entries, &n), 0);
     CHECK_INT(n, 1);
     free(entries);

@@ -23,6 +23,8 @@
  *                            changes with N bound QPs, when 1% and when
  *                            100% of them use that tunnel
  *   rdma-bench memory N      resident memory per binding with N bound
+ *   rdma-bench config T      CPU time of one configuration change with T
+ *                            tunnels and nothing bound
  *   rdma-bench unixctl N SOCKET [same]
  *                            N binds through a running ovs-rdmad's unixctl
  *                            SOCKET, each to its own destination (or all
@@ -38,6 +40,9 @@
  *                            time from shell COMMAND until the dummy NIC
  *                            (rdma-dummy/stats on UNIXCTL) has modified N
  *                            entries
+ *   rdma-bench idle N TENANT SECONDS
+ *                            N binds on tenant socket TENANT, then the
+ *                            daemon's CPU use over SECONDS of quiet
  *   rdma-bench flowchange N SOCKET COMMAND NEEDLE
  *                            N binds, the time of one rdma/refresh, then
  *                            the time from shell COMMAND (a flow change)
@@ -125,6 +130,10 @@ compare_ll(const void *a_, const void *b_)
 /* Number of tunnels in the benchmark configuration. */
 #define N_TUNNELS 100
 
+/* Number of tunnels make_config() makes (the "config" benchmark raises
+ * it). */
+static int n_config_tunnels = N_TUNNELS;
+
 /* Makes a snapshot with vport vm1 and N_TUNNELS tunnels t0..t99, tunnel tI
  * to 192.0.3.I (tunnel 0 to 'remote0') for tenant prefix 10.I.0.0/16. */
 static void
@@ -145,14 +154,20 @@ make_config(struct rdma_mapping *m, const char *remote0)
     /* The benchmarks bind up to a million connections through vm1. */
     vp->max_conns = RDMA_MAX_MAX_CONNS;
 
-    for (i = 0; i < N_TUNNELS; i++) {
+    for (i = 0; i < n_config_tunnels; i++) {
         char name[16], ip[32], prefix[32];
         struct rdma_map_tunnel *t;
         char *error;
 
         snprintf(name, sizeof name, "t%d", i);
-        snprintf(ip, sizeof ip, "192.0.3.%d", i);
-        snprintf(prefix, sizeof prefix, "10.%d.0.0/16", i);
+        snprintf(ip, sizeof ip, "192.%d.%d.%d", i >> 16, (i >> 8) & 255,
+                 i & 255);
+        snprintf(prefix, sizeof prefix, "10.%d.%d.%d/32", i >> 16,
+                 (i >> 8) & 255, i & 255);
+        if (i < 256 && n_config_tunnels <= 256) {
+            snprintf(ip, sizeof ip, "192.0.3.%d", i);
+            snprintf(prefix, sizeof prefix, "10.%d.0.0/16", i);
+        }
         rdma_mapping_add_iface(m, br, name);
         t = rdma_mapping_add_tunnel(m, br, name, "vxlan");
         t->vni = 1000 + i;
@@ -311,6 +326,35 @@ run_refresh(long long int n)
 {
     refresh_once(n, 1);
     refresh_once(n, 100);
+}
+
+/* "config T": the cost of one configuration change (one tunnel's
+ * remote_ip, nothing bound) with T tunnels, what every OVSDB change costs
+ * ovs-rdmad whatever it affects: for the scale model, where an OVN host
+ * has one tunnel per other host. */
+static void
+run_config(long long int t)
+{
+    struct rdma_mapping cfg;
+    long long int c0, c1;
+    struct bench b;
+    int i;
+
+    n_config_tunnels = t;
+    bench_init(&b);
+    c1 = 0;
+    for (i = 0; i < 5; i++) {
+        make_config(&cfg, i & 1 ? "192.0.3.0" : "192.0.4.1");
+        c0 = cpu_ns();
+        rdma_engine_set_config(&b.engine, &cfg);
+        c1 += cpu_ns() - c0;
+        rdma_mapping_destroy(&cfg);
+    }
+    printf("configuration change with %lld tunnels, nothing bound: CPU "
+           "%.3f ms (%.0f ns per tunnel)\n", t, c1 / 5 / 1e6,
+           (double) c1 / 5 / t);
+    bench_destroy(&b);
+    n_config_tunnels = N_TUNNELS;
 }
 
 /* "memory N": RSS per binding of the whole process, and of the dummy NIC's
@@ -636,6 +680,13 @@ print_latency(const char *label, long long int *lat, long long int n)
            lat[n * 99 / 100] / 1e3);
     print_target(lat[n * 99 / 100] / 1e3, "p99 <= 100 us", 2300, true,
                  "us");
+    if (getenv("BENCH_SCRIPT_MS")) {
+        double script_ms = atof(getenv("BENCH_SCRIPT_MS"));
+
+        printf("  median against a shell script resolving the same tuple "
+               "with ovs-vsctl and ovs-appctl (%.1f ms): %.0fx faster\n",
+               script_ms, script_ms * 1e6 / lat[n / 2]);
+    }
 }
 
 static int connect_unix(const char *path);
@@ -861,6 +912,30 @@ run_e2e(long long int n, const char *unixctl, const char *tenant,
     jsonrpc_close(client);
 }
 
+/* "idle N TENANT SECONDS": binds N connections on tenant socket TENANT,
+ * then measures the CPU the daemon uses over SECONDS while nothing
+ * happens, and unbinds them. */
+static void
+run_idle(long long int n, const char *tenant, int seconds)
+{
+    int fd = connect_unix(tenant);
+    pid_t pid = peer_pid(fd);
+    long long int c0, c1, t0, t1;
+
+    tenant_pipeline(fd, true, 3000000, n, 256, NULL);
+    xnanosleep(1000LL * 1000 * 1000);   /* Let the last writes settle. */
+    c0 = process_cpu_ns(pid);
+    t0 = now_ns();
+    xnanosleep(seconds * 1000LL * 1000 * 1000);
+    c1 = process_cpu_ns(pid);
+    t1 = now_ns();
+    printf("idle daemon with %lld bindings, %d s: %.2f%% of a core",
+           n, seconds, 100.0 * (c1 - c0) / (t1 - t0));
+    print_target(100.0 * (c1 - c0) / (t1 - t0), "< 1%", 0, true, "%");
+    tenant_pipeline(fd, false, 3000000, n, 256, NULL);
+    close(fd);
+}
+
 /* Connects to the Unix socket 'path' and returns the fd; exits on error. */
 static int
 connect_unix(const char *path)
@@ -1036,10 +1111,12 @@ main(int argc, char *argv[])
 
     set_program_name(argv[0]);
     if (argc < 3 || (n = atoll(argv[2])) <= 0) {
-        ovs_fatal(0, "usage: %s bind|refresh|memory N | unixctl N SOCKET "
-                  "[same] | tenant N SOCKET [WINDOW [CLIENTS]] "
+        ovs_fatal(0, "usage: %s bind|refresh|memory N | config T "
+                  "| unixctl N SOCKET [same] "
+                  "| tenant N SOCKET [WINDOW [CLIENTS]] "
                   "| flowchange N SOCKET COMMAND NEEDLE "
                   "| e2e N UNIXCTL TENANT COMMAND LABEL [BEFORE_MS] "
+                  "| idle N TENANT SECONDS "
                   "| flood[-nice] N UNIXCTL FLOODED OTHER", argv[0]);
     }
     if (!strcmp(argv[1], "bind")) {
@@ -1053,6 +1130,10 @@ main(int argc, char *argv[])
     } else if (!strcmp(argv[1], "tenant") && argc >= 4 && argc <= 6) {
         run_tenant(n, argv[3], argc >= 5 ? atoi(argv[4]) : 64,
                    argc == 6 ? MAX(1, atoi(argv[5])) : 1);
+    } else if (!strcmp(argv[1], "config")) {
+        run_config(n);
+    } else if (!strcmp(argv[1], "idle") && argc == 5) {
+        run_idle(n, argv[3], atoi(argv[4]));
     } else if (!strcmp(argv[1], "e2e") && (argc == 7 || argc == 8)) {
         run_e2e(n, argv[3], argv[4], argv[5], argv[6],
                 argc == 8 ? atof(argv[7]) : 0);

@@ -112,7 +112,7 @@ print_target(double value, const char *target, double baseline,
 {
     printf(" [target %s", target);
     if (baseline > 0 && value > 0) {
-        printf("; %.2fx the baseline %.4g %s (above 1 is better)",
+        printf("; %.3gx the baseline %.4g %s (above 1 is better)",
                lower ? baseline / value : value / baseline, baseline, unit);
     }
     printf("]\n");

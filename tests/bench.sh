@@ -113,8 +113,15 @@ echo "== pipeline resolver: ofproto/trace over ovs-vswitchd's unixctl socket (sa
            other_config:rdma-max-connections=1000000
     ovs-ofctl add-flow br-int \
         "priority=100,in_port=vm1,udp,actions=set_field:5001->tun_id,output:vx1"
-    ovs-appctl -t ovs-rdmad rdma/resolve vm1 10.1.0.2 \
-        dst_mac=02:00:00:00:02:02 | head -1
+    # ovs-vsctl waits for ovs-vswitchd, not for ovs-rdmad: retry until
+    # ovs-rdmad has taken the new configuration.
+    i=0
+    until ovs-appctl -t ovs-rdmad rdma/resolve vm1 10.1.0.2 \
+              dst_mac=02:00:00:00:02:02 2>/dev/null | head -1 | grep .; do
+        i=$((i + 1))
+        test $i -lt 100 || exit 1
+        sleep 0.1
+    done
 )
 n=${BENCH_PIPELINE:-2000}
 echo "new paths (each bind a new destination: one trace each):"

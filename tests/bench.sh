@@ -105,14 +105,17 @@ for mode in flood flood-nice; do
 done
 
 echo "== pipeline resolver: ofproto/trace over ovs-vswitchd's unixctl socket (same sandbox)"
-# A flow-based tunnel whose VNI a flow sets, as OVN's are.
+# A flow-based tunnel whose VNI a flow sets, as OVN's are.  (A new port:
+# changing vx1, which the sandbox's binding uses, to key=flow would be an
+# invalid configuration for that binding, which the guard keeps out.)
 (
     export OVS_RUNDIR="$rundir"
-    ovs-vsctl set interface vx1 options:key=flow \
+    ovs-vsctl add-port br-int vxf -- set interface vxf type=vxlan \
+           options:remote_ip=192.0.2.2 options:key=flow options:dst_port=4790 \
         -- set interface vm1 other_config:rdma-resolver=pipeline \
            other_config:rdma-max-connections=1000000
     ovs-ofctl add-flow br-int \
-        "priority=100,in_port=vm1,udp,actions=set_field:5001->tun_id,output:vx1"
+        "priority=100,in_port=vm1,udp,actions=set_field:5001->tun_id,output:vxf"
     # ovs-vsctl waits for ovs-vswitchd, not for ovs-rdmad: retry until
     # ovs-rdmad has taken the new configuration.
     i=0
@@ -132,7 +135,7 @@ echo "flow-table change (ovs-rdmad re-traces its paths every --underlay-poll, 10
 for paths in 10 ${BENCH_PIPELINE_PATHS:-1000}; do
     vni=$((5001 + paths))
     OVS_RUNDIR="$rundir" $bench flowchange $paths "$rundir/ovs-rdmad.$pid.ctl" \
-        "OVS_RUNDIR=$rundir ovs-ofctl add-flow br-int 'priority=100,in_port=vm1,udp,actions=set_field:$vni->tun_id,output:vx1'" \
+        "OVS_RUNDIR=$rundir ovs-ofctl add-flow br-int 'priority=100,in_port=vm1,udp,actions=set_field:$vni->tun_id,output:vxf'" \
         " vni=$vni "
 done
 

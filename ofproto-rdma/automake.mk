@@ -43,8 +43,10 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-status.h \
 	ofproto-rdma/rdma-tenant.c \
 	ofproto-rdma/rdma-tenant.h \
+	ofproto-rdma/rdma-underlay.c \
 	ofproto-rdma/rdma-underlay-ovs.c \
-	ofproto-rdma/rdma-underlay-ovs.h
+	ofproto-rdma/rdma-underlay-ovs.h \
+	ofproto-rdma/rdma-underlay-provider.h
 
 # Everything a program that uses the control plane links.
 OFPROTO_RDMA_LIBS = \

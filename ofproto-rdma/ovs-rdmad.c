@@ -48,8 +48,7 @@
 #include "rdma-qp-source.h"
 #include "rdma-request.h"
 #include "rdma-tenant.h"
-#include "rdma-underlay-linux.h"
-#include "rdma-underlay-ovs.h"
+#include "rdma-underlay.h"
 #include "rdma-version.h"
 #include "simap.h"
 #include "timeval.h"
@@ -130,13 +129,7 @@ main(int argc, char *argv[])
                   opts.qp_source);
     }
 
-    retval = rdma_underlay_linux_init();
-    if (retval) {
-        VLOG_WARN("Linux underlay (routes, neighbours, links) unavailable: "
-                  "%s; tunnels on system bridges will stay pending",
-                  ovs_strerror(retval));
-    }
-    rdma_underlay_ovs_init(opts.vswitchd);
+    rdma_underlay_init(opts.vswitchd);
     rdma_qp_map_init(&qp_map);
     rdma_engine_init(&engine, &qp_map, nic, opts.underlay_poll_ms);
     if (opts.state_file) {
@@ -174,7 +167,7 @@ main(int argc, char *argv[])
             simap_destroy(&usage);
         }
         rdma_ovsdb_run();
-        rdma_underlay_linux_run();
+        rdma_underlay_run();
         rdma_engine_run(&engine, rdma_ovsdb_idl());
         rdma_persist_run(&persist, &engine, false);
         rdma_nic_run(nic);
@@ -187,7 +180,7 @@ main(int argc, char *argv[])
         rdma_ack_release(&engine, retval, persist.file_name);
 
         memory_wait();
-        rdma_underlay_linux_wait();
+        rdma_underlay_wait();
         rdma_engine_wait(&engine);
         rdma_persist_wait(&persist, &engine);
         rdma_nic_wait(nic);
@@ -209,8 +202,7 @@ main(int argc, char *argv[])
     rdma_engine_destroy(&engine);
     rdma_qp_map_destroy(&qp_map);
     rdma_nic_close(nic);
-    rdma_underlay_ovs_destroy();
-    rdma_underlay_linux_destroy();
+    rdma_underlay_destroy();
     free(remote);
     return 0;
 }

@@ -35,8 +35,7 @@
 #include "rdma-qp-source.h"
 #include "rdma-request.h"
 #include "rdma-resolve.h"
-#include "rdma-underlay-linux.h"
-#include "rdma-underlay-ovs.h"
+#include "rdma-underlay.h"
 #include "openvswitch/shash.h"
 #include "sset.h"
 #include "timeval.h"
@@ -601,7 +600,7 @@ rdma_engine_poll_underlay(struct rdma_engine *e)
     struct rdma_path *p;
 
     COVERAGE_INC(rdma_engine_poll);
-    rdma_underlay_ovs_begin();
+    rdma_underlay_begin();
     HMAP_FOR_EACH (p, node, &e->map->paths) {
         any_pipeline |= p->pipeline;
         LIST_FOR_EACH (b, path_node, &p->bindings) {
@@ -634,7 +633,7 @@ rdma_engine_retry_failed(struct rdma_engine *e)
             worklist_add(&wl, b);
         }
     }
-    rdma_underlay_ovs_begin();
+    rdma_underlay_begin();
     process_worklist(e, &wl);
 }
 
@@ -646,7 +645,7 @@ rdma_engine_refresh(struct rdma_engine *e)
     struct worklist wl = { NULL, 0, 0 };
     struct rdma_binding *b;
 
-    rdma_underlay_ovs_begin();
+    rdma_underlay_begin();
     HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
         b->reselect = true;
         worklist_add(&wl, b);
@@ -662,7 +661,7 @@ static void check_qps(struct rdma_engine *);
 void
 rdma_engine_run(struct rdma_engine *e, const struct ovsdb_idl *idl)
 {
-    uint64_t linux_seqno;
+    uint64_t underlay_seqno;
 
     /* Take a new snapshot only of a connected replica that holds the root
      * Open_vSwitch row: while ovsdb-server restarts, the replica may be
@@ -676,14 +675,14 @@ rdma_engine_run(struct rdma_engine *e, const struct ovsdb_idl *idl)
         rdma_mapping_init(&new);
         rdma_mapping_build(&new, idl);
         rdma_config_guard(&e->cfg, &new);
-        rdma_underlay_ovs_begin();
+        rdma_underlay_begin();
         rdma_engine_set_config(e, &new);
         rdma_mapping_destroy(&new);
     }
 
-    linux_seqno = rdma_underlay_linux_seqno();
-    if (linux_seqno != e->linux_seqno || time_msec() >= e->next_poll) {
-        e->linux_seqno = linux_seqno;
+    underlay_seqno = rdma_underlay_seqno();
+    if (underlay_seqno != e->underlay_seqno || time_msec() >= e->next_poll) {
+        e->underlay_seqno = underlay_seqno;
         if (e->poll_ms) {
             e->next_poll = time_msec() + e->poll_ms;
         }
@@ -1009,7 +1008,7 @@ rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
         return error;
     }
     memset(&path, 0, sizeof path);
-    rdma_underlay_ovs_begin();
+    rdma_underlay_begin();
     if (rdma_pipeline_wanted(&e->cfg, vp)) {
         struct in6_addr src_ip = req->has_src_ip ? req->src_ip : vp->ip;
 
@@ -1168,7 +1167,7 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
     b->owner = req->persistent ? 0 : req->owner;
     b->vport->mac = vp->mac;
     b->reselect = true;
-    rdma_underlay_ovs_begin();
+    rdma_underlay_begin();
     binding_update(e, b);
 
     if (b->state == RDMA_BINDING_FAILED
@@ -1337,7 +1336,7 @@ set_remote_qpn(struct rdma_engine *e, const char *vport, uint64_t cm_id,
              * a tuple hash of 0 stands for "unknown". */
             b->tuple_hash = 0;
         }
-        rdma_underlay_ovs_begin();
+        rdma_underlay_begin();
         binding_update(e, b);
     }
     *bp = b;
@@ -1525,7 +1524,7 @@ rdma_engine_restore(struct rdma_engine *e,
     }
 
     /* Compute the seeded paths, then every restored connection. */
-    rdma_underlay_ovs_begin();
+    rdma_underlay_begin();
     for (i = 0; i < n_restored; i++) {
         struct rdma_path *p = restored[i]->path;
 

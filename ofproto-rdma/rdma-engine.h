@@ -104,7 +104,7 @@ struct rdma_engine {
     int poll_ms;                /* Underlay re-read interval (userspace
                                  * datapaths), 0 to disable. */
     long long int next_poll;    /* When to re-read the underlay next. */
-    uint64_t linux_seqno;       /* Last Linux underlay seqno handled. */
+    uint64_t underlay_seqno;    /* Last underlay seqno handled. */
     size_t n_nic_failed;        /* Bindings whose NIC operation failed. */
     uint64_t next_key;          /* Next key for a binding whose cm_id is
                                  * taken as a key by another vport's. */

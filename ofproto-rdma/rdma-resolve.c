@@ -30,8 +30,6 @@
 #include "rdma-mtu.h"
 #include "rdma-nic.h"
 #include "rdma-underlay.h"
-#include "rdma-underlay-linux.h"
-#include "rdma-underlay-ovs.h"
 #include "sset.h"
 #include "util.h"
 
@@ -63,7 +61,7 @@ select_by_fdb(const struct rdma_mapping *m, const struct rdma_map_vport *vp,
         const struct rdma_map_tunnel *t;
         int64_t ofport;
 
-        if (rdma_underlay_ovs_fdb_lookup(br->name, mac, &ofport)) {
+        if (rdma_underlay_fdb_lookup(br->name, mac, &ofport)) {
             return NULL;
         }
         ifc = rdma_mapping_find_iface_by_ofport(m, br, ofport);
@@ -173,39 +171,6 @@ rdma_resolve_tunnel(const struct rdma_mapping *m,
     return best;
 }
 
-/* Replacement underlay backend for tests and benchmarks, or NULL. */
-static rdma_underlay_hook *underlay_hook;
-
-/* Makes rdma_resolve_path() resolve underlays with 'hook' instead of the
- * real backends (NULL restores them).  For tests and benchmarks, which run
- * without ovs-vswitchd or a kernel routing set-up. */
-void
-rdma_resolve_set_underlay_hook(rdma_underlay_hook *hook)
-{
-    underlay_hook = hook;
-}
-
-/* Resolves the underlay to tunnel 't''s remote VTEP with the backend for
- * its bridge's datapath type. */
-static int
-resolve_underlay(const struct rdma_mapping *m,
-                 const struct rdma_map_tunnel *t,
-                 struct rdma_underlay_path *up, char **reasonp)
-{
-    const struct in6_addr *local = (rdma_ip_is_set(&t->local_ip)
-                                    ? &t->local_ip : NULL);
-
-    if (underlay_hook) {
-        return underlay_hook(t, up, reasonp);
-    }
-
-    if (rdma_map_bridge_is_system(t->bridge)) {
-        return rdma_underlay_linux_resolve(&t->remote_ip, local, up,
-                                           reasonp);
-    }
-    return rdma_underlay_ovs_resolve(m, &t->remote_ip, local, up, reasonp);
-}
-
 /* Computes into '*base' the fields that all connections through tunnel 't'
  * share, and checks them against 'caps'.  Returns RDMA_RESOLVE_OK, or
  * another status with a reason in '*reasonp' (caller frees); '*base' is
@@ -255,7 +220,7 @@ rdma_resolve_path(const struct rdma_mapping *m,
         return RDMA_RESOLVE_FAILED;
     }
 
-    error = resolve_underlay(m, t, &up, reasonp);
+    error = rdma_underlay_resolve(m, t, &up, reasonp);
     if (error) {
         return (error == ECONNREFUSED || error == ENOENT || error == EPIPE
                 || error == ESRCH

@@ -16,6 +16,7 @@
 
 #include <config.h>
 #include "rdma-underlay-linux.h"
+#include "rdma-underlay-provider.h"
 
 #include <errno.h>
 #include <net/if_arp.h>
@@ -834,3 +835,34 @@ out:
     rtnl_route_put(route);
     return error;
 }
+
+/* The class's 'init': the Linux backend asks the kernel, not
+ * ovs-vswitchd. */
+static int
+linux_class_init(const char *vswitchd_target OVS_UNUSED)
+{
+    return rdma_underlay_linux_init();
+}
+
+/* The class's 'resolve': the kernel's tables, not the configuration. */
+static int
+linux_class_resolve(const struct rdma_mapping *m OVS_UNUSED,
+                    const struct in6_addr *remote,
+                    const struct in6_addr *local,
+                    struct rdma_underlay_path *path, char **reasonp)
+{
+    return rdma_underlay_linux_resolve(remote, local, path, reasonp);
+}
+
+/* The Linux backend as an underlay provider. */
+const struct rdma_underlay_class rdma_underlay_linux_class = {
+    .name = "linux",
+    .init = linux_class_init,
+    .destroy = rdma_underlay_linux_destroy,
+    .begin = NULL,
+    .resolve = linux_class_resolve,
+    .fdb_lookup = NULL,
+    .run = rdma_underlay_linux_run,
+    .wait = rdma_underlay_linux_wait,
+    .seqno = rdma_underlay_linux_seqno,
+};

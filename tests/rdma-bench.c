@@ -146,7 +146,7 @@ bench_init(struct bench *b)
     char *error;
 
     fake_underlay_mtu = 9000;
-    rdma_resolve_set_underlay_hook(fake_underlay);
+    rdma_underlay_set_providers(&fake_underlay_class, &fake_underlay_class);
     error = rdma_nic_open("dummy:log=0", &b->nic);
     if (error) {
         ovs_fatal(0, "%s", error);

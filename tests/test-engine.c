@@ -199,7 +199,7 @@ test_engine_refresh(void)
     uint64_t ops;
     char *error;
 
-    rdma_resolve_set_underlay_hook(fake_underlay);
+    rdma_underlay_set_providers(&fake_underlay_class, &fake_underlay_class);
     error = rdma_nic_open("dummy", &nic);
     CHECK(!error);
     rdma_qp_map_init(&map);
@@ -291,7 +291,7 @@ test_engine_refresh(void)
     rdma_engine_destroy(&e);
     rdma_qp_map_destroy(&map);
     rdma_nic_close(nic);
-    rdma_resolve_set_underlay_hook(NULL);
+    rdma_underlay_set_providers(NULL, NULL);
 }
 
 /* Returns the number of entries in 'nic''s table. */
@@ -315,7 +315,7 @@ start_engine(struct rdma_engine *e, struct rdma_qp_map *map,
     struct rdma_mapping cfg;
     char *error;
 
-    rdma_resolve_set_underlay_hook(fake_underlay);
+    rdma_underlay_set_providers(&fake_underlay_class, &fake_underlay_class);
     fake_underlay_nexthop_byte = 0x02;
     error = rdma_nic_open("dummy", nicp);
     CHECK(!error);
@@ -456,7 +456,7 @@ test_engine_restore(void)
     rdma_qp_map_destroy(&map);
     rdma_nic_close(nic);
     rdma_nic_close(nic2);
-    rdma_resolve_set_underlay_hook(NULL);
+    rdma_underlay_set_providers(NULL, NULL);
 }
 
 /* What a restore does when it cannot know everything: the NIC's table
@@ -534,7 +534,7 @@ test_engine_restore_partial(void)
     rdma_engine_destroy(&e);
     rdma_qp_map_destroy(&map);
     rdma_nic_close(nic);
-    rdma_resolve_set_underlay_hook(NULL);
+    rdma_underlay_set_providers(NULL, NULL);
 }
 
 /* The daemon's side of the state file: the first run restores and writes
@@ -553,7 +553,7 @@ test_persist_run(void)
     char *error;
     int i;
 
-    rdma_resolve_set_underlay_hook(fake_underlay);
+    rdma_underlay_set_providers(&fake_underlay_class, &fake_underlay_class);
     unlink("test-run.state");
     error = rdma_nic_open("dummy", &nic);
     CHECK(!error);
@@ -619,7 +619,7 @@ test_persist_run(void)
     rdma_engine_destroy(&e);
     rdma_qp_map_destroy(&map);
     rdma_nic_close(nic);
-    rdma_resolve_set_underlay_hook(NULL);
+    rdma_underlay_set_providers(NULL, NULL);
     unlink("test-run.state");
 }
 

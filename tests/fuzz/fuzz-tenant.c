@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "fake-underlay.h"
+#include "rdma-underlay.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/vlog.h"
@@ -94,7 +95,7 @@ setup(void)
     int i;
 
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
-    rdma_resolve_set_underlay_hook(fake_underlay);
+    rdma_underlay_set_providers(&fake_underlay_class, &fake_underlay_class);
     error = rdma_nic_open("dummy:capacity=64", &nic);
     ovs_assert(!error);
     rdma_qp_map_init(&map);

@@ -19,6 +19,7 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-config-guard.h \
 	ofproto-rdma/rdma-engine.c \
 	ofproto-rdma/rdma-engine.h \
+	ofproto-rdma/rdma-engine-private.h \
 	ofproto-rdma/rdma-mapping.c \
 	ofproto-rdma/rdma-mapping.h \
 	ofproto-rdma/rdma-ovsdb.c \

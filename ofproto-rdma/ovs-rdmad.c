@@ -97,7 +97,7 @@ main(int argc, char *argv[])
     struct unixctl_server *unixctl;
     struct rdma_persist persist;
     struct rdma_tenant *tenant;
-    struct rdma_engine engine;
+    struct rdma_engine *engine;
     struct rdma_qp_map qp_map;
     struct rdma_nic *nic;
     bool exiting = false;
@@ -131,7 +131,7 @@ main(int argc, char *argv[])
 
     rdma_underlay_init(opts.vswitchd);
     rdma_qp_map_init(&qp_map);
-    rdma_engine_init(&engine, &qp_map, nic, opts.underlay_poll_ms);
+    engine = rdma_engine_create(&qp_map, nic, opts.underlay_poll_ms);
     if (opts.state_file) {
         rdma_persist_init(&persist, opts.state_file, opts.state_sync);
     } else {
@@ -147,8 +147,8 @@ main(int argc, char *argv[])
                                  ovs_rdmad_crash_at, NULL);
     }
     rdma_ovsdb_init(remote);
-    rdma_appctl_init(&engine);
-    tenant = rdma_tenant_create(&engine, opts.tenant_dir, opts.tenant_gid,
+    rdma_appctl_init(engine);
+    tenant = rdma_tenant_create(engine, opts.tenant_dir, opts.tenant_gid,
                                 opts.tenant_idle_ms);
     rdma_tenant_set_rate(tenant, opts.tenant_rate);
 
@@ -168,21 +168,21 @@ main(int argc, char *argv[])
         }
         rdma_ovsdb_run();
         rdma_underlay_run();
-        rdma_engine_run(&engine, rdma_ovsdb_idl());
-        rdma_persist_run(&persist, &engine, false);
+        rdma_engine_run(engine, rdma_ovsdb_idl());
         rdma_nic_run(nic);
-        rdma_status_run(rdma_ovsdb_idl(), rdma_ovsdb_txn(), &engine);
+        rdma_status_run(rdma_ovsdb_idl(), rdma_ovsdb_txn(), engine);
         unixctl_server_run(unixctl);
         rdma_tenant_run(tenant);
-        /* Write-ahead: this iteration's records, in one write, before the
-         * replies that confirm them. */
-        retval = rdma_persist_run(&persist, &engine, rdma_ack_any());
-        rdma_ack_release(&engine, retval, persist.file_name);
+        /* Write-ahead: this iteration's records (the engine's and the
+         * front ends'), in one write, before the replies that confirm
+         * them. */
+        retval = rdma_persist_run(&persist, engine, rdma_ack_any());
+        rdma_ack_release(engine, retval, persist.file_name);
 
         memory_wait();
         rdma_underlay_wait();
-        rdma_engine_wait(&engine);
-        rdma_persist_wait(&persist, &engine);
+        rdma_engine_wait(engine);
+        rdma_persist_wait(&persist, engine);
         rdma_nic_wait(nic);
         rdma_ovsdb_wait();
         unixctl_server_wait(unixctl);
@@ -199,7 +199,7 @@ main(int argc, char *argv[])
     rdma_ovsdb_destroy();
     rdma_persist_destroy(&persist);
     free(opts.state_file);
-    rdma_engine_destroy(&engine);
+    rdma_engine_destroy(engine);
     rdma_qp_map_destroy(&qp_map);
     rdma_nic_close(nic);
     rdma_underlay_destroy();

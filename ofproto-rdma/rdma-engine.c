@@ -15,7 +15,7 @@
  */
 
 #include <config.h>
-#include "rdma-engine.h"
+#include "rdma-engine-private.h"
 #include "rdma-config-guard.h"
 
 #include <errno.h>
@@ -76,13 +76,15 @@ worklist_add_vport(struct worklist *wl, struct rdma_qpm_vport *vp)
     }
 }
 
-/* Initializes 'e' to keep 'map' and 'nic' in step; the userspace underlay
- * is re-read every 'poll_ms' milliseconds (0: never). */
-void
-rdma_engine_init(struct rdma_engine *e, struct rdma_qp_map *map,
-                 struct rdma_nic *nic, int poll_ms)
+/* Creates and returns an engine that keeps 'map' and 'nic' in step; the
+ * userspace underlay is re-read every 'poll_ms' milliseconds (0: never).
+ * The caller keeps 'map' and 'nic' alive until rdma_engine_destroy(). */
+struct rdma_engine *
+rdma_engine_create(struct rdma_qp_map *map, struct rdma_nic *nic,
+                   int poll_ms)
 {
-    memset(e, 0, sizeof *e);
+    struct rdma_engine *e = xzalloc(sizeof *e);
+
     e->map = map;
     e->nic = nic;
     if (rdma_nic_get_caps(nic, &e->caps)) {
@@ -95,14 +97,95 @@ rdma_engine_init(struct rdma_engine *e, struct rdma_qp_map *map,
     e->next_key = UINT64_C(1) << 62;
     e->next_qpn = 0x100;
     rdma_retry_init(&e->retry);
+    return e;
 }
 
-/* Frees 'e''s own state (not the map or the NIC). */
+/* Frees 'e' (not the map or the NIC). */
 void
 rdma_engine_destroy(struct rdma_engine *e)
 {
-    rdma_mapping_destroy(&e->cfg);
-    rdma_retry_destroy(&e->retry);
+    if (e) {
+        rdma_mapping_destroy(&e->cfg);
+        rdma_retry_destroy(&e->retry);
+        free(e);
+    }
+}
+
+/* Returns true if 'e' has taken a configuration snapshot yet. */
+bool
+rdma_engine_has_config(const struct rdma_engine *e)
+{
+    return e->have_cfg;
+}
+
+/* Returns 'e''s configuration snapshot (empty before the first one). */
+const struct rdma_mapping *
+rdma_engine_get_config(const struct rdma_engine *e)
+{
+    return &e->cfg;
+}
+
+/* Returns the database seqno that 'e''s configuration was built at: it
+ * changes whenever the snapshot does. */
+unsigned int
+rdma_engine_get_config_seqno(const struct rdma_engine *e)
+{
+    return e->idl_seqno;
+}
+
+/* Returns the QP map that 'e' keeps. */
+struct rdma_qp_map *
+rdma_engine_get_map(const struct rdma_engine *e)
+{
+    return e->map;
+}
+
+/* Returns the NIC that 'e' programs. */
+struct rdma_nic *
+rdma_engine_get_nic(const struct rdma_engine *e)
+{
+    return e->nic;
+}
+
+/* Returns the counters of 'e''s work. */
+const struct rdma_engine_stats *
+rdma_engine_get_stats(const struct rdma_engine *e)
+{
+    return &e->stats;
+}
+
+/* Returns 'e''s NIC entries whose remove is being retried, for display. */
+const struct rdma_retry *
+rdma_engine_get_retry(const struct rdma_engine *e)
+{
+    return &e->retry;
+}
+
+/* Marks whether connections from before a restart are still to be
+ * restored into 'e' (while they are, binds are refused), and names the
+ * state file, 'state_file' (kept by the caller), for messages. */
+void
+rdma_engine_set_restoring(struct rdma_engine *e, bool restoring,
+                          const char *state_file)
+{
+    e->restoring = restoring;
+    e->state_file = state_file;
+}
+
+/* Returns true while 'e' waits for the connections from before a restart
+ * to be restored. */
+bool
+rdma_engine_is_restoring(const struct rdma_engine *e)
+{
+    return e->restoring;
+}
+
+/* Tells 'e' why the state file cannot be written now (a positive errno),
+ * or 0 once it can: while it cannot, binds and updates are refused. */
+void
+rdma_engine_set_save_error(struct rdma_engine *e, int error)
+{
+    e->save_error = error;
 }
 
 /* Makes the NIC's entry for 'b' match 'tuple' (if 'want') or removes it

@@ -26,7 +26,7 @@
 #include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
-#include "rdma-engine.h"
+#include "rdma-engine-private.h"
 #include "rdma-nic.h"
 #include "timeval.h"
 #include "util.h"

@@ -329,7 +329,7 @@ check_dir(const char *dir, gid_t gid, char **errorp)
 static void
 sync_sockets(struct rdma_tenant *t)
 {
-    const struct rdma_mapping *cfg = &t->engine->cfg;
+    const struct rdma_mapping *cfg = rdma_engine_get_config(t->engine);
     const struct rdma_map_vport *vp;
     struct tenant_socket *s;
 
@@ -356,7 +356,7 @@ sync_sockets(struct rdma_tenant *t)
             socket_create(t, vp->name);
         }
     }
-    t->idl_seqno = t->engine->idl_seqno;
+    t->idl_seqno = rdma_engine_get_config_seqno(t->engine);
     t->synced = true;
 }
 
@@ -541,7 +541,8 @@ handle_request(struct rdma_engine *e, const char *vport, uint64_t owner,
         if (json_array(request->params)->n) {
             error = xstrdup("\"list\" takes no parameters");
         } else {
-            result = rdma_qp_map_to_json(e->map, NULL, NULL, vport);
+            result = rdma_qp_map_to_json(rdma_engine_get_map(e), NULL, NULL,
+                                         vport);
         }
     } else if (!strcmp(method, "echo")) {
         result = json_clone(request->params);
@@ -837,7 +838,8 @@ conn_is_idle(const struct rdma_tenant *t, const struct tenant_conn *c)
         || c->msg.length || c->tx.length) {
         return false;
     }
-    qvp = rdma_qp_map_find_vport(t->engine->map, c->socket->vport);
+    qvp = rdma_qp_map_find_vport(rdma_engine_get_map(t->engine),
+                                 c->socket->vport);
     if (qvp) {
         LIST_FOR_EACH (b, vport_node, &qvp->bindings) {
             if (b->owner == c->serial) {
@@ -935,8 +937,9 @@ rdma_tenant_run(struct rdma_tenant *t)
 {
     struct tenant_socket *s;
 
-    if (t->engine->have_cfg
-        && (!t->synced || t->idl_seqno != t->engine->idl_seqno
+    if (rdma_engine_has_config(t->engine)
+        && (!t->synced
+            || t->idl_seqno != rdma_engine_get_config_seqno(t->engine)
             || !t->dir_ok)) {
         sync_sockets(t);
     }

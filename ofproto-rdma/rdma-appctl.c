@@ -216,9 +216,10 @@ static struct json *
 nic_details(uint64_t key, void *engine_)
 {
     const struct rdma_engine *engine = engine_;
+    struct rdma_nic *nic = rdma_engine_get_nic(engine);
     struct json *d;
 
-    return rdma_nic_get_details(rdma_engine_get_nic(engine), key, &d) ? NULL : d;
+    return rdma_nic_get_details(nic, key, &d) ? NULL : d;
 }
 
 /* "rdma/show-qp-map [--json] [VPORT]": prints the QP map, or only VPORT's

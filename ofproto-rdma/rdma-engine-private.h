@@ -17,18 +17,54 @@
 #ifndef RDMA_ENGINE_PRIVATE_H
 #define RDMA_ENGINE_PRIVATE_H 1
 
-/* The engine's own state (rdma-engine.h is the interface for everyone
- * else).  Only the engine's source files, and rdma-retry.c, which retries
- * its failed NIC operations, include this header. */
+/* The engine's own state and the functions its source files share
+ * (rdma-engine.h is the interface for everyone else).
+ *
+ * The engine is split by concern:
+ *
+ *   - rdma-engine.c: the engine's state, its life cycle and main-loop
+ *     work (run/wait, underlay polls, refresh), and its accessors;
+ *   - rdma-engine-apply.c: recomputing paths and bindings and making the
+ *     NIC's table match them;
+ *   - rdma-engine-config.c: taking a new configuration snapshot and
+ *     working out, in named diff steps, which paths and bindings its
+ *     differences affect;
+ *   - rdma-engine-request.c: resolve, bind, unbind and update requests and
+ *     their checks, and the request-to-binding step;
+ *   - rdma-engine-qp.c: the kernel's view of the bound QPs;
+ *   - rdma-engine-restore.c: putting back the connections of an earlier
+ *     ovs-rdmad after a restart (adopt, seed, orphans);
+ *   - rdma-retry.c: the bookkeeping of the NIC operations to retry (the
+ *     engine retries them: rdma-engine.c, rdma-engine-apply.c).
+ *
+ * Resolution rounds: every public entry point that resolves paths (a
+ * configuration, an underlay poll, a refresh, a request, a restore) starts
+ * one round with rdma_underlay_begin() (rdma-underlay-provider.h); the
+ * functions here run within the caller's round.
+ *
+ * All of the engine's files log as one module, "rdma_engine", defined in
+ * rdma-engine.c: the others say "#define this_module (*VLM_rdma_engine)"
+ * (see VLOG_DEFINE_THIS_MODULE in OVS's vlog.h). */
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include "rdma-engine.h"
 #include "rdma-mapping.h"
 #include "rdma-nic.h"
+#include "rdma-qp-map.h"
 #include "rdma-retry.h"
+
+struct ovl_tuple;
+struct rdma_binding;
+struct rdma_kqp;
+struct rdma_map_vport;
+struct rdma_path;
+struct rdma_qpm_vport;
+struct rdma_request;
+struct vlog_module;
 
 /* The engine. */
 struct rdma_engine {
@@ -57,5 +93,50 @@ struct rdma_engine {
     struct rdma_engine_stats stats; /* Work done. */
     struct rdma_retry retry;    /* Failed NIC operations to retry. */
 };
+
+/* The engine's log module (rdma-engine.c). */
+extern struct vlog_module *VLM_rdma_engine;
+
+/* A growable array of bindings to recompute. */
+struct rdma_worklist {
+    struct rdma_binding **items; /* The bindings. */
+    size_t n, allocated;        /* Used and allocated elements. */
+};
+
+/* An empty worklist. */
+#define RDMA_WORKLIST_INITIALIZER { NULL, 0, 0 }
+
+/* rdma-engine-apply.c. */
+int rdma_engine_remove_tombstone(struct rdma_engine *, uint64_t key);
+void rdma_worklist_add(struct rdma_worklist *, struct rdma_binding *);
+void rdma_worklist_add_vport(struct rdma_worklist *, struct rdma_qpm_vport *);
+void rdma_engine_apply(struct rdma_engine *, struct rdma_binding *, bool want,
+                       const struct ovl_tuple *,
+                       enum rdma_binding_state, const char *reason);
+bool rdma_engine_update_path(struct rdma_engine *, struct rdma_path *);
+void rdma_engine_update_binding(struct rdma_engine *, struct rdma_binding *);
+void rdma_engine_update_paths(struct rdma_engine *, struct rdma_worklist *,
+                              bool all);
+void rdma_engine_process_worklist(struct rdma_engine *,
+                                  struct rdma_worklist *);
+
+/* rdma-engine-config.c. */
+void rdma_engine_set_config__(struct rdma_engine *, struct rdma_mapping *);
+
+/* rdma-engine-request.c. */
+struct rdma_binding *rdma_engine_add_binding(
+    struct rdma_engine *, uint64_t key, uint64_t cm_id,
+    const struct rdma_request *, const struct rdma_map_vport *,
+    const struct in6_addr *default_src_ip, uint32_t qpn);
+char *rdma_engine_set_remote_qpn__(struct rdma_engine *, const char *vport,
+                                   uint64_t cm_id, uint32_t remote_qpn,
+                                   bool from_kernel, struct rdma_binding **)
+    OVS_WARN_UNUSED_RESULT;
+
+/* rdma-engine-qp.c. */
+char *rdma_engine_check_qp(const struct rdma_map_vport *,
+                           const struct rdma_request *, struct rdma_kqp *)
+    OVS_WARN_UNUSED_RESULT;
+void rdma_engine_check_qps(struct rdma_engine *);
 
 #endif /* rdma-engine-private.h */

@@ -480,7 +480,10 @@ tenant_pipeline(struct jsonrpc *rpc, const char *method, long long int n,
                          (sent / 250) % 250, sent % 250 + 1);
                 json_object_put_string(p, "dst_ip", dst);
                 json_object_put_string(p, "dst_mac", "02:00:00:00:02:02");
-                json_object_put(p, "qpn", json_integer_create(sent + 1));
+                /* Clear of the automatic QPNs (from 256), which the
+                 * sandbox's own binding uses. */
+                json_object_put(p, "qpn",
+                                json_integer_create(1000000 + sent));
             }
             jsonrpc_send(rpc, jsonrpc_create_request(
                              method, json_array_create_1(p), NULL));

@@ -228,8 +228,8 @@ rdma_engine_refresh(struct rdma_engine *e)
     rdma_engine_process_worklist(e, &wl);
 }
 
-/* Retries what is due (rdma-retry.h): removes of tombstones, then the operations of
- * bindings whose last NIC operation failed. */
+/* Retries what is due (rdma-retry.h): removes of tombstones, then the
+ * operations of bindings whose last NIC operation failed. */
 static void
 retry_run(struct rdma_engine *e)
 {

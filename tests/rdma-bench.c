@@ -76,6 +76,7 @@
 #include "rdma-mapping.h"
 #include "rdma-nic.h"
 #include "rdma-qp-map.h"
+#include "rdma-request.h"
 #include "rdma-resolve.h"
 #include "rdma-underlay.h"
 #include "unixctl.h"
@@ -184,7 +185,7 @@ make_config(struct rdma_mapping *m, const char *remote0)
 /* A benchmark set-up: engine, map, dummy NIC. */
 struct bench {
     struct rdma_qp_map map;     /* Bindings. */
-    struct rdma_engine engine;  /* Engine. */
+    struct rdma_engine *engine; /* Engine. */
     struct rdma_nic *nic;       /* Dummy NIC. */
 };
 
@@ -196,15 +197,15 @@ bench_init(struct bench *b)
     char *error;
 
     fake_underlay_mtu = 9000;
-    rdma_resolve_set_underlay_hook(fake_underlay);
+    rdma_underlay_set_providers(&fake_underlay_class, &fake_underlay_class);
     error = rdma_nic_open("dummy:log=0", &b->nic);
     if (error) {
         ovs_fatal(0, "%s", error);
     }
     rdma_qp_map_init(&b->map);
-    rdma_engine_init(&b->engine, &b->map, b->nic, 0);
+    b->engine = rdma_engine_create(&b->map, b->nic, 0);
     make_config(&cfg, "192.0.3.0");
-    rdma_engine_set_config(&b->engine, &cfg);
+    rdma_engine_set_config(b->engine, &cfg);
     rdma_mapping_destroy(&cfg);
 }
 
@@ -212,7 +213,7 @@ bench_init(struct bench *b)
 static void
 bench_destroy(struct bench *b)
 {
-    rdma_engine_destroy(&b->engine);
+    rdma_engine_destroy(b->engine);
     rdma_qp_map_destroy(&b->map);
     rdma_nic_close(b->nic);
 }
@@ -235,7 +236,7 @@ bench_bind(struct bench *b, uint64_t i, int tunnel)
     req.has_cm_id = true;
     req.qpn = (i % 0xfffffe) + 1;
     req.has_qpn = true;
-    error = rdma_engine_bind(&b->engine, &req, &binding);
+    error = rdma_engine_bind(b->engine, &req, &binding);
     if (error) {
         ovs_fatal(0, "bind %"PRIu64": %s", i, error);
     }
@@ -298,16 +299,16 @@ refresh_once(long long int n, int pct)
         bench_bind(&b, i, i < n_t0 ? 0 : 1 + i % (N_TUNNELS - 1));
     }
     make_config(&cfg, "192.0.4.1");
-    modify0 = b.engine.stats.n_modify;
+    modify0 = rdma_engine_get_stats(b.engine)->n_modify;
     c0 = cpu_ns();
     t0 = now_ns();
-    rdma_engine_set_config(&b.engine, &cfg);
+    rdma_engine_set_config(b.engine, &cfg);
     t0 = now_ns() - t0;
     c0 = cpu_ns() - c0;
     printf("refresh after one remote_ip change, %lld QPs, %3d%% affected: "
            "%9.3f ms (CPU %9.3f ms), %"PRIu64" modified (%.0f ns per "
            "affected QP)", n, pct, t0 / 1e6, c0 / 1e6,
-           b.engine.stats.n_modify - modify0,
+           rdma_engine_get_stats(b.engine)->n_modify - modify0,
            n_t0 ? (double) t0 / n_t0 : 0.0);
     if (n == 1000000 && pct == 100) {
         print_target(c0 / 1e6, "<= 200 ms", 696, true, "ms");
@@ -346,7 +347,7 @@ run_config(long long int t)
     for (i = 0; i < 5; i++) {
         make_config(&cfg, i & 1 ? "192.0.3.0" : "192.0.4.1");
         c0 = cpu_ns();
-        rdma_engine_set_config(&b.engine, &cfg);
+        rdma_engine_set_config(b.engine, &cfg);
         c1 += cpu_ns() - c0;
         rdma_mapping_destroy(&cfg);
     }
@@ -374,7 +375,7 @@ run_config(long long int t)
         req.has_cm_id = true;
         req.qpn = i + 1;
         req.has_qpn = true;
-        error = rdma_engine_bind(&b.engine, &req, &binding);
+        error = rdma_engine_bind(b.engine, &req, &binding);
         if (error) {
             ovs_fatal(0, "bind %d: %s", i, error);
         }

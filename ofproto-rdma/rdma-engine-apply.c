@@ -370,7 +370,7 @@ binding_reselect(struct rdma_engine *e, struct rdma_binding *b,
         if (p->dirty) {
             rdma_engine_update_path(e, p);
         }
-        b->via_fdb = false;
+        rdma_binding_set_via_fdb(e->map, b, false);
         rdma_binding_set_path(e->map, b, p);
         return NULL;
     }
@@ -379,10 +379,10 @@ binding_reselect(struct rdma_engine *e, struct rdma_binding *b,
                             &error);
     if (!t) {
         rdma_binding_set_path(e->map, b, NULL);
-        b->via_fdb = false;
+        rdma_binding_set_via_fdb(e->map, b, false);
         return error;
     }
-    b->via_fdb = choice == RDMA_CHOICE_FDB;
+    rdma_binding_set_via_fdb(e->map, b, choice == RDMA_CHOICE_FDB);
     if (!b->path || strcmp(b->path->tunnel, t->name)) {
         struct rdma_path *p = rdma_qp_map_get_path(e->map, t->name);
 

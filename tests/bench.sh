@@ -9,6 +9,8 @@
 #   BENCH_UNIXCTL number of binds through unixctl (default 10000)
 #   BENCH_TENANT_SEQ binds by one client, one at a time (default 20000)
 #   BENCH_TENANT  binds by 8 pipelining clients (default 80000)
+#   BENCH_UNDERLAY_POLL ovs-rdmad's --underlay-poll in the tenant and
+#                 end-to-end cases, in ms (default 20)
 #   BENCH_E2E     binding counts of the end-to-end cases (default
 #                 "10000 100000")
 #   BENCH_FLOOD   admin round trips measured under a tenant flood
@@ -45,7 +47,7 @@ script_resolve() {
 for sync in none fdatasync; do
     # --tenant-rate: the default (500 requests/s per connection) is a
     # tenant's quota, not the daemon's capacity.
-    RDMAD_OPTIONS="--state-sync=$sync --tenant-rate=1000000" \
+    RDMAD_OPTIONS="--state-sync=$sync --tenant-rate=1000000 --underlay-poll=${BENCH_UNDERLAY_POLL:-20}" \
         utilities/ovs-rdma-sandbox --rundir="$rundir" --keep >/dev/null 2>&1
     echo "== tenant path and write-ahead: binds confirmed once saved, --state-sync=$sync (state file on $(df --output=source,fstype "$rundir" | sed 1d | tr -s ' '); load average $(cut -d' ' -f1-3 /proc/loadavg))"
     pid=$(cat "$rundir/ovs-rdmad.pid")
@@ -67,7 +69,7 @@ for sync in none fdatasync; do
     $bench tenant ${BENCH_TENANT:-80000} "$rundir/ovs-rdmad/vm1.sock" 64 8
     OVS_RUNDIR=$rundir ovs-appctl -t "$ctl" rdma/show-state | grep '^writes'
     if test $sync = none; then
-        echo "== end to end, dummy NIC, userspace-datapath underlay (--underlay-poll default)"
+        echo "== end to end, dummy NIC, userspace-datapath underlay (--underlay-poll=${BENCH_UNDERLAY_POLL:-20})"
         export OVS_RUNDIR=$rundir
         # A second VTEP the tunnel can move to, resolved in advance.
         ovs-appctl tnl/neigh/set br-phy 192.0.2.3 aa:55:aa:55:00:03 >/dev/null

@@ -97,22 +97,53 @@ check_spread(const char *file, int line, const char *what,
 
 /* Key patterns that clients use: cm_id and QPN of binding 'i'. */
 struct pattern {
-    const char *name;
-    uint64_t (*cm_id)(size_t i);
-    uint32_t (*qpn)(size_t i);
+    const char *name;           /* For messages. */
+    uint64_t (*cm_id)(size_t i); /* cm_id of binding 'i'. */
+    uint32_t (*qpn)(size_t i);  /* QPN of binding 'i'. */
     int n_vports;               /* Bindings spread over this many vports. */
 };
 
-static uint64_t seq_cm_id(size_t i) { return i + 1; }
-static uint32_t seq_qpn(size_t i) { return i + 1; }
+/* Sequential cm_ids from 1. */
+static uint64_t
+seq_cm_id(size_t i)
+{
+    return i + 1;
+}
+
+/* Sequential QPNs from 1. */
+static uint32_t
+seq_qpn(size_t i)
+{
+    return i + 1;
+}
+
 /* librdmacm's ids are pointers: 8-byte aligned, often 4 KiB apart. */
-static uint64_t ptr_cm_id(size_t i) { return 0x5581a0000000ULL + i * 4096; }
+static uint64_t
+ptr_cm_id(size_t i)
+{
+    return 0x5581a0000000ULL + i * 4096;
+}
+
 /* QPNs as a NIC hands them out: a function number in the top bits. */
-static uint32_t nic_qpn(size_t i) { return 0x100000 | (i * 8); }
+static uint32_t
+nic_qpn(size_t i)
+{
+    return 0x100000 | (i * 8);
+}
+
 /* Per-process counters with the pid in the upper half. */
-static uint64_t pid_cm_id(size_t i) { return (uint64_t) (1000 + i % 64) << 32
-                                             | (i / 64); }
-static uint32_t stride_qpn(size_t i) { return (i + 1) << 8; }
+static uint64_t
+pid_cm_id(size_t i)
+{
+    return (uint64_t) (1000 + i % 64) << 32 | (i / 64);
+}
+
+/* QPNs 256 apart. */
+static uint32_t
+stride_qpn(size_t i)
+{
+    return (i + 1) << 8;
+}
 
 static const struct pattern patterns[] = {
     { "sequential ids, one vport", seq_cm_id, seq_qpn, 1 },

@@ -57,6 +57,9 @@
  * OVS_RDMA_ARP_WAIT_MS ms, default 3000) before it binds without a MAC
  * (ovs-rdmad then keeps the binding pending).
  *
+ * Each request to ovs-rdmad waits for the answer up to OVS_RDMA_TIMEOUT_MS
+ * ms (default: librdmaovl's, 10 s).
+ *
  * OVS_RDMA_PRELOAD=strict (the default) makes rdma_resolve_addr(),
  * rdma_connect() and rdma_accept() fail, with errno set and ovs-rdmad's
  * message on stderr, when ovs-rdmad refuses; OVS_RDMA_PRELOAD=warn only
@@ -133,6 +136,8 @@ static struct rdmaovl *ovl;             /* Guarded by 'mutex'. */
 static struct id_state *buckets[N_BUCKETS]; /* Guarded by 'mutex'. */
 static bool strict = true;              /* OVS_RDMA_PRELOAD != "warn". */
 static int arp_wait_ms = 3000;          /* OVS_RDMA_ARP_WAIT_MS. */
+static int timeout_ms = -1;             /* OVS_RDMA_TIMEOUT_MS, or -1 for
+                                         * librdmaovl's default. */
 
 /* Set while this thread is inside rdma_create_ep(), whose own
  * rdma_resolve_addr() needs no second check. */
@@ -157,6 +162,7 @@ init(void)
 {
     const char *policy = getenv("OVS_RDMA_PRELOAD");
     const char *wait = getenv("OVS_RDMA_ARP_WAIT_MS");
+    const char *timeout = getenv("OVS_RDMA_TIMEOUT_MS");
 
     real_resolve_addr = dlsym(RTLD_NEXT, "rdma_resolve_addr");
     real_create_ep = dlsym(RTLD_NEXT, "rdma_create_ep");
@@ -186,6 +192,17 @@ init(void)
                 "60000: using %d", wait, arp_wait_ms);
         } else {
             arp_wait_ms = ms;
+        }
+    }
+    if (timeout && timeout[0]) {
+        char *end;
+        long ms = strtol(timeout, &end, 10);
+
+        if (*end || ms < 1 || ms > 3600000) {
+            say("OVS_RDMA_TIMEOUT_MS=%s is not a number of ms from 1 to "
+                "3600000: using librdmaovl's default", timeout);
+        } else {
+            timeout_ms = ms;
         }
     }
 }
@@ -253,6 +270,9 @@ get_ovl(int *errorp)
             }
             *errorp = error;
             return NULL;
+        }
+        if (timeout_ms > 0) {
+            rdmaovl_set_timeout(ovl, timeout_ms);
         }
     }
     return ovl;

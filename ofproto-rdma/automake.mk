@@ -19,6 +19,8 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-config-guard.h \
 	ofproto-rdma/rdma-engine.c \
 	ofproto-rdma/rdma-engine.h \
+	ofproto-rdma/rdma-flow-monitor.c \
+	ofproto-rdma/rdma-flow-monitor.h \
 	ofproto-rdma/rdma-mapping.c \
 	ofproto-rdma/rdma-mapping.h \
 	ofproto-rdma/rdma-ovsdb.c \

@@ -104,6 +104,7 @@ rdma_engine_destroy(struct rdma_engine *e)
 {
     rdma_mapping_destroy(&e->cfg);
     rdma_retry_destroy(&e->retry);
+    rdma_pipeline_destroy();
 }
 
 /* Makes the NIC's entry for 'b' match 'tuple' (if 'want') or removes it
@@ -663,6 +664,7 @@ void
 rdma_engine_run(struct rdma_engine *e, const struct ovsdb_idl *idl)
 {
     uint64_t linux_seqno;
+    bool flows_changed;
 
     /* Take a new snapshot only of a connected replica that holds the root
      * Open_vSwitch row: while ovsdb-server restarts, the replica may be
@@ -681,8 +683,10 @@ rdma_engine_run(struct rdma_engine *e, const struct ovsdb_idl *idl)
         rdma_mapping_destroy(&new);
     }
 
+    flows_changed = rdma_pipeline_run(&e->cfg, e->idl_seqno);
     linux_seqno = rdma_underlay_linux_seqno();
-    if (linux_seqno != e->linux_seqno || time_msec() >= e->next_poll) {
+    if (flows_changed || linux_seqno != e->linux_seqno
+        || time_msec() >= e->next_poll) {
         e->linux_seqno = linux_seqno;
         if (e->poll_ms) {
             e->next_poll = time_msec() + e->poll_ms;
@@ -704,6 +708,7 @@ rdma_engine_wait(struct rdma_engine *e)
         poll_timer_wait_until(e->next_poll);
     }
     rdma_retry_wait(e);
+    rdma_pipeline_wait();
 }
 
 /* Checks that a tenant of 'vp' may use 'ip' as its inner source address:

@@ -29,8 +29,10 @@
 #include "ovl-tuple.h"
 #include "packets.h"
 #include "rdma-addr.h"
+#include "rdma-flow-monitor.h"
 #include "rdma-mapping.h"
 #include "rdma-underlay-ovs.h"
+#include "sset.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_pipeline);
@@ -47,6 +49,15 @@ static rdma_pipeline_trace_hook *trace_hook;
 /* Sum of ovs-vswitchd's "rev_*" coverage counters at the last
  * rdma_pipeline_poll_begin(), or -1 if unknown. */
 static long long int last_rev_total = -1;
+
+/* True if a flow monitor reported a settled flow-table change since the
+ * last rdma_pipeline_poll_begin(). */
+static bool monitor_changed;
+
+/* Configuration sequence number for which the monitored bridges were last
+ * chosen, and whether they were chosen at all. */
+static unsigned int monitor_cfg_seqno;
+static bool monitor_cfg_valid;
 
 /* True between rdma_pipeline_poll_begin() and rdma_pipeline_poll_end()
  * when the flows have not changed: paths may skip the trace. */
@@ -140,6 +151,64 @@ read_rev_total(void)
     return total;
 }
 
+/* Watches, with OpenFlow flow monitors (rdma-flow-monitor.h), the bridges
+ * whose flows decide the pipeline paths of 'm': those joined by patch
+ * ports to a vport that the pipeline resolver serves.  'cfg_seqno' changes
+ * whenever 'm' does; the bridges are chosen again only then.  Returns true
+ * when a change of their flows has settled: the caller should re-resolve
+ * its paths now (rdma_pipeline_poll_begin() will not let them skip the
+ * trace). */
+bool
+rdma_pipeline_run(const struct rdma_mapping *m, unsigned int cfg_seqno)
+{
+    if (trace_hook) {
+        /* No ovs-vswitchd to watch. */
+        return false;
+    }
+    if (!monitor_cfg_valid || cfg_seqno != monitor_cfg_seqno) {
+        const struct rdma_map_vport *vp;
+        const struct rdma_map_bridge *br;
+        struct sset names = SSET_INITIALIZER(&names);
+
+        HMAP_FOR_EACH (vp, node, &m->vports) {
+            if (!vp->bridge || !rdma_pipeline_wanted(m, vp)) {
+                continue;
+            }
+            HMAP_FOR_EACH (br, node, &m->bridges) {
+                if (br->group == vp->bridge->group) {
+                    sset_add(&names, br->name);
+                }
+            }
+        }
+        rdma_flow_monitor_set_bridges(&names);
+        sset_destroy(&names);
+        monitor_cfg_seqno = cfg_seqno;
+        monitor_cfg_valid = true;
+    }
+    if (rdma_flow_monitor_run()) {
+        monitor_changed = true;
+        return true;
+    }
+    return false;
+}
+
+/* Arranges for poll_block() to wake up when rdma_pipeline_run() has work
+ * to do. */
+void
+rdma_pipeline_wait(void)
+{
+    rdma_flow_monitor_wait();
+}
+
+/* Stops watching bridges. */
+void
+rdma_pipeline_destroy(void)
+{
+    rdma_flow_monitor_destroy();
+    monitor_cfg_valid = false;
+    monitor_changed = false;
+}
+
 /* Starts a periodic re-resolution: reads ovs-vswitchd's revalidation
  * counters and, if they did not move since the last call, lets the paths
  * that were usable skip the trace and re-resolve only their underlay
@@ -151,7 +220,9 @@ rdma_pipeline_poll_begin(void)
 {
     long long int total = read_rev_total();
 
-    flows_unchanged = total >= 0 && total == last_rev_total;
+    flows_unchanged = (total >= 0 && total == last_rev_total
+                       && !monitor_changed);
+    monitor_changed = false;
     last_rev_total = total;
     memos_clear();
 }

@@ -22,6 +22,7 @@
 #include "coverage.h"
 #include "dirs.h"
 #include "hash.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-errors.h"
@@ -53,9 +54,13 @@ struct fm_bridge {
     struct vconn *vconn;        /* Connection, or NULL between attempts. */
     struct ofpbuf *request;     /* Monitor request not yet sent, or NULL. */
     ovs_be32 xid;               /* Transaction id of the request. */
+    bool requested;             /* 'request' was made on this connection. */
+    bool connected;             /* 'vconn' finished connecting. */
+    bool was_live;              /* A previous connection was live. */
     bool live;                  /* ovs-vswitchd answered the request: every
                                  * change from now on is reported. */
     long long int next_try;     /* When to connect again, if !vconn. */
+    bool refused;               /* ovs-vswitchd answered with an error. */
 };
 
 /* "struct fm_bridge"s by name. */
@@ -66,6 +71,11 @@ static struct hmap bridges = HMAP_INITIALIZER(&bridges);
 static long long int burst_first = LLONG_MIN;
 static long long int burst_last = LLONG_MIN;
 
+/* Number of settled bursts, and the time from the first update of the
+ * last one to when it settled, in ms. */
+static unsigned long long int n_settled;
+static long long int last_settle_ms = -1;
+
 /* Closes 'br''s connection; the next attempt is in RETRY_MS. */
 static void
 fm_disconnect(struct fm_bridge *br)
@@ -74,6 +84,8 @@ fm_disconnect(struct fm_bridge *br)
     br->vconn = NULL;
     ofpbuf_delete(br->request);
     br->request = NULL;
+    br->requested = false;
+    br->connected = false;
     br->live = false;
     br->next_try = time_msec() + RETRY_MS;
 }
@@ -138,7 +150,7 @@ fm_connect(struct fm_bridge *br)
             return false;
         }
     }
-    error = vconn_connect(br->vconn);
+    error = br->connected ? 0 : vconn_connect(br->vconn);
     if (error == EAGAIN) {
         return false;
     } else if (error) {
@@ -147,7 +159,9 @@ fm_connect(struct fm_bridge *br)
         fm_disconnect(br);
         return false;
     }
-    if (!br->live && !br->request) {
+    br->connected = true;
+    if (!br->requested) {
+        br->requested = true;
         br->request = fm_make_request();
         br->xid = ((struct ofp_header *) br->request->data)->xid;
     }
@@ -187,9 +201,7 @@ fm_run_bridge(struct fm_bridge *br)
             VLOG_INFO("%s: flow monitor connection lost (%s); re-tracing "
                       "by polling until it is back", br->name,
                       error == EOF ? "closed" : ovs_strerror(error));
-            if (br->live) {
-                fm_note_update();
-            }
+            br->was_live |= br->live;
             fm_disconnect(br);
             return;
         }
@@ -205,11 +217,17 @@ fm_run_bridge(struct fm_bridge *br)
             vconn_close(br->vconn);
             br->vconn = NULL;
             br->next_try = LLONG_MAX;
+            br->refused = true;
         } else if (type == OFPTYPE_FLOW_MONITOR_STATS_REPLY
                    && oh->xid == br->xid && !br->live) {
             /* The reply to the request (empty: no initial flows). */
             br->live = true;
             VLOG_DBG("%s: flow monitor live", br->name);
+            if (br->was_live) {
+                /* The flows may have changed while it was away (an
+                 * ovs-vswitchd restart starts with none). */
+                fm_note_update();
+            }
         } else if (type == OFPTYPE_FLOW_MONITOR_STATS_REPLY
                    || type == OFPTYPE_FLOW_MONITOR_PAUSED
                    || type == OFPTYPE_FLOW_MONITOR_RESUMED) {
@@ -271,6 +289,8 @@ rdma_flow_monitor_run(void)
     now = time_msec();
     if (now >= burst_last + RDMA_FLOW_MONITOR_QUIET_MS
         || now >= burst_first + RDMA_FLOW_MONITOR_MAX_MS) {
+        n_settled++;
+        last_settle_ms = now - burst_first;
         burst_first = burst_last = LLONG_MIN;
         return true;
     }
@@ -290,8 +310,11 @@ rdma_flow_monitor_wait(void)
             if (br->request) {
                 vconn_send_wait(br->vconn);
             }
-            vconn_connect_wait(br->vconn);
-            vconn_recv_wait(br->vconn);
+            if (br->connected) {
+                vconn_recv_wait(br->vconn);
+            } else {
+                vconn_connect_wait(br->vconn);
+            }
         } else if (br->next_try != LLONG_MAX) {
             poll_timer_wait_until(br->next_try);
         }
@@ -329,4 +352,39 @@ rdma_flow_monitor_destroy(void)
         free(br);
     }
     burst_first = burst_last = LLONG_MIN;
+}
+
+/* Appends to 'ds' the state of each monitor ("BRIDGE: live", "connecting"
+ * or "refused"), one a line, then how many flow changes were followed and
+ * how long the last one took to settle. */
+void
+rdma_flow_monitor_format(struct ds *ds)
+{
+    const struct fm_bridge *br;
+    struct sset names = SSET_INITIALIZER(&names);
+    const char **sorted;
+    size_t i;
+
+    HMAP_FOR_EACH (br, node, &bridges) {
+        sset_add(&names, br->name);
+    }
+    sorted = sset_sort(&names);
+    for (i = 0; i < sset_count(&names); i++) {
+        HMAP_FOR_EACH_WITH_HASH (br, node, hash_string(sorted[i], 0),
+                                 &bridges) {
+            if (!strcmp(br->name, sorted[i])) {
+                ds_put_format(ds, "%s: %s\n", br->name,
+                              (br->live ? "live"
+                               : br->refused ? "refused (polling only)"
+                               : "connecting (polling only)"));
+            }
+        }
+    }
+    free(sorted);
+    sset_destroy(&names);
+    ds_put_format(ds, "flow changes followed: %llu\n", n_settled);
+    if (last_settle_ms >= 0) {
+        ds_put_format(ds, "last change settled after: %lld ms\n",
+                      last_settle_ms);
+    }
 }

@@ -34,18 +34,20 @@
 
 #include <stdbool.h>
 
+struct ds;
 struct sset;
 
 /* A burst of updates is over after this long without one. */
-#define RDMA_FLOW_MONITOR_QUIET_MS 10
+#define RDMA_FLOW_MONITOR_QUIET_MS 20
 
 /* ... or this long after its first update, whichever comes first. */
-#define RDMA_FLOW_MONITOR_MAX_MS 40
+#define RDMA_FLOW_MONITOR_MAX_MS 50
 
 void rdma_flow_monitor_set_bridges(const struct sset *names);
 bool rdma_flow_monitor_run(void);
 void rdma_flow_monitor_wait(void);
 bool rdma_flow_monitor_is_live(void);
 void rdma_flow_monitor_destroy(void);
+void rdma_flow_monitor_format(struct ds *);
 
 #endif /* rdma-flow-monitor.h */

@@ -33,6 +33,8 @@
 #include "rdma-mapping.h"
 #include "rdma-underlay-ovs.h"
 #include "sset.h"
+#include "timeval.h"
+#include "unixctl.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_pipeline);
@@ -53,6 +55,15 @@ static long long int last_rev_total = -1;
 /* True if a flow monitor reported a settled flow-table change since the
  * last rdma_pipeline_poll_begin(). */
 static bool monitor_changed;
+
+/* Traces run so far, and, for the last re-resolution that a flow monitor
+ * triggered: when it started (LLONG_MIN if none is under way), how long it
+ * took in ms (-1 if none yet) and how many traces it ran. */
+static unsigned long long int n_traces;
+static long long int monitor_poll_start = LLONG_MIN;
+static unsigned long long int monitor_poll_traces;
+static long long int last_monitor_poll_ms = -1;
+static unsigned long long int last_monitor_poll_traces;
 
 /* Configuration sequence number for which the monitored bridges were last
  * chosen, and whether they were chosen at all. */
@@ -151,6 +162,25 @@ read_rev_total(void)
     return total;
 }
 
+/* "rdma/show-pipeline": the flow monitors and what the last flow change
+ * cost. */
+static void
+show_pipeline(struct unixctl_conn *conn, int argc OVS_UNUSED,
+              const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+
+    rdma_flow_monitor_format(&ds);
+    if (last_monitor_poll_ms >= 0) {
+        ds_put_format(&ds, "last change re-resolved: %llu traces in %lld "
+                      "ms\n", last_monitor_poll_traces,
+                      last_monitor_poll_ms);
+    }
+    ds_put_format(&ds, "traces: %llu\n", n_traces);
+    unixctl_command_reply(conn, ds_cstr(&ds));
+    ds_destroy(&ds);
+}
+
 /* Watches, with OpenFlow flow monitors (rdma-flow-monitor.h), the bridges
  * whose flows decide the pipeline paths of 'm': those joined by patch
  * ports to a vport that the pipeline resolver serves.  'cfg_seqno' changes
@@ -161,6 +191,13 @@ read_rev_total(void)
 bool
 rdma_pipeline_run(const struct rdma_mapping *m, unsigned int cfg_seqno)
 {
+    static bool registered;
+
+    if (!registered) {
+        unixctl_command_register("rdma/show-pipeline", "", 0, 0,
+                                 show_pipeline, NULL);
+        registered = true;
+    }
     if (trace_hook) {
         /* No ovs-vswitchd to watch. */
         return false;
@@ -222,6 +259,10 @@ rdma_pipeline_poll_begin(void)
 
     flows_unchanged = (total >= 0 && total == last_rev_total
                        && !monitor_changed);
+    if (monitor_changed) {
+        monitor_poll_start = time_msec();
+        monitor_poll_traces = n_traces;
+    }
     monitor_changed = false;
     last_rev_total = total;
     memos_clear();
@@ -234,6 +275,11 @@ rdma_pipeline_poll_end(void)
 {
     flows_unchanged = false;
     memos_clear();
+    if (monitor_poll_start != LLONG_MIN) {
+        last_monitor_poll_ms = time_msec() - monitor_poll_start;
+        last_monitor_poll_traces = n_traces - monitor_poll_traces;
+        monitor_poll_start = LLONG_MIN;
+    }
 }
 
 /* Returns true if a path resolved before may skip the trace now. */
@@ -311,6 +357,7 @@ run_trace(const char *bridge, const char *flow, char **outputp,
     char *argv[4];
 
     COVERAGE_INC(rdma_pipeline_trace);
+    n_traces++;
     if (trace_hook) {
         return trace_hook(bridge, flow, outputp, errorp);
     }

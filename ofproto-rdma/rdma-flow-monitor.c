@@ -210,10 +210,15 @@ fm_run_bridge(struct fm_bridge *br)
         if (ofptype_decode(&type, oh)) {
             /* Not a message this module knows: ignore it. */
         } else if (type == OFPTYPE_ECHO_REQUEST) {
-            vconn_send(br->vconn, ofputil_encode_echo_reply(oh));
+            struct ofpbuf *reply = ofputil_encode_echo_reply(oh);
+
+            if (vconn_send(br->vconn, reply)) {
+                ofpbuf_delete(reply);
+            }
         } else if (type == OFPTYPE_ERROR) {
             VLOG_WARN("%s: ovs-vswitchd refused the flow monitor request; "
-                      "flow changes are noticed by polling only", br->name);
+                      "flow changes are noticed every --underlay-poll only",
+                      br->name);
             vconn_close(br->vconn);
             br->vconn = NULL;
             br->next_try = LLONG_MAX;

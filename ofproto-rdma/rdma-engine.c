@@ -708,7 +708,7 @@ rdma_engine_wait(struct rdma_engine *e)
         poll_timer_wait_until(e->next_poll);
     }
     rdma_retry_wait(e);
-    rdma_pipeline_wait();
+    rdma_pipeline_wait(e->idl_seqno);
 }
 
 /* Checks that a tenant of 'vp' may use 'ip' as its inner source address:

@@ -24,6 +24,7 @@
 #include "hash.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovl-trace.h"
 #include "ovl-tuple.h"
@@ -230,10 +231,15 @@ rdma_pipeline_run(const struct rdma_mapping *m, unsigned int cfg_seqno)
 }
 
 /* Arranges for poll_block() to wake up when rdma_pipeline_run() has work
- * to do. */
+ * to do: a flow monitor has, or the configuration ('cfg_seqno', as for
+ * rdma_pipeline_run()) changed since the bridges were chosen. */
 void
-rdma_pipeline_wait(void)
+rdma_pipeline_wait(unsigned int cfg_seqno)
 {
+    if (!trace_hook && (!monitor_cfg_valid
+                        || cfg_seqno != monitor_cfg_seqno)) {
+        poll_immediate_wake();
+    }
     rdma_flow_monitor_wait();
 }
 

@@ -54,7 +54,7 @@ enum rdma_resolve_status rdma_pipeline_resolve(
     struct ovl_tuple *base, char **tunnelp, char **reasonp);
 
 bool rdma_pipeline_run(const struct rdma_mapping *, unsigned int cfg_seqno);
-void rdma_pipeline_wait(void);
+void rdma_pipeline_wait(unsigned int cfg_seqno);
 void rdma_pipeline_destroy(void);
 
 void rdma_pipeline_poll_begin(void);

@@ -525,6 +525,7 @@ static int
 conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
          long long int deadline)
 {
+    bool drained = false;       /* A short read emptied the socket. */
     size_t n_read = 0;
     int error;
 
@@ -561,7 +562,9 @@ conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
             char buf[4096];
             int n;
 
-            if (n_read >= BYTES_PER_RUN) {
+            if (drained || n_read >= BYTES_PER_RUN) {
+                /* (After a short read, another recv() would most likely
+                 * find nothing: poll() tells when more comes.) */
                 break;
             }
             n = stream_recv(c->stream, buf, sizeof buf);
@@ -570,6 +573,7 @@ conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
             } else if (n <= 0) {
                 return n ? -n : EOF;
             }
+            drained = n < sizeof buf;
             n_read += n;
             ds_clear(&c->rx);
             ds_put_buffer(&c->rx, buf, n);

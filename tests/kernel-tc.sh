@@ -117,7 +117,9 @@ ktc_capture_start () {
     ip netns exec h1 dumpcap -q -P -i u1 -f udp -w "$kl_dir/underlay.pcap" \
         >/dev/null 2>"$kl_dir/dumpcap.err" &
     ktc_dumpcap=$!
-    kl_wait "dumpcap started" grep -q Capturing "$kl_dir/dumpcap.err"
+    # dumpcap is slow to start in a TCG guest on a loaded host.
+    (KL_TIMEOUT=120; kl_wait "dumpcap started" \
+        grep -q Capturing "$kl_dir/dumpcap.err") || exit 1
 }
 
 # ktc_capture_stop: ends the capture, once the last block is written.

@@ -44,7 +44,9 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-tenant.c \
 	ofproto-rdma/rdma-tenant.h \
 	ofproto-rdma/rdma-underlay-ovs.c \
-	ofproto-rdma/rdma-underlay-ovs.h
+	ofproto-rdma/rdma-underlay-ovs.h \
+	ofproto-rdma/rdma-zero-touch.c \
+	ofproto-rdma/rdma-zero-touch.h
 
 # Everything a program that uses the control plane links.
 OFPROTO_RDMA_LIBS = \

@@ -51,6 +51,7 @@
 #include "rdma-underlay-linux.h"
 #include "rdma-underlay-ovs.h"
 #include "rdma-version.h"
+#include "rdma-zero-touch.h"
 #include "simap.h"
 #include "timeval.h"
 #include "unixctl.h"
@@ -73,6 +74,8 @@ struct rdmad_options {
     int tenant_idle_ms;         /* --tenant-idle-timeout, in ms. */
     const char *qp_source;      /* --qp-source. */
     int tenant_rate;            /* --tenant-rate. */
+    bool zero_touch;            /* --bind-mode=zero-touch. */
+    int zero_touch_poll_ms;     /* --zero-touch-poll. */
 };
 
 static char *parse_options(int argc, char *argv[], struct rdmad_options *);
@@ -94,7 +97,9 @@ main(int argc, char *argv[])
         .tenant_idle_ms = RDMA_TENANT_IDLE_MS,
         .qp_source = "netlink",
         .tenant_rate = RDMA_TENANT_RATE,
+        .zero_touch_poll_ms = RDMA_ZT_POLL_MS,
     };
+    struct rdma_zero_touch *zt = NULL;
     struct unixctl_server *unixctl;
     struct rdma_persist persist;
     struct rdma_tenant *tenant;
@@ -158,6 +163,12 @@ main(int argc, char *argv[])
     tenant = rdma_tenant_create(&engine, opts.tenant_dir, opts.tenant_gid,
                                 opts.tenant_idle_ms);
     rdma_tenant_set_rate(tenant, opts.tenant_rate);
+    if (opts.zero_touch) {
+        zt = rdma_zero_touch_create(&engine, &qp_map,
+                                    opts.zero_touch_poll_ms);
+        rdma_zero_touch_register_commands(zt);
+        rdma_appctl_set_zero_touch(zt);
+    }
 
     daemonize_complete();
     VLOG_INFO("ovs-rdmad %s (Open vSwitch %s) started, database %s, NIC "
@@ -181,6 +192,9 @@ main(int argc, char *argv[])
         rdma_status_run(rdma_ovsdb_idl(), rdma_ovsdb_txn(), &engine);
         unixctl_server_run(unixctl);
         rdma_tenant_run(tenant);
+        if (zt) {
+            rdma_zero_touch_run(zt, rdma_ovsdb_idl());
+        }
         /* Write-ahead: this iteration's records, in one write, before the
          * replies that confirm them. */
         retval = rdma_persist_run(&persist, &engine, rdma_ack_any());
@@ -194,6 +208,9 @@ main(int argc, char *argv[])
         rdma_ovsdb_wait();
         unixctl_server_wait(unixctl);
         rdma_tenant_wait(tenant);
+        if (zt) {
+            rdma_zero_touch_wait(zt);
+        }
         if (exiting) {
             poll_immediate_wake();
         }
@@ -203,6 +220,7 @@ main(int argc, char *argv[])
     VLOG_INFO("exiting");
     unixctl_server_destroy(unixctl);
     rdma_tenant_destroy(tenant);
+    rdma_zero_touch_destroy(zt);
     rdma_ovsdb_destroy();
     rdma_persist_destroy(&persist);
     free(opts.state_file);
@@ -233,6 +251,8 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         OPT_TENANT_IDLE_TIMEOUT,
         OPT_QP_SOURCE,
         OPT_TENANT_RATE,
+        OPT_BIND_MODE,
+        OPT_ZERO_TOUCH_POLL,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -253,6 +273,8 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
          OPT_TENANT_IDLE_TIMEOUT},
         {"qp-source", required_argument, NULL, OPT_QP_SOURCE},
         {"tenant-rate", required_argument, NULL, OPT_TENANT_RATE},
+        {"bind-mode", required_argument, NULL, OPT_BIND_MODE},
+        {"zero-touch-poll", required_argument, NULL, OPT_ZERO_TOUCH_POLL},
         DAEMON_LONG_OPTIONS,
         VLOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -358,6 +380,30 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
             break;
         }
 
+        case OPT_BIND_MODE:
+            if (!strcmp(optarg, "zero-touch")) {
+                opts->zero_touch = true;
+            } else if (!strcmp(optarg, "tenant")) {
+                opts->zero_touch = false;
+            } else {
+                ovs_fatal(0, "--bind-mode=%s: expected \"tenant\" or "
+                          "\"zero-touch\"", optarg);
+            }
+            break;
+
+        case OPT_ZERO_TOUCH_POLL: {
+            uint64_t ms;
+            char *error = rdma_parse_decimal("--zero-touch-poll", optarg, 1,
+                                             60000, &ms);
+
+            if (error) {
+                ovs_fatal(0, "%s (milliseconds between two reads of the "
+                          "kernel's rdma_cm connections)", error);
+            }
+            opts->zero_touch_poll_ms = ms;
+            break;
+        }
+
         case OPT_TENANT_IDLE_TIMEOUT: {
             uint64_t secs;
             char *error = rdma_parse_decimal("--tenant-idle-timeout", optarg,
@@ -439,8 +485,14 @@ usage(void)
            "                          (default 500)\n"
            "  --qp-source=netlink|fake|none  where the QPs of vports with\n"
            "                          other_config:rdma-device are checked\n"
-           "                          (default: netlink, the kernel)\n",
-           ovs_rundir(), ovs_rundir());
+           "                          (default: netlink, the kernel)\n"
+           "  --bind-mode=tenant|zero-touch  bind only what tenants and\n"
+           "                          the administrator ask (default), or\n"
+           "                          also every rdma_cm connection the\n"
+           "                          kernel shows (zero-touch)\n"
+           "  --zero-touch-poll=MS    read the kernel's rdma_cm connections\n"
+           "                          every MS ms (default %d)\n",
+           ovs_rundir(), ovs_rundir(), RDMA_ZT_POLL_MS);
     ds_put_cstr(&providers, "\nNIC providers (--provider=TYPE):\n");
     rdma_nic_format_provider_help(&providers);
     fputs(ds_cstr(&providers), stdout);

@@ -19,6 +19,7 @@ TESTSUITE_AT = \
 	tests/faults.at \
 	tests/tenant.at \
 	tests/trust.at \
+	tests/zero-touch.at \
 	tests/preload.at \
 	tests/soft.at \
 	tests/tc.at \

@@ -118,6 +118,10 @@ struct rdma_zero_touch {
 
 static void zt_neigh_flush(struct rdma_zero_touch *);
 
+/* Rate of "bound" and "unbound" log messages: 10 a second, in bursts of
+ * up to 600. */
+static struct vlog_rate_limit bind_rl = VLOG_RATE_LIMIT_INIT(10, 600);
+
 /* Returns true if 'cm_id' is one of zero-touch's bindings' cm_ids. */
 bool
 rdma_zero_touch_owns(uint64_t cm_id)
@@ -346,9 +350,9 @@ zt_unbind(struct rdma_zero_touch *zt, struct zt_conn *c, const char *why)
             VLOG_WARN("%s/%"PRIu64": %s", c->vport, c->cm_id, error);
             free(error);
         } else {
-            VLOG_INFO("%s/%"PRIu64": unbound: kernel connection %s/%"PRIu32
-                      " %s", c->vport, c->cm_id, c->cm.device, c->cm.cm_idn,
-                      why);
+            VLOG_INFO_RL(&bind_rl, "%s/%"PRIu64": unbound: kernel "
+                         "connection %s/%"PRIu32" %s", c->vport, c->cm_id,
+                         c->cm.device, c->cm.cm_idn, why);
             zt->stats.n_unbound++;
         }
     }
@@ -461,9 +465,6 @@ zt_neigh_flush(struct rdma_zero_touch *zt)
     }
     zt->n_nss = 0;
 }
-
-/* Rate of "bound" log messages: at most 600 a minute. */
-static struct vlog_rate_limit bind_rl = VLOG_RATE_LIMIT_INIT(10, 600);
 
 /* Tries to bind connection 'c'. */
 static void

@@ -124,7 +124,8 @@ tests_rdma_test_SOURCES = \
 	tests/test-nic.c \
 	tests/test-roce.c \
 	tests/test-trace.c \
-	tests/test-underlay-linux.c
+	tests/test-underlay-linux.c \
+	tests/test-zero-touch.c
 tests_rdma_test_LDADD = $(OFPROTO_RDMA_LIBS)
 
 # Benchmarks ("make bench"): not part of "make check".  BENCH_SIZES sets

@@ -79,3 +79,8 @@ kzt_polls () {
     kl_on $1 ovs-appctl -t ovs-rdmad rdma/zero-touch-show \
         | sed -n 's/.* ms, \([0-9]*\) polls.*/\1/p'
 }
+
+# kzt_polls_ge HOST N: succeeds once HOST's ovs-rdmad has read N dumps.
+kzt_polls_ge () {
+    test "$(kzt_polls $1)" -ge $2
+}

@@ -21,6 +21,7 @@
 #include "rdma-nic-dummy.h"
 #include "rdma-nic-dummy-table.h"
 #include "rdma-nic-provider.h"
+#include "rdma-errno.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -139,57 +140,6 @@ rdma_nic_dummy_get_current(void)
             ? NULL
             : &CONTAINER_OF(ovs_list_back(&dummy_nics), struct dummy_nic,
                             list_node)->up);
-}
-
-/* Errno names that "rdma-dummy/fail" accepts. */
-static const struct {
-    const char *name;           /* E.g. "EIO". */
-    int value;                  /* E.g. EIO. */
-} errno_names[] = {
-#define E(NAME) { #NAME, NAME }
-    E(EPERM), E(ENOENT), E(EINTR), E(EIO), E(ENXIO), E(E2BIG), E(EAGAIN),
-    E(ENOMEM), E(EACCES), E(EFAULT), E(EBUSY), E(EEXIST), E(ENODEV),
-    E(EINVAL), E(ENFILE), E(EMFILE), E(ENOSPC), E(ERANGE), E(EDEADLK),
-    E(ENOSYS), E(ENODATA), E(ETIME), E(EPROTO), E(EOVERFLOW),
-    E(EMSGSIZE), E(EPROTONOSUPPORT), E(EOPNOTSUPP), E(EAFNOSUPPORT),
-    E(EADDRINUSE), E(EADDRNOTAVAIL), E(ENETDOWN), E(ENETUNREACH),
-    E(ECONNABORTED), E(ECONNRESET), E(ENOBUFS), E(ETIMEDOUT),
-    E(ECONNREFUSED), E(EHOSTDOWN), E(EHOSTUNREACH), E(EALREADY),
-    E(EINPROGRESS), E(ESTALE), E(ECANCELED),
-#undef E
-};
-
-/* Returns the errno that 's' names, either as a symbolic name such as
- * "EIO" (case-insensitive) or as a decimal number between 1 and 4095, or 0
- * if 's' is neither. */
-int
-rdma_errno_from_string(const char *s)
-{
-    unsigned int value;
-    size_t i;
-
-    for (i = 0; i < ARRAY_SIZE(errno_names); i++) {
-        if (!strcasecmp(s, errno_names[i].name)) {
-            return errno_names[i].value;
-        }
-    }
-    return (str_to_uint(s, 10, &value) && value >= 1 && value <= 4095
-            ? value : 0);
-}
-
-/* Returns the symbolic name of 'error', e.g. "EIO", or NULL if it has none
- * that rdma_errno_from_string() knows. */
-const char *
-rdma_errno_to_string(int error)
-{
-    size_t i;
-
-    for (i = 0; i < ARRAY_SIZE(errno_names); i++) {
-        if (errno_names[i].value == error) {
-            return errno_names[i].name;
-        }
-    }
-    return NULL;
 }
 
 /* Returns the enum dummy_op that 'name' names, or -1. */

@@ -9,6 +9,8 @@ lib_libovsrdma_la_SOURCES = \
 	lib/ovl-tuple.h \
 	lib/rdma-addr.c \
 	lib/rdma-addr.h \
+	lib/rdma-errno.c \
+	lib/rdma-errno.h \
 	lib/rdma-mtu.c \
 	lib/rdma-mtu.h \
 	lib/rdma-fault.c \

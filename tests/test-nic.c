@@ -24,6 +24,7 @@
 #include "rdma-nic.h"
 #include "rdma-nic-dummy.h"
 #include "rdma-nic-provider.h"
+#include "rdma-errno.h"
 #include "rdma-test.h"
 
 #include <arpa/inet.h>

@@ -7,6 +7,8 @@ lib_libovsrdma_la_SOURCES = \
 	lib/ovl-trace.h \
 	lib/ovl-tuple.c \
 	lib/ovl-tuple.h \
+	lib/ovl-type.c \
+	lib/ovl-type.h \
 	lib/rdma-addr.c \
 	lib/rdma-addr.h \
 	lib/rdma-errno.c \

@@ -32,14 +32,10 @@
 #include <netinet/in.h>
 
 #include "openvswitch/types.h"
-#include "rdma-mtu.h"
+#include "ovl-type.h"
 
 struct ds;
 struct json;
-
-/* Default outer UDP destination ports, as OVS uses them. */
-#define OVL_VXLAN_PORT 4789
-#define OVL_GENEVE_PORT 6081
 
 /* RoCEv2's inner UDP destination port. */
 #define ROCE_V2_PORT 4791

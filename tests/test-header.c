@@ -45,7 +45,7 @@ make_tuple(enum ovl_type type, uint16_t vlan)
     t.type = type;
     t.vni = 5001;
     t.udp_src = 50000;
-    t.udp_dst = type == OVL_VXLAN ? OVL_VXLAN_PORT : OVL_GENEVE_PORT;
+    t.udp_dst = ovl_type_default_port(type);
     rdma_ip_parse("192.0.2.1", &t.local_ip);
     rdma_ip_parse("192.0.2.2", &t.remote_ip);
     t.local_mac = (struct eth_addr) ETH_ADDR_C(aa,55,00,00,00,01);

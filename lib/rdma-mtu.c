@@ -17,7 +17,6 @@
 #include <config.h>
 #include "rdma-mtu.h"
 
-
 /* Header sizes, in bytes, that make up the overlay overhead. */
 #define OUTER_IPV4_LEN 20
 #define OUTER_IPV6_LEN 40

@@ -164,7 +164,7 @@ soft_parse_port(const char *name, const char *value, uint16_t *port,
 static int
 soft_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
 {
-    uint16_t vxlan_port = 4789, geneve_port = 6081;
+    uint16_t vxlan_port = OVL_VXLAN_PORT, geneve_port = OVL_GENEVE_PORT;
     struct sockaddr_ll sll;
     const struct smap_node *node;
     const char *dev = NULL;
@@ -732,7 +732,7 @@ soft_unixctl_show_qp(struct unixctl_conn *conn, int argc OVS_UNUSED,
     if (!soft) {
         return;
     }
-    if (!str_to_ullong(argv[1], 0, &qpn) || qpn > 0xffffff) {
+    if (!str_to_ullong(argv[1], 0, &qpn) || qpn > RDMA_QPN_MAX) {
         unixctl_command_reply_error(conn, "QPN must be a QP number");
         return;
     }

@@ -368,8 +368,8 @@ learn_remote_qpn(struct rdma_cm_id *id, uint32_t remote_qpn, bool request)
     } else if (s && s->bound && get_ovl(&error)) {
         struct rdmaovl_entry entry;
 
-        policy(rdmaovl_set_remote_qpn(ovl, (uintptr_t) id, remote_qpn,
-                                      &entry), "ESTABLISHED");
+        policy(rdmaovl_update(ovl, (uintptr_t) id, remote_qpn, &entry),
+               "ESTABLISHED");
     }
     pthread_mutex_unlock(&mutex);
 }

@@ -453,11 +453,12 @@ rdmaovl_bind(struct rdmaovl *ovl, const struct rdmaovl_request *req,
     return transact_entry(ovl, "bind", request_params(req, true), e);
 }
 
-/* Tells ovs-rdmad the peer's QP number of connection 'cm_id', once known
- * (when the QP moves to RTR), and stores the updated entry in '*e'. */
+/* Updates connection 'cm_id' with the peer's QP number, once known (when
+ * the QP moves to RTR): the protocol's "update".  Stores the updated entry
+ * in '*e'. */
 int
-rdmaovl_set_remote_qpn(struct rdmaovl *ovl, uint64_t cm_id,
-                       uint32_t remote_qpn, struct rdmaovl_entry *e)
+rdmaovl_update(struct rdmaovl *ovl, uint64_t cm_id, uint32_t remote_qpn,
+               struct rdmaovl_entry *e)
 {
     struct json_object *params = json_object_new_array();
     struct json_object *o = json_object_new_object();

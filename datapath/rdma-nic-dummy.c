@@ -186,8 +186,8 @@ static int
 dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
 {
     struct rdma_nic_caps caps = {
-        .vxlan = true, .geneve = true, .ipv6 = true, .vlan = true,
-        .max_entries = 0,
+        .vxlan = true, .geneve = true, .ipv6_underlay = true,
+        .ipv6_inner = true, .vlan = true, .max_entries = 0,
     };
     unsigned int log_max = DUMMY_LOG_DEFAULT;
     const char *table_file = NULL;
@@ -204,7 +204,9 @@ dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
             error = dummy_parse_uint(key, value, &n);
             caps.max_entries = n;
         } else if (!strcmp(key, "ipv6")) {
-            error = dummy_parse_bool(key, value, &caps.ipv6);
+            /* Both: an IPv6 underlay and IPv6 tenant addresses. */
+            error = dummy_parse_bool(key, value, &caps.ipv6_underlay);
+            caps.ipv6_inner = caps.ipv6_underlay;
         } else if (!strcmp(key, "vlan")) {
             error = dummy_parse_bool(key, value, &caps.vlan);
         } else if (!strcmp(key, "geneve")) {
@@ -389,7 +391,7 @@ dummy_check_tuple(const struct dummy_nic *dummy, const struct ovl_tuple *t)
         || (t->type == OVL_VXLAN && !dummy->caps.vxlan)
         || (t->vlan && !dummy->caps.vlan)
         || ((dummy_is_ipv6(&t->local_ip) || dummy_is_ipv6(&t->remote_ip))
-            && !dummy->caps.ipv6)) {
+            && !dummy->caps.ipv6_underlay)) {
         return EOPNOTSUPP;
     }
     return 0;
@@ -406,7 +408,8 @@ dummy_bind_source(struct rdma_nic *nic, uint64_t cm_id,
 
     if (!error
         && ((source->vlan && !dummy->caps.vlan)
-            || (dummy_is_ipv6(&source->local_ip) && !dummy->caps.ipv6))) {
+            || (dummy_is_ipv6(&source->local_ip)
+                && !dummy->caps.ipv6_underlay))) {
         error = EOPNOTSUPP;
     }
     if (!error) {

@@ -285,7 +285,8 @@ static int
 soft_get_caps(const struct rdma_nic *nic OVS_UNUSED,
               struct rdma_nic_caps *caps)
 {
-    caps->vxlan = caps->geneve = caps->ipv6 = caps->vlan = true;
+    caps->vxlan = caps->geneve = caps->vlan = true;
+    caps->ipv6_underlay = caps->ipv6_inner = true;
     caps->max_entries = 0;
     return 0;
 }

@@ -831,7 +831,8 @@ tc_get_caps(const struct rdma_nic *nic, struct rdma_nic_caps *caps)
      * kernel's routing.  IPv6 rules are not written yet. */
     caps->vxlan = true;
     caps->geneve = true;
-    caps->ipv6 = false;
+    caps->ipv6_underlay = false;
+    caps->ipv6_inner = false;
     caps->vlan = true;
     caps->max_entries = tc->max_entries;
     caps->kernel_underlay = true;

@@ -782,7 +782,7 @@ check_request(const struct rdma_engine *e, const struct rdma_request *req,
         != rdma_ip_is_v4(&req->dst_ip)) {
         return xstrdup("source and destination IP versions differ");
     }
-    if ((!rdma_ip_is_v4(&req->dst_ip)) && !e->caps.ipv6) {
+    if (!rdma_ip_is_v4(&req->dst_ip) && !e->caps.ipv6_inner) {
         return xstrdup("the NIC does not support IPv6 inner addresses");
     }
     *vpp = vp;

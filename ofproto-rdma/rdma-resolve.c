@@ -249,7 +249,7 @@ rdma_resolve_path(const struct rdma_mapping *m,
                              "(tunnel %s)", t->name);
         return RDMA_RESOLVE_FAILED;
     }
-    if (v6 && !caps->ipv6) {
+    if (v6 && !caps->ipv6_underlay) {
         *reasonp = xasprintf("the NIC does not support IPv6 underlays "
                              "(tunnel %s remote_ip %s)", t->name, remote_s);
         return RDMA_RESOLVE_FAILED;

@@ -228,7 +228,7 @@ test_open(void)
                       "log=3");
     CHECK_INT(rdma_nic_get_caps(nic, &caps), 0);
     CHECK_INT(caps.max_entries, 4);
-    CHECK(!caps.ipv6);
+    CHECK(!caps.ipv6_underlay && !caps.ipv6_inner);
     CHECK(caps.vlan);
     CHECK(!caps.geneve);
     CHECK(caps.vxlan);
@@ -280,7 +280,8 @@ test_caps(void)
 
     nic = nic_open_ok("dummy");
     CHECK_INT(rdma_nic_get_caps(nic, &caps), 0);
-    CHECK(caps.vxlan && caps.geneve && caps.ipv6 && caps.vlan);
+    CHECK(caps.vxlan && caps.geneve && caps.ipv6_underlay && caps.ipv6_inner
+          && caps.vlan);
     CHECK_INT(caps.max_entries, 0);
     rdma_nic_close(nic);
 
@@ -775,7 +776,8 @@ test_provider(void)
     CHECK(!rdma_nic_is_dummy(nic));
     memset(&caps, 0xff, sizeof caps);
     CHECK_INT(rdma_nic_get_caps(nic, &caps), EOPNOTSUPP);
-    CHECK(!caps.vxlan && !caps.geneve && !caps.ipv6 && !caps.vlan);
+    CHECK(!caps.vxlan && !caps.geneve && !caps.ipv6_underlay
+          && !caps.ipv6_inner && !caps.vlan);
     CHECK_INT(caps.max_entries, 0);
     CHECK_INT(rdma_nic_bind_source(nic, 1, &s), EOPNOTSUPP);
     CHECK_INT(rdma_nic_install(nic, &e), EOPNOTSUPP);

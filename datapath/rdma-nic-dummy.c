@@ -209,6 +209,8 @@ dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
             caps.ipv6_inner = caps.ipv6_underlay;
         } else if (!strcmp(key, "vlan")) {
             error = dummy_parse_bool(key, value, &caps.vlan);
+        } else if (!strcmp(key, "vxlan")) {
+            error = dummy_parse_bool(key, value, &caps.vxlan);
         } else if (!strcmp(key, "geneve")) {
             error = dummy_parse_bool(key, value, &caps.geneve);
         } else if (!strcmp(key, "log")) {
@@ -218,7 +220,7 @@ dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
             error = NULL;
         } else {
             error = xasprintf("unknown option \"%s\" (options: capacity, "
-                              "ipv6, vlan, geneve, log, table)", key);
+                              "ipv6, vlan, vxlan, geneve, log, table)", key);
         }
         if (error) {
             *errorp = error;

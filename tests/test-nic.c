@@ -234,6 +234,11 @@ test_open(void)
     CHECK(caps.vxlan);
     rdma_nic_close(nic);
 
+    nic = nic_open_ok("dummy:vxlan=false");
+    CHECK_INT(rdma_nic_get_caps(nic, &caps), 0);
+    CHECK(!caps.vxlan && caps.geneve);
+    rdma_nic_close(nic);
+
     nic_open_fails("foo",
                    "unknown NIC provider \"foo\" (available: dummy, soft, tc)");
     nic_open_fails("foo:capacity=1",
@@ -243,7 +248,7 @@ test_open(void)
     nic_open_fails(":capacity=1", "missing NIC provider type (expected "
                    "TYPE[:key=value,...], available types: dummy, soft, tc)");
     nic_open_fails("dummy:bar=1", "dummy: unknown option \"bar\" (options: "
-                   "capacity, ipv6, vlan, geneve, log, table)");
+                   "capacity, ipv6, vlan, vxlan, geneve, log, table)");
     nic_open_fails("dummy:capacity=x",
                    "dummy: capacity: \"x\" is not a number");
     nic_open_fails("dummy:capacity=-1",

@@ -130,7 +130,8 @@ run_frame(int size, long long int n)
 static void
 enter_netns(const char *name)
 {
-    char *path = xasprintf("/run/netns/%s", name);
+    const char *netns_dir = "/run/netns";
+    char *path = xasprintf("%s/%s", netns_dir, name);
     int fd = open(path, O_RDONLY);
 
     if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {

@@ -239,10 +239,10 @@ test_open(void)
     CHECK(!caps.vxlan && caps.geneve);
     rdma_nic_close(nic);
 
-    nic_open_fails("foo",
-                   "unknown NIC provider \"foo\" (available: dummy, soft, tc)");
-    nic_open_fails("foo:capacity=1",
-                   "unknown NIC provider \"foo\" (available: dummy, soft, tc)");
+    nic_open_fails("foo", "unknown NIC provider \"foo\" "
+                   "(available: dummy, soft, tc)");
+    nic_open_fails("foo:capacity=1", "unknown NIC provider \"foo\" "
+                   "(available: dummy, soft, tc)");
     nic_open_fails("", "missing NIC provider type (expected "
                    "TYPE[:key=value,...], available types: dummy, soft, tc)");
     nic_open_fails(":capacity=1", "missing NIC provider type (expected "

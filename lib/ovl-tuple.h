@@ -125,5 +125,7 @@ bool ovl_tuple_options_equal(const struct ovl_tuple *,
                              const struct ovl_tuple *);
 void ovl_tuple_copy_options(struct ovl_tuple *dst,
                             const struct ovl_tuple *src);
+void ovl_tuple_copy_overlay(struct ovl_tuple *dst,
+                            const struct ovl_tuple *src);
 
 #endif /* ovl-tuple.h */

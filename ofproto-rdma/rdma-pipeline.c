@@ -191,12 +191,7 @@ rdma_pipeline_refresh_underlay(const struct rdma_mapping *m,
 
     /* The fields rdma_resolve_path() reads, as the memo's key. */
     memset(&key, 0, sizeof key);
-    key.type = prev->type;
-    key.vni = prev->vni;
-    key.udp_dst = prev->udp_dst;
-    key.remote_ip = prev->remote_ip;
-    key.local_ip = prev->local_ip;
-    ovl_tuple_copy_options(&key, prev);
+    ovl_tuple_copy_overlay(&key, prev);
     hash = hash_bytes(&key.remote_ip, sizeof key.remote_ip,
                       key.vni ^ key.udp_dst);
     HMAP_FOR_EACH_WITH_HASH (memo, node, hash, &memos) {

@@ -48,24 +48,33 @@ test_tuple(enum ovl_type type)
     return t;
 }
 
+/* Exchanges '*a' and '*b'. */
+static void
+swap_ip(struct in6_addr *a, struct in6_addr *b)
+{
+    struct in6_addr tmp = *a;
+
+    *a = *b;
+    *b = tmp;
+}
+
+/* Exchanges '*a' and '*b'. */
+static void
+swap_mac(struct eth_addr *a, struct eth_addr *b)
+{
+    struct eth_addr tmp = *a;
+
+    *a = *b;
+    *b = tmp;
+}
+
 /* Turns 't' into the tuple of the same connection at its other end:
  * swaps the VTEP IPs and MACs and the tenants' IPs and MACs. */
 void
 test_tuple_reverse(struct ovl_tuple *t)
 {
-    struct in6_addr ip;
-    struct eth_addr mac;
-
-    ip = t->local_ip;
-    t->local_ip = t->remote_ip;
-    t->remote_ip = ip;
-    mac = t->local_mac;
-    t->local_mac = t->nexthop_mac;
-    t->nexthop_mac = mac;
-    ip = t->inner_src_ip;
-    t->inner_src_ip = t->inner_dst_ip;
-    t->inner_dst_ip = ip;
-    mac = t->inner_src_mac;
-    t->inner_src_mac = t->inner_dst_mac;
-    t->inner_dst_mac = mac;
+    swap_ip(&t->local_ip, &t->remote_ip);
+    swap_mac(&t->local_mac, &t->nexthop_mac);
+    swap_ip(&t->inner_src_ip, &t->inner_dst_ip);
+    swap_mac(&t->inner_src_mac, &t->inner_dst_mac);
 }

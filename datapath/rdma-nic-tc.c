@@ -16,8 +16,8 @@
 
 /* The "tc" NIC provider: each connection's encapsulation and receive check
  * as Linux tc flower rules, the rules a ConnectX NIC in switchdev mode
- * offloads into its eswitch (DESIGN.md section 6; Documentation/
- * tc-provider.rst).
+ * offloads into its eswitch (Documentation/design.rst, section "NIC
+ * providers"; Documentation/tc-provider.rst).
  *
  * --provider=tc[:offload=auto|hw|sw,prio=N,max_entries=N]
  *

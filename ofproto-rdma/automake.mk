@@ -4,7 +4,9 @@ noinst_LTLIBRARIES += ofproto-rdma/libunderlay-linux.la
 ofproto_rdma_libunderlay_linux_la_SOURCES = \
 	ofproto-rdma/rdma-underlay.h \
 	ofproto-rdma/rdma-underlay-linux.c \
-	ofproto-rdma/rdma-underlay-linux.h
+	ofproto-rdma/rdma-underlay-linux.h \
+	ofproto-rdma/rdma-underlay-linux-private.h \
+	ofproto-rdma/rdma-underlay-linux-route.c
 ofproto_rdma_libunderlay_linux_la_LIBADD = $(LIBNL_LIBS)
 
 # The control plane's modules, shared by ovs-rdmad, the unit tests and the
@@ -19,6 +21,12 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-config-guard.h \
 	ofproto-rdma/rdma-engine.c \
 	ofproto-rdma/rdma-engine.h \
+	ofproto-rdma/rdma-engine-apply.c \
+	ofproto-rdma/rdma-engine-config.c \
+	ofproto-rdma/rdma-engine-private.h \
+	ofproto-rdma/rdma-engine-qp.c \
+	ofproto-rdma/rdma-engine-request.c \
+	ofproto-rdma/rdma-engine-restore.c \
 	ofproto-rdma/rdma-mapping.c \
 	ofproto-rdma/rdma-mapping.h \
 	ofproto-rdma/rdma-ovsdb.c \
@@ -43,8 +51,11 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-status.h \
 	ofproto-rdma/rdma-tenant.c \
 	ofproto-rdma/rdma-tenant.h \
+	ofproto-rdma/rdma-tenant-request.c \
+	ofproto-rdma/rdma-underlay.c \
 	ofproto-rdma/rdma-underlay-ovs.c \
-	ofproto-rdma/rdma-underlay-ovs.h
+	ofproto-rdma/rdma-underlay-ovs.h \
+	ofproto-rdma/rdma-underlay-provider.h
 
 # Everything a program that uses the control plane links.
 OFPROTO_RDMA_LIBS = \

@@ -48,8 +48,7 @@
 #include "rdma-qp-source.h"
 #include "rdma-request.h"
 #include "rdma-tenant.h"
-#include "rdma-underlay-linux.h"
-#include "rdma-underlay-ovs.h"
+#include "rdma-underlay.h"
 #include "rdma-version.h"
 #include "simap.h"
 #include "timeval.h"
@@ -81,6 +80,115 @@ static unixctl_cb_func ovs_rdmad_exit;
 static unixctl_cb_func ovs_rdmad_show_state;
 static unixctl_cb_func ovs_rdmad_crash_at;
 
+/* The daemon's modules. */
+struct rdmad {
+    struct unixctl_server *unixctl; /* The admin's unixctl server. */
+    struct rdma_nic *nic;       /* The NIC. */
+    struct rdma_qp_map qp_map;  /* The bindings. */
+    struct rdma_engine *engine; /* Keeps the map and the NIC in step. */
+    struct rdma_persist persist; /* The state file. */
+    struct rdma_tenant *tenant; /* The tenants' sockets. */
+    bool exiting;               /* Whether "exit" was requested. */
+};
+
+/* Sets up every module of 'd' (whose 'nic' is open) from 'opts', with
+ * database 'remote'. */
+static void
+rdmad_start(struct rdmad *d, const struct rdmad_options *opts,
+            const char *remote)
+{
+    if (unixctl_server_create(opts->unixctl_path, &d->unixctl)) {
+        exit(EXIT_FAILURE);
+    }
+    unixctl_command_register("exit", "", 0, 0, ovs_rdmad_exit, &d->exiting);
+    if (rdma_qp_source_init(opts->qp_source)) {
+        ovs_fatal(0, "--qp-source=%s: expected netlink, fake or none",
+                  opts->qp_source);
+    }
+
+    rdma_underlay_init(opts->vswitchd);
+    rdma_qp_map_init(&d->qp_map);
+    d->engine = rdma_engine_create(&d->qp_map, d->nic,
+                                   opts->underlay_poll_ms);
+    if (opts->state_file) {
+        rdma_persist_init(&d->persist, opts->state_file, opts->state_sync);
+    } else {
+        char *state_file = xasprintf("%s/ovs-rdmad.state", ovs_rundir());
+
+        rdma_persist_init(&d->persist, state_file, opts->state_sync);
+        free(state_file);
+    }
+    unixctl_command_register("rdma/show-state", "", 0, 0,
+                             ovs_rdmad_show_state, &d->persist);
+    if (rdma_fault_enabled()) {
+        unixctl_command_register("rdma/crash-at", "POINT [N]", 1, 2,
+                                 ovs_rdmad_crash_at, NULL);
+    }
+    rdma_ovsdb_init(remote);
+    rdma_appctl_init(d->engine);
+    d->tenant = rdma_tenant_create(d->engine, opts->tenant_dir,
+                                   opts->tenant_gid, opts->tenant_idle_ms);
+    rdma_tenant_set_rate(d->tenant, opts->tenant_rate);
+}
+
+/* Runs each module of 'd' once: one main-loop iteration's work. */
+static void
+rdmad_run(struct rdmad *d)
+{
+    int retval;
+
+    memory_run();
+    if (memory_should_report()) {
+        struct simap usage = SIMAP_INITIALIZER(&usage);
+
+        simap_increase(&usage, "bindings", rdma_qp_map_count(&d->qp_map));
+        memory_report(&usage);
+        simap_destroy(&usage);
+    }
+    rdma_ovsdb_run();
+    rdma_underlay_run();
+    rdma_engine_run(d->engine, rdma_ovsdb_idl());
+    rdma_nic_run(d->nic);
+    rdma_status_run(rdma_ovsdb_idl(), rdma_ovsdb_txn(), d->engine);
+    unixctl_server_run(d->unixctl);
+    rdma_tenant_run(d->tenant);
+    /* Write-ahead: this iteration's records (the engine's and the front
+     * ends'), in one write, before the replies that confirm them. */
+    retval = rdma_persist_run(&d->persist, d->engine, rdma_ack_any());
+    rdma_ack_release(d->engine, retval, d->persist.file_name);
+}
+
+/* Arranges for poll_block() to wake up when a module of 'd' has work. */
+static void
+rdmad_wait(struct rdmad *d)
+{
+    memory_wait();
+    rdma_underlay_wait();
+    rdma_engine_wait(d->engine);
+    rdma_persist_wait(&d->persist, d->engine);
+    rdma_nic_wait(d->nic);
+    rdma_ovsdb_wait();
+    unixctl_server_wait(d->unixctl);
+    rdma_tenant_wait(d->tenant);
+    if (d->exiting) {
+        poll_immediate_wake();
+    }
+}
+
+/* Frees every module of 'd'. */
+static void
+rdmad_stop(struct rdmad *d)
+{
+    unixctl_server_destroy(d->unixctl);
+    rdma_tenant_destroy(d->tenant);
+    rdma_ovsdb_destroy();
+    rdma_persist_destroy(&d->persist);
+    rdma_engine_destroy(d->engine);
+    rdma_qp_map_destroy(&d->qp_map);
+    rdma_nic_close(d->nic);
+    rdma_underlay_destroy();
+}
+
 /* Entry point: parses options, daemonizes, and runs the main loop until
  * "exit" is requested over unixctl or a fatal signal arrives. */
 int
@@ -94,16 +202,9 @@ main(int argc, char *argv[])
         .qp_source = "netlink",
         .tenant_rate = RDMA_TENANT_RATE,
     };
-    struct unixctl_server *unixctl;
-    struct rdma_persist persist;
-    struct rdma_tenant *tenant;
-    struct rdma_engine engine;
-    struct rdma_qp_map qp_map;
-    struct rdma_nic *nic;
-    bool exiting = false;
+    struct rdmad d;
     char *remote;
     char *error;
-    int retval;
 
     ovs_cmdl_proctitle_init(argc, argv);
     ovs_set_program_name(argv[0], OVS_RDMA_VERSION);
@@ -118,104 +219,28 @@ main(int argc, char *argv[])
                   "types are in --help; --provider=dummy is the in-memory "
                   "NIC for tests)");
     }
-    error = rdma_nic_open(opts.provider, &nic);
+    memset(&d, 0, sizeof d);
+    error = rdma_nic_open(opts.provider, &d.nic);
     if (error) {
         ovs_fatal(0, "--provider=%s: %s", opts.provider, error);
     }
 
     daemonize_start(false);
-
-    retval = unixctl_server_create(opts.unixctl_path, &unixctl);
-    if (retval) {
-        exit(EXIT_FAILURE);
-    }
-    unixctl_command_register("exit", "", 0, 0, ovs_rdmad_exit, &exiting);
-    if (rdma_qp_source_init(opts.qp_source)) {
-        ovs_fatal(0, "--qp-source=%s: expected netlink, fake or none",
-                  opts.qp_source);
-    }
-
-    retval = rdma_underlay_linux_init();
-    if (retval) {
-        VLOG_WARN("Linux underlay (routes, neighbours, links) unavailable: "
-                  "%s; tunnels on system bridges will stay pending",
-                  ovs_strerror(retval));
-    }
-    rdma_underlay_ovs_init(opts.vswitchd);
-    rdma_qp_map_init(&qp_map);
-    rdma_engine_init(&engine, &qp_map, nic, opts.underlay_poll_ms);
-    if (opts.state_file) {
-        rdma_persist_init(&persist, opts.state_file, opts.state_sync);
-    } else {
-        char *state_file = xasprintf("%s/ovs-rdmad.state", ovs_rundir());
-
-        rdma_persist_init(&persist, state_file, opts.state_sync);
-        free(state_file);
-    }
-    unixctl_command_register("rdma/show-state", "", 0, 0,
-                             ovs_rdmad_show_state, &persist);
-    if (rdma_fault_enabled()) {
-        unixctl_command_register("rdma/crash-at", "POINT [N]", 1, 2,
-                                 ovs_rdmad_crash_at, NULL);
-    }
-    rdma_ovsdb_init(remote);
-    rdma_appctl_init(&engine);
-    tenant = rdma_tenant_create(&engine, opts.tenant_dir, opts.tenant_gid,
-                                opts.tenant_idle_ms);
-    rdma_tenant_set_rate(tenant, opts.tenant_rate);
-
+    rdmad_start(&d, &opts, remote);
     daemonize_complete();
     VLOG_INFO("ovs-rdmad %s (Open vSwitch %s) started, database %s, NIC "
               "provider %s", OVS_RDMA_VERSION, OVS_RDMA_OVS_VERSION, remote,
               opts.provider);
 
-    while (!exiting) {
-        memory_run();
-        if (memory_should_report()) {
-            struct simap usage = SIMAP_INITIALIZER(&usage);
-
-            simap_increase(&usage, "bindings", rdma_qp_map_count(&qp_map));
-            memory_report(&usage);
-            simap_destroy(&usage);
-        }
-        rdma_ovsdb_run();
-        rdma_underlay_linux_run();
-        rdma_engine_run(&engine, rdma_ovsdb_idl());
-        rdma_persist_run(&persist, &engine, false);
-        rdma_nic_run(nic);
-        rdma_status_run(rdma_ovsdb_idl(), rdma_ovsdb_txn(), &engine);
-        unixctl_server_run(unixctl);
-        rdma_tenant_run(tenant);
-        /* Write-ahead: this iteration's records, in one write, before the
-         * replies that confirm them. */
-        retval = rdma_persist_run(&persist, &engine, rdma_ack_any());
-        rdma_ack_release(&engine, retval, persist.file_name);
-
-        memory_wait();
-        rdma_underlay_linux_wait();
-        rdma_engine_wait(&engine);
-        rdma_persist_wait(&persist, &engine);
-        rdma_nic_wait(nic);
-        rdma_ovsdb_wait();
-        unixctl_server_wait(unixctl);
-        rdma_tenant_wait(tenant);
-        if (exiting) {
-            poll_immediate_wake();
-        }
+    while (!d.exiting) {
+        rdmad_run(&d);
+        rdmad_wait(&d);
         poll_block();
     }
 
     VLOG_INFO("exiting");
-    unixctl_server_destroy(unixctl);
-    rdma_tenant_destroy(tenant);
-    rdma_ovsdb_destroy();
-    rdma_persist_destroy(&persist);
+    rdmad_stop(&d);
     free(opts.state_file);
-    rdma_engine_destroy(&engine);
-    rdma_qp_map_destroy(&qp_map);
-    rdma_nic_close(nic);
-    rdma_underlay_ovs_destroy();
-    rdma_underlay_linux_destroy();
     free(remote);
     return 0;
 }

@@ -28,9 +28,11 @@
 #include "rdma-addr.h"
 #include "rdma-engine.h"
 #include "rdma-mapping.h"
+#include "rdma-nic.h"
 #include "rdma-qp-map.h"
 #include "rdma-request.h"
 #include "rdma-resolve.h"
+#include "rdma-retry.h"
 #include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
@@ -194,14 +196,14 @@ rdma_appctl_refresh(struct unixctl_conn *conn, int argc OVS_UNUSED,
                     const char *argv[] OVS_UNUSED, void *engine_)
 {
     struct rdma_engine *engine = engine_;
-    struct rdma_engine_stats before = engine->stats;
-    const struct rdma_engine_stats *after = &engine->stats;
+    struct rdma_engine_stats before = *rdma_engine_get_stats(engine);
+    const struct rdma_engine_stats *after = rdma_engine_get_stats(engine);
     struct ds ds = DS_EMPTY_INITIALIZER;
 
     rdma_engine_refresh(engine);
     ds_put_format(&ds, "refreshed %"PRIuSIZE" bindings: %"PRIu64" installed, "
                   "%"PRIu64" modified, %"PRIu64" removed, %"PRIu64" NIC "
-                  "errors\n", rdma_qp_map_count(engine->map),
+                  "errors\n", rdma_qp_map_count(rdma_engine_get_map(engine)),
                   after->n_install - before.n_install,
                   after->n_modify - before.n_modify,
                   after->n_remove - before.n_remove,
@@ -214,9 +216,10 @@ static struct json *
 nic_details(uint64_t key, void *engine_)
 {
     const struct rdma_engine *engine = engine_;
+    struct rdma_nic *nic = rdma_engine_get_nic(engine);
     struct json *d;
 
-    return rdma_nic_get_details(engine->nic, key, &d) ? NULL : d;
+    return rdma_nic_get_details(nic, key, &d) ? NULL : d;
 }
 
 /* "rdma/show-qp-map [--json] [VPORT]": prints the QP map, or only VPORT's
@@ -226,6 +229,8 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
                         const char *argv[], void *engine_)
 {
     const struct rdma_engine *engine = engine_;
+    const struct rdma_retry *retry = rdma_engine_get_retry(engine);
+    struct rdma_qp_map *map = rdma_engine_get_map(engine);
     const char *vport = NULL;
     size_t n_removing;
     bool json = false;
@@ -249,24 +254,24 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
         }
     }
 
-    if (vport && !rdma_qp_map_find_vport(engine->map, vport)
-        && !rdma_mapping_find_iface(&engine->cfg, vport)
-        && !rdma_retry_count(&engine->retry, vport)) {
+    if (vport && !rdma_qp_map_find_vport(map, vport)
+        && !rdma_mapping_find_iface(rdma_engine_get_config(engine), vport)
+        && !rdma_retry_count(retry, vport)) {
         reply_error(conn, xasprintf("no interface named %s (see "
                                     "\"ovs-vsctl list-ifaces BRIDGE\")",
                                     vport));
         return;
     }
-    n_removing = rdma_retry_count(&engine->retry, vport);
+    n_removing = rdma_retry_count(retry, vport);
     if (json) {
-        struct json *j = rdma_qp_map_to_json(engine->map, nic_details,
+        struct json *j = rdma_qp_map_to_json(map, nic_details,
                                              CONST_CAST(void *, engine),
                                              vport);
         char *s;
 
         if (n_removing) {
             json_object_put(j, "removing",
-                            rdma_retry_to_json(&engine->retry, vport));
+                            rdma_retry_to_json(retry, vport));
         }
         s = json_to_string(j, JSSF_PRETTY | JSSF_SORT);
         unixctl_command_reply(conn, s);
@@ -275,7 +280,7 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
     } else {
         struct ds ds = DS_EMPTY_INITIALIZER;
 
-        rdma_qp_map_format(engine->map, vport, nic_details,
+        rdma_qp_map_format(map, vport, nic_details,
                            CONST_CAST(void *, engine), &ds);
         if (n_removing) {
             /* The NIC entries still being removed go before the last line,
@@ -289,7 +294,7 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
             ds_put_format(&count, "%s, %"PRIuSIZE" removing\n", last,
                           n_removing);
             ds_truncate(&ds, last - ds_cstr(&ds));
-            rdma_retry_format(&engine->retry, vport, &ds);
+            rdma_retry_format(retry, vport, &ds);
             ds_put_buffer(&ds, count.string, count.length);
             ds_destroy(&count);
         }

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "openvswitch/vlog.h"
-#include "rdma-engine.h"
+#include "rdma-request.h"
 #include "rdma-mapping.h"
 #include "rdma-resolve.h"
 #include "util.h"

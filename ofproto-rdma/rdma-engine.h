@@ -29,44 +29,27 @@
  * the path's shared tuple changed; a changed tunnel set the tunnel choice of
  * the vports on the bridges it touches.  A binding whose tuple did not
  * change costs no NIC operation; one whose tuple changed costs one
- * "modify" with generation + 1. */
+ * "modify" with generation + 1.
+ *
+ * The engine's state is its own (rdma-engine-private.h): other modules
+ * reach it only through the functions below. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <netinet/in.h>
 
-#include "openvswitch/types.h"
-#include "rdma-mapping.h"
-#include "rdma-nic.h"
-#include "rdma-retry.h"
+#include "openvswitch/compiler.h"
 
 struct ds;
 struct ovsdb_idl;
 struct rdma_binding;
+struct rdma_mapping;
+struct rdma_nic;
 struct rdma_qp_map;
+struct rdma_request;
 struct rdma_resolution;
+struct rdma_retry;
 struct rdma_saved_binding;
-
-/* A bind or resolve request, as parsed from the admin or tenant front
- * ends. */
-struct rdma_request {
-    const char *vport;          /* Tenant vport name. */
-    struct in6_addr dst_ip;     /* Inner destination IP. */
-    struct eth_addr dst_mac;    /* Inner destination MAC, if has_dst_mac. */
-    bool has_dst_mac;           /* Whether 'dst_mac' was given. */
-    struct in6_addr src_ip;     /* Inner source IP, if has_src_ip. */
-    bool has_src_ip;            /* Whether 'src_ip' was given. */
-    uint64_t cm_id;             /* rdma_cm identifier, if has_cm_id. */
-    bool has_cm_id;             /* Whether 'cm_id' was given. */
-    uint32_t qpn;               /* Local QPN, if has_qpn. */
-    bool has_qpn;               /* Whether 'qpn' was given. */
-    uint32_t remote_qpn;        /* Peer's QPN, 0 if unknown. */
-    bool persistent;            /* Tenant: keep the binding when the
-                                 * connection that made it closes. */
-    bool admin;                 /* From the admin: may name any source IP;
-                                 * not subject to the tenants' quotas. */
-    uint64_t owner;             /* Tenant connection that makes it, or 0. */
-};
 
 /* Counters of the engine's work, for "rdma/refresh" and benchmarks. */
 struct rdma_engine_stats {
@@ -85,45 +68,20 @@ struct rdma_restore_stats {
     size_t n_orphans;           /* NIC entries nobody bound: removed. */
 };
 
-/* The engine. */
-struct rdma_engine {
-    struct rdma_qp_map *map;    /* Bindings; not owned. */
-    struct rdma_nic *nic;       /* NIC; not owned. */
-    struct rdma_nic_caps caps;  /* The NIC's capabilities. */
-    struct rdma_mapping cfg;    /* Current configuration snapshot. */
-    unsigned int idl_seqno;     /* Database seqno 'cfg' was built at. */
-    bool have_cfg;              /* Whether 'cfg' was built at all. */
-    bool restoring;             /* Connections from before a restart are
-                                 * still to be restored: refuse binds. */
-    int save_error;             /* Why the state file cannot be written
-                                 * now (a positive errno), or 0: while
-                                 * nonzero, binds and updates are refused
-                                 * (rdma-persist sets it). */
-    const char *state_file;     /* The state file's name, for messages, or
-                                 * NULL; not owned. */
-    int poll_ms;                /* Underlay re-read interval (userspace
-                                 * datapaths), 0 to disable. */
-    long long int next_poll;    /* When to re-read the underlay next. */
-    uint64_t linux_seqno;       /* Last Linux underlay seqno handled. */
-    size_t n_nic_failed;        /* Bindings whose NIC operation failed. */
-    uint64_t next_key;          /* Next key for a binding whose cm_id is
-                                 * taken as a key by another vport's. */
-    uint32_t next_qpn;          /* Next automatic QPN. */
-    struct rdma_engine_stats stats; /* Work done. */
-    struct rdma_retry retry;    /* Failed NIC operations to retry. */
-};
-
-void rdma_engine_init(struct rdma_engine *, struct rdma_qp_map *,
-                      struct rdma_nic *, int poll_ms);
+/* Life cycle. */
+struct rdma_engine *rdma_engine_create(struct rdma_qp_map *,
+                                       struct rdma_nic *, int poll_ms);
 void rdma_engine_destroy(struct rdma_engine *);
 void rdma_engine_run(struct rdma_engine *, const struct ovsdb_idl *);
 void rdma_engine_wait(struct rdma_engine *);
 
+/* Inputs: configuration and underlay. */
 void rdma_engine_set_config(struct rdma_engine *, struct rdma_mapping *);
 void rdma_engine_poll_underlay(struct rdma_engine *);
 void rdma_engine_refresh(struct rdma_engine *);
 void rdma_engine_retry_failed(struct rdma_engine *);
 
+/* Inputs: requests. */
 char *rdma_engine_resolve(struct rdma_engine *, const struct rdma_request *,
                           struct rdma_resolution *) OVS_WARN_UNUSED_RESULT;
 char *rdma_engine_bind(struct rdma_engine *, const struct rdma_request *,
@@ -139,10 +97,25 @@ char *rdma_engine_find_named(const struct rdma_engine *, const char *name,
                              struct rdma_binding **) OVS_WARN_UNUSED_RESULT;
 size_t rdma_engine_release_owner(struct rdma_engine *, const char *vport,
                                  uint64_t owner);
+
+/* Restarts (rdma-persist.h). */
 int rdma_engine_restore(struct rdma_engine *,
                         const struct rdma_saved_binding *, size_t n,
                         bool remove_orphans, struct rdma_restore_stats *);
+void rdma_engine_set_restoring(struct rdma_engine *, bool restoring,
+                               const char *state_file);
+bool rdma_engine_is_restoring(const struct rdma_engine *);
+void rdma_engine_set_save_error(struct rdma_engine *, int error);
 
+/* What other modules read. */
+bool rdma_engine_has_config(const struct rdma_engine *);
+const struct rdma_mapping *rdma_engine_get_config(const struct rdma_engine *);
+unsigned int rdma_engine_get_config_seqno(const struct rdma_engine *);
+struct rdma_qp_map *rdma_engine_get_map(const struct rdma_engine *);
+struct rdma_nic *rdma_engine_get_nic(const struct rdma_engine *);
+const struct rdma_engine_stats *rdma_engine_get_stats(
+    const struct rdma_engine *);
+const struct rdma_retry *rdma_engine_get_retry(const struct rdma_engine *);
 const char *rdma_engine_vport_status(const struct rdma_engine *,
                                      const char *vport, char **bufp);
 

@@ -30,6 +30,7 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "rdma-engine.h"
 #include "rdma-qp-map.h"
 #include "timeval.h"
 #include "util.h"
@@ -347,13 +348,12 @@ persist_restore(struct rdma_persist *ps, struct rdma_engine *engine)
     struct rdma_restore_stats stats;
     int error;
 
-    engine->restoring = true;
-    engine->state_file = ps->file_name;
-    if (!engine->have_cfg
+    rdma_engine_set_restoring(engine, true, ps->file_name);
+    if (!rdma_engine_has_config(engine)
         || (ps->retry_at != LLONG_MAX && time_msec() < ps->retry_at)) {
         return;
     }
-    rdma_qp_map_track_changes(engine->map);
+    rdma_qp_map_track_changes(rdma_engine_get_map(engine));
     error = rdma_engine_restore(engine, ps->saved, ps->n_saved,
                                 !ps->load_failed, &stats);
     if (error) {
@@ -377,7 +377,7 @@ persist_restore(struct rdma_persist *ps, struct rdma_engine *engine)
     ps->saved = NULL;
     ps->n_saved = 0;
     ps->restored = true;
-    engine->restoring = false;
+    rdma_engine_set_restoring(engine, false, ps->file_name);
     ps->compact = true;     /* Start with a compact file. */
 }
 
@@ -391,7 +391,7 @@ int
 rdma_persist_run(struct rdma_persist *ps, struct rdma_engine *engine,
                  bool must_write)
 {
-    struct rdma_qp_map *map = engine->map;
+    struct rdma_qp_map *map = rdma_engine_get_map(engine);
 
     if (!ps->restored) {
         persist_restore(ps, engine);
@@ -421,19 +421,32 @@ rdma_persist_run(struct rdma_persist *ps, struct rdma_engine *engine,
             ps->retry_at = LLONG_MAX;
         }
         ps->error = error;
-        engine->save_error = error;
+        rdma_engine_set_save_error(engine, error);
     }
     return ps->error;
 }
 
-/* Arranges for poll_block() to wake up when a failed restore or write is
- * due to be retried. */
+/* Arranges for poll_block() to wake up when rdma_persist_run() has work:
+ * at once if the restore can happen or changes are waiting to be saved,
+ * or when a failed restore or write is due to be retried.  So the main
+ * loop calls rdma_persist_run() once per iteration, after the front ends
+ * (whose records it writes before their replies go out), and changes made
+ * after that call are saved in the next iteration. */
 void
 rdma_persist_wait(const struct rdma_persist *ps,
                   const struct rdma_engine *engine)
 {
-    if (ps->retry_at != LLONG_MAX
-        && (!ps->restored || ps->compact || engine->map->n_changes)) {
+    const struct rdma_qp_map *map = rdma_engine_get_map(engine);
+    bool pending = (ps->restored
+                    ? ps->compact || map->n_changes
+                    : rdma_engine_has_config(engine));
+
+    if (!pending) {
+        return;
+    }
+    if (ps->retry_at == LLONG_MAX) {
+        poll_immediate_wake();
+    } else {
         poll_timer_wait_until(ps->retry_at);
     }
 }

@@ -49,10 +49,10 @@
 #include <sys/types.h>
 
 #include "openvswitch/compiler.h"
-#include "rdma-engine.h"
 #include "rdma-state-file.h"
 
 struct ds;
+struct rdma_engine;
 struct rdma_qp_map;
 struct rdma_qp_map_change;
 

@@ -34,11 +34,33 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include "openvswitch/compiler.h"
-#include "rdma-engine.h"
+#include "openvswitch/types.h"
 
 struct json;
+
+/* A bind or resolve request, as parsed from the admin or tenant front
+ * ends, or read back from the state file. */
+struct rdma_request {
+    const char *vport;          /* Tenant vport name. */
+    struct in6_addr dst_ip;     /* Inner destination IP. */
+    struct eth_addr dst_mac;    /* Inner destination MAC, if has_dst_mac. */
+    bool has_dst_mac;           /* Whether 'dst_mac' was given. */
+    struct in6_addr src_ip;     /* Inner source IP, if has_src_ip. */
+    bool has_src_ip;            /* Whether 'src_ip' was given. */
+    uint64_t cm_id;             /* rdma_cm identifier, if has_cm_id. */
+    bool has_cm_id;             /* Whether 'cm_id' was given. */
+    uint32_t qpn;               /* Local QPN, if has_qpn. */
+    bool has_qpn;               /* Whether 'qpn' was given. */
+    uint32_t remote_qpn;        /* Peer's QPN, 0 if unknown. */
+    bool persistent;            /* Tenant: keep the binding when the
+                                 * connection that made it closes. */
+    bool admin;                 /* From the admin: may name any source IP;
+                                 * not subject to the tenants' quotas. */
+    uint64_t owner;             /* Tenant connection that makes it, or 0. */
+};
 
 /* Largest QP number (24 bits). */
 #define RDMA_QPN_MAX 0xffffff

@@ -30,8 +30,6 @@
 #include "rdma-mtu.h"
 #include "rdma-nic.h"
 #include "rdma-underlay.h"
-#include "rdma-underlay-linux.h"
-#include "rdma-underlay-ovs.h"
 #include "sset.h"
 #include "util.h"
 
@@ -63,7 +61,7 @@ select_by_fdb(const struct rdma_mapping *m, const struct rdma_map_vport *vp,
         const struct rdma_map_tunnel *t;
         int64_t ofport;
 
-        if (rdma_underlay_ovs_fdb_lookup(br->name, mac, &ofport)) {
+        if (rdma_underlay_fdb_lookup(br->name, mac, &ofport)) {
             return NULL;
         }
         ifc = rdma_mapping_find_iface_by_ofport(m, br, ofport);
@@ -84,6 +82,49 @@ select_by_fdb(const struct rdma_mapping *m, const struct rdma_map_vport *vp,
     return NULL;
 }
 
+/* Returns the message that says why no tunnel carries traffic from vport
+ * 'vp' to 'dst_ip' (with MAC 'dst_mac', if nonnull), among its
+ * 'n_candidates' candidate tunnels (caller frees). */
+static char *
+no_tunnel_error(const struct rdma_mapping *m,
+                const struct rdma_map_vport *vp,
+                const struct in6_addr *dst_ip,
+                const struct eth_addr *dst_mac, size_t n_candidates)
+{
+    struct sset names = SSET_INITIALIZER(&names);
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    char dst_s[INET6_ADDRSTRLEN];
+    const struct rdma_map_tunnel *t;
+    const char **sorted;
+    char *error;
+    size_t i;
+
+    rdma_ip_to_string(dst_ip, dst_s);
+    if (!n_candidates) {
+        return xasprintf("no tunnel for destination %s: no vxlan or geneve "
+                         "tunnel on the bridges of %s%s", dst_s, vp->name,
+                         vp->has_vni ? " with its rdma-vni" : "");
+    }
+    HMAP_FOR_EACH (t, node, &m->tunnels) {
+        if (is_candidate(vp, t)) {
+            sset_add(&names, t->name);
+        }
+    }
+    sorted = sset_sort(&names);
+    for (i = 0; i < sset_count(&names); i++) {
+        ds_put_format(&ds, "%s%s", i ? ", " : "", sorted[i]);
+    }
+    error = xasprintf("no tunnel for destination %s: none of the candidate "
+                      "tunnels (%s) lists it in other_config:rdma-peers%s",
+                      dst_s, ds_cstr(&ds),
+                      dst_mac ? " or has learned its MAC"
+                      : " (give dst_mac= to use MAC learning)");
+    free(sorted);
+    ds_destroy(&ds);
+    sset_destroy(&names);
+    return error;
+}
+
 /* Chooses the tunnel that carries traffic from vport 'vp' to inner
  * destination 'dst_ip' (with MAC 'dst_mac', if nonnull): among the
  * candidate tunnels, the longest prefix of other_config:rdma-peers that
@@ -100,7 +141,6 @@ rdma_resolve_tunnel(const struct rdma_mapping *m,
     const struct rdma_map_tunnel *t, *best = NULL, *only = NULL;
     unsigned int best_plen = 0;
     size_t n_candidates = 0;
-    char dst_s[INET6_ADDRSTRLEN];
 
     HMAP_FOR_EACH (t, node, &m->tunnels) {
         size_t i;
@@ -134,37 +174,7 @@ rdma_resolve_tunnel(const struct rdma_mapping *m,
     }
 
     if (!best) {
-        rdma_ip_to_string(dst_ip, dst_s);
-        if (!n_candidates) {
-            *errorp = xasprintf("no tunnel for destination %s: no vxlan or "
-                                "geneve tunnel on the bridges of %s%s",
-                                dst_s, vp->name,
-                                vp->has_vni ? " with its rdma-vni" : "");
-        } else {
-            struct sset names = SSET_INITIALIZER(&names);
-            struct ds ds = DS_EMPTY_INITIALIZER;
-            const char **sorted;
-            size_t i;
-
-            HMAP_FOR_EACH (t, node, &m->tunnels) {
-                if (is_candidate(vp, t)) {
-                    sset_add(&names, t->name);
-                }
-            }
-            sorted = sset_sort(&names);
-            for (i = 0; i < sset_count(&names); i++) {
-                ds_put_format(&ds, "%s%s", i ? ", " : "", sorted[i]);
-            }
-            *errorp = xasprintf("no tunnel for destination %s: none of the "
-                                "candidate tunnels (%s) lists it in "
-                                "other_config:rdma-peers%s", dst_s,
-                                ds_cstr(&ds),
-                                dst_mac ? " or has learned its MAC"
-                                : " (give dst_mac= to use MAC learning)");
-            free(sorted);
-            ds_destroy(&ds);
-            sset_destroy(&names);
-        }
+        *errorp = no_tunnel_error(m, vp, dst_ip, dst_mac, n_candidates);
     } else if (best->error) {
         *errorp = xasprintf("tunnel %s cannot carry RDMA: %s", best->name,
                             best->error);
@@ -173,37 +183,82 @@ rdma_resolve_tunnel(const struct rdma_mapping *m,
     return best;
 }
 
-/* Replacement underlay backend for tests and benchmarks, or NULL. */
-static rdma_underlay_hook *underlay_hook;
-
-/* Makes rdma_resolve_path() resolve underlays with 'hook' instead of the
- * real backends (NULL restores them).  For tests and benchmarks, which run
- * without ovs-vswitchd or a kernel routing set-up. */
-void
-rdma_resolve_set_underlay_hook(rdma_underlay_hook *hook)
+/* Checks that the NIC with 'caps' can encapsulate for tunnel 't' ('v6' if
+ * its remote_ip, 'remote_s', is IPv6).  Returns NULL or the reason why not
+ * (caller frees). */
+static char *
+check_encap_caps(const struct rdma_map_tunnel *t,
+                 const struct rdma_nic_caps *caps, bool v6,
+                 const char *remote_s)
 {
-    underlay_hook = hook;
+    if (t->type == OVL_GENEVE && !caps->geneve) {
+        return xasprintf("the NIC cannot encapsulate in geneve (tunnel %s)",
+                         t->name);
+    }
+    if (t->type == OVL_VXLAN && !caps->vxlan) {
+        return xasprintf("the NIC cannot encapsulate in vxlan (tunnel %s)",
+                         t->name);
+    }
+    if (v6 && !caps->ipv6_underlay) {
+        return xasprintf("the NIC does not support IPv6 underlays (tunnel "
+                         "%s remote_ip %s)", t->name, remote_s);
+    }
+    return NULL;
 }
 
-/* Resolves the underlay to tunnel 't''s remote VTEP with the backend for
- * its bridge's datapath type. */
-static int
-resolve_underlay(const struct rdma_mapping *m,
-                 const struct rdma_map_tunnel *t,
-                 struct rdma_underlay_path *up, char **reasonp)
+/* Adds to '*base' the underlay fields of path 'up', resolved for tunnel
+ * 't' ('v6' if its remote_ip, 'remote_s', is IPv6), and the RoCE path
+ * MTU, and checks them against 'caps'.  Returns RDMA_RESOLVE_OK, or
+ * another status with a reason in '*reasonp' (caller frees). */
+static enum rdma_resolve_status
+apply_underlay(const struct rdma_map_tunnel *t,
+               const struct rdma_nic_caps *caps,
+               const struct rdma_underlay_path *up, bool v6,
+               const char *remote_s, struct ovl_tuple *base, char **reasonp)
 {
-    const struct in6_addr *local = (rdma_ip_is_set(&t->local_ip)
-                                    ? &t->local_ip : NULL);
+    int overhead;
 
-    if (underlay_hook) {
-        return underlay_hook(t, up, reasonp);
+    if (rdma_ip_is_v4(&up->local_ip) != !v6) {
+        *reasonp = xasprintf("tunnel %s: local VTEP address and remote_ip "
+                             "%s are of different IP versions", t->name,
+                             remote_s);
+        return RDMA_RESOLVE_FAILED;
     }
+    base->local_ip = up->local_ip;
+    base->local_mac = up->local_mac;
+    base->nexthop_mac = up->nexthop_mac;
+    base->vlan = up->vlan;
+    base->underlay_mtu = up->mtu;
 
-    if (rdma_map_bridge_is_system(t->bridge)) {
-        return rdma_underlay_linux_resolve(&t->remote_ip, local, up,
-                                           reasonp);
+    if (up->vlan && !caps->vlan) {
+        *reasonp = xasprintf("the NIC does not support a VLAN-tagged "
+                             "underlay (VLAN %d on %s)", up->vlan, up->dev);
+        return RDMA_RESOLVE_FAILED;
     }
-    return rdma_underlay_ovs_resolve(m, &t->remote_ip, local, up, reasonp);
+    if (up->mtu <= 0) {
+        /* ovs-vswitchd has not reported the device's MTU (yet). */
+        *reasonp = xasprintf("the MTU of egress device %s is not known yet",
+                             up->dev);
+        return RDMA_RESOLVE_PENDING;
+    }
+    overhead = ovl_overhead(t->type, v6, base->geneve_opts_len, false);
+    base->path_mtu = rdma_roce_path_mtu(up->mtu, overhead);
+    if (!base->path_mtu) {
+        *reasonp = xasprintf("underlay MTU %d of %s is too small for RoCE "
+                             "over %s: at least %d is needed", up->mtu,
+                             up->dev, ovl_type_to_string(t->type),
+                             rdma_min_underlay_mtu(overhead));
+        return RDMA_RESOLVE_FAILED;
+    }
+    if (!up->nexthop_mac_known) {
+        char nh_s[INET6_ADDRSTRLEN];
+
+        *reasonp = xasprintf("next hop %s on %s has no neighbour entry yet",
+                             rdma_ip_to_string(&up->nexthop_ip, nh_s),
+                             up->dev);
+        return RDMA_RESOLVE_PENDING;
+    }
+    return RDMA_RESOLVE_OK;
 }
 
 /* Computes into '*base' the fields that all connections through tunnel 't'
@@ -219,7 +274,6 @@ rdma_resolve_path(const struct rdma_mapping *m,
     struct rdma_underlay_path up;
     char remote_s[INET6_ADDRSTRLEN];
     bool v6;
-    int overhead;
     int error;
 
     memset(base, 0, sizeof *base);
@@ -239,69 +293,17 @@ rdma_resolve_path(const struct rdma_mapping *m,
     v6 = !rdma_ip_is_v4(&t->remote_ip);
     rdma_ip_to_string(&t->remote_ip, remote_s);
 
-    if (t->type == OVL_GENEVE && !caps->geneve) {
-        *reasonp = xasprintf("the NIC cannot encapsulate in geneve "
-                             "(tunnel %s)", t->name);
+    *reasonp = check_encap_caps(t, caps, v6, remote_s);
+    if (*reasonp) {
         return RDMA_RESOLVE_FAILED;
     }
-    if (t->type == OVL_VXLAN && !caps->vxlan) {
-        *reasonp = xasprintf("the NIC cannot encapsulate in vxlan "
-                             "(tunnel %s)", t->name);
-        return RDMA_RESOLVE_FAILED;
-    }
-    if (v6 && !caps->ipv6_underlay) {
-        *reasonp = xasprintf("the NIC does not support IPv6 underlays "
-                             "(tunnel %s remote_ip %s)", t->name, remote_s);
-        return RDMA_RESOLVE_FAILED;
-    }
-
-    error = resolve_underlay(m, t, &up, reasonp);
+    error = rdma_underlay_resolve(m, t, &up, reasonp);
     if (error) {
         return (error == ECONNREFUSED || error == ENOENT || error == EPIPE
                 || error == ESRCH
                 ? RDMA_RESOLVE_UNREACHABLE : RDMA_RESOLVE_PENDING);
     }
-    if (rdma_ip_is_v4(&up.local_ip) != !v6) {
-        *reasonp = xasprintf("tunnel %s: local VTEP address and remote_ip "
-                             "%s are of different IP versions", t->name,
-                             remote_s);
-        return RDMA_RESOLVE_FAILED;
-    }
-    base->local_ip = up.local_ip;
-    base->local_mac = up.local_mac;
-    base->nexthop_mac = up.nexthop_mac;
-    base->vlan = up.vlan;
-    base->underlay_mtu = up.mtu;
-
-    if (up.vlan && !caps->vlan) {
-        *reasonp = xasprintf("the NIC does not support a VLAN-tagged "
-                             "underlay (VLAN %d on %s)", up.vlan, up.dev);
-        return RDMA_RESOLVE_FAILED;
-    }
-    if (up.mtu <= 0) {
-        /* ovs-vswitchd has not reported the device's MTU (yet). */
-        *reasonp = xasprintf("the MTU of egress device %s is not known yet",
-                             up.dev);
-        return RDMA_RESOLVE_PENDING;
-    }
-    overhead = ovl_overhead(t->type, v6, base->geneve_opts_len, false);
-    base->path_mtu = rdma_roce_path_mtu(up.mtu, overhead);
-    if (!base->path_mtu) {
-        *reasonp = xasprintf("underlay MTU %d of %s is too small for RoCE "
-                             "over %s: at least %d is needed", up.mtu,
-                             up.dev, ovl_type_to_string(t->type),
-                             rdma_min_underlay_mtu(overhead));
-        return RDMA_RESOLVE_FAILED;
-    }
-    if (!up.nexthop_mac_known) {
-        char nh_s[INET6_ADDRSTRLEN];
-
-        *reasonp = xasprintf("next hop %s on %s has no neighbour entry yet",
-                             rdma_ip_to_string(&up.nexthop_ip, nh_s),
-                             up.dev);
-        return RDMA_RESOLVE_PENDING;
-    }
-    return RDMA_RESOLVE_OK;
+    return apply_underlay(t, caps, &up, v6, remote_s, base, reasonp);
 }
 
 /* Returns how 'choice' chose a tunnel, in words. */

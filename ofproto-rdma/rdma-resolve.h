@@ -89,13 +89,4 @@ enum rdma_resolve_status rdma_resolve_path(const struct rdma_mapping *,
                                            struct ovl_tuple *base,
                                            char **reasonp);
 
-struct rdma_underlay_path;
-
-/* An underlay backend for tests and benchmarks: resolves the path to tunnel
- * 't''s remote VTEP like rdma_underlay_ovs_resolve(). */
-typedef int rdma_underlay_hook(const struct rdma_map_tunnel *t,
-                               struct rdma_underlay_path *,
-                               char **reasonp);
-void rdma_resolve_set_underlay_hook(rdma_underlay_hook *);
-
 #endif /* rdma-resolve.h */

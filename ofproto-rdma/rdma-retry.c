@@ -24,9 +24,7 @@
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
-#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
-#include "rdma-engine.h"
 #include "rdma-nic.h"
 #include "timeval.h"
 #include "util.h"
@@ -102,32 +100,15 @@ rdma_retry_bury(struct rdma_retry *r, uint64_t key, uint64_t cm_id,
     ts->backoff = MIN(ts->backoff * 2, RDMA_RETRY_MAX_MS);
 }
 
-/* Tries to remove the NIC's entry with 'key', which has a tombstone, now.
- * Returns 0 if it is gone (the tombstone too), else the positive errno of
- * the remove, with the tombstone kept.  Returns 0 at once if 'key' has no
- * tombstone. */
-int
-rdma_retry_remove_now(struct rdma_engine *e, uint64_t key)
+/* Forgets tombstone 'ts' of 'r': its NIC entry is gone at last. */
+void
+rdma_retry_unbury(struct rdma_retry *r, struct rdma_tombstone *ts)
 {
-    struct rdma_tombstone *ts = rdma_retry_find(&e->retry, key);
-    int error;
-
-    if (!ts) {
-        return 0;
-    }
-    error = rdma_nic_remove(e->nic, key);
-    e->stats.n_remove++;
-    if (error && error != ENOENT) {
-        e->stats.n_nic_errors++;
-        rdma_retry_bury(&e->retry, key, ts->cm_id, ts->vport, error);
-        return error;
-    }
     VLOG_INFO("%s/%"PRIu64": NIC entry removed after %u failed attempt%s",
               ts->vport ? ts->vport : "(unknown)", ts->cm_id, ts->n_tries,
               ts->n_tries == 1 ? "" : "s");
-    hmap_remove(&e->retry.tombstones, &ts->node);
+    hmap_remove(&r->tombstones, &ts->node);
     tombstone_free(ts);
-    return 0;
 }
 
 /* Notes that a round of retries of failed bindings happened (or that one
@@ -137,52 +118,6 @@ rdma_retry_note_failure(struct rdma_retry *r)
 {
     r->next_try = time_msec() + r->backoff;
     r->backoff = MIN(r->backoff * 2, RDMA_RETRY_MAX_MS);
-}
-
-/* Retries what is due: removes of tombstones, then the operations of
- * bindings whose last NIC operation failed. */
-void
-rdma_retry_run(struct rdma_engine *e)
-{
-    struct rdma_retry *r = &e->retry;
-    long long int now = time_msec();
-    struct rdma_tombstone *ts;
-
-    HMAP_FOR_EACH_SAFE (ts, node, &r->tombstones) {
-        if (now >= ts->next_try) {
-            rdma_retry_remove_now(e, ts->key);
-        }
-    }
-
-    if (!e->n_nic_failed) {
-        r->backoff = RDMA_RETRY_MIN_MS;
-        r->next_try = LLONG_MAX;
-    } else if (r->next_try == LLONG_MAX) {
-        rdma_retry_note_failure(r);
-    } else if (now >= r->next_try) {
-        rdma_engine_retry_failed(e);
-        if (e->n_nic_failed) {
-            rdma_retry_note_failure(r);
-        }
-    }
-}
-
-/* Arranges for poll_block() to wake up when a retry is due. */
-void
-rdma_retry_wait(const struct rdma_engine *e)
-{
-    const struct rdma_tombstone *ts;
-
-    HMAP_FOR_EACH (ts, node, &e->retry.tombstones) {
-        poll_timer_wait_until(ts->next_try);
-    }
-    if (e->n_nic_failed) {
-        if (e->retry.next_try == LLONG_MAX) {
-            poll_immediate_wake();
-        } else {
-            poll_timer_wait_until(e->retry.next_try);
-        }
-    }
 }
 
 /* Returns true if 'ts' is to be shown for 'vport' (NULL for all). */

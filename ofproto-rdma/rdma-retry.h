@@ -27,7 +27,8 @@
  * or, for a binding, until the binding is gone.  A tombstone shows as
  * "removing" in rdma/show-qp-map; a binding that gets its key (NIC entry)
  * again first removes the old entry (and is refused while that still
- * fails). */
+ * fails).  This module keeps the books; the engine does the retries, at
+ * the times they say. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -36,7 +37,6 @@
 
 struct ds;
 struct json;
-struct rdma_engine;
 
 /* First and largest delay between retries, in ms. */
 #define RDMA_RETRY_MIN_MS 50
@@ -64,14 +64,12 @@ struct rdma_retry {
 
 void rdma_retry_init(struct rdma_retry *);
 void rdma_retry_destroy(struct rdma_retry *);
-void rdma_retry_run(struct rdma_engine *);
-void rdma_retry_wait(const struct rdma_engine *);
 
 void rdma_retry_bury(struct rdma_retry *, uint64_t key, uint64_t cm_id,
                      const char *vport, int error);
 struct rdma_tombstone *rdma_retry_find(const struct rdma_retry *,
                                        uint64_t key);
-int rdma_retry_remove_now(struct rdma_engine *, uint64_t key);
+void rdma_retry_unbury(struct rdma_retry *, struct rdma_tombstone *);
 void rdma_retry_note_failure(struct rdma_retry *);
 
 void rdma_retry_format(const struct rdma_retry *, const char *vport,

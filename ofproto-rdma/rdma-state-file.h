@@ -57,7 +57,7 @@
 #include <stdint.h>
 
 #include "openvswitch/compiler.h"
-#include "rdma-engine.h"
+#include "rdma-request.h"
 
 struct ds;
 struct rdma_binding;

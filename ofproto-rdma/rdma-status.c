@@ -45,16 +45,18 @@ kept_status(const char *error)
 static void
 kept_tunnels_by_vport(const struct rdma_engine *engine, struct shash *affected)
 {
+    const struct rdma_mapping *cfg = rdma_engine_get_config(engine);
+    const struct rdma_qp_map *map = rdma_engine_get_map(engine);
     const struct rdma_map_tunnel *t;
 
-    HMAP_FOR_EACH (t, node, &engine->cfg.tunnels) {
+    HMAP_FOR_EACH (t, node, &cfg->tunnels) {
         const struct rdma_path *p;
         const struct rdma_binding *b;
 
         if (!t->kept_error) {
             continue;
         }
-        p = rdma_qp_map_find_path(engine->map, t->name);
+        p = rdma_qp_map_find_path(map, t->name);
         if (p) {
             LIST_FOR_EACH (b, path_node, &p->bindings) {
                 shash_add_once(affected, b->vport->name, t->name);
@@ -71,18 +73,20 @@ void
 rdma_status_run(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
                 const struct rdma_engine *engine)
 {
+    const struct rdma_mapping *cfg = rdma_engine_get_config(engine);
+    const struct rdma_qp_map *map = rdma_engine_get_map(engine);
     struct shash affected = SHASH_INITIALIZER(&affected);
     static unsigned int last_idl_seqno;
     static uint64_t last_map_seqno;
     const struct ovsrec_interface *iface;
 
-    if (!txn || !engine->have_cfg
+    if (!txn || !rdma_engine_has_config(engine)
         || (ovsdb_idl_get_seqno(idl) == last_idl_seqno
-            && engine->map->seqno == last_map_seqno)) {
+            && map->seqno == last_map_seqno)) {
         return;
     }
     last_idl_seqno = ovsdb_idl_get_seqno(idl);
-    last_map_seqno = engine->map->seqno;
+    last_map_seqno = map->seqno;
     kept_tunnels_by_vport(engine, &affected);
     OVSREC_INTERFACE_FOR_EACH (iface, idl) {
         const char *cur = smap_get(&iface->external_ids, RDMA_STATUS_KEY);
@@ -91,8 +95,8 @@ rdma_status_run(const struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
         const char *want = NULL;
         char *buf = NULL;
 
-        vp = rdma_mapping_find_vport(&engine->cfg, iface->name);
-        t = rdma_mapping_find_tunnel(&engine->cfg, iface->name);
+        vp = rdma_mapping_find_vport(cfg, iface->name);
+        t = rdma_mapping_find_tunnel(cfg, iface->name);
         if (vp && vp->kept_error) {
             want = buf = kept_status(vp->kept_error);
         } else if (t && t->kept_error) {

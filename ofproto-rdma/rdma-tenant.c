@@ -47,7 +47,6 @@
 
 VLOG_DEFINE_THIS_MODULE(rdma_tenant);
 
-COVERAGE_DEFINE(rdma_tenant_request);
 COVERAGE_DEFINE(rdma_tenant_throttled);
 COVERAGE_DEFINE(rdma_tenant_idle_closed);
 COVERAGE_DEFINE(rdma_tenant_released);
@@ -329,7 +328,7 @@ check_dir(const char *dir, gid_t gid, char **errorp)
 static void
 sync_sockets(struct rdma_tenant *t)
 {
-    const struct rdma_mapping *cfg = &t->engine->cfg;
+    const struct rdma_mapping *cfg = rdma_engine_get_config(t->engine);
     const struct rdma_map_vport *vp;
     struct tenant_socket *s;
 
@@ -356,280 +355,8 @@ sync_sockets(struct rdma_tenant *t)
             socket_create(t, vp->name);
         }
     }
-    t->idl_seqno = t->engine->idl_seqno;
+    t->idl_seqno = rdma_engine_get_config_seqno(t->engine);
     t->synced = true;
-}
-
-/* Returns the single object parameter of 'request', or NULL after storing
- * an error message in '*errorp'. */
-static const struct json *
-object_param(const struct jsonrpc_msg *request, char **errorp)
-{
-    const struct json_array *params = json_array(request->params);
-
-    if (params->n != 1 || params->elems[0]->type != JSON_OBJECT) {
-        *errorp = xasprintf("\"%s\" takes one parameter, a JSON object "
-                            "(e.g. [{\"dst_ip\": \"10.1.0.2\"}])",
-                            request->method);
-        return NULL;
-    }
-    return params->elems[0];
-}
-
-/* Handles "resolve" and "bind" on vport 'vport' for tenant connection
- * 'owner'.  Returns the result, or NULL after storing an error message in
- * '*errorp'. */
-static struct json *
-handle_resolve_or_bind(struct rdma_engine *e, const char *vport,
-                       uint64_t owner, const struct jsonrpc_msg *request,
-                       bool bind, char **errorp)
-{
-    const struct json *param = object_param(request, errorp);
-    struct rdma_request req;
-    struct json *result = NULL;
-
-    if (!param) {
-        return NULL;
-    }
-    *errorp = rdma_request_from_json(param, vport,
-                                     (bind
-                                      ? "dst_mac src_ip qpn remote_qpn cm_id "
-                                        "persistent"
-                                      : "dst_mac src_ip"), &req);
-    if (*errorp) {
-        return NULL;
-    }
-    req.owner = owner;
-    if (bind) {
-        struct rdma_binding *b;
-
-        *errorp = rdma_engine_bind(e, &req, &b);
-        if (!*errorp) {
-            VLOG_DBG("vport %s: tenant bound cm_id %"PRIu64, vport,
-                     b->cm_id);
-            result = rdma_binding_to_json(b);
-        }
-    } else {
-        struct rdma_resolution r;
-
-        *errorp = rdma_engine_resolve(e, &req, &r);
-        if (!*errorp) {
-            result = rdma_resolution_to_json(&r);
-            rdma_resolution_destroy(&r);
-        }
-    }
-    return result;
-}
-
-/* Parses member 'name' of 'param' as 'what' (see rdma_parse_decimal()), a
- * JSON integer or a string holding a decimal integer.  Returns NULL or an
- * error message (caller frees). */
-static char *
-param_number(const struct json *param, const char *name, uint64_t min,
-             uint64_t max, uint64_t *n)
-{
-    const struct json *j = shash_find_data(json_object(param), name);
-    char *error, *s;
-
-    if (!j || (j->type != JSON_INTEGER && j->type != JSON_STRING)) {
-        return xasprintf("\"%s\" (an integer or a string) is required",
-                         name);
-    }
-    s = (j->type == JSON_STRING ? xstrdup(json_string(j))
-         : xasprintf("%"PRId64, json_integer(j)));
-    error = rdma_parse_decimal(name, s, min, max, n);
-    free(s);
-    return error;
-}
-
-/* Handles "update" on vport 'vport': {"cm_id": N, "remote_qpn": N}.
- * Returns the result, or NULL after storing an error message in
- * '*errorp'. */
-static struct json *
-handle_update(struct rdma_engine *e, const char *vport,
-              const struct jsonrpc_msg *request, char **errorp)
-{
-    const struct json *param = object_param(request, errorp);
-    struct rdma_binding *b;
-    uint64_t cm_id, remote_qpn;
-
-    if (!param) {
-        return NULL;
-    }
-    if (shash_count(json_object(param)) != 2) {
-        *errorp = xstrdup("\"update\" takes {\"cm_id\": N, "
-                          "\"remote_qpn\": N} and nothing else");
-        return NULL;
-    }
-    *errorp = param_number(param, "cm_id", 0, UINT64_MAX, &cm_id);
-    if (!*errorp) {
-        *errorp = param_number(param, "remote_qpn", 1, RDMA_QPN_MAX,
-                               &remote_qpn);
-    }
-    if (!*errorp) {
-        *errorp = rdma_engine_set_remote_qpn(e, vport, cm_id, remote_qpn,
-                                             &b);
-    }
-    return *errorp ? NULL : rdma_binding_to_json(b);
-}
-
-/* Handles "unbind" on vport 'vport'.  Returns the result, or NULL after
- * storing an error message in '*errorp'. */
-static struct json *
-handle_unbind(struct rdma_engine *e, const char *vport,
-              const struct jsonrpc_msg *request, char **errorp)
-{
-    const struct json *param = object_param(request, errorp);
-    uint64_t cm_id;
-
-    if (!param) {
-        return NULL;
-    }
-    if (shash_count(json_object(param)) != 1) {
-        *errorp = xstrdup("\"unbind\" takes {\"cm_id\": N} and nothing "
-                          "else");
-        return NULL;
-    }
-    *errorp = param_number(param, "cm_id", 0, UINT64_MAX, &cm_id);
-    if (!*errorp) {
-        /* A tenant only ever names its own vport's connections. */
-        *errorp = rdma_engine_unbind(e, vport, cm_id);
-    }
-    if (*errorp) {
-        return NULL;
-    }
-    VLOG_DBG("vport %s: tenant unbound cm_id %"PRIu64, vport, cm_id);
-    return json_object_create();
-}
-
-/* Returns the cm_id in member "cm_id" of 'json', an object, or 0. */
-static uint64_t
-json_cm_id(const struct json *json)
-{
-    const struct json *j = (json && json->type == JSON_OBJECT
-                            ? shash_find_data(json_object(json), "cm_id")
-                            : NULL);
-
-    return j && j->type == JSON_INTEGER ? (uint64_t) json_integer(j) : 0;
-}
-
-/* Handles 'request', received on vport 'vport''s socket over tenant
- * connection 'owner', and returns the reply.  If the request changed the QP
- * map, says so in '*change' (see rdma_tenant_handle_message()). */
-static struct jsonrpc_msg *
-handle_request(struct rdma_engine *e, const char *vport, uint64_t owner,
-               const struct jsonrpc_msg *request,
-               struct rdma_tenant_change *change)
-{
-    enum rdma_ack_op op = RDMA_ACK_REFRESH;
-    const char *method = request->method;
-    struct json *result = NULL;
-    char *error = NULL;
-
-    COVERAGE_INC(rdma_tenant_request);
-    if (!strcmp(method, "resolve") || !strcmp(method, "bind")) {
-        result = handle_resolve_or_bind(e, vport, owner, request,
-                                        !strcmp(method, "bind"), &error);
-        op = !strcmp(method, "bind") ? RDMA_ACK_BIND : op;
-    } else if (!strcmp(method, "unbind")) {
-        result = handle_unbind(e, vport, request, &error);
-        op = RDMA_ACK_UNBIND;
-    } else if (!strcmp(method, "update")) {
-        result = handle_update(e, vport, request, &error);
-        op = RDMA_ACK_UPDATE;
-    } else if (!strcmp(method, "list")) {
-        if (json_array(request->params)->n) {
-            error = xstrdup("\"list\" takes no parameters");
-        } else {
-            result = rdma_qp_map_to_json(e->map, NULL, NULL, vport);
-        }
-    } else if (!strcmp(method, "echo")) {
-        result = json_clone(request->params);
-    } else {
-        error = xasprintf("unknown method \"%s\" (methods: resolve, bind, "
-                          "update, unbind, list, echo)", method);
-    }
-
-    if (error) {
-        return jsonrpc_create_error(json_string_create_nocopy(error),
-                                    request->id);
-    }
-    if (op != RDMA_ACK_REFRESH) {
-        change->changed = true;
-        change->op = op;
-        change->cm_id = json_cm_id(op == RDMA_ACK_UNBIND
-                                   ? json_array(request->params)->elems[0]
-                                   : result);
-        change->id = json_clone(request->id);
-    }
-    return jsonrpc_create_reply(result, request->id);
-}
-
-/* Handles one complete message, the 'len' bytes at 'text', that 'scanner'
- * has just scanned, received on vport 'vport''s socket over the tenant
- * connection 'owner' (nonzero; the bindings it makes are released when
- * rdma_engine_release_owner() is called for it).  Appends the reply, if
- * any, to 'reply'.  Returns 0, or a positive errno value if the connection
- * must be closed (a message that is not JSON-RPC), with a message in
- * '*errorp' (caller frees).
- *
- * If the request changed the QP map (a bind, unbind or update that
- * succeeded), sets 'change->changed' and says which connection, with the
- * request's id in 'change->id' (caller frees): the daemon then holds the
- * reply until the change is saved (rdma-ack.h).  Else 'change->changed' is
- * false and 'change->id' NULL.
- *
- * This is the whole of a tenant request's handling after framing: the
- * daemon uses it, and so does the fuzzing harness. */
-int
-rdma_tenant_handle_message(struct rdma_engine *e, const char *vport,
-                           uint64_t owner,
-                           const struct rdma_json_scanner *scanner,
-                           const char *text, size_t len, struct ds *reply,
-                           struct rdma_tenant_change *change, char **errorp)
-{
-    struct json_parser *parser;
-    struct jsonrpc_msg *msg, *answer;
-    struct json *json;
-    char *check, *error;
-
-    *errorp = NULL;
-    memset(change, 0, sizeof *change);
-    parser = json_parser_create(0);
-    json_parser_feed(parser, text, len);
-    json = json_parser_finish(parser);
-    if (json->type == JSON_STRING) {
-        *errorp = xasprintf("not JSON: %s", json_string(json));
-        json_destroy(json);
-        return EPROTO;
-    }
-    check = rdma_request_check_message(scanner, json);
-    error = jsonrpc_msg_from_json(json, &msg);
-    if (error) {
-        *errorp = error;
-        free(check);
-        return EPROTO;
-    }
-    if (msg->type == JSONRPC_NOTIFY) {
-        free(check);
-        jsonrpc_msg_destroy(msg);
-        return 0;
-    } else if (msg->type != JSONRPC_REQUEST) {
-        *errorp = xasprintf("unexpected %s message",
-                            jsonrpc_msg_type_to_string(msg->type));
-        free(check);
-        jsonrpc_msg_destroy(msg);
-        return EPROTO;
-    }
-    answer = (check
-              ? jsonrpc_create_error(json_string_create_nocopy(check),
-                                     msg->id)
-              : handle_request(e, vport, owner, msg, change));
-    json = jsonrpc_msg_to_json(answer);
-    json_to_ds(json, 0, reply);
-    json_destroy(json);
-    jsonrpc_msg_destroy(msg);
-    return 0;
 }
 
 /* Refills 'c''s rate-limit bucket at 'rate' requests per second.  Returns
@@ -837,7 +564,8 @@ conn_is_idle(const struct rdma_tenant *t, const struct tenant_conn *c)
         || c->msg.length || c->tx.length) {
         return false;
     }
-    qvp = rdma_qp_map_find_vport(t->engine->map, c->socket->vport);
+    qvp = rdma_qp_map_find_vport(rdma_engine_get_map(t->engine),
+                                 c->socket->vport);
     if (qvp) {
         LIST_FOR_EACH (b, vport_node, &qvp->bindings) {
             if (b->owner == c->serial) {
@@ -935,8 +663,9 @@ rdma_tenant_run(struct rdma_tenant *t)
 {
     struct tenant_socket *s;
 
-    if (t->engine->have_cfg
-        && (!t->synced || t->idl_seqno != t->engine->idl_seqno
+    if (rdma_engine_has_config(t->engine)
+        && (!t->synced
+            || t->idl_seqno != rdma_engine_get_config_seqno(t->engine)
             || !t->dir_ok)) {
         sync_sockets(t);
     }

@@ -16,6 +16,8 @@
 
 #include <config.h>
 #include "rdma-underlay-linux.h"
+#include "rdma-underlay-linux-private.h"
+#include "rdma-underlay-provider.h"
 
 #include <errno.h>
 #include <net/if_arp.h>
@@ -61,13 +63,6 @@ VLOG_DEFINE_THIS_MODULE(rdma_underlay_linux);
 static struct nl_cache_mngr *mngr;
 static struct nl_sock *notify_sock;
 
-/* Socket for synchronous requests: route lookups, links missing from the
- * cache, cache refills. */
-static struct nl_sock *lookup_sock;
-
-/* Callbacks for replies on 'lookup_sock'. */
-static struct nl_cb *lookup_cb;
-
 /* Caches owned by 'mngr'. */
 static struct nl_cache *link_cache;   /* "route/link": devices. */
 static struct nl_cache *addr_cache;   /* "route/addr": addresses. */
@@ -79,9 +74,6 @@ static uint64_t seqno;
 
 /* Rate limit for log messages about netlink trouble. */
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
-
-static int lookup_sock_open(void);
-static void lookup_sock_close(void);
 
 /* Returns the name of 'cache', one of ours, for log messages. */
 static const char *
@@ -203,7 +195,7 @@ rdma_underlay_linux_init(void)
         err = add_cache("route/route", &route_cache);
     }
     if (!err) {
-        err = lookup_sock_open();
+        err = rdma_ul_lookup_open();
     }
     if (err) {
         VLOG_ERR("cannot set up netlink caches: %s", nl_geterror(err));
@@ -225,12 +217,12 @@ resync_caches(void)
     size_t i;
 
     for (i = 0; i < ARRAY_SIZE(caches); i++) {
-        int err = nl_cache_refill(lookup_sock, caches[i]);
+        int err = nl_cache_refill(rdma_ul_lookup_sock(), caches[i]);
         if (err < 0) {
             VLOG_WARN_RL(&rl, "cannot reload %s: %s",
                          cache_name(caches[i]), nl_geterror(err));
-            lookup_sock_close();
-            if (lookup_sock_open()) {
+            rdma_ul_lookup_close();
+            if (rdma_ul_lookup_open()) {
                 break;
             }
         }
@@ -272,7 +264,7 @@ rdma_underlay_linux_wait(void)
 void
 rdma_underlay_linux_destroy(void)
 {
-    lookup_sock_close();
+    rdma_ul_lookup_close();
     if (mngr) {
         /* Frees the caches too. */
         nl_cache_mngr_free(mngr);
@@ -293,196 +285,6 @@ rdma_underlay_linux_seqno(void)
     return seqno;
 }
 
-/* Route lookups. */
-
-/* The answer to one RTM_GETROUTE request. */
-struct route_reply {
-    struct rtnl_route *route;   /* The route, if the kernel sent one. */
-    int error;                  /* Positive errno, if the kernel failed. */
-};
-
-/* Opens 'lookup_sock'.  Returns 0 or a negative libnl error. */
-static int
-lookup_sock_open(void)
-{
-    int err;
-
-    lookup_sock = nl_socket_alloc();
-    lookup_cb = nl_cb_alloc(NL_CB_DEFAULT);
-    if (!lookup_sock || !lookup_cb) {
-        lookup_sock_close();
-        return -NLE_NOMEM;
-    }
-    err = nl_connect(lookup_sock, NETLINK_ROUTE);
-    if (err < 0) {
-        lookup_sock_close();
-        return err;
-    }
-    /* The kernel answers an RTM_GETROUTE request with exactly one message,
-     * the route or an error: an acknowledgement would only arrive in a
-     * datagram of its own after it, for the next request to trip over. */
-    nl_socket_disable_auto_ack(lookup_sock);
-    return 0;
-}
-
-/* Closes 'lookup_sock', if it is open. */
-static void
-lookup_sock_close(void)
-{
-    if (lookup_sock) {
-        nl_socket_free(lookup_sock);
-        lookup_sock = NULL;
-    }
-    if (lookup_cb) {
-        nl_cb_put(lookup_cb);
-        lookup_cb = NULL;
-    }
-}
-
-/* libnl callback for a message in reply to an RTM_GETROUTE request: parses
- * the route into the "struct route_reply" that 'reply_' points to. */
-static int
-route_reply_valid(struct nl_msg *msg, void *reply_)
-{
-    struct route_reply *reply = reply_;
-    struct nlmsghdr *nlh = nlmsg_hdr(msg);
-
-    if (nlh->nlmsg_type == RTM_NEWROUTE && !reply->route) {
-        struct rtnl_route *route;
-
-        if (!rtnl_route_parse(nlh, &route)) {
-            reply->route = route;
-        }
-    }
-    return NL_OK;
-}
-
-/* libnl callback for an error in reply to an RTM_GETROUTE request: notes
- * it in the "struct route_reply" that 'reply_' points to. */
-static int
-route_reply_error(struct sockaddr_nl *nla OVS_UNUSED, struct nlmsgerr *e,
-                  void *reply_)
-{
-    struct route_reply *reply = reply_;
-
-    reply->error = e->error < 0 ? -e->error : EPROTO;
-    return NL_STOP;
-}
-
-/* Returns the bytes of 'ip', of 'family', and stores their number in
- * '*lenp'. */
-static const void *
-addr_bytes(const struct in6_addr *ip, int family, size_t *lenp)
-{
-    if (family == AF_INET) {
-        *lenp = 4;
-        return &ip->s6_addr[12];
-    }
-    *lenp = 16;
-    return ip->s6_addr;
-}
-
-/* Stores 'addr', an IPv4 or IPv6 address, into '*ip', IPv4-mapped if it is
- * IPv4.  Returns false if 'addr' is neither. */
-static bool
-nl_addr_to_in6(struct nl_addr *addr, struct in6_addr *ip)
-{
-    const void *bytes;
-
-    if (!addr) {
-        return false;
-    }
-    bytes = nl_addr_get_binary_addr(addr);
-    if (nl_addr_get_family(addr) == AF_INET && nl_addr_get_len(addr) == 4) {
-        ovs_be32 ip4;
-
-        memcpy(&ip4, bytes, sizeof ip4);
-        *ip = in6_addr_mapped_ipv4(ip4);
-        return true;
-    } else if (nl_addr_get_family(addr) == AF_INET6
-               && nl_addr_get_len(addr) == 16) {
-        memcpy(ip->s6_addr, bytes, 16);
-        return true;
-    }
-    return false;
-}
-
-/* Asks the kernel for its route to 'dst', from 'src' if nonnull, both of
- * 'family'.  On success, returns 0 and stores the route in '*routep', which
- * the caller must rtnl_route_put().  On failure returns a positive errno:
- * the kernel's if it answered with one (ENETUNREACH: no route), otherwise
- * EIO with '*nl_errp' set to the negative libnl error. */
-static int
-route_get(int family, const struct in6_addr *dst, const struct in6_addr *src,
-          struct rtnl_route **routep, int *nl_errp)
-{
-    struct route_reply reply = { NULL, 0 };
-    struct rtmsg rtm;
-    struct nl_msg *msg;
-    const void *bytes;
-    size_t len;
-    int err;
-
-    *routep = NULL;
-    *nl_errp = 0;
-    if (!lookup_sock) {
-        err = lookup_sock_open();
-        if (err < 0) {
-            *nl_errp = err;
-            return EIO;
-        }
-    }
-
-    bytes = addr_bytes(dst, family, &len);
-    memset(&rtm, 0, sizeof rtm);
-    rtm.rtm_family = family;
-    rtm.rtm_dst_len = len * 8;
-    rtm.rtm_src_len = src ? len * 8 : 0;
-
-    msg = nlmsg_alloc_simple(RTM_GETROUTE, 0);
-    if (!msg) {
-        return ENOMEM;
-    }
-    err = nlmsg_append(msg, &rtm, sizeof rtm, NLMSG_ALIGNTO);
-    if (!err) {
-        err = nla_put(msg, RTA_DST, len, bytes);
-    }
-    if (!err && src) {
-        err = nla_put(msg, RTA_SRC, len, addr_bytes(src, family, &len));
-    }
-    if (!err) {
-        err = nl_send_auto(lookup_sock, msg);
-    }
-    nlmsg_free(msg);
-
-    if (err >= 0) {
-        nl_cb_set(lookup_cb, NL_CB_VALID, NL_CB_CUSTOM, route_reply_valid,
-                  &reply);
-        nl_cb_err(lookup_cb, NL_CB_CUSTOM, route_reply_error, &reply);
-        do {
-            err = nl_recvmsgs(lookup_sock, lookup_cb);
-        } while (err >= 0 && !reply.route && !reply.error);
-    }
-
-    if (reply.error) {
-        if (reply.route) {
-            rtnl_route_put(reply.route);
-        }
-        return reply.error;
-    } else if (err < 0 || !reply.route) {
-        if (reply.route) {
-            rtnl_route_put(reply.route);
-        }
-        /* The socket may hold the rest of a reply: start afresh next
-         * time. */
-        lookup_sock_close();
-        *nl_errp = err < 0 ? err : -NLE_OBJ_NOTFOUND;
-        return EIO;
-    }
-    *routep = reply.route;
-    return 0;
-}
-
 /* Address lookups in 'addr_cache'. */
 
 /* Address flags that make an address unusable as a source. */
@@ -499,7 +301,7 @@ find_local_addr(const struct in6_addr *ip, int family)
     size_t len;
     int error = EADDRNOTAVAIL;
 
-    bytes = addr_bytes(ip, family, &len);
+    bytes = rdma_ul_addr_bytes(ip, family, &len);
     for (obj = nl_cache_get_first(addr_cache); obj;
          obj = nl_cache_get_next(obj)) {
         struct rtnl_addr *addr = (struct rtnl_addr *) obj;
@@ -533,7 +335,7 @@ find_primary_addr(int ifindex, int family, struct in6_addr *ip)
             && rtnl_addr_get_family(addr) == family
             && !(rtnl_addr_get_flags(addr)
                  & (UNUSABLE_IFA_FLAGS | IFA_F_SECONDARY))
-            && nl_addr_to_in6(rtnl_addr_get_local(addr), ip)) {
+            && rdma_ul_nl_addr_to_in6(rtnl_addr_get_local(addr), ip)) {
             found = true;
             if (rtnl_addr_get_scope(addr) < RT_SCOPE_LINK) {
                 return true;
@@ -565,9 +367,10 @@ static struct rtnl_link *
 get_link(int ifindex)
 {
     struct rtnl_link *link = rtnl_link_get(link_cache, ifindex);
+    struct nl_sock *sock = rdma_ul_lookup_sock();
 
-    if (!link && lookup_sock
-        && rtnl_link_get_kernel(lookup_sock, ifindex, NULL, &link) < 0) {
+    if (!link && sock
+        && rtnl_link_get_kernel(sock, ifindex, NULL, &link) < 0) {
         link = NULL;
     }
     return link;
@@ -621,11 +424,12 @@ fill_link(struct rtnl_link *link, struct rtnl_route *route,
 static void
 solicit_neigh(int ifindex, struct nl_addr *dst)
 {
+    struct nl_sock *sock = rdma_ul_lookup_sock();
     struct rtnl_neigh *neigh;
     struct nl_msg *msg;
     int err;
 
-    if (!lookup_sock) {
+    if (!sock) {
         return;
     }
     neigh = rtnl_neigh_alloc();
@@ -643,21 +447,21 @@ solicit_neigh(int ifindex, struct nl_addr *dst)
         return;
     }
 
-    /* 'lookup_sock' does not ask for acks by default, so ask for one here:
-     * otherwise an error would be left behind for the next route lookup to
-     * read. */
+    /* The request socket does not ask for acks by default, so ask for one
+     * here: otherwise an error would be left behind for the next route
+     * lookup to read. */
     nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
-    err = nl_send_auto(lookup_sock, msg);
+    err = nl_send_auto(sock, msg);
     nlmsg_free(msg);
     if (err >= 0) {
-        err = nl_wait_for_ack(lookup_sock);
+        err = nl_wait_for_ack(sock);
     }
     if (err < 0) {
         VLOG_DBG_RL(&rl, "cannot ask the kernel to resolve a neighbour on "
                     "ifindex %d: %s", ifindex, nl_geterror(err));
         /* Whatever the kernel may still send belongs to no request: start
          * afresh next time. */
-        lookup_sock_close();
+        rdma_ul_lookup_close();
     }
 }
 
@@ -674,7 +478,7 @@ fill_neigh(int ifindex, const struct in6_addr *ip,
     const void *bytes;
     size_t len;
 
-    bytes = addr_bytes(ip, family, &len);
+    bytes = rdma_ul_addr_bytes(ip, family, &len);
     dst = nl_addr_build(family, bytes, len);
     if (!dst) {
         return;
@@ -703,6 +507,131 @@ ip_is_set(const struct in6_addr *ip)
             : ipv6_addr_is_set(ip));
 }
 
+/* Checks that 'local', the tunnel's configured local_ip, can be the source
+ * of a path of 'family' to 'remote_s': same family, and configured and
+ * usable on an interface.  Returns 0 or a positive errno with '*reasonp'
+ * set. */
+static int
+check_local_ip(const struct in6_addr *local, int family,
+               const char *remote_s, char **reasonp)
+{
+    char local_s[INET6_ADDRSTRLEN];
+    int error;
+
+    ipv6_string_mapped(local_s, local);
+    if (IN6_IS_ADDR_V4MAPPED(local) != (family == AF_INET)) {
+        return fail(EINVAL, reasonp, "local_ip %s and remote_ip %s are in "
+                    "different address families", local_s, remote_s);
+    }
+    error = find_local_addr(local, family);
+    if (error == EADDRNOTAVAIL) {
+        return fail(error, reasonp, "local_ip %s is not configured on any "
+                    "interface", local_s);
+    } else if (error) {
+        return fail(error, reasonp, "local_ip %s is not usable yet "
+                    "(tentative or duplicate address)", local_s);
+    }
+    return 0;
+}
+
+/* Asks the kernel for its route to 'remote' (named 'remote_s' in
+ * messages), from 'local' if nonnull, both of 'family', and checks that it
+ * is a unicast route.  Returns 0 and the route in '*routep' (the caller
+ * rtnl_route_put()s it), or a positive errno with '*reasonp' set. */
+static int
+get_unicast_route(int family, const struct in6_addr *remote,
+                  const struct in6_addr *local, const char *remote_s,
+                  struct rtnl_route **routep, char **reasonp)
+{
+    struct rtnl_route *route;
+    int error, nl_err;
+
+    error = rdma_ul_route_get(family, remote, local, &route, &nl_err);
+    if (error == ENETUNREACH || error == EHOSTUNREACH) {
+        return fail(error, reasonp, "no route to %s", remote_s);
+    } else if (error == EIO && nl_err) {
+        return fail(error, reasonp, "route lookup for %s failed (%s)",
+                    remote_s, nl_geterror(nl_err));
+    } else if (error) {
+        return fail(error, reasonp, "route lookup for %s failed (%s)",
+                    remote_s, ovs_strerror(error));
+    }
+
+    if (rtnl_route_get_type(route) == RTN_LOCAL) {
+        error = fail(EINVAL, reasonp, "remote_ip %s is a local address",
+                     remote_s);
+    } else if (rtnl_route_get_type(route) != RTN_UNICAST) {
+        char type[32];
+
+        error = fail(EHOSTUNREACH, reasonp, "route to %s is of type %s",
+                     remote_s, nl_rtntype2str(rtnl_route_get_type(route),
+                                              type, sizeof type));
+    }
+    if (error) {
+        rtnl_route_put(route);
+        return error;
+    }
+    *routep = route;
+    return 0;
+}
+
+/* Fills '*path' from 'route', the kernel's unicast route to 'remote'
+ * (named 'remote_s' in messages) of 'family', from 'local' if nonnull:
+ * next hop, egress device, source address and the next hop's MAC.
+ * Returns 0 or a positive errno with '*reasonp' set. */
+static int
+fill_from_route(struct rtnl_route *route, const struct in6_addr *remote,
+                const struct in6_addr *local, int family,
+                const char *remote_s, struct rdma_underlay_path *path,
+                char **reasonp)
+{
+    struct rtnl_nexthop *nh;
+    struct rtnl_link *link;
+    struct in6_addr gw;
+    int ifindex, error;
+
+    nh = rtnl_route_nexthop_n(route, 0);
+    ifindex = nh ? rtnl_route_nh_get_ifindex(nh) : 0;
+    if (ifindex <= 0) {
+        return fail(EHOSTUNREACH, reasonp, "route to %s has no egress "
+                    "device", remote_s);
+    }
+
+    /* Next hop: the gateway (possibly of the other family, with RTA_VIA),
+     * else the remote VTEP itself. */
+    if (rdma_ul_nl_addr_to_in6(rtnl_route_nh_get_gateway(nh), &gw)
+        || rdma_ul_nl_addr_to_in6(rtnl_route_nh_get_via(nh), &gw)) {
+        path->nexthop_ip = gw;
+    } else {
+        path->nexthop_ip = *remote;
+    }
+
+    link = get_link(ifindex);
+    if (!link) {
+        return fail(ENODEV, reasonp, "egress device with ifindex %d of the "
+                    "route to %s does not exist", ifindex, remote_s);
+    }
+    error = fill_link(link, route, path, reasonp);
+    rtnl_link_put(link);
+    if (error) {
+        return error;
+    }
+
+    /* Source address. */
+    if (local) {
+        path->local_ip = *local;
+    } else if (!rdma_ul_nl_addr_to_in6(rtnl_route_get_pref_src(route),
+                                       &path->local_ip)
+               && !find_primary_addr(ifindex, family, &path->local_ip)) {
+        return fail(EADDRNOTAVAIL, reasonp, "egress device %s has no %s "
+                    "address", path->dev,
+                    family == AF_INET ? "IPv4" : "IPv6");
+    }
+
+    fill_neigh(ifindex, &path->nexthop_ip, path);
+    return 0;
+}
+
 /* Resolves the underlay path to 'remote', an IPv4-mapped or IPv6 address,
  * through the kernel's routing tables.
  *
@@ -720,12 +649,9 @@ rdma_underlay_linux_resolve(const struct in6_addr *remote,
                             const struct in6_addr *local,
                             struct rdma_underlay_path *path, char **reasonp)
 {
-    char remote_s[INET6_ADDRSTRLEN], local_s[INET6_ADDRSTRLEN];
-    struct rtnl_nexthop *nh;
-    struct rtnl_route *route;
-    struct rtnl_link *link;
-    struct in6_addr gw;
-    int family, ifindex, nl_err, error;
+    char remote_s[INET6_ADDRSTRLEN];
+    struct rtnl_route *route = NULL;
+    int family, error;
 
     memset(path, 0, sizeof *path);
     *reasonp = NULL;
@@ -748,89 +674,50 @@ rdma_underlay_linux_resolve(const struct in6_addr *remote,
         local = NULL;
     }
     if (local) {
-        ipv6_string_mapped(local_s, local);
-        if (IN6_IS_ADDR_V4MAPPED(local) != (family == AF_INET)) {
-            return fail(EINVAL, reasonp, "local_ip %s and remote_ip %s are "
-                        "in different address families", local_s, remote_s);
-        }
-        error = find_local_addr(local, family);
-        if (error == EADDRNOTAVAIL) {
-            return fail(error, reasonp, "local_ip %s is not configured on "
-                        "any interface", local_s);
-        } else if (error) {
-            return fail(error, reasonp, "local_ip %s is not usable yet "
-                        "(tentative or duplicate address)", local_s);
+        error = check_local_ip(local, family, remote_s, reasonp);
+        if (error) {
+            return error;
         }
     }
-
-    error = route_get(family, remote, local, &route, &nl_err);
-    if (error == ENETUNREACH || error == EHOSTUNREACH) {
-        return fail(error, reasonp, "no route to %s", remote_s);
-    } else if (error == EIO && nl_err) {
-        return fail(error, reasonp, "route lookup for %s failed (%s)",
-                    remote_s, nl_geterror(nl_err));
-    } else if (error) {
-        return fail(error, reasonp, "route lookup for %s failed (%s)",
-                    remote_s, ovs_strerror(error));
-    }
-
-    if (rtnl_route_get_type(route) == RTN_LOCAL) {
-        error = fail(EINVAL, reasonp, "remote_ip %s is a local address",
-                     remote_s);
-        goto out;
-    } else if (rtnl_route_get_type(route) != RTN_UNICAST) {
-        char type[32];
-
-        error = fail(EHOSTUNREACH, reasonp, "route to %s is of type %s",
-                     remote_s, nl_rtntype2str(rtnl_route_get_type(route),
-                                              type, sizeof type));
-        goto out;
-    }
-
-    nh = rtnl_route_nexthop_n(route, 0);
-    ifindex = nh ? rtnl_route_nh_get_ifindex(nh) : 0;
-    if (ifindex <= 0) {
-        error = fail(EHOSTUNREACH, reasonp, "route to %s has no egress "
-                     "device", remote_s);
-        goto out;
-    }
-
-    /* Next hop: the gateway (possibly of the other family, with RTA_VIA),
-     * else the remote VTEP itself. */
-    if (nl_addr_to_in6(rtnl_route_nh_get_gateway(nh), &gw)
-        || nl_addr_to_in6(rtnl_route_nh_get_via(nh), &gw)) {
-        path->nexthop_ip = gw;
-    } else {
-        path->nexthop_ip = *remote;
-    }
-
-    link = get_link(ifindex);
-    if (!link) {
-        error = fail(ENODEV, reasonp, "egress device with ifindex %d of the "
-                     "route to %s does not exist", ifindex, remote_s);
-        goto out;
-    }
-    error = fill_link(link, route, path, reasonp);
-    rtnl_link_put(link);
+    error = get_unicast_route(family, remote, local, remote_s, &route,
+                              reasonp);
     if (error) {
-        goto out;
+        return error;
     }
 
-    /* Source address. */
-    if (local) {
-        path->local_ip = *local;
-    } else if (!nl_addr_to_in6(rtnl_route_get_pref_src(route),
-                               &path->local_ip)
-               && !find_primary_addr(ifindex, family, &path->local_ip)) {
-        error = fail(EADDRNOTAVAIL, reasonp, "egress device %s has no %s "
-                     "address", path->dev,
-                     family == AF_INET ? "IPv4" : "IPv6");
-        goto out;
-    }
-
-    fill_neigh(ifindex, &path->nexthop_ip, path);
-
-out:
+    error = fill_from_route(route, remote, local, family, remote_s, path,
+                            reasonp);
     rtnl_route_put(route);
     return error;
 }
+
+/* The class's 'init': the Linux backend asks the kernel, not
+ * ovs-vswitchd. */
+static int
+linux_class_init(const char *vswitchd_target OVS_UNUSED)
+{
+    return rdma_underlay_linux_init();
+}
+
+/* The class's 'resolve': the kernel's tables, not the configuration. */
+static int
+linux_class_resolve(const struct rdma_mapping *m OVS_UNUSED,
+                    const struct in6_addr *remote,
+                    const struct in6_addr *local,
+                    struct rdma_underlay_path *path, char **reasonp)
+{
+    return rdma_underlay_linux_resolve(remote, local, path, reasonp);
+}
+
+/* The Linux backend as an underlay provider. */
+const struct rdma_underlay_class rdma_underlay_linux_class = {
+    .name = "linux",
+    .init = linux_class_init,
+    .destroy = rdma_underlay_linux_destroy,
+    .begin = NULL,
+    .resolve = linux_class_resolve,
+    .fdb_lookup = NULL,
+    .run = rdma_underlay_linux_run,
+    .wait = rdma_underlay_linux_wait,
+    .seqno = rdma_underlay_linux_seqno,
+};

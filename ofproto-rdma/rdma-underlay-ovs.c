@@ -16,6 +16,7 @@
 
 #include <config.h>
 #include "rdma-underlay-ovs.h"
+#include "rdma-underlay-provider.h"
 
 #include <errno.h>
 #include <string.h>
@@ -43,7 +44,7 @@ static char *target;
 /* Open connection to ovs-vswitchd, or NULL. */
 static struct jsonrpc *client;
 
-/* "tnl/neigh/show" output fetched since the last rdma_underlay_ovs_begin(),
+/* "tnl/neigh/show" output fetched since the last ovs_begin(),
  * or NULL. */
 static char *neigh_table;
 
@@ -153,8 +154,8 @@ rdma_underlay_ovs_call(const char *command, int argc, char *argv[],
 
 /* Starts a resolution pass: tables fetched from ovs-vswitchd are fetched
  * anew by the next lookups and then reused until the next call. */
-void
-rdma_underlay_ovs_begin(void)
+static void
+ovs_begin(void)
 {
     free(neigh_table);
     neigh_table = NULL;
@@ -199,11 +200,10 @@ neigh_lookup(const struct in6_addr *ip, struct eth_addr *mac)
  * Returns 0 and fills '*path' (with nexthop_mac_known false if the
  * neighbour is not resolved yet), or an errno with a reason in '*reasonp'
  * (caller frees). */
-int
-rdma_underlay_ovs_resolve(const struct rdma_mapping *m,
-                          const struct in6_addr *remote,
-                          const struct in6_addr *local,
-                          struct rdma_underlay_path *path, char **reasonp)
+static int
+ovs_resolve(const struct rdma_mapping *m, const struct in6_addr *remote,
+            const struct in6_addr *local, struct rdma_underlay_path *path,
+            char **reasonp)
 {
     char remote_s[INET6_ADDRSTRLEN];
     const struct rdma_map_iface *dev;
@@ -277,9 +277,8 @@ rdma_underlay_ovs_resolve(const struct rdma_mapping *m,
 /* Looks up 'mac' in the MAC-learning table of 'bridge'.  Returns 0 and the
  * OpenFlow port it was learned on in '*ofportp', ENOENT if it is not in
  * the table, or another errno if the table could not be read. */
-int
-rdma_underlay_ovs_fdb_lookup(const char *bridge, struct eth_addr mac,
-                             int64_t *ofportp)
+static int
+ovs_fdb_lookup(const char *bridge, struct eth_addr mac, int64_t *ofportp)
 {
     char *argv[1] = { CONST_CAST(char *, bridge) };
     char *result, *err;
@@ -313,3 +312,25 @@ rdma_underlay_ovs_fdb_lookup(const char *bridge, struct eth_addr mac,
     free(result);
     return error;
 }
+
+/* The class's 'init'. */
+static int
+ovs_class_init(const char *vswitchd_target)
+{
+    rdma_underlay_ovs_init(vswitchd_target);
+    return 0;
+}
+
+/* The OVS backend as an underlay provider.  It notices no changes by
+ * itself: the engine re-reads it every --underlay-poll milliseconds. */
+const struct rdma_underlay_class rdma_underlay_ovs_class = {
+    .name = "ovs",
+    .init = ovs_class_init,
+    .destroy = rdma_underlay_ovs_destroy,
+    .begin = ovs_begin,
+    .resolve = ovs_resolve,
+    .fdb_lookup = ovs_fdb_lookup,
+    .run = NULL,
+    .wait = NULL,
+    .seqno = NULL,
+};

@@ -28,7 +28,12 @@
  *   - "fdb/show BRIDGE": the MAC-learning table, for tunnel selection.
  *
  * ovs-vswitchd is found through its pidfile in $OVS_RUNDIR; the connection
- * is reopened when ovs-vswitchd restarts. */
+ * is reopened when ovs-vswitchd restarts.
+ *
+ * The resolver reaches it as the "ovs" underlay provider
+ * (rdma_underlay_ovs_class, rdma-underlay-provider.h); other modules that
+ * ask ovs-vswitchd something use rdma_underlay_ovs_call(), over the same
+ * connection. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -42,14 +47,7 @@ struct rdma_underlay_path;
 void rdma_underlay_ovs_init(const char *vswitchd_target);
 void rdma_underlay_ovs_destroy(void);
 
-void rdma_underlay_ovs_begin(void);
-int rdma_underlay_ovs_resolve(const struct rdma_mapping *,
-                              const struct in6_addr *remote,
-                              const struct in6_addr *local,
-                              struct rdma_underlay_path *, char **reasonp);
 int rdma_underlay_ovs_call(const char *command, int argc, char *argv[],
                            char **resultp, char **errorp);
-int rdma_underlay_ovs_fdb_lookup(const char *bridge, struct eth_addr mac,
-                                 int64_t *ofportp);
 
 #endif /* rdma-underlay-ovs.h */

@@ -17,13 +17,17 @@
 #ifndef RDMA_UNDERLAY_H
 #define RDMA_UNDERLAY_H 1
 
-/* The underlay path to a remote VTEP, as an underlay backend resolves it.
+/* The underlay: the path to a remote VTEP, as an underlay backend
+ * resolves it, and the client side of the underlay interface
+ * (rdma-underlay-provider.h).
  *
  * Documentation/design.rst, section "Underlay resolution": the Linux
- * backend (rdma-underlay-linux.h) resolves it from the kernel's routing,
- * neighbour and link tables for bridges with datapath_type=system; the OVS
- * backend resolves it from ovs-vswitchd's own tables for
- * datapath_type=netdev.  Both fill in the same structure.
+ * backend resolves it from the kernel's routing, neighbour and link tables
+ * for bridges with datapath_type=system; the OVS backend resolves it from
+ * ovs-vswitchd's own tables for datapath_type=netdev.  Both fill in the
+ * same structure.  The functions below pick the backend by the tunnel
+ * bridge's datapath type; nothing else in the control plane names a
+ * backend.
  *
  * Addresses are "struct in6_addr"s; an IPv4 address is IPv4-mapped
  * (::ffff:a.b.c.d), as OVS's own tunnel code keeps them. */
@@ -33,7 +37,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "openvswitch/types.h"
 #include "packets.h"
+
+struct rdma_map_tunnel;
+struct rdma_mapping;
+struct rdma_underlay_class;
 
 /* The underlay path to one remote VTEP. */
 struct rdma_underlay_path {
@@ -54,5 +63,24 @@ struct rdma_underlay_path {
     int mtu;                    /* Egress device MTU, or the route's MTU
                                  * metric if set and smaller. */
 };
+
+/* Selecting the backends (by default "linux" and "ovs"). */
+void rdma_underlay_set_providers(const struct rdma_underlay_class *system,
+                                 const struct rdma_underlay_class *netdev);
+
+/* Life cycle, from the main loop. */
+void rdma_underlay_init(const char *vswitchd_target);
+void rdma_underlay_destroy(void);
+void rdma_underlay_run(void);
+void rdma_underlay_wait(void);
+uint64_t rdma_underlay_seqno(void);
+
+/* Resolution, from the resolver and the engine. */
+void rdma_underlay_begin(void);
+int rdma_underlay_resolve(const struct rdma_mapping *,
+                          const struct rdma_map_tunnel *,
+                          struct rdma_underlay_path *, char **reasonp);
+int rdma_underlay_fdb_lookup(const char *bridge, struct eth_addr mac,
+                             int64_t *ofportp);
 
 #endif /* rdma-underlay.h */

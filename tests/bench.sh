@@ -31,9 +31,10 @@ for sync in none fdatasync; do
         utilities/ovs-rdma-sandbox --rundir="$rundir" --keep >/dev/null 2>&1
     echo "== write-ahead: binds confirmed once saved, --state-sync=$sync (state file on $(df --output=source,fstype "$rundir" | sed 1d | tr -s ' '))"
     pid=$(cat "$rundir/ovs-rdmad.pid")
-    # A tenant may hold at most rdma-max-connections bindings on a vport.
+    # A tenant may hold at most rdma-max-connections bindings on a vport
+    # (the sandbox's own binding counts too).
     ovs-vsctl --db="unix:$rundir/db.sock" set interface vm1 \
-        other_config:rdma-max-connections=${BENCH_TENANT:-50000}
+        other_config:rdma-max-connections=$((${BENCH_TENANT:-50000} + 1))
     $bench unixctl ${BENCH_UNIXCTL:-10000} "$rundir/ovs-rdmad.$pid.ctl"
     $bench tenant ${BENCH_TENANT:-50000} "$rundir/ovs-rdmad/vm1.sock" 64
     OVS_RUNDIR=$rundir ovs-appctl -t "$rundir/ovs-rdmad.$pid.ctl" \

@@ -34,11 +34,13 @@ int fake_underlay_mtu = 1500;
 /* If nonzero, the error every resolution fails with. */
 int fake_underlay_error = 0;
 
-/* rdma_underlay_hook: resolves 't''s remote VTEP as described in
+/* The class's 'resolve': resolves 'remote' as described in
  * fake-underlay.h, or fails with fake_underlay_error if that is set. */
-int
-fake_underlay(const struct rdma_map_tunnel *t, struct rdma_underlay_path *up,
-              char **reasonp)
+static int
+fake_underlay_resolve(const struct rdma_mapping *m OVS_UNUSED,
+                      const struct in6_addr *remote,
+                      const struct in6_addr *local OVS_UNUSED,
+                      struct rdma_underlay_path *up, char **reasonp)
 {
     memset(up, 0, sizeof *up);
     if (fake_underlay_error) {
@@ -47,7 +49,7 @@ fake_underlay(const struct rdma_map_tunnel *t, struct rdma_underlay_path *up,
         return fake_underlay_error;
     }
     rdma_ip_parse("192.0.2.1", &up->local_ip);
-    up->nexthop_ip = t->remote_ip;
+    up->nexthop_ip = *remote;
     ovs_strlcpy(up->dev, "eth0", sizeof up->dev);
     up->local_mac = (struct eth_addr) ETH_ADDR_C(aa,55,aa,55,00,01);
     up->nexthop_mac = (struct eth_addr) ETH_ADDR_C(aa,55,aa,55,00,00);
@@ -56,3 +58,10 @@ fake_underlay(const struct rdma_map_tunnel *t, struct rdma_underlay_path *up,
     up->mtu = fake_underlay_mtu;
     return 0;
 }
+
+/* The fake as an underlay provider: it answers at once and notices no
+ * changes, and has no MAC-learning table. */
+const struct rdma_underlay_class fake_underlay_class = {
+    .name = "fake",
+    .resolve = fake_underlay_resolve,
+};

@@ -23,19 +23,20 @@
  * aa:55:aa:55:00:NN with NN = fake_underlay_nexthop_byte, and the MTU is
  * fake_underlay_mtu; or, if fake_underlay_error is nonzero, every
  * resolution fails with that errno (ECONNREFUSED: ovs-vswitchd is
- * unreachable).  Install it with
- * rdma_resolve_set_underlay_hook(fake_underlay). */
+ * unreachable).  It is an underlay provider (rdma-underlay-provider.h):
+ * select it for every bridge with
+ * rdma_underlay_set_providers(&fake_underlay_class, &fake_underlay_class)
+ * and go back to the real ones with rdma_underlay_set_providers(NULL,
+ * NULL). */
 
 #include <stdint.h>
 
-struct rdma_map_tunnel;
-struct rdma_underlay_path;
+#include "rdma-underlay-provider.h"
 
 extern uint8_t fake_underlay_nexthop_byte;
 extern int fake_underlay_mtu;
 extern int fake_underlay_error;
 
-int fake_underlay(const struct rdma_map_tunnel *,
-                  struct rdma_underlay_path *, char **reasonp);
+extern const struct rdma_underlay_class fake_underlay_class;
 
 #endif /* fake-underlay.h */

@@ -63,6 +63,7 @@
 #include "rdma-mapping.h"
 #include "rdma-nic.h"
 #include "rdma-qp-map.h"
+#include "rdma-request.h"
 #include "rdma-resolve.h"
 #include "rdma-underlay.h"
 #include "unixctl.h"
@@ -134,7 +135,7 @@ make_config(struct rdma_mapping *m, const char *remote0)
 /* A benchmark set-up: engine, map, dummy NIC. */
 struct bench {
     struct rdma_qp_map map;     /* Bindings. */
-    struct rdma_engine engine;  /* Engine. */
+    struct rdma_engine *engine; /* Engine. */
     struct rdma_nic *nic;       /* Dummy NIC. */
 };
 
@@ -146,15 +147,15 @@ bench_init(struct bench *b)
     char *error;
 
     fake_underlay_mtu = 9000;
-    rdma_resolve_set_underlay_hook(fake_underlay);
+    rdma_underlay_set_providers(&fake_underlay_class, &fake_underlay_class);
     error = rdma_nic_open("dummy:log=0", &b->nic);
     if (error) {
         ovs_fatal(0, "%s", error);
     }
     rdma_qp_map_init(&b->map);
-    rdma_engine_init(&b->engine, &b->map, b->nic, 0);
+    b->engine = rdma_engine_create(&b->map, b->nic, 0);
     make_config(&cfg, "192.0.3.0");
-    rdma_engine_set_config(&b->engine, &cfg);
+    rdma_engine_set_config(b->engine, &cfg);
     rdma_mapping_destroy(&cfg);
 }
 
@@ -162,7 +163,7 @@ bench_init(struct bench *b)
 static void
 bench_destroy(struct bench *b)
 {
-    rdma_engine_destroy(&b->engine);
+    rdma_engine_destroy(b->engine);
     rdma_qp_map_destroy(&b->map);
     rdma_nic_close(b->nic);
 }
@@ -185,7 +186,7 @@ bench_bind(struct bench *b, uint64_t i, int tunnel)
     req.has_cm_id = true;
     req.qpn = (i % 0xfffffe) + 1;
     req.has_qpn = true;
-    error = rdma_engine_bind(&b->engine, &req, &binding);
+    error = rdma_engine_bind(b->engine, &req, &binding);
     if (error) {
         ovs_fatal(0, "bind %"PRIu64": %s", i, error);
     }
@@ -248,14 +249,14 @@ refresh_once(long long int n, int pct)
         bench_bind(&b, i, i < n_t0 ? 0 : 1 + i % (N_TUNNELS - 1));
     }
     make_config(&cfg, "192.0.4.1");
-    modify0 = b.engine.stats.n_modify;
+    modify0 = rdma_engine_get_stats(b.engine)->n_modify;
     t0 = now_ns();
-    rdma_engine_set_config(&b.engine, &cfg);
+    rdma_engine_set_config(b.engine, &cfg);
     t0 = now_ns() - t0;
+    modify0 = rdma_engine_get_stats(b.engine)->n_modify - modify0;
     printf("refresh after one remote_ip change, %lld QPs, %3d%% affected: "
            "%10.3f ms, %"PRIu64" modified (%.0f ns per affected QP)\n",
-           n, pct, t0 / 1e6, b.engine.stats.n_modify - modify0,
-           n_t0 ? (double) t0 / n_t0 : 0.0);
+           n, pct, t0 / 1e6, modify0, n_t0 ? (double) t0 / n_t0 : 0.0);
     rdma_mapping_destroy(&cfg);
     bench_destroy(&b);
 }
@@ -480,7 +481,10 @@ tenant_pipeline(struct jsonrpc *rpc, const char *method, long long int n,
                          (sent / 250) % 250, sent % 250 + 1);
                 json_object_put_string(p, "dst_ip", dst);
                 json_object_put_string(p, "dst_mac", "02:00:00:00:02:02");
-                json_object_put(p, "qpn", json_integer_create(sent + 1));
+                /* Clear of the automatic QPNs (from 256), which the
+                 * sandbox's own binding uses. */
+                json_object_put(p, "qpn",
+                                json_integer_create(1000000 + sent));
             }
             jsonrpc_send(rpc, jsonrpc_create_request(
                              method, json_array_create_1(p), NULL));

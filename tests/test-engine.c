@@ -34,6 +34,7 @@
 #include "rdma-nic-dummy.h"
 #include "rdma-persist.h"
 #include "rdma-qp-map.h"
+#include "rdma-request.h"
 #include "rdma-resolve.h"
 #include "rdma-test.h"
 #include "rdma-underlay.h"
@@ -184,7 +185,9 @@ bind_qp(struct rdma_engine *e, uint64_t cm_id, const char *dst)
 static uint64_t
 n_ops(const struct rdma_engine *e)
 {
-    return e->stats.n_install + e->stats.n_modify + e->stats.n_remove;
+    const struct rdma_engine_stats *stats = rdma_engine_get_stats(e);
+
+    return stats->n_install + stats->n_modify + stats->n_remove;
 }
 
 /* The engine touches exactly the bindings a change affects. */
@@ -193,40 +196,40 @@ test_engine_refresh(void)
 {
     struct rdma_binding *b1, *b2, *b3, *b4;
     struct rdma_mapping cfg;
-    struct rdma_engine e;
+    struct rdma_engine *e;
     struct rdma_qp_map map;
     struct rdma_nic *nic;
     uint64_t ops;
     char *error;
 
-    rdma_resolve_set_underlay_hook(fake_underlay);
+    rdma_underlay_set_providers(&fake_underlay_class, &fake_underlay_class);
     error = rdma_nic_open("dummy", &nic);
     CHECK(!error);
     rdma_qp_map_init(&map);
-    rdma_engine_init(&e, &map, nic, 0);
+    e = rdma_engine_create(&map, nic, 0);
 
     make_config(&cfg, "192.0.2.2", 1, true, true);
-    rdma_engine_set_config(&e, &cfg);
-    b1 = bind_qp(&e, 1, "10.1.0.2");
-    b2 = bind_qp(&e, 2, "10.1.0.3");
-    b3 = bind_qp(&e, 3, "10.2.0.2");
-    b4 = bind_qp(&e, 4, "10.2.0.3");
-    CHECK_INT(e.stats.n_install, 4);
+    rdma_engine_set_config(e, &cfg);
+    b1 = bind_qp(e, 1, "10.1.0.2");
+    b2 = bind_qp(e, 2, "10.1.0.3");
+    b3 = bind_qp(e, 3, "10.2.0.2");
+    b4 = bind_qp(e, 4, "10.2.0.3");
+    CHECK_INT(rdma_engine_get_stats(e)->n_install, 4);
     CHECK(!strcmp(b1->path->tunnel, "t1"));
     CHECK(!strcmp(b3->path->tunnel, "t2"));
     CHECK_INT(b1->state, RDMA_BINDING_INSTALLED);
     CHECK_INT(hmap_count(&map.paths), 2);
 
     /* The same configuration again: no operation at all. */
-    ops = n_ops(&e);
+    ops = n_ops(e);
     make_config(&cfg, "192.0.2.2", 1, true, true);
-    rdma_engine_set_config(&e, &cfg);
-    CHECK_INT(n_ops(&e), ops);
+    rdma_engine_set_config(e, &cfg);
+    CHECK_INT(n_ops(e), ops);
 
     /* t1's remote_ip changes: exactly t1's two bindings are modified. */
     make_config(&cfg, "192.0.2.9", 1, true, true);
-    rdma_engine_set_config(&e, &cfg);
-    CHECK_INT(e.stats.n_modify, 2);
+    rdma_engine_set_config(e, &cfg);
+    CHECK_INT(rdma_engine_get_stats(e)->n_modify, 2);
     CHECK_INT(b1->generation, 2);
     CHECK_INT(b2->generation, 2);
     CHECK_INT(b3->generation, 1);
@@ -235,63 +238,63 @@ test_engine_refresh(void)
     /* A neighbour MAC changes: every path's next hop changes (the fake
      * underlay has one neighbour MAC), so all four are modified once. */
     fake_underlay_nexthop_byte = 0x03;
-    rdma_engine_poll_underlay(&e);
-    CHECK_INT(e.stats.n_modify, 6);
+    rdma_engine_poll_underlay(e);
+    CHECK_INT(rdma_engine_get_stats(e)->n_modify, 6);
     /* Polling again with nothing changed costs nothing. */
-    ops = n_ops(&e);
-    rdma_engine_poll_underlay(&e);
-    CHECK_INT(n_ops(&e), ops);
+    ops = n_ops(e);
+    rdma_engine_poll_underlay(e);
+    CHECK_INT(n_ops(e), ops);
 
     /* The vport's MAC changes: its four bindings are modified. */
     make_config(&cfg, "192.0.2.9", 7, true, true);
-    rdma_engine_set_config(&e, &cfg);
-    CHECK_INT(e.stats.n_modify, 10);
+    rdma_engine_set_config(e, &cfg);
+    CHECK_INT(rdma_engine_get_stats(e)->n_modify, 10);
 
     /* t1 is deleted: t2 is then the only candidate, so t1's two bindings
      * move to it (Documentation/design.rst, section "Configuration in
      * OVSDB"); t2's are untouched. */
-    ops = e.stats.n_modify;
+    ops = rdma_engine_get_stats(e)->n_modify;
     make_config(&cfg, "192.0.2.9", 7, false, true);
-    rdma_engine_set_config(&e, &cfg);
-    CHECK_INT(e.stats.n_modify, ops + 2);
-    CHECK_INT(e.stats.n_remove, 0);
+    rdma_engine_set_config(e, &cfg);
+    CHECK_INT(rdma_engine_get_stats(e)->n_modify, ops + 2);
+    CHECK_INT(rdma_engine_get_stats(e)->n_remove, 0);
     CHECK(!strcmp(b1->path->tunnel, "t2"));
     CHECK_INT(b3->generation, 3);
     CHECK(!rdma_qp_map_find_path(&map, "t1"));
 
     /* t1 comes back: its prefix wins again. */
     make_config(&cfg, "192.0.2.9", 7, true, true);
-    rdma_engine_set_config(&e, &cfg);
-    CHECK_INT(e.stats.n_modify, ops + 4);
+    rdma_engine_set_config(e, &cfg);
+    CHECK_INT(rdma_engine_get_stats(e)->n_modify, ops + 4);
     CHECK(!strcmp(b1->path->tunnel, "t1"));
 
     /* The vport stops being RDMA-enabled: all four entries are removed and
      * the bindings wait; when it comes back they are installed again. */
     make_config(&cfg, "192.0.2.9", 7, true, false);
-    rdma_engine_set_config(&e, &cfg);
-    CHECK_INT(e.stats.n_remove, 4);
+    rdma_engine_set_config(e, &cfg);
+    CHECK_INT(rdma_engine_get_stats(e)->n_remove, 4);
     CHECK_INT(b1->state, RDMA_BINDING_FAILED);
     CHECK(!b1->installed);
     CHECK_INT(b3->vport->n_not_installed, 4);
     make_config(&cfg, "192.0.2.9", 7, true, true);
-    rdma_engine_set_config(&e, &cfg);
-    CHECK_INT(e.stats.n_install, 8);
+    rdma_engine_set_config(e, &cfg);
+    CHECK_INT(rdma_engine_get_stats(e)->n_install, 8);
     CHECK_INT(b1->state, RDMA_BINDING_INSTALLED);
     CHECK_INT(b3->vport->n_not_installed, 0);
 
     /* Unbinding removes one entry. */
-    error = rdma_engine_unbind(&e, "vm1", 2);
+    error = rdma_engine_unbind(e, "vm1", 2);
     CHECK(!error);
-    CHECK_INT(e.stats.n_remove, 5);
+    CHECK_INT(rdma_engine_get_stats(e)->n_remove, 5);
     CHECK_INT(rdma_qp_map_count(&map), 3);
-    error = rdma_engine_unbind(&e, "vm1", 2);
+    error = rdma_engine_unbind(e, "vm1", 2);
     CHECK(error && !strcmp(error, "no binding with cm_id 2 on vport vm1"));
     free(error);
 
-    rdma_engine_destroy(&e);
+    rdma_engine_destroy(e);
     rdma_qp_map_destroy(&map);
     rdma_nic_close(nic);
-    rdma_resolve_set_underlay_hook(NULL);
+    rdma_underlay_set_providers(NULL, NULL);
 }
 
 /* Returns the number of entries in 'nic''s table. */
@@ -306,31 +309,31 @@ nic_count(struct rdma_nic *nic)
     return n;
 }
 
-/* Starts an engine 'e' with map 'map' and a new dummy NIC '*nicp', the
+/* Starts an engine '*ep' with map 'map' and a new dummy NIC '*nicp', the
  * fake underlay and make_config()'s usual configuration. */
 static void
-start_engine(struct rdma_engine *e, struct rdma_qp_map *map,
+start_engine(struct rdma_engine **ep, struct rdma_qp_map *map,
              struct rdma_nic **nicp)
 {
     struct rdma_mapping cfg;
     char *error;
 
-    rdma_resolve_set_underlay_hook(fake_underlay);
+    rdma_underlay_set_providers(&fake_underlay_class, &fake_underlay_class);
     fake_underlay_nexthop_byte = 0x02;
     error = rdma_nic_open("dummy", nicp);
     CHECK(!error);
     free(error);
     rdma_qp_map_init(map);
-    rdma_engine_init(e, map, *nicp, 0);
+    *ep = rdma_engine_create(map, *nicp, 0);
     make_config(&cfg, "192.0.2.2", 1, true, true);
-    rdma_engine_set_config(e, &cfg);
+    rdma_engine_set_config(*ep, &cfg);
 }
 
 /* Restarts the engine: saves '*map' to a state file, frees the map and
  * engine (the NIC keeps its table, as hardware does), and restores them
  * from the file with configuration 'cfg' and NIC 'nic'. */
 static void
-restart(struct rdma_engine *e, struct rdma_qp_map *map,
+restart(struct rdma_engine **ep, struct rdma_qp_map *map,
         struct rdma_nic *nic, struct rdma_mapping *cfg,
         struct rdma_restore_stats *stats)
 {
@@ -345,12 +348,12 @@ restart(struct rdma_engine *e, struct rdma_qp_map *map,
     free(error);
     CHECK_INT(n, rdma_qp_map_count(map));
 
-    rdma_engine_destroy(e);
+    rdma_engine_destroy(*ep);
     rdma_qp_map_destroy(map);
     rdma_qp_map_init(map);
-    rdma_engine_init(e, map, nic, 0);
-    rdma_engine_set_config(e, cfg);
-    CHECK_INT(rdma_engine_restore(e, saved, n, true, stats), 0);
+    *ep = rdma_engine_create(map, nic, 0);
+    rdma_engine_set_config(*ep, cfg);
+    CHECK_INT(rdma_engine_restore(*ep, saved, n, true, stats), 0);
     rdma_saved_bindings_free(saved, n);
 }
 
@@ -365,14 +368,14 @@ test_engine_restore(void)
     struct rdma_nic *nic, *nic2;
     struct rdma_binding *b;
     struct rdma_mapping cfg;
-    struct rdma_engine e;
+    struct rdma_engine *e;
     struct rdma_qp_map map;
     char *error;
 
     start_engine(&e, &map, &nic);
-    bind_qp(&e, 1, "10.1.0.2");
-    bind_qp(&e, 2, "10.1.0.3");
-    bind_qp(&e, 3, "10.2.0.2");
+    bind_qp(e, 1, "10.1.0.2");
+    bind_qp(e, 2, "10.1.0.3");
+    bind_qp(e, 3, "10.2.0.2");
     CHECK_INT(nic_count(nic), 3);
 
     /* Nothing changed while it was down: not a single NIC operation. */
@@ -381,7 +384,7 @@ test_engine_restore(void)
     CHECK_INT(stats.n_restored, 3);
     CHECK_INT(stats.n_adopted, 3);
     CHECK_INT(stats.n_orphans, 0);
-    CHECK_INT(n_ops(&e), 0);
+    CHECK_INT(n_ops(e), 0);
     b = rdma_qp_map_find_key(&map, 1);
     CHECK(b && b->state == RDMA_BINDING_INSTALLED && b->generation == 1);
     CHECK(b && b->path && !strcmp(b->path->tunnel, "t1"));
@@ -400,9 +403,9 @@ test_engine_restore(void)
     make_config(&cfg, "192.0.2.9", 1, true, true);
     restart(&e, &map, nic, &cfg, &stats);
     CHECK_INT(stats.n_orphans, 1);
-    CHECK_INT(e.stats.n_install, 0);
-    CHECK_INT(e.stats.n_modify, 2);
-    CHECK_INT(e.stats.n_remove, 1);
+    CHECK_INT(rdma_engine_get_stats(e)->n_install, 0);
+    CHECK_INT(rdma_engine_get_stats(e)->n_modify, 2);
+    CHECK_INT(rdma_engine_get_stats(e)->n_remove, 1);
     CHECK_INT(rdma_qp_map_find_key(&map, 1)->generation, 2);
     CHECK_INT(rdma_qp_map_find_key(&map, 3)->generation, 1);
     CHECK_INT(nic_count(nic), 3);
@@ -414,7 +417,7 @@ test_engine_restore(void)
     make_config(&cfg, "192.0.2.9", 1, true, true);
     restart(&e, &map, nic2, &cfg, &stats);
     CHECK_INT(stats.n_adopted, 0);
-    CHECK_INT(e.stats.n_install, 3);
+    CHECK_INT(rdma_engine_get_stats(e)->n_install, 3);
     CHECK_INT(nic_count(nic2), 3);
     CHECK_INT(rdma_qp_map_find_key(&map, 2)->state, RDMA_BINDING_INSTALLED);
 
@@ -423,7 +426,7 @@ test_engine_restore(void)
     make_config(&cfg, "192.0.2.9", 1, true, false);
     restart(&e, &map, nic2, &cfg, &stats);
     CHECK_INT(stats.n_restored, 3);
-    CHECK_INT(e.stats.n_remove, 3);
+    CHECK_INT(rdma_engine_get_stats(e)->n_remove, 3);
     CHECK_INT(nic_count(nic2), 0);
     b = rdma_qp_map_find_key(&map, 3);
     CHECK(b && b->state == RDMA_BINDING_FAILED);
@@ -431,9 +434,26 @@ test_engine_restore(void)
 
     /* New automatic cm_ids and QPNs do not collide with restored ones. */
     make_config(&cfg, "192.0.2.9", 1, true, true);
-    rdma_engine_set_config(&e, &cfg);
+    rdma_engine_set_config(e, &cfg);
     CHECK(rdma_qp_map_find_key(&map, 3) != NULL);
-    CHECK(e.next_qpn > rdma_qp_map_find_key(&map, 3)->qpn);
+    {
+        struct rdma_request req;
+
+        memset(&req, 0, sizeof req);
+        req.vport = "vm1";
+        rdma_ip_parse("10.1.0.7", &req.dst_ip);
+        b = NULL;
+        error = rdma_engine_bind(e, &req, &b);
+        CHECK(!error);
+        free(error);
+        CHECK(b && b->qpn > rdma_qp_map_find_key(&map, 3)->qpn);
+        CHECK(b && b->cm_id != 3);
+        if (b) {
+            error = rdma_engine_unbind(e, "vm1", b->cm_id);
+            CHECK(!error);
+            free(error);
+        }
+    }
 
     /* ...and after the largest QPN, the next automatic one is 1, not 0. */
     rdma_binding_set_qpn(&map, rdma_qp_map_find_key(&map, 3), NULL, 0xffffff);
@@ -446,17 +466,17 @@ test_engine_restore(void)
         memset(&req, 0, sizeof req);
         req.vport = "vm1";
         rdma_ip_parse("10.1.0.7", &req.dst_ip);
-        error = rdma_engine_bind(&e, &req, &b);
+        error = rdma_engine_bind(e, &req, &b);
         CHECK(!error);
         free(error);
         CHECK(b && b->qpn == 1);
     }
 
-    rdma_engine_destroy(&e);
+    rdma_engine_destroy(e);
     rdma_qp_map_destroy(&map);
     rdma_nic_close(nic);
     rdma_nic_close(nic2);
-    rdma_resolve_set_underlay_hook(NULL);
+    rdma_underlay_set_providers(NULL, NULL);
 }
 
 /* What a restore does when it cannot know everything: the NIC's table
@@ -469,7 +489,7 @@ test_engine_restore_partial(void)
     struct rdma_saved_binding *saved;
     struct rdma_nic_entry stray;
     struct rdma_mapping cfg;
-    struct rdma_engine e;
+    struct rdma_engine *e;
     struct rdma_qp_map map;
     struct rdma_binding *b;
     struct rdma_nic *nic;
@@ -477,34 +497,34 @@ test_engine_restore_partial(void)
     size_t n;
 
     start_engine(&e, &map, &nic);
-    bind_qp(&e, 1, "10.1.0.2");
-    bind_qp(&e, 2, "10.2.0.2");
+    bind_qp(e, 1, "10.1.0.2");
+    bind_qp(e, 2, "10.2.0.2");
     CHECK_INT(rdma_persist_save("test-engine.state", &map), 0);
     error = rdma_persist_load("test-engine.state", &saved, &n, NULL);
     unlink("test-engine.state");
     CHECK(!error);
     free(error);
-    rdma_engine_destroy(&e);
+    rdma_engine_destroy(e);
     rdma_qp_map_destroy(&map);
 
     /* The NIC's table cannot be read: nothing changes, the caller is told
      * to retry. */
     rdma_qp_map_init(&map);
-    rdma_engine_init(&e, &map, nic, 0);
+    e = rdma_engine_create(&map, nic, 0);
     make_config(&cfg, "192.0.2.2", 1, true, true);
-    rdma_engine_set_config(&e, &cfg);
+    rdma_engine_set_config(e, &cfg);
     CHECK_INT(rdma_nic_dummy_fail(nic, 1, EIO, "dump"), 0);
-    CHECK_INT(rdma_engine_restore(&e, saved, n, true, &stats), EIO);
+    CHECK_INT(rdma_engine_restore(e, saved, n, true, &stats), EIO);
     CHECK_INT(rdma_qp_map_count(&map), 0);
-    CHECK_INT(n_ops(&e), 0);
+    CHECK_INT(n_ops(e), 0);
     CHECK_INT(nic_count(nic), 2);
 
     /* Retried, while ovs-vswitchd is unreachable: both entries are adopted
      * and kept as they are (stale), with no NIC operation at all. */
     fake_underlay_error = ECONNREFUSED;
-    CHECK_INT(rdma_engine_restore(&e, saved, n, true, &stats), 0);
+    CHECK_INT(rdma_engine_restore(e, saved, n, true, &stats), 0);
     CHECK_INT(stats.n_adopted, 2);
-    CHECK_INT(n_ops(&e), 0);
+    CHECK_INT(n_ops(e), 0);
     b = rdma_qp_map_find_key(&map, 1);
     CHECK(b && b->state == RDMA_BINDING_INSTALLED);
     CHECK(b && b->path && b->path->stale);
@@ -513,28 +533,28 @@ test_engine_restore_partial(void)
 
     /* When it answers again with what it had, still nothing to do. */
     fake_underlay_error = 0;
-    rdma_engine_poll_underlay(&e);
-    CHECK_INT(n_ops(&e), 0);
+    rdma_engine_poll_underlay(e);
+    CHECK_INT(n_ops(e), 0);
     CHECK(b && b->path && !b->path->stale);
-    rdma_engine_destroy(&e);
+    rdma_engine_destroy(e);
     rdma_qp_map_destroy(&map);
 
     /* The saved file could not be read (so 'saved' is empty): the NIC's
      * entries are left alone rather than removed as strays. */
     memset(&stray, 0, sizeof stray);
     rdma_qp_map_init(&map);
-    rdma_engine_init(&e, &map, nic, 0);
+    e = rdma_engine_create(&map, nic, 0);
     make_config(&cfg, "192.0.2.2", 1, true, true);
-    rdma_engine_set_config(&e, &cfg);
-    CHECK_INT(rdma_engine_restore(&e, NULL, 0, false, &stats), 0);
+    rdma_engine_set_config(e, &cfg);
+    CHECK_INT(rdma_engine_restore(e, NULL, 0, false, &stats), 0);
     CHECK_INT(stats.n_orphans, 0);
     CHECK_INT(nic_count(nic), 2);
 
     rdma_saved_bindings_free(saved, n);
-    rdma_engine_destroy(&e);
+    rdma_engine_destroy(e);
     rdma_qp_map_destroy(&map);
     rdma_nic_close(nic);
-    rdma_resolve_set_underlay_hook(NULL);
+    rdma_underlay_set_providers(NULL, NULL);
 }
 
 /* The daemon's side of the state file: the first run restores and writes
@@ -546,38 +566,38 @@ test_persist_run(void)
     struct rdma_saved_binding *saved;
     struct rdma_persist ps;
     struct rdma_mapping cfg;
-    struct rdma_engine e;
+    struct rdma_engine *e;
     struct rdma_qp_map map;
     struct rdma_nic *nic;
     size_t n, n_records;
     char *error;
     int i;
 
-    rdma_resolve_set_underlay_hook(fake_underlay);
+    rdma_underlay_set_providers(&fake_underlay_class, &fake_underlay_class);
     unlink("test-run.state");
     error = rdma_nic_open("dummy", &nic);
     CHECK(!error);
     rdma_qp_map_init(&map);
-    rdma_engine_init(&e, &map, nic, 0);
+    e = rdma_engine_create(&map, nic, 0);
     rdma_persist_init(&ps, "test-run.state", RDMA_STATE_SYNC_NONE);
     ps.compact_slack = 4;
 
     /* No configuration yet: nothing restored, binds refused. */
-    rdma_persist_run(&ps, &e, false);
-    CHECK(!ps.restored && e.restoring);
+    rdma_persist_run(&ps, e, false);
+    CHECK(!ps.restored && rdma_engine_is_restoring(e));
     make_config(&cfg, "192.0.2.2", 1, true, true);
-    rdma_engine_set_config(&e, &cfg);
-    rdma_persist_run(&ps, &e, false);
-    CHECK(ps.restored && !e.restoring);
+    rdma_engine_set_config(e, &cfg);
+    rdma_persist_run(&ps, e, false);
+    CHECK(ps.restored && !rdma_engine_is_restoring(e));
 
     /* Three binds and an unbind are four appended records. */
-    bind_qp(&e, 1, "10.1.0.2");
-    bind_qp(&e, 2, "10.1.0.3");
-    rdma_persist_run(&ps, &e, false);
-    bind_qp(&e, UINT64_MAX, "10.1.0.4");   /* Beyond INT64_MAX. */
-    error = rdma_engine_unbind(&e, "vm1", 2);
+    bind_qp(e, 1, "10.1.0.2");
+    bind_qp(e, 2, "10.1.0.3");
+    rdma_persist_run(&ps, e, false);
+    bind_qp(e, UINT64_MAX, "10.1.0.4");   /* Beyond INT64_MAX. */
+    error = rdma_engine_unbind(e, "vm1", 2);
     CHECK(!error);
-    rdma_persist_run(&ps, &e, false);
+    rdma_persist_run(&ps, e, false);
     error = rdma_persist_load("test-run.state", &saved, &n, &n_records);
     CHECK(!error);
     free(error);
@@ -590,11 +610,11 @@ test_persist_run(void)
     /* Churn: the log is compacted before it holds more than 2 * 2 + 4
      * records. */
     for (i = 0; i < 10; i++) {
-        bind_qp(&e, 100, "10.1.0.5");
-        rdma_persist_run(&ps, &e, false);
-        error = rdma_engine_unbind(&e, "vm1", 100);
+        bind_qp(e, 100, "10.1.0.5");
+        rdma_persist_run(&ps, e, false);
+        error = rdma_engine_unbind(e, "vm1", 100);
         CHECK(!error);
-        rdma_persist_run(&ps, &e, false);
+        rdma_persist_run(&ps, e, false);
     }
     error = rdma_persist_load("test-run.state", &saved, &n, &n_records);
     CHECK(!error);
@@ -606,8 +626,8 @@ test_persist_run(void)
     /* The file is deleted under the daemon's feet: the next change writes
      * it whole again, at once. */
     unlink("test-run.state");
-    bind_qp(&e, 7, "10.1.0.6");
-    CHECK_INT(rdma_persist_run(&ps, &e, false), 0);
+    bind_qp(e, 7, "10.1.0.6");
+    CHECK_INT(rdma_persist_run(&ps, e, false), 0);
     error = rdma_persist_load("test-run.state", &saved, &n, &n_records);
     CHECK(!error);
     free(error);
@@ -616,10 +636,10 @@ test_persist_run(void)
     rdma_saved_bindings_free(saved, n);
 
     rdma_persist_destroy(&ps);
-    rdma_engine_destroy(&e);
+    rdma_engine_destroy(e);
     rdma_qp_map_destroy(&map);
     rdma_nic_close(nic);
-    rdma_resolve_set_underlay_hook(NULL);
+    rdma_underlay_set_providers(NULL, NULL);
     unlink("test-run.state");
 }
 

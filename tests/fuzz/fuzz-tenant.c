@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "fake-underlay.h"
+#include "rdma-underlay.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/vlog.h"
@@ -51,7 +52,7 @@
 #include "sset.h"
 #include "util.h"
 
-static struct rdma_engine engine;
+static struct rdma_engine *engine;
 static struct rdma_qp_map map;
 static struct rdma_nic *nic;
 static char *vm2_before;        /* vm2's bindings, as text. */
@@ -94,11 +95,11 @@ setup(void)
     int i;
 
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_OFF);
-    rdma_resolve_set_underlay_hook(fake_underlay);
+    rdma_underlay_set_providers(&fake_underlay_class, &fake_underlay_class);
     error = rdma_nic_open("dummy:capacity=64", &nic);
     ovs_assert(!error);
     rdma_qp_map_init(&map);
-    rdma_engine_init(&engine, &map, nic, 0);
+    engine = rdma_engine_create(&map, nic, 0);
 
     rdma_mapping_init(&cfg);
     br = rdma_mapping_add_bridge(&cfg, "br-int", "netdev");
@@ -114,7 +115,7 @@ setup(void)
                                &t->peers[0].plen);
     ovs_assert(!error);
     t->n_peers = 1;
-    rdma_engine_set_config(&engine, &cfg);
+    rdma_engine_set_config(engine, &cfg);
     rdma_mapping_destroy(&cfg);
 
     for (i = 1; i <= 3; i++) {
@@ -131,7 +132,7 @@ setup(void)
         req.qpn = 100 + i;
         req.has_qpn = true;
         req.persistent = true;
-        error = rdma_engine_bind(&engine, &req, &b);
+        error = rdma_engine_bind(engine, &req, &b);
         ovs_assert(!error);
         ovs_assert(b->state == RDMA_BINDING_INSTALLED);
     }
@@ -155,7 +156,7 @@ check_invariants(void)
     ds_destroy(&ds);
 
     ovs_assert(!rdma_nic_dump(nic, &entries, &n_entries));
-    vm1 = rdma_mapping_find_vport(&engine.cfg, "vm1");
+    vm1 = rdma_mapping_find_vport(rdma_engine_get_config(engine), "vm1");
     HMAP_FOR_EACH (b, key_node, &map.bindings) {
         char *qpn = xasprintf("%s/%"PRIu32, b->device ? b->device : "",
                               b->qpn);
@@ -220,7 +221,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             char *error;
             int retval;
 
-            retval = rdma_tenant_handle_message(&engine, "vm1", 1, &scanner,
+            retval = rdma_tenant_handle_message(engine, "vm1", 1, &scanner,
                                                 msg.string, msg.length,
                                                 &reply, &change, &error);
             json_destroy(change.id);
@@ -239,10 +240,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ds_destroy(&reply);
 
     /* The connection closes; then the persistent ones go too. */
-    rdma_engine_release_owner(&engine, "vm1", 1);
+    rdma_engine_release_owner(engine, "vm1", 1);
     check_invariants();
     while ((qvp = rdma_qp_map_find_vport(&map, "vm1"))) {
-        rdma_engine_release(&engine, CONTAINER_OF(ovs_list_front(
+        rdma_engine_release(engine, CONTAINER_OF(ovs_list_front(
                                                       &qvp->bindings),
                                                   struct rdma_binding,
                                                   vport_node));

@@ -1,0 +1,138 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#include <config.h>
+#include "rdma-engine-private.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "openvswitch/vlog.h"
+#include "rdma-qp-map.h"
+#include "rdma-qp-source.h"
+#include "rdma-request.h"
+#include "sset.h"
+#include "util.h"
+
+/* The kernel's view of the QPs (rdma-qp-source.h): a bind's QP must exist
+ * on its vport's RDMA device, and a bound QP's peer and state follow the
+ * kernel's, until the QP goes away and its binding with it. */
+
+/* Logs as the engine, module "rdma_engine" (rdma-engine-private.h). */
+#define this_module (*VLM_rdma_engine)
+
+/* Checks that the QP that 'req' binds exists on the RDMA device of 'vp',
+ * as the kernel shows it, and stores it in '*kqp'.  Returns NULL or an
+ * error message (caller frees). */
+char *
+rdma_engine_check_qp(const struct rdma_map_vport *vp,
+                     const struct rdma_request *req, struct rdma_kqp *kqp)
+{
+    const struct rdma_kqp *found = NULL;
+    struct rdma_kqp *qps;
+    size_t n;
+    int error;
+
+    if (!req->has_qpn) {
+        return xasprintf("vport %s is on RDMA device %s: give the number of "
+                         "the QP to bind (qpn=N)", vp->name, vp->device);
+    }
+    error = rdma_qp_source_dump(vp->device, &qps, &n);
+    if (error && error != ENODEV) {
+        return xasprintf("cannot read the QPs of RDMA device %s (%s): try "
+                         "again", vp->device, ovs_strerror(error));
+    }
+    found = rdma_kqp_find(qps, n, req->qpn);
+    if (found) {
+        *kqp = *found;
+    }
+    free(qps);
+    if (!found) {
+        return xasprintf("qpn %"PRIu32" is not a QP of RDMA device %s (the "
+                         "RDMA device of vport %s): bind a QP that exists",
+                         req->qpn, vp->device, vp->name);
+    }
+    return NULL;
+}
+
+/* Compares the QPs of the kernel with the bindings whose QP it checks:
+ * releases those whose QP no longer exists, and takes the peer QPN and
+ * state of the others from the kernel. */
+void
+rdma_engine_check_qps(struct rdma_engine *e)
+{
+    struct sset devices = SSET_INITIALIZER(&devices);
+    struct rdma_binding *b;
+    const char *device;
+
+    if (rdma_qp_source_type() == RDMA_QP_SOURCE_NONE) {
+        return;
+    }
+    HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
+        if (b->qp_checked && b->device) {
+            sset_add(&devices, b->device);
+        }
+    }
+    SSET_FOR_EACH (device, &devices) {
+        struct rdma_binding **gone = NULL;
+        size_t n_gone = 0, allocated = 0, n, i;
+        struct rdma_kqp *qps;
+        int error = rdma_qp_source_dump(device, &qps, &n);
+
+        if (error && error != ENODEV) {
+            continue;           /* Try again next time. */
+        }
+        HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
+            const struct rdma_kqp *kqp;
+
+            if (!b->qp_checked || !b->device || strcmp(b->device, device)) {
+                continue;
+            }
+            kqp = rdma_kqp_find(qps, n, b->qpn);
+            if (!kqp) {
+                if (n_gone >= allocated) {
+                    gone = x2nrealloc(gone, &allocated, sizeof *gone);
+                }
+                gone[n_gone++] = b;
+                continue;
+            }
+            if (b->qp_state != kqp->state) {
+                b->qp_state = kqp->state;
+                e->map->seqno++;
+            }
+            if (kqp->rqpn && kqp->rqpn != b->remote_qpn) {
+                struct rdma_binding *bb;
+                char *msg;
+
+                msg = rdma_engine_set_remote_qpn__(e, b->vport->name,
+                                                   b->cm_id, kqp->rqpn, true,
+                                                   &bb);
+                free(msg);
+            }
+        }
+        for (i = 0; i < n_gone; i++) {
+            VLOG_INFO("%s/%"PRIu64": releasing it: its QP %"PRIu32" no "
+                      "longer exists on RDMA device %s",
+                      gone[i]->vport->name, gone[i]->cm_id, gone[i]->qpn,
+                      device);
+            rdma_engine_release(e, gone[i]);
+        }
+        free(gone);
+        free(qps);
+    }
+    sset_destroy(&devices);
+}

@@ -31,6 +31,7 @@
 #include "rdma-request.h"
 #include "rdma-resolve.h"
 #include "rdma-underlay.h"
+#include "roce-frame.h"
 #include "sset.h"
 #include "util.h"
 
@@ -121,7 +122,7 @@ check_request(const struct rdma_engine *e, const struct rdma_request *req,
     return NULL;
 }
 
-/* Returns the next automatic QPN on 'device', in 1...0xffffff (QPN 0 is
+/* Returns the next automatic QPN on 'device', in 1...RDMA_QPN_MAX (QPN 0 is
  * reserved), wrapping around and skipping those bindings hold, or 0 if
  * every one is taken. */
 static uint32_t
@@ -129,8 +130,8 @@ alloc_qpn(struct rdma_engine *e, const char *device)
 {
     uint32_t i;
 
-    for (i = 0; i <= 0xffffff; i++) {
-        uint32_t qpn = e->next_qpn++ & 0xffffff;
+    for (i = 0; i <= RDMA_QPN_MAX; i++) {
+        uint32_t qpn = e->next_qpn++ & RDMA_QPN_MAX;
 
         if (qpn && !rdma_qp_map_find_qpn(e->map, device, qpn)) {
             return qpn;
@@ -575,7 +576,7 @@ rdma_engine_find_named(const struct rdma_engine *e, const char *name,
 }
 
 /* Sets the peer's QP number of connection 'cm_id' of 'vport' to
- * 'remote_qpn' (1 to 0xffffff), as a NIC learns it when the QP moves to
+ * 'remote_qpn' (1 to RDMA_QPN_MAX), as a NIC learns it when the QP moves to
  * RTR; an installed entry is modified (generation + 1), unless nothing
  * changed.  Only 'from_kernel' may change it for a connection whose QP the
  * kernel shows.  On success returns NULL and the binding in '*bp'; on
@@ -600,9 +601,9 @@ rdma_engine_set_remote_qpn__(struct rdma_engine *e, const char *vport,
     if (e->save_error) {
         return save_refusal(e, "update refused, nothing changed");
     }
-    if (!remote_qpn || remote_qpn > 0xffffff) {
+    if (!remote_qpn || remote_qpn > RDMA_QPN_MAX) {
         return xasprintf("remote_qpn %"PRIu32" is not a QP number (1 to "
-                         "16777215)", remote_qpn);
+                         "%d)", remote_qpn, RDMA_QPN_MAX);
     }
     if (b->remote_qpn != remote_qpn) {
         b->remote_qpn = remote_qpn;
@@ -619,7 +620,7 @@ rdma_engine_set_remote_qpn__(struct rdma_engine *e, const char *vport,
 }
 
 /* Sets the peer's QP number of connection 'cm_id' of 'vport' to
- * 'remote_qpn' (1 to 0xffffff), for a request (see
+ * 'remote_qpn' (1 to RDMA_QPN_MAX), for a request (see
  * rdma_engine_set_remote_qpn__()): one resolution round.  A connection
  * whose QP the kernel shows takes it from there instead. */
 char *

@@ -38,6 +38,7 @@
 
 #include "openvswitch/compiler.h"
 #include "openvswitch/types.h"
+#include "roce-frame.h"
 
 struct json;
 
@@ -61,9 +62,6 @@ struct rdma_request {
                                  * not subject to the tenants' quotas. */
     uint64_t owner;             /* Tenant connection that makes it, or 0. */
 };
-
-/* Largest QP number (24 bits). */
-#define RDMA_QPN_MAX 0xffffff
 
 /* Largest request, in bytes, that a tenant socket accepts. */
 #define RDMA_REQUEST_MAX_SIZE 65536

@@ -35,12 +35,10 @@
 #include "packets.h"
 #include "rdma-addr.h"
 #include "rdma-qp-map.h"
+#include "roce-frame.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_state_file);
-
-/* Largest QP number (24 bits). */
-#define QPN_MAX 0xffffff
 
 /* How many damaged records rdma_state_report's 'damaged_at' lists. */
 #define MAX_DAMAGED_LISTED 10
@@ -178,13 +176,13 @@ binding_from_json(const struct json *json, struct rdma_saved_binding *s)
     req->cm_id = (uint64_t) json_integer(cm_id);
     req->has_cm_id = true;
     s->key = key ? (uint64_t) json_integer(key) : req->cm_id;
-    if (json_integer(qpn) < 1 || json_integer(qpn) > QPN_MAX) {
+    if (json_integer(qpn) < 1 || json_integer(qpn) > RDMA_QPN_MAX) {
         return xasprintf("cm_id %"PRIu64": qpn %"PRId64" is not a QP "
                          "number", req->cm_id, json_integer(qpn));
     }
     req->qpn = json_integer(qpn);
     req->has_qpn = true;
-    if (json_integer(remote_qpn) < 0 || json_integer(remote_qpn) > QPN_MAX) {
+    if (json_integer(remote_qpn) < 0 || json_integer(remote_qpn) > RDMA_QPN_MAX) {
         return xasprintf("cm_id %"PRIu64": remote_qpn %"PRId64" is not a QP "
                          "number", req->cm_id, json_integer(remote_qpn));
     }

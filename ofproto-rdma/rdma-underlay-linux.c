@@ -38,6 +38,7 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
+#include "rdma-addr.h"
 #include "rdma-underlay.h"
 #include "util.h"
 
@@ -498,15 +499,6 @@ fill_neigh(int ifindex, const struct in6_addr *ip,
     nl_addr_put(dst);
 }
 
-/* Returns true if 'ip' is set: not all-zeros, nor IPv4-mapped 0.0.0.0. */
-static bool
-ip_is_set(const struct in6_addr *ip)
-{
-    return (IN6_IS_ADDR_V4MAPPED(ip)
-            ? in6_addr_get_mapped_ipv4(ip) != htonl(0)
-            : ipv6_addr_is_set(ip));
-}
-
 /* Checks that 'local', the tunnel's configured local_ip, can be the source
  * of a path of 'family' to 'remote_s': same family, and configured and
  * usable on an interface.  Returns 0 or a positive errno with '*reasonp'
@@ -656,7 +648,7 @@ rdma_underlay_linux_resolve(const struct in6_addr *remote,
     memset(path, 0, sizeof *path);
     *reasonp = NULL;
 
-    if (!ip_is_set(remote)) {
+    if (!rdma_ip_is_set(remote)) {
         return fail(EINVAL, reasonp, "remote_ip is not set");
     }
     ipv6_string_mapped(remote_s, remote);
@@ -670,7 +662,7 @@ rdma_underlay_linux_resolve(const struct in6_addr *remote,
         }
     }
 
-    if (local && !ip_is_set(local)) {
+    if (local && !rdma_ip_is_set(local)) {
         local = NULL;
     }
     if (local) {

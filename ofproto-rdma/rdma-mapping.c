@@ -261,7 +261,7 @@ tunnel_parse(struct rdma_map_tunnel *t, const struct ovsrec_interface *cfg)
                              "(use vxlan or geneve)", cfg->type);
         return;
     }
-    t->dst_port = t->type == OVL_VXLAN ? OVL_VXLAN_PORT : OVL_GENEVE_PORT;
+    t->dst_port = ovl_type_default_port(t->type);
 
     if (!key) {
         key = smap_get(&cfg->options, "key");

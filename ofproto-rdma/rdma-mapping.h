@@ -39,7 +39,7 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/types.h"
 #include "ovl-tuple.h"
-#include "rdma-mtu.h"
+#include "ovl-type.h"
 
 struct ovsdb_idl;
 

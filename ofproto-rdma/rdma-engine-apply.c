@@ -403,18 +403,16 @@ rdma_engine_update_binding(struct rdma_engine *e, struct rdma_binding *b)
     e->stats.n_binding_updates++;
     vp = rdma_mapping_find_vport(&e->cfg, b->vport->name);
     if (!vp) {
-        reason = xasprintf(rdma_mapping_find_iface(&e->cfg, b->vport->name)
-                           ? "vport %s is not RDMA-enabled "
-                             "(other_config:rdma is not true)"
-                           : "vport %s does not exist", b->vport->name);
+        reason = (rdma_mapping_find_iface(&e->cfg, b->vport->name)
+                  ? rdma_map_vport_not_enabled(b->vport->name)
+                  : xasprintf("vport %s does not exist", b->vport->name));
         b->reselect = true;
         rdma_engine_apply(e, b, false, NULL, RDMA_BINDING_FAILED, reason);
     } else if (vp->error) {
         b->reselect = true;
         rdma_engine_apply(e, b, false, NULL, RDMA_BINDING_FAILED, vp->error);
     } else if (!vp->has_mac) {
-        reason = xasprintf("vport %s has no MAC: set "
-                           "external_ids:attached-mac", vp->name);
+        reason = rdma_map_vport_no_mac(vp->name);
         rdma_engine_apply(e, b, false, NULL, RDMA_BINDING_FAILED, reason);
     } else {
         b->vport->mac = vp->mac;

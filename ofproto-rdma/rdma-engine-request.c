@@ -83,9 +83,7 @@ check_request(const struct rdma_engine *e, const struct rdma_request *req,
     vp = rdma_mapping_find_vport(&e->cfg, req->vport);
     if (!vp) {
         if (rdma_mapping_find_iface(&e->cfg, req->vport)) {
-            return xasprintf("vport %s is not RDMA-enabled: set "
-                             "other_config:rdma=true on its Interface",
-                             req->vport);
+            return rdma_map_vport_not_enabled(req->vport);
         }
         return xasprintf("no interface named %s", req->vport);
     }
@@ -96,9 +94,7 @@ check_request(const struct rdma_engine *e, const struct rdma_request *req,
                          vp->error ? vp->error : vp->kept_error);
     }
     if (!vp->has_mac) {
-        return xasprintf("vport %s has no MAC: set "
-                         "external_ids:attached-mac on its Interface",
-                         vp->name);
+        return rdma_map_vport_no_mac(vp->name);
     }
     if (req->has_src_ip && !req->admin) {
         char *error = check_src_ip(vp, &req->src_ip);

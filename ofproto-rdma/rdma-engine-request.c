@@ -571,17 +571,17 @@ rdma_engine_find_named(const struct rdma_engine *e, const char *name,
     return error;
 }
 
-/* Sets the peer's QP number of connection 'cm_id' of 'vport' to
- * 'remote_qpn' (1 to RDMA_QPN_MAX), as a NIC learns it when the QP moves to
- * RTR; an installed entry is modified (generation + 1), unless nothing
+/* Updates connection 'cm_id' of 'vport' (the "update" request): sets its
+ * peer's QP number to 'remote_qpn' (1 to RDMA_QPN_MAX), as a NIC learns it
+ * when the QP moves to RTR; an installed entry is modified (generation + 1), unless nothing
  * changed.  Only 'from_kernel' may change it for a connection whose QP the
  * kernel shows.  On success returns NULL and the binding in '*bp'; on
  * error returns a message (caller frees) and changes nothing.  Runs within
  * the caller's resolution round. */
 char *
-rdma_engine_set_remote_qpn__(struct rdma_engine *e, const char *vport,
-                             uint64_t cm_id, uint32_t remote_qpn,
-                             bool from_kernel, struct rdma_binding **bp)
+rdma_engine_update__(struct rdma_engine *e, const char *vport,
+                     uint64_t cm_id, uint32_t remote_qpn, bool from_kernel,
+                     struct rdma_binding **bp)
 {
     struct rdma_binding *b = rdma_qp_map_find(e->map, vport, cm_id);
 
@@ -615,16 +615,14 @@ rdma_engine_set_remote_qpn__(struct rdma_engine *e, const char *vport,
     return NULL;
 }
 
-/* Sets the peer's QP number of connection 'cm_id' of 'vport' to
+/* Updates connection 'cm_id' of 'vport' with the peer's QP number
  * 'remote_qpn' (1 to RDMA_QPN_MAX), for a request (see
- * rdma_engine_set_remote_qpn__()): one resolution round.  A connection
+ * rdma_engine_update__()): one resolution round.  A connection
  * whose QP the kernel shows takes it from there instead. */
 char *
-rdma_engine_set_remote_qpn(struct rdma_engine *e, const char *vport,
-                           uint64_t cm_id, uint32_t remote_qpn,
-                           struct rdma_binding **bp)
+rdma_engine_update(struct rdma_engine *e, const char *vport, uint64_t cm_id,
+                   uint32_t remote_qpn, struct rdma_binding **bp)
 {
     rdma_underlay_begin();
-    return rdma_engine_set_remote_qpn__(e, vport, cm_id, remote_qpn, false,
-                                        bp);
+    return rdma_engine_update__(e, vport, cm_id, remote_qpn, false, bp);
 }

@@ -150,8 +150,7 @@ handle_update(struct rdma_engine *e, const char *vport,
                                &remote_qpn);
     }
     if (!*errorp) {
-        *errorp = rdma_engine_set_remote_qpn(e, vport, cm_id, remote_qpn,
-                                             &b);
+        *errorp = rdma_engine_update(e, vport, cm_id, remote_qpn, &b);
     }
     return *errorp ? NULL : rdma_binding_to_json(b);
 }

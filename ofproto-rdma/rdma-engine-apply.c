@@ -236,7 +236,7 @@ same_tunnel(const struct ovl_tuple *a, const struct ovl_tuple *b)
 /* Resolves pipeline path 'p' into '*base', like rdma_resolve_path(). */
 static enum rdma_resolve_status
 pipeline_path_update(struct rdma_engine *e, struct rdma_path *p,
-                     struct ovl_tuple *base, char **reasonp)
+                     struct ovl_tuple *base, char **errorp)
 {
     const struct rdma_map_vport *vp = rdma_mapping_find_vport(&e->cfg,
                                                               p->vport);
@@ -245,19 +245,19 @@ pipeline_path_update(struct rdma_engine *e, struct rdma_path *p,
 
     if (!vp) {
         memset(base, 0, sizeof *base);
-        *reasonp = xasprintf("vport %s does not exist", p->vport);
+        *errorp = xasprintf("vport %s does not exist", p->vport);
         return RDMA_RESOLVE_FAILED;
     }
     if (rdma_pipeline_may_skip_trace() && !p->reason && p->via) {
         /* The flows did not change: keep what the last trace said, check
          * the underlay only. */
         return rdma_pipeline_refresh_underlay(&e->cfg, vp, p->via, &p->base,
-                                              &e->caps, base, reasonp);
+                                              &e->caps, base, errorp);
     }
     status = rdma_pipeline_resolve(&e->cfg, vp, &p->src_ip, &p->dst_ip,
                                    (eth_addr_is_zero(p->dst_mac) ? NULL
                                     : &p->dst_mac),
-                                   &e->caps, base, &via, reasonp);
+                                   &e->caps, base, &via, errorp);
     if (status != RDMA_RESOLVE_UNREACHABLE
         && (!via != !p->via || (via && strcmp(via, p->via)))) {
         free(p->via);

@@ -573,11 +573,11 @@ rdma_engine_find_named(const struct rdma_engine *e, const char *name,
 
 /* Updates connection 'cm_id' of 'vport' (the "update" request): sets its
  * peer's QP number to 'remote_qpn' (1 to RDMA_QPN_MAX), as a NIC learns it
- * when the QP moves to RTR; an installed entry is modified (generation + 1), unless nothing
- * changed.  Only 'from_kernel' may change it for a connection whose QP the
- * kernel shows.  On success returns NULL and the binding in '*bp'; on
- * error returns a message (caller frees) and changes nothing.  Runs within
- * the caller's resolution round. */
+ * when the QP moves to RTR; an installed entry is modified (generation +
+ * 1), unless nothing changed.  Only 'from_kernel' may change it for a
+ * connection whose QP the kernel shows.  On success returns NULL and the
+ * binding in '*bp'; on error returns a message (caller frees) and changes
+ * nothing.  Runs within the caller's resolution round. */
 char *
 rdma_engine_update__(struct rdma_engine *e, const char *vport,
                      uint64_t cm_id, uint32_t remote_qpn, bool from_kernel,

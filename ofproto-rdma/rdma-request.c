@@ -78,7 +78,8 @@ key_allowed(const char *keys, const char *key)
     const char *p;
 
     for (p = strstr(keys, key); len && p; p = strstr(p + 1, key)) {
-        if ((p == keys || p[-1] == ' ') && (!p[len] || p[len] == ' ')) {
+        if ((p == keys || *(p - 1) == ' ')
+            && (!p[len] || p[len] == ' ')) {
             return true;
         }
     }

@@ -182,7 +182,8 @@ binding_from_json(const struct json *json, struct rdma_saved_binding *s)
     }
     req->qpn = json_integer(qpn);
     req->has_qpn = true;
-    if (json_integer(remote_qpn) < 0 || json_integer(remote_qpn) > RDMA_QPN_MAX) {
+    if (json_integer(remote_qpn) < 0
+        || json_integer(remote_qpn) > RDMA_QPN_MAX) {
         return xasprintf("cm_id %"PRIu64": remote_qpn %"PRId64" is not a QP "
                          "number", req->cm_id, json_integer(remote_qpn));
     }

@@ -180,7 +180,8 @@ neigh_lookup(const struct in6_addr *ip, struct eth_addr *mac)
             return false;
         }
     }
-    for (line = neigh_table; line && *line; ) {
+    line = neigh_table;
+    while (line && *line) {
         const char *eol = strchr(line, '\n');
         char ip_s[64], mac_s[32];
         struct in6_addr addr;
@@ -291,7 +292,8 @@ ovs_fdb_lookup(const char *bridge, struct eth_addr mac, int64_t *ofportp)
         return error;
     }
     error = ENOENT;
-    for (line = result; line && *line; ) {
+    line = result;
+    while (line && *line) {
         const char *eol = strchr(line, '\n');
         char port_s[32], mac_s[32];
         struct eth_addr ea;

@@ -493,6 +493,16 @@ rdmaovl_update(struct rdmaovl *ovl, uint64_t cm_id, uint32_t remote_qpn,
     return transact_entry(ovl, "update", params, e);
 }
 
+/* The name rdmaovl_update() had in librdmaovl 0.1.0, kept so that programs
+ * linked against that release keep working.  New code calls
+ * rdmaovl_update(). */
+int
+rdmaovl_set_remote_qpn(struct rdmaovl *ovl, uint64_t cm_id,
+                       uint32_t remote_qpn, struct rdmaovl_entry *e)
+{
+    return rdmaovl_update(ovl, cm_id, remote_qpn, e);
+}
+
 /* Unbinds connection 'cm_id' of this vport. */
 int
 rdmaovl_unbind(struct rdmaovl *ovl, uint64_t cm_id)

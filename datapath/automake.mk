@@ -3,7 +3,7 @@
 # providers").
 #
 # Programs that use it link, in this order, datapath/libdatapath.la,
-# lib/libovsrdma.la and $(OVS_LIBS).
+# lib/libcommon.la and $(OVS_LIBS).
 noinst_LTLIBRARIES += datapath/libdatapath.la
 datapath_libdatapath_la_SOURCES = \
 	datapath/rdma-nic.c \

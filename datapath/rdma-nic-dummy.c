@@ -21,6 +21,7 @@
 #include "rdma-nic-dummy.h"
 #include "rdma-nic-dummy-table.h"
 #include "rdma-nic-provider.h"
+#include "rdma-errno.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -150,57 +151,6 @@ rdma_nic_dummy_get_current(void)
                             list_node)->up);
 }
 
-/* Errno names that "rdma-dummy/fail" accepts. */
-static const struct {
-    const char *name;           /* E.g. "EIO". */
-    int value;                  /* E.g. EIO. */
-} errno_names[] = {
-#define E(NAME) { #NAME, NAME }
-    E(EPERM), E(ENOENT), E(EINTR), E(EIO), E(ENXIO), E(E2BIG), E(EAGAIN),
-    E(ENOMEM), E(EACCES), E(EFAULT), E(EBUSY), E(EEXIST), E(ENODEV),
-    E(EINVAL), E(ENFILE), E(EMFILE), E(ENOSPC), E(ERANGE), E(EDEADLK),
-    E(ENOSYS), E(ENODATA), E(ETIME), E(EPROTO), E(EOVERFLOW),
-    E(EMSGSIZE), E(EPROTONOSUPPORT), E(EOPNOTSUPP), E(EAFNOSUPPORT),
-    E(EADDRINUSE), E(EADDRNOTAVAIL), E(ENETDOWN), E(ENETUNREACH),
-    E(ECONNABORTED), E(ECONNRESET), E(ENOBUFS), E(ETIMEDOUT),
-    E(ECONNREFUSED), E(EHOSTDOWN), E(EHOSTUNREACH), E(EALREADY),
-    E(EINPROGRESS), E(ESTALE), E(ECANCELED),
-#undef E
-};
-
-/* Returns the errno that 's' names, either as a symbolic name such as
- * "EIO" (case-insensitive) or as a decimal number between 1 and 4095, or 0
- * if 's' is neither. */
-int
-rdma_errno_from_string(const char *s)
-{
-    unsigned int value;
-    size_t i;
-
-    for (i = 0; i < ARRAY_SIZE(errno_names); i++) {
-        if (!strcasecmp(s, errno_names[i].name)) {
-            return errno_names[i].value;
-        }
-    }
-    return (str_to_uint(s, 10, &value) && value >= 1 && value <= 4095
-            ? value : 0);
-}
-
-/* Returns the symbolic name of 'error', e.g. "EIO", or NULL if it has none
- * that rdma_errno_from_string() knows. */
-const char *
-rdma_errno_to_string(int error)
-{
-    size_t i;
-
-    for (i = 0; i < ARRAY_SIZE(errno_names); i++) {
-        if (errno_names[i].value == error) {
-            return errno_names[i].name;
-        }
-    }
-    return NULL;
-}
-
 /* Returns the enum dummy_op that 'name' names, or -1. */
 static int
 dummy_op_from_string(const char *name)
@@ -245,8 +195,8 @@ static int
 dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
 {
     struct rdma_nic_caps caps = {
-        .vxlan = true, .geneve = true, .ipv6 = true, .vlan = true,
-        .max_entries = 0,
+        .vxlan = true, .geneve = true, .ipv6_underlay = true,
+        .ipv6_inner = true, .vlan = true, .max_entries = 0,
     };
     unsigned int log_max = DUMMY_LOG_DEFAULT;
     const char *table_file = NULL;
@@ -263,9 +213,13 @@ dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
             error = dummy_parse_uint(key, value, &n);
             caps.max_entries = n;
         } else if (!strcmp(key, "ipv6")) {
-            error = dummy_parse_bool(key, value, &caps.ipv6);
+            /* Both: an IPv6 underlay and IPv6 tenant addresses. */
+            error = dummy_parse_bool(key, value, &caps.ipv6_underlay);
+            caps.ipv6_inner = caps.ipv6_underlay;
         } else if (!strcmp(key, "vlan")) {
             error = dummy_parse_bool(key, value, &caps.vlan);
+        } else if (!strcmp(key, "vxlan")) {
+            error = dummy_parse_bool(key, value, &caps.vxlan);
         } else if (!strcmp(key, "geneve")) {
             error = dummy_parse_bool(key, value, &caps.geneve);
         } else if (!strcmp(key, "resolves_neighbour")) {
@@ -277,8 +231,8 @@ dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
             error = NULL;
         } else {
             error = xasprintf("unknown option \"%s\" (options: capacity, "
-                              "ipv6, vlan, geneve, resolves_neighbour, log, "
-                              "table)", key);
+                              "ipv6, vlan, vxlan, geneve, resolves_neighbour, "
+                              "log, table)", key);
         }
         if (error) {
             *errorp = error;
@@ -451,7 +405,7 @@ dummy_check_tuple(const struct dummy_nic *dummy, const struct ovl_tuple *t)
         || (t->type == OVL_VXLAN && !dummy->caps.vxlan)
         || (t->vlan && !dummy->caps.vlan)
         || ((dummy_is_ipv6(&t->local_ip) || dummy_is_ipv6(&t->remote_ip))
-            && !dummy->caps.ipv6)) {
+            && !dummy->caps.ipv6_underlay)) {
         return EOPNOTSUPP;
     }
     return 0;
@@ -468,7 +422,8 @@ dummy_bind_source(struct rdma_nic *nic, uint64_t cm_id,
 
     if (!error
         && ((source->vlan && !dummy->caps.vlan)
-            || (dummy_is_ipv6(&source->local_ip) && !dummy->caps.ipv6))) {
+            || (dummy_is_ipv6(&source->local_ip)
+                && !dummy->caps.ipv6_underlay))) {
         error = EOPNOTSUPP;
     }
     if (!error) {

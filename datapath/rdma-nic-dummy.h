@@ -94,7 +94,4 @@ bool rdma_nic_dummy_get_source(const struct rdma_nic *, uint64_t cm_id,
 char *rdma_nic_dummy_command(struct rdma_nic *, int argc, const char *argv[],
                              struct ds *reply) OVS_WARN_UNUSED_RESULT;
 
-int rdma_errno_from_string(const char *);
-const char *rdma_errno_to_string(int error);
-
 #endif /* rdma-nic-dummy.h */

@@ -173,7 +173,7 @@ soft_parse_port(const char *name, const char *value, uint16_t *port,
 static int
 soft_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
 {
-    uint16_t vxlan_port = 4789, geneve_port = 6081;
+    uint16_t vxlan_port = OVL_VXLAN_PORT, geneve_port = OVL_GENEVE_PORT;
     struct sockaddr_ll sll;
     const struct smap_node *node;
     const char *dev = NULL;
@@ -294,7 +294,8 @@ static int
 soft_get_caps(const struct rdma_nic *nic OVS_UNUSED,
               struct rdma_nic_caps *caps)
 {
-    caps->vxlan = caps->geneve = caps->ipv6 = caps->vlan = true;
+    caps->vxlan = caps->geneve = caps->vlan = true;
+    caps->ipv6_underlay = caps->ipv6_inner = true;
     caps->max_entries = 0;
     return 0;
 }
@@ -782,7 +783,7 @@ soft_unixctl_show_qp(struct unixctl_conn *conn, int argc OVS_UNUSED,
     if (!soft) {
         return;
     }
-    if (!str_to_ullong(argv[1], 0, &qpn) || qpn > 0xffffff) {
+    if (!str_to_ullong(argv[1], 0, &qpn) || qpn > RDMA_QPN_MAX) {
         unixctl_command_reply_error(conn, "QPN must be a QP number");
         return;
     }

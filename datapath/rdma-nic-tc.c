@@ -16,8 +16,8 @@
 
 /* The "tc" NIC provider: each connection's encapsulation and receive check
  * as Linux tc flower rules, the rules a ConnectX NIC in switchdev mode
- * offloads into its eswitch (DESIGN.md section 6; Documentation/
- * tc-provider.rst).
+ * offloads into its eswitch (Documentation/design.rst, section "NIC
+ * providers"; Documentation/tc-provider.rst).
  *
  * --provider=tc[:offload=auto|hw|sw,prio=N,max_entries=N]
  *
@@ -879,7 +879,8 @@ tc_get_caps(const struct rdma_nic *nic, struct rdma_nic_caps *caps)
      * rules are not written yet (tc-provider.rst says why). */
     caps->vxlan = true;
     caps->geneve = true;
-    caps->ipv6 = false;
+    caps->ipv6_underlay = false;
+    caps->ipv6_inner = false;
     caps->vlan = true;
     caps->max_entries = tc->max_entries;
     caps->kernel_underlay = true;

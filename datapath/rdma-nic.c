@@ -303,11 +303,13 @@ rdma_nic_get_caps(const struct rdma_nic *nic, struct rdma_nic_caps *caps)
         memset(caps, 0, sizeof *caps);
     }
     if (VLOG_IS_DBG_ENABLED()) {
-        char *args = xasprintf("vxlan=%d geneve=%d ipv6=%d vlan=%d "
-                               "max_entries=%"PRIu32" kernel_underlay=%d "
-                               "resolves_neighbour=%d", caps->vxlan,
-                               caps->geneve, caps->ipv6, caps->vlan,
-                               caps->max_entries, caps->kernel_underlay,
+        char *args = xasprintf("vxlan=%d geneve=%d ipv6_underlay=%d "
+                               "ipv6_inner=%d vlan=%d max_entries=%"PRIu32" "
+                               "kernel_underlay=%d resolves_neighbour=%d",
+                               caps->vxlan, caps->geneve,
+                               caps->ipv6_underlay, caps->ipv6_inner,
+                               caps->vlan, caps->max_entries,
+                               caps->kernel_underlay,
                                caps->resolves_neighbour);
         rdma_nic_log_op(nic, "get-caps", args, error);
         free(args);

@@ -55,7 +55,9 @@ struct rdma_nic;
 struct rdma_nic_caps {
     bool vxlan;                 /* VXLAN encapsulation. */
     bool geneve;                /* Geneve encapsulation. */
-    bool ipv6;                  /* IPv6 underlay (outer IPv6 header). */
+    bool ipv6_underlay;         /* IPv6 underlay (outer IPv6 header). */
+    bool ipv6_inner;            /* IPv6 tenant addresses (inner IPv6
+                                 * header, IPv6 GIDs). */
     bool vlan;                  /* VLAN-tagged underlay. */
     uint32_t max_entries;       /* Flow-table size, 0 = no limit. */
     bool kernel_underlay;       /* The NIC's entries leave the underlay

@@ -1,22 +1,28 @@
-# Code shared by the daemon, the tools and the tests.
-noinst_LTLIBRARIES += lib/libovsrdma.la
-lib_libovsrdma_la_SOURCES = \
+# lib/libcommon.la: the code that ovs-rdmad, the tools and the tests share
+# (overlay tuple, outer headers, trace parser, MTU math, ICRC, addresses,
+# errno names, crash points).  Internal; not installed.
+noinst_LTLIBRARIES += lib/libcommon.la
+lib_libcommon_la_SOURCES = \
 	lib/ovl-header.c \
 	lib/ovl-header.h \
 	lib/ovl-trace.c \
 	lib/ovl-trace.h \
 	lib/ovl-tuple.c \
 	lib/ovl-tuple.h \
+	lib/ovl-type.c \
+	lib/ovl-type.h \
 	lib/rdma-addr.c \
 	lib/rdma-addr.h \
+	lib/rdma-errno.c \
+	lib/rdma-errno.h \
 	lib/rdma-mtu.c \
 	lib/rdma-mtu.h \
 	lib/rdma-fault.c \
 	lib/rdma-fault.h \
 	lib/roce-frame.c \
 	lib/roce-frame.h
-lib_libovsrdma_la_LIBADD = $(ZLIB_LIBS)
-nodist_lib_libovsrdma_la_SOURCES = lib/rdma-version.h
+lib_libcommon_la_LIBADD = $(ZLIB_LIBS)
+nodist_lib_libcommon_la_SOURCES = lib/rdma-version.h
 EXTRA_DIST += lib/rdma-version.h.in
 DISTCLEANFILES += lib/rdma-version.h
 

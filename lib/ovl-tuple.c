@@ -75,6 +75,20 @@ ovl_tuple_copy_options(struct ovl_tuple *dst, const struct ovl_tuple *src)
     memcpy(dst->geneve_opts, src->geneve_opts, src->geneve_opts_len);
 }
 
+/* Copies into 'dst' the overlay part of 'src', what the tunnel decides:
+ * type, VNI, UDP destination port, VTEP IPs and tunnel options.  The other
+ * fields of 'dst' are left as they are. */
+void
+ovl_tuple_copy_overlay(struct ovl_tuple *dst, const struct ovl_tuple *src)
+{
+    dst->type = src->type;
+    dst->vni = src->vni;
+    dst->udp_dst = src->udp_dst;
+    dst->remote_ip = src->remote_ip;
+    dst->local_ip = src->local_ip;
+    ovl_tuple_copy_options(dst, src);
+}
+
 /* Returns true if 't' has any tunnel option other than OVS's defaults. */
 static bool
 has_options(const struct ovl_tuple *t)

@@ -32,14 +32,10 @@
 #include <netinet/in.h>
 
 #include "openvswitch/types.h"
-#include "rdma-mtu.h"
+#include "ovl-type.h"
 
 struct ds;
 struct json;
-
-/* Default outer UDP destination ports, as OVS uses them. */
-#define OVL_VXLAN_PORT 4789
-#define OVL_GENEVE_PORT 6081
 
 /* RoCEv2's inner UDP destination port. */
 #define ROCE_V2_PORT 4791
@@ -128,6 +124,8 @@ uint64_t ovl_tuple_hash64(const struct ovl_tuple *);
 bool ovl_tuple_options_equal(const struct ovl_tuple *,
                              const struct ovl_tuple *);
 void ovl_tuple_copy_options(struct ovl_tuple *dst,
+                            const struct ovl_tuple *src);
+void ovl_tuple_copy_overlay(struct ovl_tuple *dst,
                             const struct ovl_tuple *src);
 
 #endif /* ovl-tuple.h */

@@ -24,7 +24,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "openvswitch/util.h"
 #include "openvswitch/vlog.h"
+#include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_fault);
 
@@ -73,7 +75,7 @@ is_point(const char *name)
 
     for (p = strstr(point_names, name); len && p;
          p = strstr(p + 1, name)) {
-        if ((p == point_names || p[-1] == ' ')
+        if ((p == point_names || *(p - 1) == ' ')
             && (!p[len] || p[len] == ' ')) {
             return true;
         }
@@ -97,7 +99,7 @@ rdma_fault_arm(const char *name, unsigned int n)
     if (!is_point(name) || !n || strlen(name) >= sizeof armed) {
         return EINVAL;
     }
-    strcpy(armed, name);
+    ovs_strlcpy(armed, name, sizeof armed);
     countdown = n;
     return 0;
 }
@@ -111,6 +113,6 @@ rdma_fault_point(const char *name)
         VLOG_WARN("crash point %s reached: killing myself with SIGKILL",
                   name);
         kill(getpid(), SIGKILL);
-        abort();
+        OVS_NOT_REACHED();
     }
 }

@@ -17,8 +17,6 @@
 #include <config.h>
 #include "rdma-mtu.h"
 
-#include <string.h>
-
 /* Header sizes, in bytes, that make up the overlay overhead. */
 #define OUTER_IPV4_LEN 20
 #define OUTER_IPV6_LEN 40
@@ -27,35 +25,6 @@
 #define GENEVE_LEN 8
 #define INNER_ETH_LEN 14
 #define INNER_VLAN_LEN 4
-
-/* Returns the lowercase name of 'type', as OVS's Interface "type" column
- * spells it. */
-const char *
-ovl_type_to_string(enum ovl_type type)
-{
-    switch (type) {
-    case OVL_VXLAN:
-        return "vxlan";
-    case OVL_GENEVE:
-        return "geneve";
-    }
-    return "unknown";
-}
-
-/* Parses 's', an OVS Interface type such as "vxlan", into '*type'.
- * Returns true if 's' names an overlay that ovs-rdma supports. */
-bool
-ovl_type_from_string(const char *s, enum ovl_type *type)
-{
-    if (!strcmp(s, "vxlan")) {
-        *type = OVL_VXLAN;
-        return true;
-    } else if (!strcmp(s, "geneve")) {
-        *type = OVL_GENEVE;
-        return true;
-    }
-    return false;
-}
 
 /* Returns the number of bytes that encapsulation in 'type' adds to an
  * inner IP packet, counted against the underlay's IP MTU: the outer IP

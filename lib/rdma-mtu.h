@@ -32,11 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Overlay encapsulations. */
-enum ovl_type {
-    OVL_VXLAN,                  /* VXLAN, RFC 7348. */
-    OVL_GENEVE,                 /* Geneve, RFC 8926. */
-};
+#include "ovl-type.h"
 
 /* Bytes of RoCEv2 headers that the kernel's iboe_get_mtu() reserves:
  * GRH 40 + UDP 8 + BTH 12 + XRC ETH 4 + AtomicETH 28 + ICRC 4. */
@@ -45,9 +41,6 @@ enum ovl_type {
 /* Smallest and largest InfiniBand path MTUs, in bytes. */
 #define RDMA_IB_MTU_MIN 256
 #define RDMA_IB_MTU_MAX 4096
-
-const char *ovl_type_to_string(enum ovl_type);
-bool ovl_type_from_string(const char *, enum ovl_type *);
 
 int ovl_overhead(enum ovl_type, bool outer_ipv6, size_t geneve_opts_len,
                  bool inner_vlan);

@@ -512,8 +512,7 @@ set_peer(struct id_state *s, uint32_t remote_qpn, const char *what)
         return 0;
     }
     if (get_ovl(&error)) {
-        error = rdmaovl_set_remote_qpn(ovl, (uintptr_t) s->id, remote_qpn,
-                                       &entry);
+        error = rdmaovl_update(ovl, (uintptr_t) s->id, remote_qpn, &entry);
         if (!error) {
             s->peer_qpn = remote_qpn;
         }

@@ -141,10 +141,10 @@ rdmaovl_last_error(const struct rdmaovl *ovl)
 }
 
 /* Returns true if the entry that the last successful rdmaovl_bind() or
- * rdmaovl_set_remote_qpn() on 'ovl' stored has its QP checked against the
- * kernel's (its vport has other_config:rdma-device): ovs-rdmad then takes
- * the peer's QP number and the QP's state from the kernel and refuses
- * rdmaovl_set_remote_qpn() for that connection.  False after any other
+ * rdmaovl_update() on 'ovl' stored has its QP checked against the kernel's
+ * (its vport has other_config:rdma-device): ovs-rdmad then takes the
+ * peer's QP number and the QP's state from the kernel and refuses
+ * rdmaovl_update() for that connection.  False after any other
  * call or a failure. */
 bool
 rdmaovl_qp_checked(const struct rdmaovl *ovl)
@@ -474,11 +474,12 @@ rdmaovl_bind(struct rdmaovl *ovl, const struct rdmaovl_request *req,
     return transact_entry(ovl, "bind", request_params(req, true), e);
 }
 
-/* Tells ovs-rdmad the peer's QP number of connection 'cm_id', once known
- * (when the QP moves to RTR), and stores the updated entry in '*e'. */
+/* Updates connection 'cm_id' with the peer's QP number, once known (when
+ * the QP moves to RTR): the protocol's "update".  Stores the updated entry
+ * in '*e'. */
 int
-rdmaovl_set_remote_qpn(struct rdmaovl *ovl, uint64_t cm_id,
-                       uint32_t remote_qpn, struct rdmaovl_entry *e)
+rdmaovl_update(struct rdmaovl *ovl, uint64_t cm_id, uint32_t remote_qpn,
+               struct rdmaovl_entry *e)
 {
     struct json_object *params = json_object_new_array();
     struct json_object *o = json_object_new_object();
@@ -490,6 +491,16 @@ rdmaovl_set_remote_qpn(struct rdmaovl *ovl, uint64_t cm_id,
                            json_object_new_int64(remote_qpn));
     json_object_array_add(params, o);
     return transact_entry(ovl, "update", params, e);
+}
+
+/* The name rdmaovl_update() had in librdmaovl 0.1.0, kept so that programs
+ * linked against that release keep working.  New code calls
+ * rdmaovl_update(). */
+int
+rdmaovl_set_remote_qpn(struct rdmaovl *ovl, uint64_t cm_id,
+                       uint32_t remote_qpn, struct rdmaovl_entry *e)
+{
+    return rdmaovl_update(ovl, cm_id, remote_qpn, e);
 }
 
 /* Unbinds connection 'cm_id' of this vport. */

@@ -119,6 +119,10 @@ int rdmaovl_resolve(struct rdmaovl *, const struct rdmaovl_request *,
                     struct rdmaovl_entry *);
 int rdmaovl_bind(struct rdmaovl *, const struct rdmaovl_request *,
                  struct rdmaovl_entry *);
+int rdmaovl_update(struct rdmaovl *, uint64_t cm_id, uint32_t remote_qpn,
+                   struct rdmaovl_entry *);
+/* Deprecated: the 0.1.0 name of rdmaovl_update(), kept for ABI
+ * compatibility. */
 int rdmaovl_set_remote_qpn(struct rdmaovl *, uint64_t cm_id,
                            uint32_t remote_qpn, struct rdmaovl_entry *);
 int rdmaovl_unbind(struct rdmaovl *, uint64_t cm_id);

@@ -266,7 +266,7 @@ roce_frame_parse(const uint8_t *frame, size_t len,
     info->payload_len = end - ROCE_ICRC_LEN - pad - info->payload;
 
     icrc = roce_icrc(l3, l3_len + l4_len - ROCE_ICRC_LEN);
-    got = (end[-4] | (end[-3] << 8) | (end[-2] << 16)
-           | ((uint32_t) end[-1] << 24));
+    end -= ROCE_ICRC_LEN;       /* The ICRC, little-endian, is last. */
+    got = end[0] | (end[1] << 8) | (end[2] << 16) | ((uint32_t) end[3] << 24);
     return icrc == got ? 0 : EBADMSG;
 }

@@ -36,6 +36,10 @@ struct ovl_tuple;
 #define ROCE_OPCODE_RC_SEND_ONLY 0x04
 #define ROCE_OPCODE_UD_SEND_ONLY 0x64
 
+/* Largest QP number: QP numbers are 24 bits (the BTH's destination QP).
+ * QP 0 is the subnet management QP, never a connection's. */
+#define RDMA_QPN_MAX 0xffffff
+
 /* Lengths. */
 #define ROCE_BTH_LEN 12
 #define ROCE_ICRC_LEN 4

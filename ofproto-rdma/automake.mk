@@ -66,7 +66,7 @@ OFPROTO_RDMA_LIBS = \
 	ofproto-rdma/libofproto-rdma.la \
 	ofproto-rdma/libunderlay-linux.la \
 	datapath/libdatapath.la \
-	lib/libovsrdma.la \
+	lib/libcommon.la \
 	$(OVS_LIBS) \
 	$(LIBNL_LIBS) \
 	$(ZLIB_LIBS)

@@ -213,7 +213,6 @@ int
 main(int argc, char *argv[])
 {
     struct rdmad_options opts = {
-        .provider = "dummy",
         .vswitchd = "ovs-vswitchd",
         .underlay_poll_ms = 1000,
         .tenant_gid = (gid_t) -1,
@@ -232,7 +231,13 @@ main(int argc, char *argv[])
     fatal_ignore_sigpipe();
 
     /* Open the NIC before detaching, so that a bad --provider is reported
-     * on the terminal with a non-zero exit. */
+     * on the terminal with a non-zero exit.  There is no default: the
+     * in-memory dummy NIC must never run unless someone chose it. */
+    if (!opts.provider) {
+        ovs_fatal(0, "no NIC provider chosen: give --provider=TYPE (the "
+                  "types are in --help; --provider=dummy is the in-memory "
+                  "NIC for tests)");
+    }
     memset(&d, 0, sizeof d);
     error = rdma_nic_open(opts.provider, &d.nic);
     if (error) {
@@ -486,7 +491,7 @@ usage(void)
     daemon_usage();
     vlog_usage();
     printf("\nRDMA options:\n"
-           "  --provider=TYPE[:K=V,...]  NIC provider (default: dummy)\n"
+           "  --provider=TYPE[:K=V,...]  NIC provider (required)\n"
            "  --vswitchd=TARGET       ovs-vswitchd's unixctl socket or name\n"
            "                          (default: ovs-vswitchd)\n"
            "  --underlay-poll=MS      re-read ovs-vswitchd's routes and\n"

@@ -184,8 +184,8 @@ rdma_appctl_update(struct unixctl_conn *conn, int argc OVS_UNUSED,
         error = rdma_request_parse_update(argv[2], &req);
     }
     if (!error) {
-        error = rdma_engine_set_remote_qpn(engine, b->vport->name, b->cm_id,
-                                           req.remote_qpn, &b);
+        error = rdma_engine_update(engine, b->vport->name, b->cm_id,
+                                   req.remote_qpn, &b);
     }
     reply_binding(conn, error, b, RDMA_ACK_UPDATE);
 }

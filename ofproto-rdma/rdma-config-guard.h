@@ -27,8 +27,9 @@
  * as they are; the error is logged once and reported in the interface's
  * external_ids:rdma-status; the new configuration applies as soon as it is
  * valid again; new connections through it are refused with the error
- * (rdma_config_guard_check()).  A tunnel whose type changes to one that cannot carry RDMA
- * is a deliberate change, not an invalid value: it applies. */
+ * (rdma_config_guard_check()).  A tunnel whose type changes to one that
+ * cannot carry RDMA is a deliberate change, not an invalid value: it
+ * applies. */
 
 struct rdma_map_vport;
 struct rdma_mapping;

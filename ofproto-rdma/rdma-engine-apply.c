@@ -238,7 +238,7 @@ same_tunnel(const struct ovl_tuple *a, const struct ovl_tuple *b)
 /* Resolves pipeline path 'p' into '*base', like rdma_resolve_path(). */
 static enum rdma_resolve_status
 pipeline_path_update(struct rdma_engine *e, struct rdma_path *p,
-                     struct ovl_tuple *base, char **reasonp)
+                     struct ovl_tuple *base, char **errorp)
 {
     const struct rdma_map_vport *vp = rdma_mapping_find_vport(&e->cfg,
                                                               p->vport);
@@ -247,19 +247,19 @@ pipeline_path_update(struct rdma_engine *e, struct rdma_path *p,
 
     if (!vp) {
         memset(base, 0, sizeof *base);
-        *reasonp = xasprintf("vport %s does not exist", p->vport);
+        *errorp = xasprintf("vport %s does not exist", p->vport);
         return RDMA_RESOLVE_FAILED;
     }
     if (rdma_pipeline_may_skip_trace() && !p->reason && p->via) {
         /* The flows did not change: keep what the last trace said, check
          * the underlay only. */
         return rdma_pipeline_refresh_underlay(&e->cfg, vp, p->via, &p->base,
-                                              &e->caps, base, reasonp);
+                                              &e->caps, base, errorp);
     }
     status = rdma_pipeline_resolve(&e->cfg, vp, &p->src_ip, &p->dst_ip,
                                    (eth_addr_is_zero(p->dst_mac) ? NULL
                                     : &p->dst_mac),
-                                   &e->caps, base, &via, reasonp);
+                                   &e->caps, base, &via, errorp);
     if (status != RDMA_RESOLVE_UNREACHABLE
         && (!via != !p->via || (via && strcmp(via, p->via)))) {
         free(p->via);
@@ -405,18 +405,16 @@ rdma_engine_update_binding(struct rdma_engine *e, struct rdma_binding *b)
     e->stats.n_binding_updates++;
     vp = rdma_mapping_find_vport(&e->cfg, b->vport->name);
     if (!vp) {
-        reason = xasprintf(rdma_mapping_find_iface(&e->cfg, b->vport->name)
-                           ? "vport %s is not RDMA-enabled "
-                             "(other_config:rdma is not true)"
-                           : "vport %s does not exist", b->vport->name);
+        reason = (rdma_mapping_find_iface(&e->cfg, b->vport->name)
+                  ? rdma_map_vport_not_enabled(b->vport->name)
+                  : xasprintf("vport %s does not exist", b->vport->name));
         b->reselect = true;
         rdma_engine_apply(e, b, false, NULL, RDMA_BINDING_FAILED, reason);
     } else if (vp->error) {
         b->reselect = true;
         rdma_engine_apply(e, b, false, NULL, RDMA_BINDING_FAILED, vp->error);
     } else if (!vp->has_mac) {
-        reason = xasprintf("vport %s has no MAC: set "
-                           "external_ids:attached-mac", vp->name);
+        reason = rdma_map_vport_no_mac(vp->name);
         rdma_engine_apply(e, b, false, NULL, RDMA_BINDING_FAILED, reason);
     } else {
         b->vport->mac = vp->mac;

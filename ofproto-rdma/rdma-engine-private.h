@@ -128,9 +128,9 @@ struct rdma_binding *rdma_engine_add_binding(
     struct rdma_engine *, uint64_t key, uint64_t cm_id,
     const struct rdma_request *, const struct rdma_map_vport *,
     const struct in6_addr *default_src_ip, uint32_t qpn);
-char *rdma_engine_set_remote_qpn__(struct rdma_engine *, const char *vport,
-                                   uint64_t cm_id, uint32_t remote_qpn,
-                                   bool from_kernel, struct rdma_binding **)
+char *rdma_engine_update__(struct rdma_engine *, const char *vport,
+                           uint64_t cm_id, uint32_t remote_qpn,
+                           bool from_kernel, struct rdma_binding **)
     OVS_WARN_UNUSED_RESULT;
 
 /* rdma-engine-qp.c. */

@@ -118,9 +118,8 @@ rdma_engine_check_qps(struct rdma_engine *e)
                 struct rdma_binding *bb;
                 char *msg;
 
-                msg = rdma_engine_set_remote_qpn__(e, b->vport->name,
-                                                   b->cm_id, kqp->rqpn, true,
-                                                   &bb);
+                msg = rdma_engine_update__(e, b->vport->name, b->cm_id,
+                                           kqp->rqpn, true, &bb);
                 free(msg);
             }
         }

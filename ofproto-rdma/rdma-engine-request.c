@@ -31,6 +31,7 @@
 #include "rdma-request.h"
 #include "rdma-resolve.h"
 #include "rdma-underlay.h"
+#include "roce-frame.h"
 #include "sset.h"
 #include "util.h"
 
@@ -82,9 +83,7 @@ check_request(const struct rdma_engine *e, const struct rdma_request *req,
     vp = rdma_mapping_find_vport(&e->cfg, req->vport);
     if (!vp) {
         if (rdma_mapping_find_iface(&e->cfg, req->vport)) {
-            return xasprintf("vport %s is not RDMA-enabled: set "
-                             "other_config:rdma=true on its Interface",
-                             req->vport);
+            return rdma_map_vport_not_enabled(req->vport);
         }
         return xasprintf("no interface named %s", req->vport);
     }
@@ -95,9 +94,7 @@ check_request(const struct rdma_engine *e, const struct rdma_request *req,
                          vp->error ? vp->error : vp->kept_error);
     }
     if (!vp->has_mac) {
-        return xasprintf("vport %s has no MAC: set "
-                         "external_ids:attached-mac on its Interface",
-                         vp->name);
+        return rdma_map_vport_no_mac(vp->name);
     }
     if (req->has_src_ip && !req->admin) {
         char *error = check_src_ip(vp, &req->src_ip);
@@ -114,14 +111,14 @@ check_request(const struct rdma_engine *e, const struct rdma_request *req,
         != rdma_ip_is_v4(&req->dst_ip)) {
         return xstrdup("source and destination IP versions differ");
     }
-    if ((!rdma_ip_is_v4(&req->dst_ip)) && !e->caps.ipv6) {
+    if (!rdma_ip_is_v4(&req->dst_ip) && !e->caps.ipv6_inner) {
         return xstrdup("the NIC does not support IPv6 inner addresses");
     }
     *vpp = vp;
     return NULL;
 }
 
-/* Returns the next automatic QPN on 'device', in 1...0xffffff (QPN 0 is
+/* Returns the next automatic QPN on 'device', in 1...RDMA_QPN_MAX (QPN 0 is
  * reserved), wrapping around and skipping those bindings hold, or 0 if
  * every one is taken. */
 static uint32_t
@@ -129,8 +126,8 @@ alloc_qpn(struct rdma_engine *e, const char *device)
 {
     uint32_t i;
 
-    for (i = 0; i <= 0xffffff; i++) {
-        uint32_t qpn = e->next_qpn++ & 0xffffff;
+    for (i = 0; i <= RDMA_QPN_MAX; i++) {
+        uint32_t qpn = e->next_qpn++ & RDMA_QPN_MAX;
 
         if (qpn && !rdma_qp_map_find_qpn(e->map, device, qpn)) {
             return qpn;
@@ -574,17 +571,17 @@ rdma_engine_find_named(const struct rdma_engine *e, const char *name,
     return error;
 }
 
-/* Sets the peer's QP number of connection 'cm_id' of 'vport' to
- * 'remote_qpn' (1 to 0xffffff), as a NIC learns it when the QP moves to
- * RTR; an installed entry is modified (generation + 1), unless nothing
- * changed.  Only 'from_kernel' may change it for a connection whose QP the
- * kernel shows.  On success returns NULL and the binding in '*bp'; on
- * error returns a message (caller frees) and changes nothing.  Runs within
- * the caller's resolution round. */
+/* Updates connection 'cm_id' of 'vport' (the "update" request): sets its
+ * peer's QP number to 'remote_qpn' (1 to RDMA_QPN_MAX), as a NIC learns it
+ * when the QP moves to RTR; an installed entry is modified (generation +
+ * 1), unless nothing changed.  Only 'from_kernel' may change it for a
+ * connection whose QP the kernel shows.  On success returns NULL and the
+ * binding in '*bp'; on error returns a message (caller frees) and changes
+ * nothing.  Runs within the caller's resolution round. */
 char *
-rdma_engine_set_remote_qpn__(struct rdma_engine *e, const char *vport,
-                             uint64_t cm_id, uint32_t remote_qpn,
-                             bool from_kernel, struct rdma_binding **bp)
+rdma_engine_update__(struct rdma_engine *e, const char *vport,
+                     uint64_t cm_id, uint32_t remote_qpn, bool from_kernel,
+                     struct rdma_binding **bp)
 {
     struct rdma_binding *b = rdma_qp_map_find(e->map, vport, cm_id);
 
@@ -600,9 +597,9 @@ rdma_engine_set_remote_qpn__(struct rdma_engine *e, const char *vport,
     if (e->save_error) {
         return save_refusal(e, "update refused, nothing changed");
     }
-    if (!remote_qpn || remote_qpn > 0xffffff) {
+    if (!remote_qpn || remote_qpn > RDMA_QPN_MAX) {
         return xasprintf("remote_qpn %"PRIu32" is not a QP number (1 to "
-                         "16777215)", remote_qpn);
+                         "%d)", remote_qpn, RDMA_QPN_MAX);
     }
     if (b->remote_qpn != remote_qpn) {
         b->remote_qpn = remote_qpn;
@@ -618,16 +615,14 @@ rdma_engine_set_remote_qpn__(struct rdma_engine *e, const char *vport,
     return NULL;
 }
 
-/* Sets the peer's QP number of connection 'cm_id' of 'vport' to
- * 'remote_qpn' (1 to 0xffffff), for a request (see
- * rdma_engine_set_remote_qpn__()): one resolution round.  A connection
+/* Updates connection 'cm_id' of 'vport' with the peer's QP number
+ * 'remote_qpn' (1 to RDMA_QPN_MAX), for a request (see
+ * rdma_engine_update__()): one resolution round.  A connection
  * whose QP the kernel shows takes it from there instead. */
 char *
-rdma_engine_set_remote_qpn(struct rdma_engine *e, const char *vport,
-                           uint64_t cm_id, uint32_t remote_qpn,
-                           struct rdma_binding **bp)
+rdma_engine_update(struct rdma_engine *e, const char *vport, uint64_t cm_id,
+                   uint32_t remote_qpn, struct rdma_binding **bp)
 {
     rdma_underlay_begin();
-    return rdma_engine_set_remote_qpn__(e, vport, cm_id, remote_qpn, false,
-                                        bp);
+    return rdma_engine_update__(e, vport, cm_id, remote_qpn, false, bp);
 }

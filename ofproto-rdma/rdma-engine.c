@@ -367,7 +367,8 @@ rdma_engine_vport_status(const struct rdma_engine *e, const char *vport,
         return vp->error;
     }
     if (!vp->has_mac) {
-        return "no MAC: set external_ids:attached-mac";
+        *bufp = rdma_map_vport_no_mac(vport);
+        return *bufp;
     }
     qvp = rdma_qp_map_find_vport(e->map, vport);
     if (qvp && qvp->n_not_installed) {

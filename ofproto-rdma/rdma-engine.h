@@ -89,9 +89,9 @@ char *rdma_engine_bind(struct rdma_engine *, const struct rdma_request *,
 char *rdma_engine_unbind(struct rdma_engine *, const char *vport,
                          uint64_t cm_id) OVS_WARN_UNUSED_RESULT;
 void rdma_engine_release(struct rdma_engine *, struct rdma_binding *);
-char *rdma_engine_set_remote_qpn(struct rdma_engine *, const char *vport,
-                                 uint64_t cm_id, uint32_t remote_qpn,
-                                 struct rdma_binding **)
+char *rdma_engine_update(struct rdma_engine *, const char *vport,
+                         uint64_t cm_id, uint32_t remote_qpn,
+                         struct rdma_binding **)
     OVS_WARN_UNUSED_RESULT;
 char *rdma_engine_find_named(const struct rdma_engine *, const char *name,
                              struct rdma_binding **) OVS_WARN_UNUSED_RESULT;

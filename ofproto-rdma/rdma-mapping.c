@@ -261,7 +261,7 @@ tunnel_parse(struct rdma_map_tunnel *t, const struct ovsrec_interface *cfg)
                              "(use vxlan or geneve)", cfg->type);
         return;
     }
-    t->dst_port = t->type == OVL_VXLAN ? OVL_VXLAN_PORT : OVL_GENEVE_PORT;
+    t->dst_port = ovl_type_default_port(t->type);
 
     if (!key) {
         key = smap_get(&cfg->options, "key");
@@ -653,6 +653,24 @@ rdma_mapping_find_iface_by_ofport(const struct rdma_mapping *m,
         }
     }
     return NULL;
+}
+
+/* Returns the message, for every place that reports it, that interface
+ * 'name' exists but is not an RDMA vport.  The caller frees it. */
+char *
+rdma_map_vport_not_enabled(const char *name)
+{
+    return xasprintf("vport %s is not RDMA-enabled: set "
+                     "other_config:rdma=true on its Interface", name);
+}
+
+/* Returns the message, for every place that reports it, that RDMA vport
+ * 'name' has no MAC.  The caller frees it. */
+char *
+rdma_map_vport_no_mac(const char *name)
+{
+    return xasprintf("vport %s has no MAC: set external_ids:attached-mac "
+                     "on its Interface", name);
 }
 
 /* Returns true if 'a' and 'b', which may be NULL, are both NULL or name

@@ -39,7 +39,7 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/types.h"
 #include "ovl-tuple.h"
-#include "rdma-mtu.h"
+#include "ovl-type.h"
 
 struct ovsdb_idl;
 
@@ -183,6 +183,9 @@ const struct rdma_map_iface *rdma_mapping_find_iface(
 const struct rdma_map_iface *rdma_mapping_find_iface_by_ofport(
     const struct rdma_mapping *, const struct rdma_map_bridge *,
     int64_t ofport);
+
+char *rdma_map_vport_not_enabled(const char *name);
+char *rdma_map_vport_no_mac(const char *name);
 
 bool rdma_map_vport_equal(const struct rdma_map_vport *,
                           const struct rdma_map_vport *);

@@ -304,7 +304,7 @@ rdma_pipeline_refresh_underlay(const struct rdma_mapping *m,
                                const char *tunnel,
                                const struct ovl_tuple *prev,
                                const struct rdma_nic_caps *caps,
-                               struct ovl_tuple *base, char **reasonp)
+                               struct ovl_tuple *base, char **errorp)
 {
     enum rdma_resolve_status status;
     struct rdma_map_tunnel tmp;
@@ -314,18 +314,13 @@ rdma_pipeline_refresh_underlay(const struct rdma_mapping *m,
 
     /* The fields rdma_resolve_path() reads, as the memo's key. */
     memset(&key, 0, sizeof key);
-    key.type = prev->type;
-    key.vni = prev->vni;
-    key.udp_dst = prev->udp_dst;
-    key.remote_ip = prev->remote_ip;
-    key.local_ip = prev->local_ip;
-    ovl_tuple_copy_options(&key, prev);
+    ovl_tuple_copy_overlay(&key, prev);
     hash = hash_bytes(&key.remote_ip, sizeof key.remote_ip,
                       key.vni ^ key.udp_dst);
     HMAP_FOR_EACH_WITH_HASH (memo, node, hash, &memos) {
         if (memo->bridge == vp->bridge && ovl_tuple_equals(&memo->key, &key)) {
             *base = memo->base;
-            *reasonp = memo->reason ? xstrdup(memo->reason) : NULL;
+            *errorp = memo->reason ? xstrdup(memo->reason) : NULL;
             return memo->status;
         }
     }
@@ -341,14 +336,14 @@ rdma_pipeline_refresh_underlay(const struct rdma_mapping *m,
     tmp.remote_ip = prev->remote_ip;
     tmp.local_ip = prev->local_ip;
     tmp.opts = &opts;
-    status = rdma_resolve_path(m, &tmp, caps, base, reasonp);
+    status = rdma_resolve_path(m, &tmp, caps, base, errorp);
     if (flows_unchanged) {
         memo = xmalloc(sizeof *memo);
         memo->bridge = vp->bridge;
         memo->key = key;
         memo->base = *base;
         memo->status = status;
-        memo->reason = *reasonp ? xstrdup(*reasonp) : NULL;
+        memo->reason = *errorp ? xstrdup(*errorp) : NULL;
         hmap_insert(&memos, &memo->node, hash);
     }
     return status;
@@ -429,7 +424,7 @@ format_flow(const struct rdma_map_vport *vp, const struct in6_addr *src_ip,
  * fields all connections of the path share, as rdma_resolve_path()
  * computes them), and checks it against 'caps'.  Stores in '*tunnelp' the
  * name of the tunnel it leaves on, or NULL (caller frees).  Returns
- * RDMA_RESOLVE_OK, or another status with a reason in '*reasonp' (caller
+ * RDMA_RESOLVE_OK, or another status with a reason in '*errorp' (caller
  * frees). */
 enum rdma_resolve_status
 rdma_pipeline_resolve(const struct rdma_mapping *m,
@@ -438,7 +433,7 @@ rdma_pipeline_resolve(const struct rdma_mapping *m,
                       const struct in6_addr *dst_ip,
                       const struct eth_addr *dst_mac,
                       const struct rdma_nic_caps *caps,
-                      struct ovl_tuple *base, char **tunnelp, char **reasonp)
+                      struct ovl_tuple *base, char **tunnelp, char **errorp)
 {
     const struct rdma_map_tunnel *match;
     enum rdma_resolve_status status;
@@ -452,27 +447,27 @@ rdma_pipeline_resolve(const struct rdma_mapping *m,
 
     memset(base, 0, sizeof *base);
     *tunnelp = NULL;
-    *reasonp = NULL;
+    *errorp = NULL;
     rdma_ip_to_string(dst_ip, dst_s);
     if (!vp->bridge) {
-        *reasonp = xasprintf("vport %s is on no bridge", vp->name);
+        *errorp = xasprintf("vport %s is on no bridge", vp->name);
         return RDMA_RESOLVE_FAILED;
     }
     if (vp->ofport <= 0) {
-        *reasonp = xasprintf("vport %s has no OpenFlow port number yet, so "
+        *errorp = xasprintf("vport %s has no OpenFlow port number yet, so "
                              "the pipeline resolver cannot trace from it",
                              vp->name);
         return RDMA_RESOLVE_PENDING;
     }
     if (!dst_mac) {
-        *reasonp = xstrdup("inner destination MAC unknown (bind with "
+        *errorp = xstrdup("inner destination MAC unknown (bind with "
                            "dst_mac=MAC): the pipeline resolver traces the "
                            "packet as the tenant sends it");
         return RDMA_RESOLVE_PENDING;
     }
     if (rdma_ip_is_v4(src_ip) != rdma_ip_is_v4(dst_ip)
         || !rdma_ip_is_set(src_ip)) {
-        *reasonp = xasprintf("no source IP of vport %s in the family of %s "
+        *errorp = xasprintf("no source IP of vport %s in the family of %s "
                              "(set other_config:rdma-ip or bind with "
                              "src_ip=)", vp->name, dst_s);
         return RDMA_RESOLVE_FAILED;
@@ -481,7 +476,7 @@ rdma_pipeline_resolve(const struct rdma_mapping *m,
     format_flow(vp, src_ip, dst_ip, dst_mac, &flow);
     err = run_trace(vp->bridge->name, ds_cstr(&flow), &output, &error);
     if (err) {
-        *reasonp = xasprintf("ofproto/trace on %s failed: %s",
+        *errorp = xasprintf("ofproto/trace on %s failed: %s",
                              vp->bridge->name, error);
         free(error);
         ds_destroy(&flow);
@@ -491,7 +486,7 @@ rdma_pipeline_resolve(const struct rdma_mapping *m,
     err = ovl_trace_parse(output, &tr, &error);
     free(output);
     if (err) {
-        *reasonp = xasprintf("pipeline of %s to %s: %s", vp->bridge->name,
+        *errorp = xasprintf("pipeline of %s to %s: %s", vp->bridge->name,
                              dst_s, error);
         free(error);
         ovl_trace_destroy(&tr);
@@ -502,29 +497,29 @@ rdma_pipeline_resolve(const struct rdma_mapping *m,
     status = RDMA_RESOLVE_PENDING;
     switch (tr.outcome) {
     case OVL_TRACE_DROP:
-        *reasonp = xasprintf("the flows of %s drop RoCE from %s to %s "
+        *errorp = xasprintf("the flows of %s drop RoCE from %s to %s "
                              "(ofproto/trace %s: drop)", vp->bridge->name,
                              vp->name, dst_s, ds_cstr(&flow));
         break;
     case OVL_TRACE_NEIGH_MISS:
-        *reasonp = xasprintf("ovs-vswitchd does not know the MAC of the "
+        *errorp = xasprintf("ovs-vswitchd does not know the MAC of the "
                              "tunnel's next hop to %s yet (it sent an "
                              "ARP/ND request)", dst_s);
         break;
     case OVL_TRACE_NO_TUNNEL:
-        *reasonp = xasprintf("the flows of %s send RoCE from %s to %s out "
+        *errorp = xasprintf("the flows of %s send RoCE from %s to %s out "
                              "on no tunnel (datapath actions: %s)",
                              vp->bridge->name, vp->name, dst_s, tr.actions);
         break;
     case OVL_TRACE_MANY_TUNNELS:
-        *reasonp = xasprintf("the flows of %s send RoCE from %s to %s out "
+        *errorp = xasprintf("the flows of %s send RoCE from %s to %s out "
                              "on %d tunnels (flooded: the destination MAC "
                              "is not known to the bridge yet)",
                              vp->bridge->name, vp->name, dst_s,
                              tr.n_tunnels);
         break;
     case OVL_TRACE_UNFINISHED:
-        *reasonp = xasprintf("the trace of RoCE from %s to %s stops at a "
+        *errorp = xasprintf("the trace of RoCE from %s to %s stops at a "
                              "recirculation (datapath actions: %s)",
                              vp->name, dst_s, tr.actions);
         break;
@@ -547,7 +542,7 @@ rdma_pipeline_resolve(const struct rdma_mapping *m,
             tr.tuple.type = (tr.tuple.udp_dst == OVL_VXLAN_PORT
                              ? OVL_VXLAN : OVL_GENEVE);
         } else {
-            *reasonp = xasprintf("cannot tell the overlay type of tunnel %s "
+            *errorp = xasprintf("cannot tell the overlay type of tunnel %s "
                                  "(UDP port %d)", tr.tnl_port,
                                  tr.tuple.udp_dst);
             ovl_trace_destroy(&tr);
@@ -587,7 +582,7 @@ rdma_pipeline_resolve(const struct rdma_mapping *m,
     tmp.opts = &opts;
     *tunnelp = xstrdup(tmp.name);
 
-    status = rdma_resolve_path(m, &tmp, caps, base, reasonp);
+    status = rdma_resolve_path(m, &tmp, caps, base, errorp);
     if (status == RDMA_RESOLVE_OK && tr.has_header) {
         /* The userspace datapath showed its whole header: its MACs are the
          * ones it uses. */

@@ -51,7 +51,7 @@ enum rdma_resolve_status rdma_pipeline_resolve(
     const struct rdma_mapping *, const struct rdma_map_vport *,
     const struct in6_addr *src_ip, const struct in6_addr *dst_ip,
     const struct eth_addr *dst_mac, const struct rdma_nic_caps *,
-    struct ovl_tuple *base, char **tunnelp, char **reasonp);
+    struct ovl_tuple *base, char **tunnelp, char **errorp);
 
 bool rdma_pipeline_run(const struct rdma_mapping *, unsigned int cfg_seqno);
 void rdma_pipeline_wait(unsigned int cfg_seqno);
@@ -63,7 +63,7 @@ bool rdma_pipeline_may_skip_trace(void);
 enum rdma_resolve_status rdma_pipeline_refresh_underlay(
     const struct rdma_mapping *, const struct rdma_map_vport *,
     const char *tunnel, const struct ovl_tuple *prev,
-    const struct rdma_nic_caps *, struct ovl_tuple *base, char **reasonp);
+    const struct rdma_nic_caps *, struct ovl_tuple *base, char **errorp);
 
 /* A replacement for ofproto/trace, for tests and benchmarks: stores the
  * trace output of 'flow' on 'bridge' in '*outputp' and returns 0, or

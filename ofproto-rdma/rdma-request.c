@@ -78,7 +78,8 @@ key_allowed(const char *keys, const char *key)
     const char *p;
 
     for (p = strstr(keys, key); len && p; p = strstr(p + 1, key)) {
-        if ((p == keys || p[-1] == ' ') && (!p[len] || p[len] == ' ')) {
+        if ((p == keys || *(p - 1) == ' ')
+            && (!p[len] || p[len] == ' ')) {
             return true;
         }
     }
@@ -93,15 +94,33 @@ rdma_request_parse_cm_id(const char *s, uint64_t *cm_id)
     return rdma_parse_decimal("cm_id", s, 0, UINT64_MAX, cm_id);
 }
 
-/* Sets optional member 'key' of 'req' from 'value'.  The caller has
- * checked that 'key' is allowed.  Returns NULL or an error message (caller
- * frees). */
+/* Sets the destination IP of 'req' from 'value'.  Returns NULL or an error
+ * message (caller frees). */
 static char *
-set_key(struct rdma_request *req, const char *key, const char *value)
+set_dst_ip(struct rdma_request *req, const char *value)
+{
+    if (!rdma_ip_parse(value, &req->dst_ip)) {
+        return xasprintf("\"%s\" is not a valid destination IP address",
+                         value);
+    }
+    return NULL;
+}
+
+/* Sets member 'key' of 'req' from 'value', its text form.  This is the
+ * one place where a request's values are checked, with the same rules and
+ * messages however the request arrives: admin arguments ("key=value"),
+ * tenant JSON (rdma_request_set_json()) or a state file record.  The
+ * caller has checked that 'key' is allowed where it comes from.  Returns
+ * NULL or an error message (caller frees). */
+char *
+rdma_request_set(struct rdma_request *req, const char *key,
+                 const char *value)
 {
     uint64_t n;
 
-    if (!strcmp(key, "dst_mac")) {
+    if (!strcmp(key, "dst_ip")) {
+        return set_dst_ip(req, value);
+    } else if (!strcmp(key, "dst_mac")) {
         if (!eth_addr_from_string(value, &req->dst_mac)
             || eth_addr_is_zero(req->dst_mac)
             || eth_addr_is_multicast(req->dst_mac)) {
@@ -162,19 +181,7 @@ rdma_request_parse_update(const char *arg, struct rdma_request *req)
         return xasprintf("unknown argument \"%s\" (expected "
                          "remote_qpn=N)", arg);
     }
-    return set_key(req, "remote_qpn", arg + 11);
-}
-
-/* Sets the destination IP of 'req' from 'value'.  Returns NULL or an error
- * message (caller frees). */
-static char *
-set_dst_ip(struct rdma_request *req, const char *value)
-{
-    if (!rdma_ip_parse(value, &req->dst_ip)) {
-        return xasprintf("\"%s\" is not a valid destination IP address",
-                         value);
-    }
-    return NULL;
+    return rdma_request_set(req, "remote_qpn", arg + 11);
 }
 
 /* Parses "VPORT DST_IP [key=value]..." in argv[1...argc-1] into '*req',
@@ -203,12 +210,37 @@ rdma_request_from_args(int argc, const char *argv[], const char *keys,
         } else if (!sset_add(&seen, key)) {
             error = rdma_request_duplicate_error(key);
         } else {
-            error = set_key(req, key, eq + 1);
+            error = rdma_request_set(req, key, eq + 1);
         }
         free(key);
     }
     sset_destroy(&seen);
     return error;
+}
+
+/* Sets member 'key' of 'req' from JSON value 'value': a string, an
+ * integer (for the numeric keys) or, for "persistent", a boolean, checked
+ * as rdma_request_set() checks its text form.  Returns NULL or an error
+ * message (caller frees). */
+char *
+rdma_request_set_json(struct rdma_request *req, const char *key,
+                      const struct json *value)
+{
+    char *error, *s;
+
+    if (value->type == JSON_STRING) {
+        return rdma_request_set(req, key, json_string(value));
+    } else if (value->type == JSON_INTEGER) {
+        s = xasprintf("%"PRId64, json_integer(value));
+        error = rdma_request_set(req, key, s);
+        free(s);
+        return error;
+    } else if ((value->type == JSON_TRUE || value->type == JSON_FALSE)
+               && !strcmp(key, "persistent")) {
+        return rdma_request_set(req, key,
+                                value->type == JSON_TRUE ? "true" : "false");
+    }
+    return xasprintf("\"%s\" must be a string or an integer", key);
 }
 
 /* Parses 'json', a JSON object such as {"dst_ip": "10.1.0.2", "qpn": 17},
@@ -237,9 +269,6 @@ rdma_request_from_json(const struct json *json, const char *vport,
     error = set_dst_ip(req, json_string(dst_ip));
 
     SHASH_FOR_EACH (node, json_object(json)) {
-        const struct json *value = node->data;
-        char *s;
-
         if (error) {
             break;
         }
@@ -249,19 +278,8 @@ rdma_request_from_json(const struct json *json, const char *vport,
         if (!key_allowed(keys, node->name)) {
             error = xasprintf("unknown member \"%s\" (expected dst_ip and "
                               "any of: %s)", node->name, keys);
-        } else if (value->type == JSON_STRING) {
-            error = set_key(req, node->name, json_string(value));
-        } else if (value->type == JSON_INTEGER) {
-            s = xasprintf("%"PRId64, json_integer(value));
-            error = set_key(req, node->name, s);
-            free(s);
-        } else if ((value->type == JSON_TRUE || value->type == JSON_FALSE)
-                   && !strcmp(node->name, "persistent")) {
-            error = set_key(req, node->name,
-                            value->type == JSON_TRUE ? "true" : "false");
         } else {
-            error = xasprintf("\"%s\" must be a string or an integer",
-                              node->name);
+            error = rdma_request_set_json(req, node->name, node->data);
         }
     }
     return error;

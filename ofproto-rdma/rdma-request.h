@@ -38,6 +38,7 @@
 
 #include "openvswitch/compiler.h"
 #include "openvswitch/types.h"
+#include "roce-frame.h"
 
 struct json;
 
@@ -62,9 +63,6 @@ struct rdma_request {
     uint64_t owner;             /* Tenant connection that makes it, or 0. */
 };
 
-/* Largest QP number (24 bits). */
-#define RDMA_QPN_MAX 0xffffff
-
 /* Largest request, in bytes, that a tenant socket accepts. */
 #define RDMA_REQUEST_MAX_SIZE 65536
 
@@ -75,6 +73,10 @@ char *rdma_parse_decimal(const char *what, const char *s, uint64_t min,
                          uint64_t max, uint64_t *n) OVS_WARN_UNUSED_RESULT;
 char *rdma_request_duplicate_error(const char *key) OVS_WARN_UNUSED_RESULT;
 
+char *rdma_request_set(struct rdma_request *, const char *key,
+                       const char *value) OVS_WARN_UNUSED_RESULT;
+char *rdma_request_set_json(struct rdma_request *, const char *key,
+                            const struct json *value) OVS_WARN_UNUSED_RESULT;
 char *rdma_request_from_args(int argc, const char *argv[], const char *keys,
                              struct rdma_request *) OVS_WARN_UNUSED_RESULT;
 char *rdma_request_from_json(const struct json *, const char *vport,

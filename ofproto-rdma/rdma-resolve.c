@@ -199,7 +199,7 @@ check_encap_caps(const struct rdma_map_tunnel *t,
         return xasprintf("the NIC cannot encapsulate in vxlan (tunnel %s)",
                          t->name);
     }
-    if (v6 && !caps->ipv6) {
+    if (v6 && !caps->ipv6_underlay) {
         return xasprintf("the NIC does not support IPv6 underlays (tunnel "
                          "%s remote_ip %s)", t->name, remote_s);
     }
@@ -209,17 +209,17 @@ check_encap_caps(const struct rdma_map_tunnel *t,
 /* Adds to '*base' the underlay fields of path 'up', resolved for tunnel
  * 't' ('v6' if its remote_ip, 'remote_s', is IPv6), and the RoCE path
  * MTU, and checks them against 'caps'.  Returns RDMA_RESOLVE_OK, or
- * another status with a reason in '*reasonp' (caller frees). */
+ * another status with a reason in '*errorp' (caller frees). */
 static enum rdma_resolve_status
 apply_underlay(const struct rdma_map_tunnel *t,
                const struct rdma_nic_caps *caps,
                const struct rdma_underlay_path *up, bool v6,
-               const char *remote_s, struct ovl_tuple *base, char **reasonp)
+               const char *remote_s, struct ovl_tuple *base, char **errorp)
 {
     int overhead;
 
     if (rdma_ip_is_v4(&up->local_ip) != !v6) {
-        *reasonp = xasprintf("tunnel %s: local VTEP address and remote_ip "
+        *errorp = xasprintf("tunnel %s: local VTEP address and remote_ip "
                              "%s are of different IP versions", t->name,
                              remote_s);
         return RDMA_RESOLVE_FAILED;
@@ -231,20 +231,20 @@ apply_underlay(const struct rdma_map_tunnel *t,
     base->underlay_mtu = up->mtu;
 
     if (up->vlan && !caps->vlan) {
-        *reasonp = xasprintf("the NIC does not support a VLAN-tagged "
+        *errorp = xasprintf("the NIC does not support a VLAN-tagged "
                              "underlay (VLAN %d on %s)", up->vlan, up->dev);
         return RDMA_RESOLVE_FAILED;
     }
     if (up->mtu <= 0) {
         /* ovs-vswitchd has not reported the device's MTU (yet). */
-        *reasonp = xasprintf("the MTU of egress device %s is not known yet",
+        *errorp = xasprintf("the MTU of egress device %s is not known yet",
                              up->dev);
         return RDMA_RESOLVE_PENDING;
     }
     overhead = ovl_overhead(t->type, v6, base->geneve_opts_len, false);
     base->path_mtu = rdma_roce_path_mtu(up->mtu, overhead);
     if (!base->path_mtu) {
-        *reasonp = xasprintf("underlay MTU %d of %s is too small for RoCE "
+        *errorp = xasprintf("underlay MTU %d of %s is too small for RoCE "
                              "over %s: at least %d is needed", up->mtu,
                              up->dev, ovl_type_to_string(t->type),
                              rdma_min_underlay_mtu(overhead));
@@ -253,7 +253,7 @@ apply_underlay(const struct rdma_map_tunnel *t,
     if (!up->nexthop_mac_known && !caps->resolves_neighbour) {
         char nh_s[INET6_ADDRSTRLEN];
 
-        *reasonp = xasprintf("next hop %s on %s has no neighbour entry yet",
+        *errorp = xasprintf("next hop %s on %s has no neighbour entry yet",
                              rdma_ip_to_string(&up->nexthop_ip, nh_s),
                              up->dev);
         return RDMA_RESOLVE_PENDING;
@@ -263,13 +263,13 @@ apply_underlay(const struct rdma_map_tunnel *t,
 
 /* Computes into '*base' the fields that all connections through tunnel 't'
  * share, and checks them against 'caps'.  Returns RDMA_RESOLVE_OK, or
- * another status with a reason in '*reasonp' (caller frees); '*base' is
+ * another status with a reason in '*errorp' (caller frees); '*base' is
  * filled as far as it could be. */
 enum rdma_resolve_status
 rdma_resolve_path(const struct rdma_mapping *m,
                   const struct rdma_map_tunnel *t,
                   const struct rdma_nic_caps *caps,
-                  struct ovl_tuple *base, char **reasonp)
+                  struct ovl_tuple *base, char **errorp)
 {
     struct rdma_underlay_path up;
     char remote_s[INET6_ADDRSTRLEN];
@@ -277,9 +277,9 @@ rdma_resolve_path(const struct rdma_mapping *m,
     int error;
 
     memset(base, 0, sizeof *base);
-    *reasonp = NULL;
+    *errorp = NULL;
     if (t->error) {
-        *reasonp = xasprintf("tunnel %s cannot carry RDMA: %s", t->name,
+        *errorp = xasprintf("tunnel %s cannot carry RDMA: %s", t->name,
                              t->error);
         return RDMA_RESOLVE_FAILED;
     }
@@ -293,17 +293,17 @@ rdma_resolve_path(const struct rdma_mapping *m,
     v6 = !rdma_ip_is_v4(&t->remote_ip);
     rdma_ip_to_string(&t->remote_ip, remote_s);
 
-    *reasonp = check_encap_caps(t, caps, v6, remote_s);
-    if (*reasonp) {
+    *errorp = check_encap_caps(t, caps, v6, remote_s);
+    if (*errorp) {
         return RDMA_RESOLVE_FAILED;
     }
-    error = rdma_underlay_resolve(m, t, &up, reasonp);
+    error = rdma_underlay_resolve(m, t, &up, errorp);
     if (error) {
         return (error == ECONNREFUSED || error == ENOENT || error == EPIPE
                 || error == ESRCH
                 ? RDMA_RESOLVE_UNREACHABLE : RDMA_RESOLVE_PENDING);
     }
-    return apply_underlay(t, caps, &up, v6, remote_s, base, reasonp);
+    return apply_underlay(t, caps, &up, v6, remote_s, base, errorp);
 }
 
 /* Returns how 'choice' chose a tunnel, in words. */

@@ -87,6 +87,6 @@ enum rdma_resolve_status rdma_resolve_path(const struct rdma_mapping *,
                                            const struct rdma_map_tunnel *,
                                            const struct rdma_nic_caps *,
                                            struct ovl_tuple *base,
-                                           char **reasonp);
+                                           char **errorp);
 
 #endif /* rdma-resolve.h */

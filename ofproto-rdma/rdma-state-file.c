@@ -35,12 +35,10 @@
 #include "packets.h"
 #include "rdma-addr.h"
 #include "rdma-qp-map.h"
+#include "rdma-request.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_state_file);
-
-/* Largest QP number (24 bits). */
-#define QPN_MAX 0xffffff
 
 /* How many damaged records rdma_state_report's 'damaged_at' lists. */
 #define MAX_DAMAGED_LISTED 10
@@ -175,40 +173,38 @@ binding_from_json(const struct json *json, struct rdma_saved_binding *s)
         return parser_error_message(error);
     }
 
+    /* The cm_id and key are written as signed integers (see
+     * rdma-state-file.h); every other value is checked as any request's
+     * is (rdma_request_set_json()), with the same messages. */
     req->cm_id = (uint64_t) json_integer(cm_id);
     req->has_cm_id = true;
     s->key = key ? (uint64_t) json_integer(key) : req->cm_id;
-    if (json_integer(qpn) < 1 || json_integer(qpn) > QPN_MAX) {
-        return xasprintf("cm_id %"PRIu64": qpn %"PRId64" is not a QP "
-                         "number", req->cm_id, json_integer(qpn));
-    }
-    req->qpn = json_integer(qpn);
-    req->has_qpn = true;
-    if (json_integer(remote_qpn) < 0 || json_integer(remote_qpn) > QPN_MAX) {
-        return xasprintf("cm_id %"PRIu64": remote_qpn %"PRId64" is not a QP "
-                         "number", req->cm_id, json_integer(remote_qpn));
-    }
-    req->remote_qpn = json_integer(remote_qpn);
     if (!json_string(vport)[0]) {
         return xasprintf("cm_id %"PRIu64": empty vport name", req->cm_id);
     }
-    if (!rdma_ip_parse(json_string(dst_ip), &req->dst_ip)) {
-        return xasprintf("cm_id %"PRIu64": \"%s\" is not an IP address",
-                         req->cm_id, json_string(dst_ip));
-    }
-    if (dst_mac) {
-        if (!eth_addr_from_string(json_string(dst_mac), &req->dst_mac)) {
-            return xasprintf("cm_id %"PRIu64": \"%s\" is not a MAC address",
-                             req->cm_id, json_string(dst_mac));
+    const struct {
+        const char *name;       /* Request member. */
+        const struct json *value; /* Its value, NULL if not saved. */
+    } members[] = {
+        { "qpn", qpn },
+        /* A remote_qpn of 0 means "not known yet". */
+        { "remote_qpn", json_integer(remote_qpn) ? remote_qpn : NULL },
+        { "dst_ip", dst_ip },
+        { "dst_mac", dst_mac },
+        { "src_ip", src_ip },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(members); i++) {
+        if (members[i].value) {
+            char *error = rdma_request_set_json(req, members[i].name,
+                                                members[i].value);
+
+            if (error) {
+                char *msg = xasprintf("cm_id %"PRIu64": %s", req->cm_id,
+                                      error);
+                free(error);
+                return msg;
+            }
         }
-        req->has_dst_mac = true;
-    }
-    if (src_ip) {
-        if (!rdma_ip_parse(json_string(src_ip), &req->src_ip)) {
-            return xasprintf("cm_id %"PRIu64": \"%s\" is not an IP address",
-                             req->cm_id, json_string(src_ip));
-        }
-        req->has_src_ip = true;
     }
     req->vport = xstrdup(json_string(vport));
     s->tunnel = tunnel ? xstrdup(json_string(tunnel)) : NULL;

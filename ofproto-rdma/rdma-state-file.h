@@ -35,9 +35,9 @@
  * connection is (vport, cm_id).  cm_ids are unique per vport only: a
  * connection's key in the QP map and the NIC (usually its cm_id) is
  * written in a "put" as "key" when it differs from its cm_id, and a "del"
- * names it; the log is replayed by key.  A cm_id or key is written as a signed 64-bit
- * integer (one above INT64_MAX as a negative number), because JSON
- * parsers, OVS's included, read larger integers as reals.  A "put"
+ * names it; the log is replayed by key.  A cm_id or key is written as a
+ * signed 64-bit integer (one above INT64_MAX as a negative number), because
+ * JSON parsers, OVS's included, read larger integers as reals.  A "put"
  * replaces an earlier one for the same connection, a "del" removes it.
  *
  * Version 1 files (no CRC, "del" as {"del":KEY}, a "put" without "key"

@@ -104,25 +104,21 @@ handle_resolve_or_bind(struct rdma_engine *e, const char *vport,
     return result;
 }
 
-/* Parses member 'name' of 'param' as 'what' (see rdma_parse_decimal()), a
- * JSON integer or a string holding a decimal integer.  Returns NULL or an
- * error message (caller frees). */
+/* Sets member 'name' of 'req' from the required member of the same name
+ * of 'param', a JSON integer or a string, with the checks every request
+ * gets (rdma_request_set_json()).  Returns NULL or an error message
+ * (caller frees). */
 static char *
-param_number(const struct json *param, const char *name, uint64_t min,
-             uint64_t max, uint64_t *n)
+param_set(struct rdma_request *req, const struct json *param,
+          const char *name)
 {
     const struct json *j = shash_find_data(json_object(param), name);
-    char *error, *s;
 
     if (!j || (j->type != JSON_INTEGER && j->type != JSON_STRING)) {
         return xasprintf("\"%s\" (an integer or a string) is required",
                          name);
     }
-    s = (j->type == JSON_STRING ? xstrdup(json_string(j))
-         : xasprintf("%"PRId64, json_integer(j)));
-    error = rdma_parse_decimal(name, s, min, max, n);
-    free(s);
-    return error;
+    return rdma_request_set_json(req, name, j);
 }
 
 /* Handles "update" on vport 'vport': {"cm_id": N, "remote_qpn": N}.
@@ -133,8 +129,8 @@ handle_update(struct rdma_engine *e, const char *vport,
               const struct jsonrpc_msg *request, char **errorp)
 {
     const struct json *param = object_param(request, errorp);
+    struct rdma_request req;
     struct rdma_binding *b;
-    uint64_t cm_id, remote_qpn;
 
     if (!param) {
         return NULL;
@@ -144,14 +140,14 @@ handle_update(struct rdma_engine *e, const char *vport,
                           "\"remote_qpn\": N} and nothing else");
         return NULL;
     }
-    *errorp = param_number(param, "cm_id", 0, UINT64_MAX, &cm_id);
+    memset(&req, 0, sizeof req);
+    *errorp = param_set(&req, param, "cm_id");
     if (!*errorp) {
-        *errorp = param_number(param, "remote_qpn", 1, RDMA_QPN_MAX,
-                               &remote_qpn);
+        *errorp = param_set(&req, param, "remote_qpn");
     }
     if (!*errorp) {
-        *errorp = rdma_engine_set_remote_qpn(e, vport, cm_id, remote_qpn,
-                                             &b);
+        *errorp = rdma_engine_update(e, vport, req.cm_id, req.remote_qpn,
+                                     &b);
     }
     return *errorp ? NULL : rdma_binding_to_json(b);
 }
@@ -163,7 +159,7 @@ handle_unbind(struct rdma_engine *e, const char *vport,
               const struct jsonrpc_msg *request, char **errorp)
 {
     const struct json *param = object_param(request, errorp);
-    uint64_t cm_id;
+    struct rdma_request req;
 
     if (!param) {
         return NULL;
@@ -173,15 +169,16 @@ handle_unbind(struct rdma_engine *e, const char *vport,
                           "else");
         return NULL;
     }
-    *errorp = param_number(param, "cm_id", 0, UINT64_MAX, &cm_id);
+    memset(&req, 0, sizeof req);
+    *errorp = param_set(&req, param, "cm_id");
     if (!*errorp) {
         /* A tenant only ever names its own vport's connections. */
-        *errorp = rdma_engine_unbind(e, vport, cm_id);
+        *errorp = rdma_engine_unbind(e, vport, req.cm_id);
     }
     if (*errorp) {
         return NULL;
     }
-    VLOG_DBG("vport %s: tenant unbound cm_id %"PRIu64, vport, cm_id);
+    VLOG_DBG("vport %s: tenant unbound cm_id %"PRIu64, vport, req.cm_id);
     return json_object_create();
 }
 

@@ -38,6 +38,7 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
+#include "rdma-addr.h"
 #include "rdma-underlay.h"
 #include "util.h"
 
@@ -347,15 +348,15 @@ find_primary_addr(int ifindex, int family, struct in6_addr *ip)
 
 /* Resolution. */
 
-/* Sets '*reasonp' to a malloc'd string formatted from 'format' and returns
+/* Sets '*errorp' to a malloc'd string formatted from 'format' and returns
  * 'error'. */
 static int OVS_PRINTF_FORMAT(3, 4)
-fail(int error, char **reasonp, const char *format, ...)
+fail(int error, char **errorp, const char *format, ...)
 {
     va_list args;
 
     va_start(args, format);
-    *reasonp = xvasprintf(format, args);
+    *errorp = xvasprintf(format, args);
     va_end(args);
     return error;
 }
@@ -377,10 +378,10 @@ get_link(int ifindex)
 }
 
 /* Fills in the device attributes of '*path' from 'link', and the MTU also
- * from 'route'.  Returns 0 or a positive errno with '*reasonp' set. */
+ * from 'route'.  Returns 0 or a positive errno with '*errorp' set. */
 static int
 fill_link(struct rtnl_link *link, struct rtnl_route *route,
-          struct rdma_underlay_path *path, char **reasonp)
+          struct rdma_underlay_path *path, char **errorp)
 {
     unsigned int flags = rtnl_link_get_flags(link);
     struct nl_addr *mac = rtnl_link_get_addr(link);
@@ -389,16 +390,16 @@ fill_link(struct rtnl_link *link, struct rtnl_route *route,
 
     ovs_strlcpy(path->dev, name ? name : "", sizeof path->dev);
     if (!(flags & IFF_UP)) {
-        return fail(ENETDOWN, reasonp, "egress device %s is down",
+        return fail(ENETDOWN, errorp, "egress device %s is down",
                     path->dev);
     }
     if (!(flags & IFF_LOWER_UP)) {
-        return fail(ENETDOWN, reasonp, "egress device %s has no carrier",
+        return fail(ENETDOWN, errorp, "egress device %s has no carrier",
                     path->dev);
     }
     if (rtnl_link_get_arptype(link) != ARPHRD_ETHER
         || !mac || nl_addr_get_len(mac) != ETH_ADDR_LEN) {
-        return fail(EOPNOTSUPP, reasonp,
+        return fail(EOPNOTSUPP, errorp,
                     "egress device %s is not an Ethernet device",
                     path->dev);
     }
@@ -498,37 +499,28 @@ fill_neigh(int ifindex, const struct in6_addr *ip,
     nl_addr_put(dst);
 }
 
-/* Returns true if 'ip' is set: not all-zeros, nor IPv4-mapped 0.0.0.0. */
-static bool
-ip_is_set(const struct in6_addr *ip)
-{
-    return (IN6_IS_ADDR_V4MAPPED(ip)
-            ? in6_addr_get_mapped_ipv4(ip) != htonl(0)
-            : ipv6_addr_is_set(ip));
-}
-
 /* Checks that 'local', the tunnel's configured local_ip, can be the source
  * of a path of 'family' to 'remote_s': same family, and configured and
- * usable on an interface.  Returns 0 or a positive errno with '*reasonp'
+ * usable on an interface.  Returns 0 or a positive errno with '*errorp'
  * set. */
 static int
 check_local_ip(const struct in6_addr *local, int family,
-               const char *remote_s, char **reasonp)
+               const char *remote_s, char **errorp)
 {
     char local_s[INET6_ADDRSTRLEN];
     int error;
 
     ipv6_string_mapped(local_s, local);
     if (IN6_IS_ADDR_V4MAPPED(local) != (family == AF_INET)) {
-        return fail(EINVAL, reasonp, "local_ip %s and remote_ip %s are in "
+        return fail(EINVAL, errorp, "local_ip %s and remote_ip %s are in "
                     "different address families", local_s, remote_s);
     }
     error = find_local_addr(local, family);
     if (error == EADDRNOTAVAIL) {
-        return fail(error, reasonp, "local_ip %s is not configured on any "
+        return fail(error, errorp, "local_ip %s is not configured on any "
                     "interface", local_s);
     } else if (error) {
-        return fail(error, reasonp, "local_ip %s is not usable yet "
+        return fail(error, errorp, "local_ip %s is not usable yet "
                     "(tentative or duplicate address)", local_s);
     }
     return 0;
@@ -537,33 +529,33 @@ check_local_ip(const struct in6_addr *local, int family,
 /* Asks the kernel for its route to 'remote' (named 'remote_s' in
  * messages), from 'local' if nonnull, both of 'family', and checks that it
  * is a unicast route.  Returns 0 and the route in '*routep' (the caller
- * rtnl_route_put()s it), or a positive errno with '*reasonp' set. */
+ * rtnl_route_put()s it), or a positive errno with '*errorp' set. */
 static int
 get_unicast_route(int family, const struct in6_addr *remote,
                   const struct in6_addr *local, const char *remote_s,
-                  struct rtnl_route **routep, char **reasonp)
+                  struct rtnl_route **routep, char **errorp)
 {
     struct rtnl_route *route;
     int error, nl_err;
 
     error = rdma_ul_route_get(family, remote, local, &route, &nl_err);
     if (error == ENETUNREACH || error == EHOSTUNREACH) {
-        return fail(error, reasonp, "no route to %s", remote_s);
+        return fail(error, errorp, "no route to %s", remote_s);
     } else if (error == EIO && nl_err) {
-        return fail(error, reasonp, "route lookup for %s failed (%s)",
+        return fail(error, errorp, "route lookup for %s failed (%s)",
                     remote_s, nl_geterror(nl_err));
     } else if (error) {
-        return fail(error, reasonp, "route lookup for %s failed (%s)",
+        return fail(error, errorp, "route lookup for %s failed (%s)",
                     remote_s, ovs_strerror(error));
     }
 
     if (rtnl_route_get_type(route) == RTN_LOCAL) {
-        error = fail(EINVAL, reasonp, "remote_ip %s is a local address",
+        error = fail(EINVAL, errorp, "remote_ip %s is a local address",
                      remote_s);
     } else if (rtnl_route_get_type(route) != RTN_UNICAST) {
         char type[32];
 
-        error = fail(EHOSTUNREACH, reasonp, "route to %s is of type %s",
+        error = fail(EHOSTUNREACH, errorp, "route to %s is of type %s",
                      remote_s, nl_rtntype2str(rtnl_route_get_type(route),
                                               type, sizeof type));
     }
@@ -578,12 +570,12 @@ get_unicast_route(int family, const struct in6_addr *remote,
 /* Fills '*path' from 'route', the kernel's unicast route to 'remote'
  * (named 'remote_s' in messages) of 'family', from 'local' if nonnull:
  * next hop, egress device, source address and the next hop's MAC.
- * Returns 0 or a positive errno with '*reasonp' set. */
+ * Returns 0 or a positive errno with '*errorp' set. */
 static int
 fill_from_route(struct rtnl_route *route, const struct in6_addr *remote,
                 const struct in6_addr *local, int family,
                 const char *remote_s, struct rdma_underlay_path *path,
-                char **reasonp)
+                char **errorp)
 {
     struct rtnl_nexthop *nh;
     struct rtnl_link *link;
@@ -593,7 +585,7 @@ fill_from_route(struct rtnl_route *route, const struct in6_addr *remote,
     nh = rtnl_route_nexthop_n(route, 0);
     ifindex = nh ? rtnl_route_nh_get_ifindex(nh) : 0;
     if (ifindex <= 0) {
-        return fail(EHOSTUNREACH, reasonp, "route to %s has no egress "
+        return fail(EHOSTUNREACH, errorp, "route to %s has no egress "
                     "device", remote_s);
     }
 
@@ -608,10 +600,10 @@ fill_from_route(struct rtnl_route *route, const struct in6_addr *remote,
 
     link = get_link(ifindex);
     if (!link) {
-        return fail(ENODEV, reasonp, "egress device with ifindex %d of the "
+        return fail(ENODEV, errorp, "egress device with ifindex %d of the "
                     "route to %s does not exist", ifindex, remote_s);
     }
-    error = fill_link(link, route, path, reasonp);
+    error = fill_link(link, route, path, errorp);
     rtnl_link_put(link);
     if (error) {
         return error;
@@ -623,7 +615,7 @@ fill_from_route(struct rtnl_route *route, const struct in6_addr *remote,
     } else if (!rdma_ul_nl_addr_to_in6(rtnl_route_get_pref_src(route),
                                        &path->local_ip)
                && !find_primary_addr(ifindex, family, &path->local_ip)) {
-        return fail(EADDRNOTAVAIL, reasonp, "egress device %s has no %s "
+        return fail(EADDRNOTAVAIL, errorp, "egress device %s has no %s "
                     "address", path->dev,
                     family == AF_INET ? "IPv4" : "IPv6");
     }
@@ -642,22 +634,22 @@ fill_from_route(struct rtnl_route *route, const struct in6_addr *remote,
  *
  * Returns 0 and fills in '*path' (whose 'nexthop_mac_known' may be false:
  * the caller keeps its entry pending until a later call finds the MAC), or
- * a positive errno with '*reasonp' set to a malloc'd, human-readable
- * reason, which the caller must free.  '*reasonp' is NULL on success. */
+ * a positive errno with '*errorp' set to a malloc'd, human-readable
+ * reason, which the caller must free.  '*errorp' is NULL on success. */
 int
 rdma_underlay_linux_resolve(const struct in6_addr *remote,
                             const struct in6_addr *local,
-                            struct rdma_underlay_path *path, char **reasonp)
+                            struct rdma_underlay_path *path, char **errorp)
 {
     char remote_s[INET6_ADDRSTRLEN];
     struct rtnl_route *route = NULL;
     int family, error;
 
     memset(path, 0, sizeof *path);
-    *reasonp = NULL;
+    *errorp = NULL;
 
-    if (!ip_is_set(remote)) {
-        return fail(EINVAL, reasonp, "remote_ip is not set");
+    if (!rdma_ip_is_set(remote)) {
+        return fail(EINVAL, errorp, "remote_ip is not set");
     }
     ipv6_string_mapped(remote_s, remote);
     family = IN6_IS_ADDR_V4MAPPED(remote) ? AF_INET : AF_INET6;
@@ -665,28 +657,28 @@ rdma_underlay_linux_resolve(const struct in6_addr *remote,
     if (!mngr) {
         error = rdma_underlay_linux_init();
         if (error) {
-            return fail(error, reasonp, "cannot read the kernel's routing "
+            return fail(error, errorp, "cannot read the kernel's routing "
                         "tables (%s)", ovs_strerror(error));
         }
     }
 
-    if (local && !ip_is_set(local)) {
+    if (local && !rdma_ip_is_set(local)) {
         local = NULL;
     }
     if (local) {
-        error = check_local_ip(local, family, remote_s, reasonp);
+        error = check_local_ip(local, family, remote_s, errorp);
         if (error) {
             return error;
         }
     }
     error = get_unicast_route(family, remote, local, remote_s, &route,
-                              reasonp);
+                              errorp);
     if (error) {
         return error;
     }
 
     error = fill_from_route(route, remote, local, family, remote_s, path,
-                            reasonp);
+                            errorp);
     rtnl_route_put(route);
     return error;
 }
@@ -704,9 +696,9 @@ static int
 linux_class_resolve(const struct rdma_mapping *m OVS_UNUSED,
                     const struct in6_addr *remote,
                     const struct in6_addr *local,
-                    struct rdma_underlay_path *path, char **reasonp)
+                    struct rdma_underlay_path *path, char **errorp)
 {
-    return rdma_underlay_linux_resolve(remote, local, path, reasonp);
+    return rdma_underlay_linux_resolve(remote, local, path, errorp);
 }
 
 /* The Linux backend as an underlay provider. */

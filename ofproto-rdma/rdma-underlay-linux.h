@@ -50,6 +50,6 @@ uint64_t rdma_underlay_linux_seqno(void);
 int rdma_underlay_linux_resolve(const struct in6_addr *remote,
                                 const struct in6_addr *local,
                                 struct rdma_underlay_path *path,
-                                char **reasonp);
+                                char **errorp);
 
 #endif /* rdma-underlay-linux.h */

@@ -270,7 +270,8 @@ neigh_lookup(const struct in6_addr *ip, struct eth_addr *mac)
             return false;
         }
     }
-    for (line = neigh_table; line && *line; ) {
+    line = neigh_table;
+    while (line && *line) {
         const char *eol = strchr(line, '\n');
         char ip_s[64], mac_s[32];
         struct in6_addr addr;
@@ -288,12 +289,12 @@ neigh_lookup(const struct in6_addr *ip, struct eth_addr *mac)
 /* Resolves the path to 'remote' through ovs-vswitchd's tables.  'local', if
  * set, is the tunnel's options:local_ip and becomes the source address.
  * Returns 0 and fills '*path' (with nexthop_mac_known false if the
- * neighbour is not resolved yet), or an errno with a reason in '*reasonp'
+ * neighbour is not resolved yet), or an errno with a reason in '*errorp'
  * (caller frees). */
 static int
 ovs_resolve(const struct rdma_mapping *m, const struct in6_addr *remote,
             const struct in6_addr *local, struct rdma_underlay_path *path,
-            char **reasonp)
+            char **errorp)
 {
     char remote_s[INET6_ADDRSTRLEN];
     const struct rdma_map_iface *dev;
@@ -306,7 +307,7 @@ ovs_resolve(const struct rdma_mapping *m, const struct in6_addr *remote,
     rdma_ip_to_string(remote, remote_s);
     error = route_lookup(remote_s, &result, &err);
     if (error) {
-        *reasonp = (error == EINVAL
+        *errorp = (error == EINVAL
                     ? xasprintf("no route to %s in ovs-vswitchd (%s)",
                                 remote_s, err)
                     : xasprintf("route lookup of %s failed: %s", remote_s,
@@ -329,7 +330,7 @@ ovs_resolve(const struct rdma_mapping *m, const struct in6_addr *remote,
     free(result);
 
     if (!dev_s[0]) {
-        *reasonp = xasprintf("no route to %s in ovs-vswitchd", remote_s);
+        *errorp = xasprintf("no route to %s in ovs-vswitchd", remote_s);
         return ENETUNREACH;
     }
     ovs_strlcpy(path->dev, dev_s, sizeof path->dev);
@@ -338,7 +339,7 @@ ovs_resolve(const struct rdma_mapping *m, const struct in6_addr *remote,
         path->local_ip = *local;
     } else if (!rdma_ip_parse(src_s, &path->local_ip)
                || !rdma_ip_is_set(&path->local_ip)) {
-        *reasonp = xasprintf("route to %s via %s has no source address: "
+        *errorp = xasprintf("route to %s via %s has no source address: "
                              "set options:local_ip on the tunnel or an "
                              "address on %s", remote_s, dev_s, dev_s);
         return EADDRNOTAVAIL;
@@ -350,7 +351,7 @@ ovs_resolve(const struct rdma_mapping *m, const struct in6_addr *remote,
 
     dev = rdma_mapping_find_iface(m, dev_s);
     if (!dev) {
-        *reasonp = xasprintf("egress device %s of the route to %s is not an "
+        *errorp = xasprintf("egress device %s of the route to %s is not an "
                              "Open vSwitch interface", dev_s, remote_s);
         return ENODEV;
     }
@@ -378,7 +379,8 @@ ovs_fdb_lookup(const char *bridge, struct eth_addr mac, int64_t *ofportp)
         return error;
     }
     error = ENOENT;
-    for (line = result; line && *line; ) {
+    line = result;
+    while (line && *line) {
         const char *eol = strchr(line, '\n');
         char port_s[32], mac_s[32];
         struct eth_addr ea;

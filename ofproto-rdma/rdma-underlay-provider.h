@@ -105,11 +105,11 @@ struct rdma_underlay_class {
      * snapshot (some providers take the egress device's attributes from
      * it).  Returns 0 and fills '*path' ('nexthop_mac_known' false while
      * the neighbour is unresolved), or a positive errno with a reason in
-     * '*reasonp' (caller frees). */
+     * '*errorp' (caller frees). */
     int (*resolve)(const struct rdma_mapping *m,
                    const struct in6_addr *remote,
                    const struct in6_addr *local,
-                   struct rdma_underlay_path *path, char **reasonp);
+                   struct rdma_underlay_path *path, char **errorp);
 
     /* Looks up 'mac' in the MAC-learning table of 'bridge'.  Returns 0 and
      * the OpenFlow port it was learned on in '*ofportp', ENOENT if it is

@@ -169,19 +169,19 @@ rdma_underlay_begin(void)
 
 /* Resolves the underlay path to tunnel 't''s remote VTEP with the provider
  * for its bridge's datapath type, in configuration snapshot 'm'.  Returns 0
- * and fills '*path', or a positive errno with a reason in '*reasonp'
+ * and fills '*path', or a positive errno with a reason in '*errorp'
  * (caller frees). */
 int
 rdma_underlay_resolve(const struct rdma_mapping *m,
                       const struct rdma_map_tunnel *t,
-                      struct rdma_underlay_path *path, char **reasonp)
+                      struct rdma_underlay_path *path, char **errorp)
 {
     const struct in6_addr *local = (rdma_ip_is_set(&t->local_ip)
                                     ? &t->local_ip : NULL);
     enum underlay_kind kind = (rdma_map_bridge_is_system(t->bridge)
                                ? KIND_SYSTEM : KIND_NETDEV);
 
-    return providers[kind]->resolve(m, &t->remote_ip, local, path, reasonp);
+    return providers[kind]->resolve(m, &t->remote_ip, local, path, errorp);
 }
 
 /* Looks up 'mac' in the MAC-learning table of 'bridge'.  The table is

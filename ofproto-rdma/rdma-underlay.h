@@ -79,7 +79,7 @@ uint64_t rdma_underlay_seqno(void);
 void rdma_underlay_begin(void);
 int rdma_underlay_resolve(const struct rdma_mapping *,
                           const struct rdma_map_tunnel *,
-                          struct rdma_underlay_path *, char **reasonp);
+                          struct rdma_underlay_path *, char **errorp);
 int rdma_underlay_fdb_lookup(const char *bridge, struct eth_addr mac,
                              int64_t *ofportp);
 

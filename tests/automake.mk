@@ -138,6 +138,8 @@ tests_rdma_test_SOURCES = \
 	tests/test-nic.c \
 	tests/test-roce.c \
 	tests/test-trace.c \
+	tests/test-tuple.c \
+	tests/test-tuple.h \
 	tests/test-underlay-linux.c \
 	tests/test-zero-touch.c
 tests_rdma_test_LDADD = $(OFPROTO_RDMA_LIBS)
@@ -151,7 +153,10 @@ tests_rdma_bench_SOURCES = \
 	tests/rdma-bench.c
 tests_rdma_bench_LDADD = $(OFPROTO_RDMA_LIBS)
 noinst_PROGRAMS += tests/soft-bench
-tests_soft_bench_SOURCES = tests/soft-bench.c
+tests_soft_bench_SOURCES = \
+	tests/soft-bench.c \
+	tests/test-tuple.c \
+	tests/test-tuple.h
 tests_soft_bench_LDADD = $(OFPROTO_RDMA_LIBS)
 EXTRA_DIST += tests/bench.sh tests/soak.sh
 bench: all

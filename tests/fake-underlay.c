@@ -40,11 +40,11 @@ static int
 fake_underlay_resolve(const struct rdma_mapping *m OVS_UNUSED,
                       const struct in6_addr *remote,
                       const struct in6_addr *local OVS_UNUSED,
-                      struct rdma_underlay_path *up, char **reasonp)
+                      struct rdma_underlay_path *up, char **errorp)
 {
     memset(up, 0, sizeof *up);
     if (fake_underlay_error) {
-        *reasonp = xasprintf("fake underlay: %s",
+        *errorp = xasprintf("fake underlay: %s",
                              ovs_strerror(fake_underlay_error));
         return fake_underlay_error;
     }

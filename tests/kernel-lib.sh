@@ -274,8 +274,9 @@ kl_resolve () {
     && grep -q state=ready "$kl_dir/$1-resolve.out"
 }
 
-# kl_rdmad HOST [OPTIONS...]: starts ovs-rdmad on HOST with OPTIONS and
-# marks HOST's tenant port (pa on h1, pb on h2) for RDMA.
+# kl_rdmad HOST [OPTIONS...]: starts ovs-rdmad on HOST with OPTIONS (the
+# dummy NIC unless they give a --provider) and marks HOST's tenant port (pa
+# on h1, pb on h2) for RDMA.
 kl_rdmad () {
     kl_hr=$1; shift
     case $kl_hr in
@@ -285,7 +286,7 @@ kl_rdmad () {
                 other_config:rdma-ip=$kl_ip_b ;;
     esac
     kl_on $kl_hr ovs-rdmad --detach --no-chdir --pidfile --log-file \
-        -vconsole:off "$@" 2>>"$kl_dir/$kl_hr/start.err" \
+        -vconsole:off --provider=dummy "$@" 2>>"$kl_dir/$kl_hr/start.err" \
         || kl_fail "ovs-rdmad on $kl_hr"
 }
 

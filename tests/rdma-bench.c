@@ -254,7 +254,8 @@ static long long int
 rss_bytes(void)
 {
     long long int size, resident;
-    FILE *f = fopen("/proc/self/statm", "r");
+    const char *statm = "/proc/self/statm";
+    FILE *f = fopen(statm, "r");
 
     if (!f || fscanf(f, "%lld %lld", &size, &resident) != 2) {
         ovs_fatal(errno, "/proc/self/statm");

@@ -53,6 +53,7 @@
 #include "rdma-nic-provider.h"
 #include "rdma-nic-soft.h"
 #include "roce-frame.h"
+#include "test-tuple.h"
 #include "openvswitch/vlog.h"
 #include "util.h"
 
@@ -70,29 +71,10 @@ now_ns(void)
 static struct ovl_tuple
 bench_tuple(bool a)
 {
-    struct ovl_tuple t;
+    struct ovl_tuple t = test_tuple(OVL_VXLAN);
 
-    memset(&t, 0, sizeof t);
-    t.type = OVL_VXLAN;
-    t.vni = 5001;
-    t.udp_src = 50000;
-    t.udp_dst = OVL_VXLAN_PORT;
-    rdma_ip_parse(a ? "192.0.2.1" : "192.0.2.2", &t.local_ip);
-    rdma_ip_parse(a ? "192.0.2.2" : "192.0.2.1", &t.remote_ip);
-    t.local_mac = (struct eth_addr) ETH_ADDR_C(aa,55,00,00,00,01);
-    t.nexthop_mac = (struct eth_addr) ETH_ADDR_C(aa,55,00,00,00,02);
     if (!a) {
-        t.local_mac.ea[5] = 2;
-        t.nexthop_mac.ea[5] = 1;
-    }
-    t.inner_src_mac = (struct eth_addr) ETH_ADDR_C(02,00,00,00,01,01);
-    t.inner_dst_mac = (struct eth_addr) ETH_ADDR_C(02,00,00,00,02,02);
-    rdma_ip_parse(a ? "10.1.0.1" : "10.1.0.2", &t.inner_src_ip);
-    rdma_ip_parse(a ? "10.1.0.2" : "10.1.0.1", &t.inner_dst_ip);
-    if (!a) {
-        struct eth_addr m = t.inner_src_mac;
-        t.inner_src_mac = t.inner_dst_mac;
-        t.inner_dst_mac = m;
+        test_tuple_reverse(&t);
     }
     t.underlay_mtu = 9000;
     t.path_mtu = 4096;
@@ -130,7 +112,8 @@ run_frame(int size, long long int n)
 static void
 enter_netns(const char *name)
 {
-    char *path = xasprintf("/run/netns/%s", name);
+    const char *netns_dir = "/run/netns";
+    char *path = xasprintf("%s/%s", netns_dir, name);
     int fd = open(path, O_RDONLY);
 
     if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {

@@ -749,14 +749,15 @@ test_persist_load(void)
     check_damaged("{\"version\":1}\n{\"put\":{\"cm_id\":5}}\n"
                   PUT(1, 9), 1, "line 2 (byte 14): Required 'qpn' member is "
                   "missing");
-    check_damaged("{\"version\":1}\n" PUT(5, 0), 0, "qpn 0 is not a QP");
+    check_damaged("{\"version\":1}\n" PUT(5, 0), 0, "invalid qpn \"0\"");
     check_damaged("{\"version\":1}\n{\"put\":{\"cm_id\":5,\"qpn\":1,"
                   "\"remote_qpn\":0,\"vport\":\"vm1\","
-                  "\"dst_ip\":\"10.1.0.999\"}}\n", 0, "not an IP address");
+                  "\"dst_ip\":\"10.1.0.999\"}}\n", 0,
+                  "not a valid destination IP address");
     check_damaged("{\"version\":1}\n{\"put\":{\"cm_id\":5,\"qpn\":1,"
                   "\"remote_qpn\":0,\"vport\":\"vm1\","
                   "\"dst_ip\":\"10.1.0.2\",\"dst_mac\":\"zz\"}}\n", 0,
-                  "not a MAC address");
+                  "not a valid unicast MAC address");
     check_damaged("{\"version\":1}\n{\"del\":1,\"put\":{}}\n", 0,
                   "exactly one of");
     check_damaged("{\"version\":1}\ngarbage\n" PUT(1, 9), 1, "line 2 ");

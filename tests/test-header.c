@@ -28,6 +28,7 @@
 #include "packets.h"
 #include "rdma-addr.h"
 #include "rdma-test.h"
+#include "test-tuple.h"
 #include "util.h"
 
 /* Inner frame length used by the tests. */
@@ -39,17 +40,8 @@
 static struct ovl_tuple
 make_tuple(enum ovl_type type, uint16_t vlan)
 {
-    struct ovl_tuple t;
+    struct ovl_tuple t = test_tuple(type);
 
-    memset(&t, 0, sizeof t);
-    t.type = type;
-    t.vni = 5001;
-    t.udp_src = 50000;
-    t.udp_dst = type == OVL_VXLAN ? OVL_VXLAN_PORT : OVL_GENEVE_PORT;
-    rdma_ip_parse("192.0.2.1", &t.local_ip);
-    rdma_ip_parse("192.0.2.2", &t.remote_ip);
-    t.local_mac = (struct eth_addr) ETH_ADDR_C(aa,55,00,00,00,01);
-    t.nexthop_mac = (struct eth_addr) ETH_ADDR_C(aa,55,00,00,00,02);
     t.vlan = vlan;
     return t;
 }

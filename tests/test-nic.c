@@ -25,6 +25,7 @@
 #include "rdma-nic-dummy.h"
 #include "rdma-nic-dummy-table.h"
 #include "rdma-nic-provider.h"
+#include "rdma-errno.h"
 #include "rdma-test.h"
 
 #include <arpa/inet.h>
@@ -229,23 +230,28 @@ test_open(void)
                       "log=3");
     CHECK_INT(rdma_nic_get_caps(nic, &caps), 0);
     CHECK_INT(caps.max_entries, 4);
-    CHECK(!caps.ipv6);
+    CHECK(!caps.ipv6_underlay && !caps.ipv6_inner);
     CHECK(caps.vlan);
     CHECK(!caps.geneve);
     CHECK(caps.vxlan);
     rdma_nic_close(nic);
 
-    nic_open_fails("foo",
-                   "unknown NIC provider \"foo\" (available: dummy, soft, tc)");
-    nic_open_fails("foo:capacity=1",
-                   "unknown NIC provider \"foo\" (available: dummy, soft, tc)");
+    nic = nic_open_ok("dummy:vxlan=false");
+    CHECK_INT(rdma_nic_get_caps(nic, &caps), 0);
+    CHECK(!caps.vxlan && caps.geneve);
+    rdma_nic_close(nic);
+
+    nic_open_fails("foo", "unknown NIC provider \"foo\" "
+                   "(available: dummy, soft, tc)");
+    nic_open_fails("foo:capacity=1", "unknown NIC provider \"foo\" "
+                   "(available: dummy, soft, tc)");
     nic_open_fails("", "missing NIC provider type (expected "
                    "TYPE[:key=value,...], available types: dummy, soft, tc)");
     nic_open_fails(":capacity=1", "missing NIC provider type (expected "
                    "TYPE[:key=value,...], available types: dummy, soft, tc)");
     nic_open_fails("dummy:bar=1", "dummy: unknown option \"bar\" (options: "
-                   "capacity, ipv6, vlan, geneve, resolves_neighbour, "
-                   "log, table)");
+                   "capacity, ipv6, vlan, vxlan, geneve, "
+                   "resolves_neighbour, log, table)");
     nic_open_fails("dummy:capacity=x",
                    "dummy: capacity: \"x\" is not a number");
     nic_open_fails("dummy:capacity=-1",
@@ -282,7 +288,8 @@ test_caps(void)
 
     nic = nic_open_ok("dummy");
     CHECK_INT(rdma_nic_get_caps(nic, &caps), 0);
-    CHECK(caps.vxlan && caps.geneve && caps.ipv6 && caps.vlan);
+    CHECK(caps.vxlan && caps.geneve && caps.ipv6_underlay && caps.ipv6_inner
+          && caps.vlan);
     CHECK_INT(caps.max_entries, 0);
     rdma_nic_close(nic);
 
@@ -777,7 +784,8 @@ test_provider(void)
     CHECK(!rdma_nic_is_dummy(nic));
     memset(&caps, 0xff, sizeof caps);
     CHECK_INT(rdma_nic_get_caps(nic, &caps), EOPNOTSUPP);
-    CHECK(!caps.vxlan && !caps.geneve && !caps.ipv6 && !caps.vlan);
+    CHECK(!caps.vxlan && !caps.geneve && !caps.ipv6_underlay
+          && !caps.ipv6_inner && !caps.vlan);
     CHECK_INT(caps.max_entries, 0);
     CHECK_INT(rdma_nic_bind_source(nic, 1, &s), EOPNOTSUPP);
     CHECK_INT(rdma_nic_install(nic, &e), EOPNOTSUPP);

@@ -122,8 +122,8 @@ main(int argc, char *argv[])
             }
         }
     } else if (!strcmp(cmd, "update") && argc == 5) {
-        error = rdmaovl_set_remote_qpn(ovl, parse_u64(argv[3]),
-                                       parse_u64(argv[4]), &e);
+        error = rdmaovl_update(ovl, parse_u64(argv[3]), parse_u64(argv[4]),
+                               &e);
         if (!error) {
             print_entry(&e);
         }

@@ -29,31 +29,8 @@
 #include "packets.h"
 #include "rdma-addr.h"
 #include "rdma-test.h"
+#include "test-tuple.h"
 #include "util.h"
-
-/* A connection from 10.1.0.1 (02:00:00:00:01:01) to 10.1.0.2
- * (02:00:00:00:02:02), inner UDP source port 50000, over VXLAN VNI 5001
- * between 192.0.2.1 and 192.0.2.2. */
-static struct ovl_tuple
-make_tuple(void)
-{
-    struct ovl_tuple t;
-
-    memset(&t, 0, sizeof t);
-    t.type = OVL_VXLAN;
-    t.vni = 5001;
-    t.udp_src = 50000;
-    t.udp_dst = OVL_VXLAN_PORT;
-    rdma_ip_parse("192.0.2.1", &t.local_ip);
-    rdma_ip_parse("192.0.2.2", &t.remote_ip);
-    t.local_mac = (struct eth_addr) ETH_ADDR_C(aa,55,00,00,00,01);
-    t.nexthop_mac = (struct eth_addr) ETH_ADDR_C(aa,55,00,00,00,02);
-    t.inner_src_mac = (struct eth_addr) ETH_ADDR_C(02,00,00,00,01,01);
-    t.inner_dst_mac = (struct eth_addr) ETH_ADDR_C(02,00,00,00,02,02);
-    rdma_ip_parse("10.1.0.1", &t.inner_src_ip);
-    rdma_ip_parse("10.1.0.2", &t.inner_dst_ip);
-    return t;
-}
 
 /* Returns 'n' bytes at 'p' as hex, in a string the caller frees. */
 static char *
@@ -73,7 +50,7 @@ to_hex(const uint8_t *p, size_t n)
 static void
 check_vector(const char *payload, const char *want)
 {
-    struct ovl_tuple t = make_tuple();
+    struct ovl_tuple t = test_tuple(OVL_VXLAN);
     struct roce_bth bth = {
         .opcode = ROCE_OPCODE_RC_SEND_ONLY, .pkey = 0xffff, .dest_qp = 18,
         .psn = 7,
@@ -124,7 +101,7 @@ test_scapy_vectors(void)
 static void
 test_parse(void)
 {
-    struct ovl_tuple t = make_tuple();
+    struct ovl_tuple t = test_tuple(OVL_VXLAN);
     struct roce_bth bth = {
         .opcode = ROCE_OPCODE_RC_SEND_ONLY, .pkey = 0xffff,
         .dest_qp = 0xabcdef, .psn = 0x123456, .solicited = true,
@@ -186,7 +163,7 @@ test_outer_parse(void)
     int variant;
 
     for (variant = 0; variant < 4; variant++) {
-        t = make_tuple();
+        t = test_tuple(OVL_VXLAN);
         if (variant == 1) {
             t.vlan = 100;
         } else if (variant == 2) {
@@ -220,7 +197,7 @@ test_outer_parse(void)
     }
 
     /* A bad IPv4 header checksum, and a VXLAN header without its I flag. */
-    t = make_tuple();
+    t = test_tuple(OVL_VXLAN);
     hdr = ovl_header_build(&t, frame);
     ovl_header_finish(frame, hdr, 64);
     frame[14 + 10] ^= 1;

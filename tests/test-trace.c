@@ -31,6 +31,7 @@
 #include "packets.h"
 #include "rdma-addr.h"
 #include "rdma-test.h"
+#include "test-tuple.h"
 #include "util.h"
 
 /* OVN's Geneve encapsulation as OVS 3.1's userspace datapath traces it. */
@@ -235,13 +236,8 @@ test_tunnel_options(int argc OVS_UNUSED, char *argv[] OVS_UNUSED)
     struct ds s = DS_EMPTY_INITIALIZER;
     size_t len;
 
-    memset(&t, 0, sizeof t);
-    t.type = OVL_GENEVE;
+    t = test_tuple(OVL_GENEVE);
     t.vni = 7;
-    t.udp_src = 50000;
-    t.udp_dst = OVL_GENEVE_PORT;
-    rdma_ip_parse("192.0.2.1", &t.local_ip);
-    rdma_ip_parse("192.0.2.2", &t.remote_ip);
     t.tos = 0x28;
     t.ttl = 9;
     t.no_df = true;

@@ -18,7 +18,7 @@ FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_TARGETS = tests/fuzz/fuzz-request tests/fuzz/fuzz-tenant
 FUZZ_SRCS = \
-	$(filter %.c,$(lib_libovsrdma_la_SOURCES)) \
+	$(filter %.c,$(lib_libcommon_la_SOURCES)) \
 	$(filter %.c,$(datapath_libdatapath_la_SOURCES)) \
 	$(filter %.c,$(ofproto_rdma_libofproto_rdma_la_SOURCES)) \
 	$(filter %.c,$(ofproto_rdma_libunderlay_linux_la_SOURCES)) \

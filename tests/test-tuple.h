@@ -1,0 +1,27 @@
+/*
+ * Copyright (c) 2026 The ovs-rdma authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef TEST_TUPLE_H
+#define TEST_TUPLE_H 1
+
+/* The sample connection of the unit tests and benchmarks. */
+
+#include "ovl-tuple.h"
+
+struct ovl_tuple test_tuple(enum ovl_type);
+void test_tuple_reverse(struct ovl_tuple *);
+
+#endif /* test-tuple.h */

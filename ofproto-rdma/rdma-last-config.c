@@ -19,8 +19,6 @@
 #include "rdma-last-config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -154,40 +152,6 @@ rdma_last_config_to_json(const struct rdma_mapping *cfg, struct ds *ds)
     json_to_ds(top, JSSF_SORT, ds);
     ds_put_char(ds, '\n');
     json_destroy(top);
-}
-
-/* Writes 'ds' to 'file_name' as a new file, atomically (FILE.tmp created
- * afresh, O_EXCL, never through a symbolic link, mode 0600, then renamed
- * over the old one).  Returns 0 or a positive errno value, leaving the old
- * file in place on error. */
-int
-rdma_last_config_save(const char *file_name, const struct ds *ds)
-{
-    char *tmp_name = xasprintf("%s.tmp", file_name);
-    int error = 0;
-    int fd;
-
-    unlink(tmp_name);
-    fd = open(tmp_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-              0600);
-    if (fd < 0) {
-        error = errno;
-    } else {
-        if (write(fd, ds->string, ds->length) != (ssize_t) ds->length) {
-            error = errno ? errno : EIO;
-        }
-        if (close(fd) && !error) {
-            error = errno;
-        }
-        if (!error && rename(tmp_name, file_name)) {
-            error = errno;
-        }
-        if (error) {
-            unlink(tmp_name);
-        }
-    }
-    free(tmp_name);
-    return error;
 }
 
 /* Returns member 'name' of JSON object 'o' if it has type 'type', else

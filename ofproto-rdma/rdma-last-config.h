@@ -30,9 +30,9 @@
  * one for those whose configuration in the database is invalid: the
  * connections restored through them keep their entries as they were.
  *
- * The file is one JSON object, rewritten whole (a new file, created with
- * O_EXCL and never through a symbolic link, mode 0600, renamed over the old
- * one):
+ * The file is one JSON object, rewritten whole by rdma-persist.c as it
+ * rewrites the state file (a new file, created with O_EXCL and never
+ * through a symbolic link, mode 0600, renamed over the old one):
  *
  *   {"version":1,
  *    "tunnels":[{"name":"vx1","type":"vxlan","vni":5001,"dst_port":4789,
@@ -51,7 +51,6 @@ struct ds;
 struct rdma_mapping;
 
 void rdma_last_config_to_json(const struct rdma_mapping *, struct ds *);
-int rdma_last_config_save(const char *file_name, const struct ds *);
 char *rdma_last_config_load(const char *file_name, struct rdma_mapping *)
     OVS_WARN_UNUSED_RESULT;
 

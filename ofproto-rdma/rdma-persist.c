@@ -244,24 +244,18 @@ error:
     return error;
 }
 
-/* Writes the connections in 'map' to 'file_name' as a new, compact log,
- * atomically: a reader (or a crash) sees the old file or the new one,
- * never a mix.  The new file is written as FILE.tmp, created afresh
- * (O_EXCL, never through a symbolic link), mode 0600.  Returns 0 or a
- * positive errno value, leaving the old file in place on error. */
+/* Writes 'ds' to 'file_name' as a new file, atomically: a reader (or a
+ * crash) sees the old file or the new one, never a mix.  The new file is
+ * written as FILE.tmp, created afresh (O_EXCL, never through a symbolic
+ * link), mode 0600, made durable with 'sync', and renamed over the old
+ * one.  Returns 0 or a positive errno value, leaving the old file in place
+ * on error. */
 static int
-save_file(const char *file_name, const struct rdma_qp_map *map,
-          enum rdma_state_sync sync)
+write_new_file(const char *file_name, const struct ds *ds,
+               enum rdma_state_sync sync)
 {
-    struct ds ds = DS_EMPTY_INITIALIZER;
-    const struct rdma_binding *b;
     char *tmp_name;
     int error, fd;
-
-    rdma_state_header(&ds);
-    HMAP_FOR_EACH (b, key_node, &map->bindings) {
-        rdma_state_put(b, &ds);
-    }
 
     tmp_name = xasprintf("%s.tmp", file_name);
     unlink(tmp_name);           /* Left by a crash (or planted): never
@@ -271,7 +265,7 @@ save_file(const char *file_name, const struct rdma_qp_map *map,
     if (fd < 0) {
         error = errno;
     } else {
-        error = write_all(fd, ds.string, ds.length);
+        error = write_all(fd, ds->string, ds->length);
         if (!error && sync == RDMA_STATE_SYNC_FDATASYNC && fdatasync(fd)) {
             error = errno;
         }
@@ -286,6 +280,25 @@ save_file(const char *file_name, const struct rdma_qp_map *map,
         }
     }
     free(tmp_name);
+    return error;
+}
+
+/* Writes the connections in 'map' to 'file_name' as a new, compact log,
+ * atomically (write_new_file()).  Returns 0 or a positive errno value,
+ * leaving the old file in place on error. */
+static int
+save_file(const char *file_name, const struct rdma_qp_map *map,
+          enum rdma_state_sync sync)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    const struct rdma_binding *b;
+    int error;
+
+    rdma_state_header(&ds);
+    HMAP_FOR_EACH (b, key_node, &map->bindings) {
+        rdma_state_put(b, &ds);
+    }
+    error = write_new_file(file_name, &ds, sync);
     ds_destroy(&ds);
     return error;
 }
@@ -377,7 +390,7 @@ save_last_config(struct rdma_persist *ps, const struct rdma_engine *engine)
 
     rdma_last_config_to_json(rdma_engine_get_config(engine), &ds);
     if (!ps->config_saved || strcmp(ps->config_saved, ds_cstr(&ds))) {
-        int error = rdma_last_config_save(ps->config_name, &ds);
+        int error = write_new_file(ps->config_name, &ds, ps->sync);
 
         free(ps->config_saved);
         ps->config_saved = NULL;

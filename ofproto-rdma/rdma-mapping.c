@@ -492,28 +492,63 @@ rdma_mapping_add_tunnel(struct rdma_mapping *m,
     return t;
 }
 
-/* Replaces the contents of 'm' by a snapshot of the configuration in
- * 'idl'. */
-void
-rdma_mapping_build(struct rdma_mapping *m, const struct ovsdb_idl *idl)
+/* Build step 1, one interface: adds interface 'cfg' of 'port' on bridge
+ * 'br' to 'm', as a patch port (its "NAME PEER" pair added to
+ * 'patch_pairs'), a tunnel, an RDMA vport (with 'global_resolver' as its
+ * default resolver) or a plain interface. */
+static void
+build_iface(struct rdma_mapping *m, struct rdma_map_bridge *br,
+            const struct ovsrec_port *port,
+            const struct ovsrec_interface *cfg, const char *global_resolver,
+            struct sset *patch_pairs)
 {
-    const struct ovsrec_bridge *br_cfg;
-    struct rdma_map_bridge *br;
-    struct rdma_map_iface *ifc;
-    struct sset patch_pairs = SSET_INITIALIZER(&patch_pairs);
-    size_t n_bridges = 0;
-    int *parent;
-    size_t i, j;
+    struct rdma_map_iface *ifc = rdma_mapping_add_iface(m, br, cfg->name);
 
+    if (cfg->mac_in_use) {
+        eth_addr_from_string(cfg->mac_in_use, &ifc->mac);
+    }
+    ifc->mtu = cfg->n_mtu ? cfg->mtu[0] : 0;
+    ifc->tag = port->n_tag ? port->tag[0] : 0;
+    ifc->ofport = cfg->n_ofport ? cfg->ofport[0] : -1;
+
+    if (!strcmp(cfg->type, "patch")) {
+        const char *peer = smap_get(&cfg->options, "peer");
+        if (peer) {
+            ifc->peer = xstrdup(peer);
+            sset_add_and_free(patch_pairs,
+                              xasprintf("%s %s", cfg->name, peer));
+        }
+    } else if (is_tunnel_type(cfg->type)) {
+        tunnel_parse(rdma_mapping_add_tunnel(m, br, cfg->name, cfg->type),
+                     cfg);
+    } else if (smap_get_bool(&cfg->other_config, "rdma", false)) {
+        struct rdma_map_vport *vp;
+
+        vp = rdma_mapping_add_vport(m, br, cfg->name);
+        vp->tag = ifc->tag;
+        vp->ofport = ifc->ofport;
+        vport_parse(vp, cfg, global_resolver);
+    }
+}
+
+/* Build step 2, bridges: adds to 'm' every bridge of 'idl' (the first of
+ * any name) with its interfaces (build_iface()).  Returns the number of
+ * bridges. */
+static size_t
+build_bridges(struct rdma_mapping *m, const struct ovsdb_idl *idl,
+              struct sset *patch_pairs)
+{
     const struct ovsrec_open_vswitch *ovs = ovsrec_open_vswitch_first(idl);
     const char *global_resolver = (ovs ? smap_get(&ovs->other_config,
                                                   "rdma-resolver")
                                    : NULL);
-
-    rdma_mapping_destroy(m);
-    rdma_mapping_init(m);
+    const struct ovsrec_bridge *br_cfg;
+    size_t n_bridges = 0;
+    size_t i, j;
 
     OVSREC_BRIDGE_FOR_EACH (br_cfg, idl) {
+        struct rdma_map_bridge *br;
+
         if (find_bridge(m, br_cfg->name)) {
             continue;
         }
@@ -524,47 +559,32 @@ rdma_mapping_build(struct rdma_mapping *m, const struct ovsdb_idl *idl)
             const struct ovsrec_port *port = br_cfg->ports[i];
 
             for (j = 0; j < port->n_interfaces; j++) {
-                const struct ovsrec_interface *cfg = port->interfaces[j];
-
-                ifc = rdma_mapping_add_iface(m, br, cfg->name);
-                if (cfg->mac_in_use) {
-                    eth_addr_from_string(cfg->mac_in_use, &ifc->mac);
-                }
-                ifc->mtu = cfg->n_mtu ? cfg->mtu[0] : 0;
-                ifc->tag = port->n_tag ? port->tag[0] : 0;
-                ifc->ofport = cfg->n_ofport ? cfg->ofport[0] : -1;
-
-                if (!strcmp(cfg->type, "patch")) {
-                    const char *peer = smap_get(&cfg->options, "peer");
-                    if (peer) {
-                        ifc->peer = xstrdup(peer);
-                        sset_add_and_free(&patch_pairs,
-                                          xasprintf("%s %s", cfg->name,
-                                                    peer));
-                    }
-                } else if (is_tunnel_type(cfg->type)) {
-                    tunnel_parse(rdma_mapping_add_tunnel(m, br, cfg->name,
-                                                         cfg->type), cfg);
-                } else if (smap_get_bool(&cfg->other_config, "rdma",
-                                         false)) {
-                    struct rdma_map_vport *vp;
-
-                    vp = rdma_mapping_add_vport(m, br, cfg->name);
-                    vp->tag = ifc->tag;
-                    vp->ofport = ifc->ofport;
-                    vport_parse(vp, cfg, global_resolver);
-                }
+                build_iface(m, br, port, port->interfaces[j],
+                            global_resolver, patch_pairs);
             }
         }
     }
+    return n_bridges;
+}
 
-    /* Join the bridges that patch ports connect into groups. */
+/* Build step 3, groups: joins the 'n_bridges' bridges of 'm' that the
+ * patch ports in 'patch_pairs' ("NAME PEER") connect into groups, each
+ * named after its bridge with the smallest name. */
+static void
+build_groups(struct rdma_mapping *m, size_t n_bridges,
+             const struct sset *patch_pairs)
+{
+    const char **group_names;
+    struct rdma_map_bridge *br;
+    const char *pair;
+    int *parent;
+    size_t i;
+
     parent = xmalloc((n_bridges ? n_bridges : 1) * sizeof *parent);
     for (i = 0; i < n_bridges; i++) {
         parent[i] = i;
     }
-    const char *pair;
-    SSET_FOR_EACH (pair, &patch_pairs) {
+    SSET_FOR_EACH (pair, patch_pairs) {
         char *a = xstrdup(pair);
         char *b = strchr(a, ' ');
         const struct rdma_map_iface *ia, *ib;
@@ -579,8 +599,7 @@ rdma_mapping_build(struct rdma_mapping *m, const struct ovsdb_idl *idl)
         }
         free(a);
     }
-    const char **group_names = xcalloc(n_bridges ? n_bridges : 1,
-                                       sizeof *group_names);
+    group_names = xcalloc(n_bridges ? n_bridges : 1, sizeof *group_names);
     HMAP_FOR_EACH (br, node, &m->bridges) {
         br->group = group_find(parent, br->group);
         if (!group_names[br->group]
@@ -593,6 +612,20 @@ rdma_mapping_build(struct rdma_mapping *m, const struct ovsdb_idl *idl)
     }
     free(group_names);
     free(parent);
+}
+
+/* Replaces the contents of 'm' by a snapshot of the configuration in
+ * 'idl': its bridges and their interfaces, then the bridge groups. */
+void
+rdma_mapping_build(struct rdma_mapping *m, const struct ovsdb_idl *idl)
+{
+    struct sset patch_pairs = SSET_INITIALIZER(&patch_pairs);
+    size_t n_bridges;
+
+    rdma_mapping_destroy(m);
+    rdma_mapping_init(m);
+    n_bridges = build_bridges(m, idl, &patch_pairs);
+    build_groups(m, n_bridges, &patch_pairs);
     sset_destroy(&patch_pairs);
 }
 

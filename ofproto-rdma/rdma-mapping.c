@@ -330,28 +330,27 @@ is_tunnel_type(const char *type)
     return false;
 }
 
-/* Fills in 'vp' from 'cfg'. */
-static void
-vport_parse(struct rdma_map_vport *vp, const struct ovsrec_interface *cfg,
-            const char *global_resolver)
+/* Parses a vport's external_ids:attached-mac, 'mac' (NULL if unset), into
+ * 'vp'.  Returns NULL or an error message. */
+static char *
+vport_parse_mac(struct rdma_map_vport *vp, const char *mac)
 {
-    const char *resolver = smap_get(&cfg->other_config, "rdma-resolver");
-    const char *mac = smap_get(&cfg->external_ids, "attached-mac");
-    const char *ip = smap_get(&cfg->other_config, "rdma-ip");
-    const char *vni = smap_get(&cfg->other_config, "rdma-vni");
-    const char *max = smap_get(&cfg->other_config, "rdma-max-connections");
-    const char *device = smap_get(&cfg->other_config, "rdma-device");
-
-    vp->max_conns = RDMA_DEFAULT_MAX_CONNS;
-
     if (mac) {
         if (!eth_addr_from_string(mac, &vp->mac)) {
-            vp->error = xasprintf("external_ids:attached-mac \"%s\" is not "
-                                  "a MAC address", mac);
-            return;
+            return xasprintf("external_ids:attached-mac \"%s\" is not a MAC "
+                             "address", mac);
         }
         vp->has_mac = true;
     }
+    return NULL;
+}
+
+/* Parses a vport's other_config:rdma-ip, 'ip' (NULL if unset), into 'vp':
+ * its source addresses, the first one the default.  Returns NULL or an
+ * error message. */
+static char *
+vport_parse_ips(struct rdma_map_vport *vp, const char *ip)
+{
     if (ip) {
         char *copy = xstrdup(ip);
         char *save_ptr = NULL;
@@ -364,50 +363,78 @@ vport_parse(struct rdma_map_vport *vp, const struct ovsrec_interface *cfg,
                 vp->ips = x2nrealloc(vp->ips, &allocated, sizeof *vp->ips);
             }
             if (!rdma_ip_parse(word, &vp->ips[vp->n_ips])) {
-                vp->error = xasprintf("other_config:rdma-ip \"%s\" is not "
-                                      "a list of IP addresses (\"%s\" is "
-                                      "not one)", ip, word);
+                char *error = xasprintf("other_config:rdma-ip \"%s\" is not "
+                                        "a list of IP addresses (\"%s\" is "
+                                        "not one)", ip, word);
                 free(copy);
-                return;
+                return error;
             }
             vp->n_ips++;
         }
         free(copy);
         if (!vp->n_ips) {
-            vp->error = xstrdup("other_config:rdma-ip is empty (give one "
-                                "or more IP addresses, or remove it)");
-            return;
+            return xstrdup("other_config:rdma-ip is empty (give one or more "
+                           "IP addresses, or remove it)");
         }
         vp->ip = vp->ips[0];
         vp->has_ip = true;
     }
+    return NULL;
+}
+
+/* Parses a vport's other_config:rdma-max-connections, 'max', and
+ * other_config:rdma-device, 'device' (each NULL if unset), into 'vp'.
+ * Returns NULL or an error message. */
+static char *
+vport_parse_limits(struct rdma_map_vport *vp, const char *max,
+                   const char *device)
+{
     if (max) {
         uint64_t n;
         char *error = rdma_parse_decimal("other_config:rdma-max-connections",
                                          max, 1, RDMA_MAX_MAX_CONNS, &n);
         if (error) {
-            vp->error = error;
-            return;
+            return error;
         }
         vp->max_conns = n;
     }
     if (device) {
         if (!device[0] || strlen(device) > 63) {
-            vp->error = xasprintf("other_config:rdma-device \"%s\" is not "
-                                  "an RDMA device name", device);
-            return;
+            return xasprintf("other_config:rdma-device \"%s\" is not an RDMA "
+                             "device name", device);
         }
         vp->device = xstrdup(device);
     }
+    return NULL;
+}
+
+/* Parses a vport's other_config:rdma-vni, 'vni' (NULL if unset), into
+ * 'vp'.  Returns NULL or an error message. */
+static char *
+vport_parse_vni(struct rdma_map_vport *vp, const char *vni)
+{
     if (vni) {
         char *error = parse_vni(vni, &vp->vni);
         if (error) {
-            vp->error = xasprintf("other_config:rdma-vni: %s", error);
+            char *msg = xasprintf("other_config:rdma-vni: %s", error);
             free(error);
-            return;
+            return msg;
         }
         vp->has_vni = true;
     }
+    return NULL;
+}
+
+/* Parses the resolver of vport 'vp': its other_config:rdma-resolver in
+ * 'cfg', else 'global_resolver' (the Open_vSwitch record's), else "auto".
+ * Returns NULL or an error message. */
+static char *
+vport_parse_resolver(struct rdma_map_vport *vp,
+                     const struct ovsrec_interface *cfg,
+                     const char *global_resolver)
+{
+    const char *resolver = smap_get(&cfg->other_config, "rdma-resolver");
+
     if (!resolver) {
         resolver = global_resolver;
     }
@@ -418,10 +445,38 @@ vport_parse(struct rdma_map_vport *vp, const struct ovsrec_interface *cfg,
     } else if (!strcmp(resolver, "pipeline")) {
         vp->resolver = RDMA_RESOLVER_PIPELINE;
     } else {
-        vp->error = xasprintf("other_config:rdma-resolver \"%s\"%s is not "
-                              "auto, static or pipeline", resolver,
-                              (smap_get(&cfg->other_config, "rdma-resolver")
-                               ? "" : " (of the Open_vSwitch record)"));
+        return xasprintf("other_config:rdma-resolver \"%s\"%s is not auto, "
+                         "static or pipeline", resolver,
+                         (smap_get(&cfg->other_config, "rdma-resolver")
+                          ? "" : " (of the Open_vSwitch record)"));
+    }
+    return NULL;
+}
+
+/* Fills in 'vp' from 'cfg', in steps, stopping at the first error, which
+ * it stores in 'vp->error'. */
+static void
+vport_parse(struct rdma_map_vport *vp, const struct ovsrec_interface *cfg,
+            const char *global_resolver)
+{
+    const struct smap *oc = &cfg->other_config;
+
+    vp->max_conns = RDMA_DEFAULT_MAX_CONNS;
+    vp->error = vport_parse_mac(vp, smap_get(&cfg->external_ids,
+                                             "attached-mac"));
+    if (!vp->error) {
+        vp->error = vport_parse_ips(vp, smap_get(oc, "rdma-ip"));
+    }
+    if (!vp->error) {
+        vp->error = vport_parse_limits(vp,
+                                       smap_get(oc, "rdma-max-connections"),
+                                       smap_get(oc, "rdma-device"));
+    }
+    if (!vp->error) {
+        vp->error = vport_parse_vni(vp, smap_get(oc, "rdma-vni"));
+    }
+    if (!vp->error) {
+        vp->error = vport_parse_resolver(vp, cfg, global_resolver);
     }
 }
 

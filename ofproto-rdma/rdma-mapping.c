@@ -156,34 +156,63 @@ parse_vni(const char *value, uint32_t *vni)
     return NULL;
 }
 
+/* What parse_list() passes to the function that parses one word. */
+struct list_ctx {
+    const char *list;           /* The whole list, for messages. */
+    void *dst;                  /* Where the words go. */
+    size_t allocated;           /* Elements allocated in that array. */
+};
+
+/* Calls 'parse_word' with each word of 'list', a list separated by commas
+ * or spaces, in order, and a context whose 'dst' is 'dst', stopping at the
+ * first word for which it returns an error.  Returns NULL or that
+ * error. */
+static char *
+parse_list(const char *list,
+           char *(*parse_word)(const char *word, struct list_ctx *),
+           void *dst)
+{
+    struct list_ctx ctx = { .list = list, .dst = dst, .allocated = 0 };
+    char *copy = xstrdup(list);
+    char *save_ptr = NULL;
+    char *error = NULL;
+    char *word;
+
+    for (word = strtok_r(copy, ", ", &save_ptr); word && !error;
+         word = strtok_r(NULL, ", ", &save_ptr)) {
+        error = parse_word(word, &ctx);
+    }
+    free(copy);
+    return error;
+}
+
+/* Adds 'word', one prefix of a tunnel's other_config:rdma-peers, to the
+ * tunnel 'ctx->dst'.  Returns NULL or an error message. */
+static char *
+parse_peer(const char *word, struct list_ctx *ctx)
+{
+    struct rdma_map_tunnel *t = ctx->dst;
+    struct rdma_map_prefix p;
+    char *error = rdma_ip_parse_cidr(word, &p.ip, &p.plen);
+
+    if (error) {
+        char *msg = xasprintf("other_config:rdma-peers: %s", error);
+        free(error);
+        return msg;
+    }
+    if (t->n_peers >= ctx->allocated) {
+        t->peers = x2nrealloc(t->peers, &ctx->allocated, sizeof *t->peers);
+    }
+    t->peers[t->n_peers++] = p;
+    return NULL;
+}
+
 /* Parses 'peers', a comma-separated list of prefixes, into 't'.  Returns
  * NULL or an error message. */
 static char *
 parse_peers(const char *peers, struct rdma_map_tunnel *t)
 {
-    char *copy = xstrdup(peers);
-    char *save_ptr = NULL;
-    size_t allocated = 0;
-    char *token;
-
-    for (token = strtok_r(copy, ", ", &save_ptr); token;
-         token = strtok_r(NULL, ", ", &save_ptr)) {
-        struct rdma_map_prefix p;
-        char *error = rdma_ip_parse_cidr(token, &p.ip, &p.plen);
-
-        if (error) {
-            char *msg = xasprintf("other_config:rdma-peers: %s", error);
-            free(error);
-            free(copy);
-            return msg;
-        }
-        if (t->n_peers >= allocated) {
-            t->peers = x2nrealloc(t->peers, &allocated, sizeof *t->peers);
-        }
-        t->peers[t->n_peers++] = p;
-    }
-    free(copy);
-    return NULL;
+    return parse_list(peers, parse_peer, t);
 }
 
 /* Parses the tunnel options of 'cfg' that change the outer header, as OVS's
@@ -345,6 +374,24 @@ vport_parse_mac(struct rdma_map_vport *vp, const char *mac)
     return NULL;
 }
 
+/* Adds 'word', one address of a vport's other_config:rdma-ip, to the
+ * vport 'ctx->dst'.  Returns NULL or an error message. */
+static char *
+parse_vport_ip(const char *word, struct list_ctx *ctx)
+{
+    struct rdma_map_vport *vp = ctx->dst;
+
+    if (vp->n_ips >= ctx->allocated) {
+        vp->ips = x2nrealloc(vp->ips, &ctx->allocated, sizeof *vp->ips);
+    }
+    if (!rdma_ip_parse(word, &vp->ips[vp->n_ips])) {
+        return xasprintf("other_config:rdma-ip \"%s\" is not a list of IP "
+                         "addresses (\"%s\" is not one)", ctx->list, word);
+    }
+    vp->n_ips++;
+    return NULL;
+}
+
 /* Parses a vport's other_config:rdma-ip, 'ip' (NULL if unset), into 'vp':
  * its source addresses, the first one the default.  Returns NULL or an
  * error message. */
@@ -352,26 +399,11 @@ static char *
 vport_parse_ips(struct rdma_map_vport *vp, const char *ip)
 {
     if (ip) {
-        char *copy = xstrdup(ip);
-        char *save_ptr = NULL;
-        size_t allocated = 0;
-        char *word;
+        char *error = parse_list(ip, parse_vport_ip, vp);
 
-        for (word = strtok_r(copy, ", ", &save_ptr); word;
-             word = strtok_r(NULL, ", ", &save_ptr)) {
-            if (vp->n_ips >= allocated) {
-                vp->ips = x2nrealloc(vp->ips, &allocated, sizeof *vp->ips);
-            }
-            if (!rdma_ip_parse(word, &vp->ips[vp->n_ips])) {
-                char *error = xasprintf("other_config:rdma-ip \"%s\" is not "
-                                        "a list of IP addresses (\"%s\" is "
-                                        "not one)", ip, word);
-                free(copy);
-                return error;
-            }
-            vp->n_ips++;
+        if (error) {
+            return error;
         }
-        free(copy);
         if (!vp->n_ips) {
             return xstrdup("other_config:rdma-ip is empty (give one or more "
                            "IP addresses, or remove it)");

@@ -26,7 +26,7 @@ lib_LTLIBRARIES += lib/librdmaovl.la
 lib_librdmaovl_la_SOURCES = lib/rdmaovl.c
 lib_librdmaovl_la_CPPFLAGS = $(JSONC_CFLAGS)
 lib_librdmaovl_la_LIBADD = $(JSONC_LIBS)
-lib_librdmaovl_la_LDFLAGS = -version-info 0:0:0 \
+lib_librdmaovl_la_LDFLAGS = -version-info 1:0:1 \
 	-export-symbols-regex '^rdmaovl_'
 include_HEADERS += lib/rdmaovl.h
 pkgconfig_DATA += lib/librdmaovl.pc

@@ -23,34 +23,60 @@
  *
  * It wraps librdmacm's calls and, through librdmaovl, asks ovs-rdmad to:
  *
- *   - check the destination at rdma_resolve_addr() (a dry run, so that a
- *     destination the overlay cannot reach fails early and says why);
+ *   - check the destination at rdma_resolve_addr() or, for an active
+ *     endpoint, rdma_create_ep() (a dry run, so that a destination the
+ *     overlay cannot reach fails early and says why);
  *   - bind the connection at rdma_connect() (active side) or rdma_accept()
  *     (passive side), when both the QP number and the peer are known: cm_id
  *     is the rdma_cm_id's address, qpn its QP's number, the destination the
  *     peer's address and, from this namespace's ARP table, its MAC;
- *   - record the peer's QP number when it becomes known (the connect
- *     request on the passive side, the ESTABLISHED event on the active
- *     side, whether seen through rdma_get_cm_event() or a synchronous id's
- *     id->event);
+ *   - record the peer's QP number before the connection's QP can send or
+ *     answer anything: on the passive side it comes with the connect
+ *     request and is bound at rdma_accept(); on the active side librdmacm
+ *     moves the QP to RTR (and RTS, and sends the RTU) inside
+ *     rdma_get_cm_event() or a synchronous id's rdma_connect(), before the
+ *     application sees ESTABLISHED, so the shim tells ovs-rdmad the peer's
+ *     QPN in ibv_modify_qp() (which it wraps), from the RTR transition's
+ *     dest_qp_num, and waits for the answer before the QP moves; an
+ *     application that moves its own QP (rdma_establish()) goes through
+ *     there too.  ESTABLISHED and CONNECT_RESPONSE events are still
+ *     watched, for QPs the shim does not see move;
  *   - unbind it at rdma_destroy_qp(), rdma_destroy_id() or
  *     rdma_destroy_ep(), or when the process exits without destroying it
  *     (perftest does, as the kernel lane showed);
  *   - apply the binding's RoCE path MTU to the connection's QP: when
- *     librdmacm moves a bound connection's QP to RTR (through
- *     ibv_modify_qp(), which the shim wraps too), a larger path MTU than the
+ *     a bound connection's QP moves to RTR, a larger path MTU than the
  *     overlay allows is lowered to the binding's.
+ *
+ * The peer's MAC comes from this namespace's ARP table.  The kernel has
+ * resolved it by the time the shim binds (rdma_resolve_addr() on the
+ * active side; the connect request's handling on the passive side), but
+ * an entry can be cold or half-way (incomplete, failed): then the shim
+ * sends the peer one empty UDP datagram, from the connection's source
+ * address, to make the kernel resolve it, and waits for the entry (up to
+ * OVS_RDMA_ARP_WAIT_MS ms, default 3000) before it binds without a MAC
+ * (ovs-rdmad then keeps the binding pending).
+ *
+ * Each request to ovs-rdmad waits for the answer up to OVS_RDMA_TIMEOUT_MS
+ * ms (default: librdmaovl's, 10 s).
  *
  * OVS_RDMA_PRELOAD=strict (the default) makes rdma_resolve_addr(),
  * rdma_connect() and rdma_accept() fail, with errno set and ovs-rdmad's
  * message on stderr, when ovs-rdmad refuses; OVS_RDMA_PRELOAD=warn only
  * prints the message and lets the connection go ahead.  IPv6 peers are
- * bound without a MAC (pending) since only the IPv4 ARP table is read. */
+ * bound without a MAC (pending) since only the IPv4 ARP table is read;
+ * so are peers behind a tenant router (their MAC is the router's, which
+ * the shim does not look up).
+ *
+ * A vport with other_config:rdma-device has its QPs checked against the
+ * kernel: ovs-rdmad takes the peer's QPN from the kernel, and the shim
+ * does not send it. */
 
 #define _GNU_SOURCE 1
 
 #include <arpa/inet.h>
 #include <dlfcn.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -59,6 +85,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <rdma/rdma_cma.h>
 
@@ -74,13 +103,24 @@ struct id_state {
     uint32_t remote_qpn;        /* Peer's QPN from a connect request, or
                                  * 0. */
     bool bound;                 /* Whether ovs-rdmad has bound it. */
-    const struct ibv_qp *qp;    /* Its QP when bound (only compared). */
+    const struct ibv_qp *qp;    /* Its QP when bound (only compared), or
+                                 * NULL if the application made the QP
+                                 * itself (then 'verbs' and 'qpn' say which
+                                 * it is). */
+    const struct ibv_context *verbs; /* Its device when bound (only
+                                      * compared). */
+    uint32_t qpn;               /* The bound QP number. */
+    uint32_t peer_qpn;          /* The peer QPN the binding carries, or 0. */
+    bool qp_checked;            /* Whether ovs-rdmad takes the peer QPN from
+                                 * the kernel (rdmaovl_qp_checked()). */
     enum ibv_mtu path_mtu;      /* The binding's path MTU, or 0. */
 };
 
 /* The real librdmacm functions. */
 static int (*real_resolve_addr)(struct rdma_cm_id *, struct sockaddr *,
                                 struct sockaddr *, int);
+static int (*real_create_ep)(struct rdma_cm_id **, struct rdma_addrinfo *,
+                             struct ibv_pd *, struct ibv_qp_init_attr *);
 static int (*real_connect)(struct rdma_cm_id *, struct rdma_conn_param *);
 static int (*real_accept)(struct rdma_cm_id *, struct rdma_conn_param *);
 static int (*real_get_cm_event)(struct rdma_event_channel *,
@@ -95,6 +135,13 @@ static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
 static struct rdmaovl *ovl;             /* Guarded by 'mutex'. */
 static struct id_state *buckets[N_BUCKETS]; /* Guarded by 'mutex'. */
 static bool strict = true;              /* OVS_RDMA_PRELOAD != "warn". */
+static int arp_wait_ms = 3000;          /* OVS_RDMA_ARP_WAIT_MS. */
+static int timeout_ms = -1;             /* OVS_RDMA_TIMEOUT_MS, or -1 for
+                                         * librdmaovl's default. */
+
+/* Set while this thread is inside rdma_create_ep(), whose own
+ * rdma_resolve_addr() needs no second check. */
+static __thread bool in_create_ep;
 
 /* Prints a message, formatted like printf(), on stderr. */
 static void
@@ -114,8 +161,11 @@ static void
 init(void)
 {
     const char *policy = getenv("OVS_RDMA_PRELOAD");
+    const char *wait = getenv("OVS_RDMA_ARP_WAIT_MS");
+    const char *timeout = getenv("OVS_RDMA_TIMEOUT_MS");
 
     real_resolve_addr = dlsym(RTLD_NEXT, "rdma_resolve_addr");
+    real_create_ep = dlsym(RTLD_NEXT, "rdma_create_ep");
     real_connect = dlsym(RTLD_NEXT, "rdma_connect");
     real_accept = dlsym(RTLD_NEXT, "rdma_accept");
     real_get_cm_event = dlsym(RTLD_NEXT, "rdma_get_cm_event");
@@ -132,6 +182,28 @@ init(void)
     } else if (policy && strcmp(policy, "strict")) {
         say("OVS_RDMA_PRELOAD=%s is neither \"strict\" nor \"warn\": using "
             "strict", policy);
+    }
+    if (wait && wait[0]) {
+        char *end;
+        long ms = strtol(wait, &end, 10);
+
+        if (*end || ms < 0 || ms > 60000) {
+            say("OVS_RDMA_ARP_WAIT_MS=%s is not a number of ms from 0 to "
+                "60000: using %d", wait, arp_wait_ms);
+        } else {
+            arp_wait_ms = ms;
+        }
+    }
+    if (timeout && timeout[0]) {
+        char *end;
+        long ms = strtol(timeout, &end, 10);
+
+        if (*end || ms < 1 || ms > 3600000) {
+            say("OVS_RDMA_TIMEOUT_MS=%s is not a number of ms from 1 to "
+                "3600000: using librdmaovl's default", timeout);
+        } else {
+            timeout_ms = ms;
+        }
     }
 }
 
@@ -198,6 +270,9 @@ get_ovl(int *errorp)
             }
             *errorp = error;
             return NULL;
+        }
+        if (timeout_ms > 0) {
+            rdmaovl_set_timeout(ovl, timeout_ms);
         }
     }
     return ovl;
@@ -276,6 +351,71 @@ arp_lookup(const char *ip, char mac[18])
     return found;
 }
 
+/* Returns the current time in ms, from a monotonic clock. */
+static long long int
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Makes the kernel resolve IPv4 address 'dst': sends it one empty UDP
+ * datagram (to the discard port) from 'src', if it is an address here. */
+static void
+arp_solicit(const struct sockaddr_in *dst, const struct sockaddr *src)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in to = *dst;
+
+    if (fd < 0) {
+        return;
+    }
+    if (src && src->sa_family == AF_INET) {
+        struct sockaddr_in from = *(const struct sockaddr_in *) src;
+
+        from.sin_port = 0;
+        (void) bind(fd, (struct sockaddr *) &from, sizeof from);
+    }
+    to.sin_port = htons(9);
+    (void) sendto(fd, "", 0, MSG_DONTWAIT, (struct sockaddr *) &to,
+                  sizeof to);
+    close(fd);
+}
+
+/* Looks up IPv4 address 'ip' (string 'dst', in 'sa') in the ARP table;
+ * if it has no complete entry, makes the kernel resolve it, from 'src',
+ * and waits up to 'arp_wait_ms' for it.  Returns true, with the MAC in
+ * 'mac', if found. */
+static bool
+arp_resolve(const char *dst, const struct sockaddr *sa,
+            const struct sockaddr *src, char mac[18])
+{
+    long long int deadline;
+
+    if (arp_lookup(dst, mac)) {
+        return true;
+    }
+    if (!arp_wait_ms) {
+        return false;
+    }
+    arp_solicit((const struct sockaddr_in *) sa, src);
+    deadline = now_ms() + arp_wait_ms;
+    do {
+        struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+        nanosleep(&ts, NULL);
+        if (arp_lookup(dst, mac)) {
+            return true;
+        }
+    } while (now_ms() < deadline);
+    say("%s: no complete ARP entry after %d ms: bound without its MAC, "
+        "so ovs-rdmad keeps the connection pending (check that the peer "
+        "answers ARP here)", dst, arp_wait_ms);
+    return false;
+}
+
 /* Fills 'req' for the peer and source of 'id', with 'dst', 'src' and 'mac'
  * as buffers.  Returns false if the peer has no IP address. */
 static bool
@@ -291,7 +431,9 @@ make_request(const struct rdma_cm_id *id, struct rdmaovl_request *req,
     if (format_ip(&id->route.addr.src_addr, src)) {
         req->src_ip = src;
     }
-    if (id->route.addr.dst_addr.sa_family == AF_INET && arp_lookup(dst, mac)) {
+    if (id->route.addr.dst_addr.sa_family == AF_INET
+        && arp_resolve(dst, &id->route.addr.dst_addr,
+                       req->src_ip ? &id->route.addr.src_addr : NULL, mac)) {
         req->dst_mac = mac;
     }
     return true;
@@ -343,6 +485,10 @@ bind_id(struct rdma_cm_id *id, uint32_t qpn, uint32_t remote_qpn,
         if (!error && s) {
             s->bound = true;
             s->qp = id->qp;
+            s->verbs = id->verbs;
+            s->qpn = qpn;
+            s->peer_qpn = entry.remote_qpn;
+            s->qp_checked = rdmaovl_qp_checked(ovl);
             s->path_mtu = mtu_from_bytes(entry.path_mtu);
         }
     }
@@ -351,12 +497,37 @@ bind_id(struct rdma_cm_id *id, uint32_t qpn, uint32_t remote_qpn,
     return error;
 }
 
-/* Records peer QPN 'remote_qpn' of 'id', learned from 'event'. */
+/* Tells ovs-rdmad peer QPN 'remote_qpn' of bound connection 's', unless
+ * its binding already carries it or ovs-rdmad takes it from the kernel;
+ * waits for the answer.  Returns 0 or -1 with errno set, per the policy,
+ * for 'what'.  Call with 'mutex' held. */
+static int
+set_peer(struct id_state *s, uint32_t remote_qpn, const char *what)
+{
+    struct rdmaovl_entry entry;
+    int error = 0;
+
+    if (!s->bound || !remote_qpn || s->qp_checked
+        || s->peer_qpn == remote_qpn) {
+        return 0;
+    }
+    if (get_ovl(&error)) {
+        error = rdmaovl_set_remote_qpn(ovl, (uintptr_t) s->id, remote_qpn,
+                                       &entry);
+        if (!error) {
+            s->peer_qpn = remote_qpn;
+        }
+    }
+    return policy(error, what);
+}
+
+/* Records peer QPN 'remote_qpn' of 'id', learned from a connect request
+ * ('request') or from an event that says the connection is established
+ * (which normally comes after the QP's RTR transition has told it). */
 static void
 learn_remote_qpn(struct rdma_cm_id *id, uint32_t remote_qpn, bool request)
 {
     struct id_state *s;
-    int error = 0;
 
     if (!remote_qpn) {
         return;
@@ -365,11 +536,8 @@ learn_remote_qpn(struct rdma_cm_id *id, uint32_t remote_qpn, bool request)
     s = find_id(id, request);
     if (s && request) {
         s->remote_qpn = remote_qpn;
-    } else if (s && s->bound && get_ovl(&error)) {
-        struct rdmaovl_entry entry;
-
-        policy(rdmaovl_set_remote_qpn(ovl, (uintptr_t) id, remote_qpn,
-                                      &entry), "ESTABLISHED");
+    } else if (s) {
+        set_peer(s, remote_qpn, "ESTABLISHED");
     }
     pthread_mutex_unlock(&mutex);
 }
@@ -380,7 +548,9 @@ watch_event(const struct rdma_cm_event *event)
 {
     if (event->event == RDMA_CM_EVENT_CONNECT_REQUEST) {
         learn_remote_qpn(event->id, event->param.conn.qp_num, true);
-    } else if (event->event == RDMA_CM_EVENT_ESTABLISHED) {
+    } else if ((event->event == RDMA_CM_EVENT_ESTABLISHED
+                || event->event == RDMA_CM_EVENT_CONNECT_RESPONSE)
+               && !event->status) {
         learn_remote_qpn(event->id, event->param.conn.qp_num, false);
     }
 }
@@ -416,39 +586,76 @@ local_qpn(const struct rdma_cm_id *id, const struct rdma_conn_param *param)
     return id->qp ? id->qp->qp_num : param ? param->qp_num : 0;
 }
 
+/* Asks ovs-rdmad whether the overlay reaches 'dst_addr' from 'src_addr'
+ * (may be NULL), for 'what'.  Returns 0 or -1 with errno set, per the
+ * policy.  Not an IP destination: 0. */
+static int
+check_destination(const struct sockaddr *src_addr,
+                  const struct sockaddr *dst_addr, const char *what)
+{
+    char dst[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN];
+    struct rdmaovl_request req;
+    struct rdmaovl_entry entry;
+    int error = 0, retval;
+
+    if (!dst_addr || !format_ip(dst_addr, dst)) {
+        return 0;
+    }
+    memset(&req, 0, sizeof req);
+    req.dst_ip = dst;
+    if (src_addr && format_ip(src_addr, src)) {
+        req.src_ip = src;
+    }
+    pthread_mutex_lock(&mutex);
+    if (get_ovl(&error)) {
+        error = rdmaovl_resolve(ovl, &req, &entry);
+    }
+    retval = policy(error, what);
+    pthread_mutex_unlock(&mutex);
+    return retval;
+}
+
 /* rdma_resolve_addr(): checks the destination with ovs-rdmad first. */
 int
 rdma_resolve_addr(struct rdma_cm_id *id, struct sockaddr *src_addr,
                   struct sockaddr *dst_addr, int timeout_ms)
 {
-    char dst[INET6_ADDRSTRLEN], src[INET6_ADDRSTRLEN];
-
     pthread_once(&once, init);
     if (!real_resolve_addr) {
         errno = ENOSYS;
         return -1;
     }
-    if (dst_addr && format_ip(dst_addr, dst)) {
-        struct rdmaovl_request req;
-        struct rdmaovl_entry entry;
-        int error = 0, retval;
-
-        memset(&req, 0, sizeof req);
-        req.dst_ip = dst;
-        if (src_addr && format_ip(src_addr, src)) {
-            req.src_ip = src;
-        }
-        pthread_mutex_lock(&mutex);
-        if (get_ovl(&error)) {
-            error = rdmaovl_resolve(ovl, &req, &entry);
-        }
-        retval = policy(error, "rdma_resolve_addr");
-        pthread_mutex_unlock(&mutex);
-        if (retval) {
-            return retval;
-        }
+    if (!in_create_ep
+        && check_destination(src_addr, dst_addr, "rdma_resolve_addr")) {
+        return -1;
     }
     return real_resolve_addr(id, src_addr, dst_addr, timeout_ms);
+}
+
+/* rdma_create_ep(): for an active endpoint, checks the destination with
+ * ovs-rdmad first (librdmacm resolves it inside, without necessarily
+ * going through rdma_resolve_addr()).  Its connection is bound at
+ * rdma_connect() or rdma_accept(), like any other. */
+int
+rdma_create_ep(struct rdma_cm_id **id, struct rdma_addrinfo *res,
+               struct ibv_pd *pd, struct ibv_qp_init_attr *qp_init_attr)
+{
+    int retval;
+
+    pthread_once(&once, init);
+    if (!real_create_ep) {
+        errno = ENOSYS;
+        return -1;
+    }
+    if (res && !(res->ai_flags & RAI_PASSIVE)
+        && check_destination(res->ai_src_addr, res->ai_dst_addr,
+                             "rdma_create_ep")) {
+        return -1;
+    }
+    in_create_ep = true;
+    retval = real_create_ep(id, res, pd, qp_init_attr);
+    in_create_ep = false;
+    return retval;
 }
 
 /* rdma_connect(): binds the connection, then connects. */
@@ -532,28 +739,36 @@ rdma_get_cm_event(struct rdma_event_channel *channel,
     return retval;
 }
 
-/* Returns the path MTU of the bound connection whose QP is 'qp', or 0.
- * Call with 'mutex' held. */
-static enum ibv_mtu
-qp_path_mtu(const struct ibv_qp *qp)
+/* Returns the bound connection whose QP is 'qp' (librdmacm's, or one
+ * that the application made and bound by number), or NULL.  Call with
+ * 'mutex' held. */
+static struct id_state *
+find_bound_qp(const struct ibv_qp *qp)
 {
     size_t i;
 
     for (i = 0; i < N_BUCKETS; i++) {
-        const struct id_state *s;
+        struct id_state *s;
 
         for (s = buckets[i]; s; s = s->next) {
-            if (s->bound && s->qp == qp) {
-                return s->path_mtu;
+            if (s->bound
+                && (s->qp
+                    ? s->qp == qp
+                    : s->qpn == qp->qp_num && s->verbs == qp->context)) {
+                return s;
             }
         }
     }
-    return 0;
+    return NULL;
 }
 
-/* ibv_modify_qp(): when a bound connection's QP goes to RTR, lowers its
- * path MTU to the binding's if it is larger (the overlay's headers must
- * fit in the underlay's MTU), then modifies the QP. */
+/* ibv_modify_qp(): when a bound connection's QP goes to RTR, first tells
+ * ovs-rdmad the peer's QPN (the transition's dest_qp_num) and waits for
+ * the answer, so that no frame of the connection leaves before its
+ * binding carries the peer; and lowers the QP's path MTU to the binding's
+ * if it is larger (the overlay's headers must fit in the underlay's MTU).
+ * Then modifies the QP.  Under the strict policy, a refused update fails
+ * the transition (librdmacm then reports a connection error). */
 int
 ibv_modify_qp(struct ibv_qp *qp, struct ibv_qp_attr *attr, int attr_mask)
 {
@@ -562,14 +777,23 @@ ibv_modify_qp(struct ibv_qp *qp, struct ibv_qp_attr *attr, int attr_mask)
         return ENOSYS;
     }
     if (qp && attr && (attr_mask & IBV_QP_STATE)
-        && (attr_mask & IBV_QP_PATH_MTU) && attr->qp_state == IBV_QPS_RTR) {
-        enum ibv_mtu mtu;
+        && attr->qp_state == IBV_QPS_RTR) {
+        struct id_state *s;
+        int retval = 0;
 
         pthread_mutex_lock(&mutex);
-        mtu = qp_path_mtu(qp);
+        s = find_bound_qp(qp);
+        if (s && (attr_mask & IBV_QP_DEST_QPN)
+            && set_peer(s, attr->dest_qp_num, "ibv_modify_qp(RTR)")) {
+            retval = errno;
+        }
+        if (s && (attr_mask & IBV_QP_PATH_MTU) && s->path_mtu
+            && s->path_mtu < attr->path_mtu) {
+            attr->path_mtu = s->path_mtu;
+        }
         pthread_mutex_unlock(&mutex);
-        if (mtu && mtu < attr->path_mtu) {
-            attr->path_mtu = mtu;
+        if (retval) {
+            return retval;
         }
     }
     return real_modify_qp(qp, attr, attr_mask);

@@ -48,6 +48,9 @@ struct rdmaovl {
     char buf[4096];             /* Received but not yet parsed. */
     size_t buf_ofs, buf_len;    /* Unparsed part of 'buf'. */
     char error[512];            /* Last error message, "" if none. */
+    bool qp_checked;            /* Whether the entry of the last bind or
+                                 * update has its QP checked against the
+                                 * kernel (see rdmaovl_qp_checked()). */
 };
 
 /* Stores a message, formatted like printf(), as 'ovl''s last error. */
@@ -135,6 +138,18 @@ const char *
 rdmaovl_last_error(const struct rdmaovl *ovl)
 {
     return ovl->error;
+}
+
+/* Returns true if the entry that the last successful rdmaovl_bind() or
+ * rdmaovl_set_remote_qpn() on 'ovl' stored has its QP checked against the
+ * kernel's (its vport has other_config:rdma-device): ovs-rdmad then takes
+ * the peer's QP number and the QP's state from the kernel and refuses
+ * rdmaovl_set_remote_qpn() for that connection.  False after any other
+ * call or a failure. */
+bool
+rdmaovl_qp_checked(const struct rdmaovl *ovl)
+{
+    return ovl->qp_checked;
 }
 
 /* Returns the current time in ms, from a monotonic clock. */
@@ -420,10 +435,16 @@ transact_entry(struct rdmaovl *ovl, const char *method,
     int error;
 
     memset(e, 0, sizeof *e);
+    ovl->qp_checked = false;
     error = transact(ovl, method, params, &result);
     if (!error) {
         if (json_object_get_type(result) == json_type_object) {
+            struct json_object *v;
+
             parse_entry(result, e);
+            /* ovs-rdmad gives a QP's state only when the kernel shows it. */
+            ovl->qp_checked = json_object_object_get_ex(result, "qp_state",
+                                                        &v);
         } else {
             set_error(ovl, "\"%s\" returned no object", method);
             error = EPROTO;

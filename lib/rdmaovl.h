@@ -113,6 +113,7 @@ int rdmaovl_open(const char *socket_path, struct rdmaovl **);
 void rdmaovl_close(struct rdmaovl *);
 void rdmaovl_set_timeout(struct rdmaovl *, int timeout_ms);
 const char *rdmaovl_last_error(const struct rdmaovl *);
+bool rdmaovl_qp_checked(const struct rdmaovl *);
 
 int rdmaovl_resolve(struct rdmaovl *, const struct rdmaovl_request *,
                     struct rdmaovl_entry *);

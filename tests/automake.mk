@@ -57,6 +57,7 @@ EXTRA_DIST += $(KERNEL_TESTSUITE_AT) $(KERNEL_TESTSUITE) \
 	tests/kernel-tc-check.py \
 	tests/kernel-capture.py
 DISTCLEANFILES += tests/atconfig tests/atlocal
+CLEANFILES += tests/kernel-times
 
 # Directories, relative to the top of the build and source trees, that the
 # tests find their programs in.
@@ -71,10 +72,20 @@ check-system: all tests/atconfig tests/atlocal $(SYSTEM_TESTSUITE)
 		$(TESTSUITEFLAGS)
 .PHONY: check-system
 
+# Ends with the lane's wall time and each test's guest time (kernel-times,
+# written by the tests' kernel_timed).
 check-kernel: all tests/atconfig tests/atlocal $(KERNEL_TESTSUITE) $(TESTSUITE)
 	@$(srcdir)/tests/kernel-vm --check || true
+	@rm -f tests/kernel-times
+	@t0=`date +%s`; \
 	$(SHELL) '$(KERNEL_TESTSUITE)' -C tests AUTOTEST_PATH=$(AUTOTEST_PATH) \
-		$(TESTSUITEFLAGS)
+		$(TESTSUITEFLAGS); \
+	rc=$$?; \
+	echo "kernel lane: wall time $$((`date +%s` - t0)) s; each test's guest:"; \
+	sort -n tests/kernel-times 2>/dev/null \
+	    | awk '{n = $$1; t = $$2; $$1 = $$2 = ""; sub(/^ +/, ""); \
+	            printf "  %4d s  %3d: %s\n", t, n, $$0}'; \
+	exit $$rc
 .PHONY: check-kernel
 
 $(KERNEL_TESTSUITE): package.m4 $(KERNEL_TESTSUITE_AT)

@@ -21,6 +21,7 @@
  *
  *   test-rdmaovl SOCKET resolve DST_IP [DST_MAC]
  *   test-rdmaovl SOCKET bind DST_IP DST_MAC [QPN [REMOTE_QPN [CM_ID]]]
+ *       (then "qp_checked" if rdmaovl_qp_checked())
  *   test-rdmaovl SOCKET update CM_ID REMOTE_QPN
  *   test-rdmaovl SOCKET unbind CM_ID
  *   test-rdmaovl SOCKET list
@@ -116,6 +117,9 @@ main(int argc, char *argv[])
         error = rdmaovl_bind(ovl, &req, &e);
         if (!error) {
             print_entry(&e);
+            if (rdmaovl_qp_checked(ovl)) {
+                printf("qp_checked\n");
+            }
         }
     } else if (!strcmp(cmd, "update") && argc == 5) {
         error = rdmaovl_set_remote_qpn(ovl, parse_u64(argv[3]),

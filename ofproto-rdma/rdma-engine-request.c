@@ -663,8 +663,8 @@ rdma_engine_settle_updates(struct rdma_engine *e, bool saved)
     if (!saved && e->n_unsaved) {
         rdma_underlay_begin();
     }
-    for (i = e->n_unsaved; i-- > 0; ) {
-        struct rdma_unsaved_update *u = &e->unsaved[i];
+    for (i = e->n_unsaved; i > 0; i--) {
+        struct rdma_unsaved_update *u = &e->unsaved[i - 1];
 
         if (!saved) {
             struct rdma_binding *b = rdma_qp_map_find(e->map, u->vport,

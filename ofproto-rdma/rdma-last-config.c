@@ -20,7 +20,7 @@
 
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
@@ -268,20 +268,26 @@ vport_from_json(const struct json *o, struct rdma_mapping *cfg)
     return NULL;
 }
 
-/* Reads 'file_name', written by rdma_last_config_save(), into 'cfg' (an
- * initialized, empty snapshot): its tunnels and vports, with no bridge.  A
- * missing file gives an empty 'cfg'.  Returns NULL or an error message
- * (caller frees), leaving 'cfg' partly filled. */
+/* Reads 'file_name', as rdma_last_config_to_json() writes it, into 'cfg'
+ * (an initialized, empty snapshot): its tunnels and vports, with no
+ * bridge.  A missing file gives an empty 'cfg'; a symbolic link is
+ * refused.  Returns NULL or an error message (caller frees), leaving 'cfg'
+ * partly filled. */
 char *
 rdma_last_config_load(const char *file_name, struct rdma_mapping *cfg)
 {
     const struct json *version, *tunnels, *vports;
     char *error = NULL;
     struct json *json;
+    struct stat st;
     size_t i;
 
-    if (access(file_name, F_OK) && errno == ENOENT) {
-        return NULL;
+    if (lstat(file_name, &st)) {
+        return (errno == ENOENT ? NULL
+                : xasprintf("cannot stat it (%s)", ovs_strerror(errno)));
+    }
+    if (S_ISLNK(st.st_mode)) {
+        return xstrdup("it is a symbolic link (refused)");
     }
     json = json_from_file(file_name);
     if (json->type == JSON_STRING) {

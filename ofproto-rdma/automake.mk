@@ -29,6 +29,8 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-engine-qp.c \
 	ofproto-rdma/rdma-engine-request.c \
 	ofproto-rdma/rdma-engine-restore.c \
+	ofproto-rdma/rdma-flow-monitor.c \
+	ofproto-rdma/rdma-flow-monitor.h \
 	ofproto-rdma/rdma-mapping.c \
 	ofproto-rdma/rdma-mapping.h \
 	ofproto-rdma/rdma-ovsdb.c \

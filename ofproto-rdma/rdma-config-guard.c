@@ -104,7 +104,9 @@ rdma_config_guard(const struct rdma_mapping *old, struct rdma_mapping *new)
         const struct rdma_map_tunnel *last;
 
         last = rdma_mapping_find_tunnel(old, t->name);
-        if (t->error && last && !last->error
+        /* A tunnel made flow-based is valid: its error only sends the
+         * static resolver's users to the pipeline resolver. */
+        if (t->error && !t->flow_based && last && !last->error
             && !strcmp(t->type_name, last->type_name)) {
             log_kept("tunnel", t->name, t->error, last->kept_error);
             keep_tunnel(t, last);

@@ -74,6 +74,7 @@ rdma_engine_destroy(struct rdma_engine *e)
         free(e->unsaved);
         rdma_mapping_destroy(&e->cfg);
         rdma_retry_destroy(&e->retry);
+        rdma_pipeline_destroy();
         free(e);
     }
 }
@@ -309,8 +310,9 @@ take_config(struct rdma_engine *e, const struct ovsdb_idl *idl)
 void
 rdma_engine_run(struct rdma_engine *e, const struct ovsdb_idl *idl)
 {
+    bool flows_changed = rdma_pipeline_run(&e->cfg, e->idl_seqno);
     uint64_t underlay_seqno = rdma_underlay_seqno();
-    bool poll_due = (underlay_seqno != e->underlay_seqno
+    bool poll_due = (flows_changed || underlay_seqno != e->underlay_seqno
                      || time_msec() >= e->next_poll);
     bool config_due = (idl && ovsdb_idl_is_connected(idl)
                        && (!e->have_cfg
@@ -342,6 +344,7 @@ rdma_engine_wait(struct rdma_engine *e)
         poll_timer_wait_until(e->next_poll);
     }
     retry_wait(e);
+    rdma_pipeline_wait(e->idl_seqno);
 }
 
 /* Returns the rdma-status of vport 'vport' for OVSDB: "ready", or why it

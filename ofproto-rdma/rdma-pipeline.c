@@ -24,13 +24,18 @@
 #include "hash.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovl-trace.h"
 #include "ovl-tuple.h"
 #include "packets.h"
 #include "rdma-addr.h"
+#include "rdma-flow-monitor.h"
 #include "rdma-mapping.h"
 #include "rdma-underlay-ovs.h"
+#include "sset.h"
+#include "timeval.h"
+#include "unixctl.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_pipeline);
@@ -47,6 +52,24 @@ static rdma_pipeline_trace_hook *trace_hook;
 /* Sum of ovs-vswitchd's "rev_*" coverage counters at the last
  * rdma_pipeline_poll_begin(), or -1 if unknown. */
 static long long int last_rev_total = -1;
+
+/* True if a flow monitor reported a settled flow-table change since the
+ * last rdma_pipeline_poll_begin(). */
+static bool monitor_changed;
+
+/* Traces run so far, and, for the last re-resolution that a flow monitor
+ * triggered: when it started (LLONG_MIN if none is under way), how long it
+ * took in ms (-1 if none yet) and how many traces it ran. */
+static unsigned long long int n_traces;
+static long long int monitor_poll_start = LLONG_MIN;
+static unsigned long long int monitor_poll_traces;
+static long long int last_monitor_poll_ms = -1;
+static unsigned long long int last_monitor_poll_traces;
+
+/* Configuration sequence number for which the monitored bridges were last
+ * chosen, and whether they were chosen at all. */
+static unsigned int monitor_cfg_seqno;
+static bool monitor_cfg_valid;
 
 /* True between rdma_pipeline_poll_begin() and rdma_pipeline_poll_end()
  * when the flows have not changed: paths may skip the trace. */
@@ -140,6 +163,95 @@ read_rev_total(void)
     return total;
 }
 
+/* "rdma/show-pipeline": the flow monitors and what the last flow change
+ * cost. */
+static void
+show_pipeline(struct unixctl_conn *conn, int argc OVS_UNUSED,
+              const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+
+    rdma_flow_monitor_format(&ds);
+    if (last_monitor_poll_ms >= 0) {
+        ds_put_format(&ds, "last change re-resolved: %llu traces in %lld "
+                      "ms\n", last_monitor_poll_traces,
+                      last_monitor_poll_ms);
+    }
+    ds_put_format(&ds, "traces: %llu\n", n_traces);
+    unixctl_command_reply(conn, ds_cstr(&ds));
+    ds_destroy(&ds);
+}
+
+/* Watches, with OpenFlow flow monitors (rdma-flow-monitor.h), the bridges
+ * whose flows decide the pipeline paths of 'm': those joined by patch
+ * ports to a vport that the pipeline resolver serves.  'cfg_seqno' changes
+ * whenever 'm' does; the bridges are chosen again only then.  Returns true
+ * when a change of their flows has settled: the caller should re-resolve
+ * its paths now (rdma_pipeline_poll_begin() will not let them skip the
+ * trace). */
+bool
+rdma_pipeline_run(const struct rdma_mapping *m, unsigned int cfg_seqno)
+{
+    static bool registered;
+
+    if (!registered) {
+        unixctl_command_register("rdma/show-pipeline", "", 0, 0,
+                                 show_pipeline, NULL);
+        registered = true;
+    }
+    if (trace_hook) {
+        /* No ovs-vswitchd to watch. */
+        return false;
+    }
+    if (!monitor_cfg_valid || cfg_seqno != monitor_cfg_seqno) {
+        const struct rdma_map_vport *vp;
+        const struct rdma_map_bridge *br;
+        struct sset names = SSET_INITIALIZER(&names);
+
+        HMAP_FOR_EACH (vp, node, &m->vports) {
+            if (!vp->bridge || !rdma_pipeline_wanted(m, vp)) {
+                continue;
+            }
+            HMAP_FOR_EACH (br, node, &m->bridges) {
+                if (br->group == vp->bridge->group) {
+                    sset_add(&names, br->name);
+                }
+            }
+        }
+        rdma_flow_monitor_set_bridges(&names);
+        sset_destroy(&names);
+        monitor_cfg_seqno = cfg_seqno;
+        monitor_cfg_valid = true;
+    }
+    if (rdma_flow_monitor_run()) {
+        monitor_changed = true;
+        return true;
+    }
+    return false;
+}
+
+/* Arranges for poll_block() to wake up when rdma_pipeline_run() has work
+ * to do: a flow monitor has, or the configuration ('cfg_seqno', as for
+ * rdma_pipeline_run()) changed since the bridges were chosen. */
+void
+rdma_pipeline_wait(unsigned int cfg_seqno)
+{
+    if (!trace_hook && (!monitor_cfg_valid
+                        || cfg_seqno != monitor_cfg_seqno)) {
+        poll_immediate_wake();
+    }
+    rdma_flow_monitor_wait();
+}
+
+/* Stops watching bridges. */
+void
+rdma_pipeline_destroy(void)
+{
+    rdma_flow_monitor_destroy();
+    monitor_cfg_valid = false;
+    monitor_changed = false;
+}
+
 /* Starts a periodic re-resolution: reads ovs-vswitchd's revalidation
  * counters and, if they did not move since the last call, lets the paths
  * that were usable skip the trace and re-resolve only their underlay
@@ -151,7 +263,13 @@ rdma_pipeline_poll_begin(void)
 {
     long long int total = read_rev_total();
 
-    flows_unchanged = total >= 0 && total == last_rev_total;
+    flows_unchanged = (total >= 0 && total == last_rev_total
+                       && !monitor_changed);
+    if (monitor_changed) {
+        monitor_poll_start = time_msec();
+        monitor_poll_traces = n_traces;
+    }
+    monitor_changed = false;
     last_rev_total = total;
     memos_clear();
 }
@@ -163,6 +281,11 @@ rdma_pipeline_poll_end(void)
 {
     flows_unchanged = false;
     memos_clear();
+    if (monitor_poll_start != LLONG_MIN) {
+        last_monitor_poll_ms = time_msec() - monitor_poll_start;
+        last_monitor_poll_traces = n_traces - monitor_poll_traces;
+        monitor_poll_start = LLONG_MIN;
+    }
 }
 
 /* Returns true if a path resolved before may skip the trace now. */
@@ -240,6 +363,7 @@ run_trace(const char *bridge, const char *flow, char **outputp,
     char *argv[4];
 
     COVERAGE_INC(rdma_pipeline_trace);
+    n_traces++;
     if (trace_hook) {
         return trace_hook(bridge, flow, outputp, errorp);
     }

@@ -53,6 +53,10 @@ enum rdma_resolve_status rdma_pipeline_resolve(
     const struct eth_addr *dst_mac, const struct rdma_nic_caps *,
     struct ovl_tuple *base, char **tunnelp, char **reasonp);
 
+bool rdma_pipeline_run(const struct rdma_mapping *, unsigned int cfg_seqno);
+void rdma_pipeline_wait(unsigned int cfg_seqno);
+void rdma_pipeline_destroy(void);
+
 void rdma_pipeline_poll_begin(void);
 void rdma_pipeline_poll_end(void);
 bool rdma_pipeline_may_skip_trace(void);

@@ -48,12 +48,14 @@ KERNEL_TESTSUITE_AT = \
 	tests/kernel-datapath.at \
 	tests/kernel-vlan.at \
 	tests/kernel-preload.at \
-	tests/kernel-trust.at
+	tests/kernel-trust.at \
+	tests/kernel-pipeline.at
 KERNEL_TESTSUITE = $(srcdir)/tests/kernel-testsuite
 EXTRA_DIST += $(KERNEL_TESTSUITE_AT) $(KERNEL_TESTSUITE) \
 	tests/kernel-vm \
 	tests/kernel-lib.sh \
 	tests/kernel-tc.sh \
+	tests/kernel-pipeline.sh \
 	tests/kernel-tc-check.py \
 	tests/kernel-capture.py
 DISTCLEANFILES += tests/atconfig tests/atlocal

@@ -67,6 +67,12 @@ echo "== pipeline resolver: ofproto/trace over ovs-vswitchd's unixctl socket (sa
            other_config:rdma-max-connections=1000000
     ovs-ofctl add-flow br-int \
         "priority=100,in_port=vm1,udp,actions=set_field:5001->tun_id,output:vx1"
+    i=0
+    until ovs-appctl -t ovs-rdmad rdma/resolve vm1 10.1.0.2 \
+              dst_mac=02:00:00:00:02:02 2>/dev/null | grep -q 'OpenFlow pipeline'; do
+        test $i -lt 100 || break
+        sleep 0.1; i=$((i + 1))
+    done
     ovs-appctl -t ovs-rdmad rdma/resolve vm1 10.1.0.2 \
         dst_mac=02:00:00:00:02:02 | head -1
 )
@@ -75,9 +81,10 @@ echo "new paths (each bind a new destination: one trace each):"
 $bench unixctl $n "$rundir/ovs-rdmad.$pid.ctl"
 echo "cached path (every bind to one destination: one trace in all):"
 $bench unixctl $n "$rundir/ovs-rdmad.$pid.ctl" same
-echo "flow-table change (ovs-rdmad re-traces its paths every --underlay-poll, 1000 ms here):"
-for paths in 10 ${BENCH_PIPELINE_PATHS:-1000}; do
-    vni=$((5001 + paths))
+echo "flow-table change (ovs-rdmad's flow monitor on br-int triggers the re-trace; three rounds each):"
+for paths in 10 10 10 ${BENCH_PIPELINE_PATHS:-1000} ${BENCH_PIPELINE_PATHS:-1000} ${BENCH_PIPELINE_PATHS:-1000}; do
+    round=$((${round:-0} + 1))
+    vni=$((5001 + paths + round))
     OVS_RUNDIR="$rundir" $bench flowchange $paths "$rundir/ovs-rdmad.$pid.ctl" \
         "OVS_RUNDIR=$rundir ovs-ofctl add-flow br-int 'priority=100,in_port=vm1,udp,actions=set_field:$vni->tun_id,output:vx1'" \
         " vni=$vni "

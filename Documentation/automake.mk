@@ -1,4 +1,5 @@
 # The project's own documentation, shipped in the distribution.
 EXTRA_DIST += \
 	Documentation/design.rst \
+	Documentation/scale-model.rst \
 	Documentation/tc-provider.rst

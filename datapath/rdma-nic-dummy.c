@@ -103,6 +103,14 @@ struct dummy_nic {
     size_t log_max;             /* Largest 'n_log', 0 = log disabled. */
     unsigned long long int log_seq; /* Ops logged since the last clear. */
 
+    /* Batches (see "Batches" in rdma-nic-provider.h).  The dummy applies
+     * every op at once, counts batches for the tests, and writes its
+     * table file once per batch. */
+    bool in_batch;              /* Between batch_begin and batch_commit. */
+    bool table_dirty;           /* The table file needs writing at
+                                 * commit. */
+    struct rdma_nic_dummy_batch_stats batch; /* Counters. */
+
     /* Fault injection. */
     unsigned int fail_count;    /* Number of ops still to fail. */
     int fail_error;             /* Positive errno they fail with. */
@@ -114,6 +122,7 @@ struct dummy_nic {
 static struct ovs_list dummy_nics = OVS_LIST_INITIALIZER(&dummy_nics);
 
 static void dummy_unixctl_register(void);
+static void dummy_count_op(struct dummy_nic *);
 
 /* Returns the dummy_nic that contains 'nic'. */
 static struct dummy_nic *
@@ -471,17 +480,36 @@ dummy_bind_source(struct rdma_nic *nic, uint64_t cm_id,
     }
     dummy_log_op(dummy, DUMMY_OP_BIND_SOURCE, cm_id, NULL, source, error,
                  injected);
+    if (!error) {
+        dummy_count_op(dummy);
+    }
     return error;
 }
 
 static void dummy_get_sorted(const struct dummy_nic *,
                              struct rdma_nic_entry **, size_t *);
+static void dummy_save_table(struct dummy_nic *);
 
-/* Writes the table to its file, if it has one ("table=FILE"). */
+/* Counts a successful op of 'dummy', in its batch if one is open. */
 static void
-dummy_save_table(const struct dummy_nic *dummy)
+dummy_count_op(struct dummy_nic *dummy)
 {
-    if (dummy->table_file) {
+    if (dummy->in_batch) {
+        dummy->batch.n_batched_ops++;
+        dummy->batch.cur_ops++;
+    } else {
+        dummy->batch.n_unbatched_ops++;
+    }
+}
+
+/* Writes the table to its file, if it has one ("table=FILE"); inside a
+ * batch, only once, at commit. */
+static void
+dummy_save_table(struct dummy_nic *dummy)
+{
+    if (dummy->in_batch) {
+        dummy->table_dirty = true;
+    } else if (dummy->table_file) {
         struct rdma_nic_entry *entries;
         size_t n;
         int error;
@@ -524,6 +552,8 @@ dummy_install(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
     dummy_log_op(dummy, DUMMY_OP_INSTALL, entry->cm_id, entry, NULL, error,
                  injected);
     if (!error) {
+        dummy->batch.n_installs++;
+        dummy_count_op(dummy);
         dummy_save_table(dummy);
     }
     return error;
@@ -553,6 +583,8 @@ dummy_modify(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
     dummy_log_op(dummy, DUMMY_OP_MODIFY, entry->cm_id, entry, NULL, error,
                  injected);
     if (!error) {
+        dummy->batch.n_modifies++;
+        dummy_count_op(dummy);
         dummy_save_table(dummy);
     }
     return error;
@@ -584,9 +616,43 @@ dummy_remove(struct rdma_nic *nic, uint64_t cm_id)
     }
     dummy_log_op(dummy, DUMMY_OP_REMOVE, cm_id, NULL, NULL, error, injected);
     if (!error) {
+        dummy->batch.n_removes++;
+        dummy_count_op(dummy);
         dummy_save_table(dummy);
     }
     return error;
+}
+
+/* The 'batch_begin' op: see rdma-nic-provider.h. */
+static int
+dummy_batch_begin(struct rdma_nic *nic)
+{
+    struct dummy_nic *dummy = dummy_nic_cast(nic);
+
+    dummy->in_batch = true;
+    dummy->batch.cur_ops = 0;
+    return 0;
+}
+
+/* The 'batch_commit' op: see rdma-nic-provider.h.  Every op was applied
+ * when it was called, so none is refused here; the table file is written
+ * once if an op changed it. */
+static int
+dummy_batch_commit(struct rdma_nic *nic,
+                   struct rdma_nic_batch_failure **failedp OVS_UNUSED,
+                   size_t *n_failedp OVS_UNUSED)
+{
+    struct dummy_nic *dummy = dummy_nic_cast(nic);
+
+    dummy->in_batch = false;
+    dummy->batch.n_batches++;
+    dummy->batch.max_ops = MAX(dummy->batch.max_ops, dummy->batch.cur_ops);
+    dummy->batch.cur_ops = 0;
+    if (dummy->table_dirty) {
+        dummy->table_dirty = false;
+        dummy_save_table(dummy);
+    }
+    return 0;
 }
 
 /* Compares the entries that 'a_' and 'b_' point to by cm_id, for qsort(). */
@@ -649,6 +715,8 @@ const struct rdma_nic_class rdma_nic_dummy_class = {
     .modify = dummy_modify,
     .remove = dummy_remove,
     .dump = dummy_dump,
+    .batch_begin = dummy_batch_begin,
+    .batch_commit = dummy_batch_commit,
     .run = NULL,
     .wait = NULL,
 };
@@ -713,6 +781,33 @@ rdma_nic_dummy_format_table(const struct rdma_nic *nic, struct ds *ds)
     } else {
         ds_put_cstr(ds, "unlimited\n");
     }
+}
+
+/* Stores in '*stats' the op and batch counters of dummy NIC 'nic'. */
+void
+rdma_nic_dummy_get_batch_stats(const struct rdma_nic *nic,
+                               struct rdma_nic_dummy_batch_stats *stats)
+{
+    *stats = dummy_nic_cast(nic)->batch;
+}
+
+/* Appends the op and batch counters of dummy NIC 'nic' to 'ds', as
+ * "rdma-dummy/stats" shows them. */
+static void
+dummy_format_stats(const struct rdma_nic *nic, struct ds *ds)
+{
+    const struct dummy_nic *dummy = dummy_nic_cast(nic);
+    const struct rdma_nic_dummy_batch_stats *b = &dummy->batch;
+
+    ds_put_format(ds, "installs: %llu\nmodifies: %llu\nremoves: %llu\n",
+                  b->n_installs, b->n_modifies, b->n_removes);
+    ds_put_format(ds, "batches: %llu\n"
+                  "ops in batches: %llu\n"
+                  "largest batch: %llu ops\n"
+                  "ops outside batches: %llu\n"
+                  "entries: %"PRIuSIZE"\n",
+                  b->n_batches, b->n_batched_ops, b->max_ops,
+                  b->n_unbatched_ops, hmap_count(&dummy->entries));
 }
 
 /* Appends 'rec' to 'ds' as one line, with the tuple if 'verbose'. */
@@ -862,6 +957,11 @@ rdma_nic_dummy_command(struct rdma_nic *nic, int argc, const char *argv[],
             return xstrdup("rdma-dummy/show takes no arguments");
         }
         rdma_nic_dummy_format_table(nic, reply);
+    } else if (!strcmp(cmd, "rdma-dummy/stats")) {
+        if (argc > 1) {
+            return xstrdup("rdma-dummy/stats takes no arguments");
+        }
+        dummy_format_stats(nic, reply);
     } else if (!strcmp(cmd, "rdma-dummy/op-log")) {
         bool verbose;
 
@@ -929,6 +1029,8 @@ dummy_unixctl_register(void)
     }
     registered = true;
     unixctl_command_register("rdma-dummy/show", "", 0, 0,
+                             dummy_unixctl, NULL);
+    unixctl_command_register("rdma-dummy/stats", "", 0, 0,
                              dummy_unixctl, NULL);
     unixctl_command_register("rdma-dummy/op-log", "[--verbose]", 0, 1,
                              dummy_unixctl, NULL);

@@ -62,6 +62,20 @@
 
 struct ds;
 
+/* What a dummy NIC counts of its ops and batches (see "Batches" in
+ * rdma-nic-provider.h): "rdma-dummy/stats" shows them. */
+struct rdma_nic_dummy_batch_stats {
+    unsigned long long int n_batches;       /* Batches committed. */
+    unsigned long long int n_batched_ops;   /* Successful ops inside
+                                             * batches. */
+    unsigned long long int n_unbatched_ops; /* Successful ops outside. */
+    unsigned long long int max_ops;         /* Most ops in one batch. */
+    unsigned long long int cur_ops;         /* Ops in the open batch. */
+    unsigned long long int n_installs;      /* Successful installs. */
+    unsigned long long int n_modifies;      /* Successful modifies. */
+    unsigned long long int n_removes;       /* Successful removes. */
+};
+
 bool rdma_nic_is_dummy(const struct rdma_nic *);
 struct rdma_nic *rdma_nic_dummy_get_current(void);
 
@@ -72,6 +86,8 @@ void rdma_nic_dummy_format_table(const struct rdma_nic *, struct ds *);
 void rdma_nic_dummy_format_log(const struct rdma_nic *, bool verbose,
                                struct ds *);
 void rdma_nic_dummy_clear_log(struct rdma_nic *);
+void rdma_nic_dummy_get_batch_stats(const struct rdma_nic *,
+                                    struct rdma_nic_dummy_batch_stats *);
 bool rdma_nic_dummy_get_source(const struct rdma_nic *, uint64_t cm_id,
                                struct rdma_nic_source *);
 

@@ -97,6 +97,48 @@
  * succeeds the old entry stays in use.
  *
  *
+ * Batches
+ * =======
+ *
+ * A client about to issue many ops at once (a refresh that modifies every
+ * entry behind a tunnel, a restart that installs a whole table) brackets
+ * them with 'batch_begin' and 'batch_commit', so that a provider may push
+ * them to the device in one go: one netlink message batch, one doorbell,
+ * one table write.  The rules:
+ *
+ *    - Between 'batch_begin' and 'batch_commit' the client calls only
+ *      'bind_source', 'install', 'modify' and 'remove' ('get_caps',
+ *      'run' and 'wait' too, which a batch does not affect).  The
+ *      wrapper refuses 'dump' and 'get_details' with EBUSY there, since
+ *      a provider may not have applied the batch yet.
+ *
+ *    - An op inside a batch returns at once every error it can find
+ *      without the device (EEXIST, ENOENT, ENOSPC, EINVAL, EOPNOTSUPP,
+ *      and injected failures); such an op is not part of the batch.  An
+ *      op that returns 0 is either done already or queued, at the
+ *      provider's choice.
+ *
+ *    - 'batch_commit' completes every queued op, in the order they were
+ *      called.  When it returns, the table is what the ops would have
+ *      made of it one by one, except for those that the device refused:
+ *      it returns 0 if there were none, otherwise the errno of the first,
+ *      and stores the refused ops in '*failedp' (a malloc'd array the
+ *      caller frees) and their number in '*n_failedp'.  A refused op
+ *      leaves its entry as it was before that op (make-before-break), so
+ *      the client retries it as it would retry an op that failed alone.
+ *
+ *    - Batches do not nest at the provider: rdma_nic_batch_begin() and
+ *      rdma_nic_batch_commit() count nested pairs and call the provider
+ *      only for the outermost one, so that a function that batches may
+ *      call another that does.
+ *
+ *    - Both may be NULL (together): then there is no batching and every
+ *      op completes when it returns, which is always correct.  A provider
+ *      that applies ops at once may still implement them, to count
+ *      batches or to defer work that a batch needs only once (the dummy
+ *      provider saves its table file once per batch).
+ *
+ *
  * Threads
  * =======
  *
@@ -116,6 +158,10 @@ struct smap;
 struct rdma_nic {
     const struct rdma_nic_class *class; /* Provider, set by rdma_nic_open(). */
     char *type;                         /* Copy of class->type. */
+    unsigned int batch_depth;           /* Nested rdma_nic_batch_begin()s
+                                         * not yet committed. */
+    bool batch_open;                    /* 'batch_begin' succeeded for the
+                                         * outermost of them. */
 };
 
 /* A kind of NIC: the functions that implement it. */
@@ -183,6 +229,20 @@ struct rdma_nic_class {
      * 'cm_id' is not installed.  May be NULL (nothing shown). */
     int (*get_details)(struct rdma_nic *nic, uint64_t cm_id,
                        struct json **detailsp);
+
+    /* Opens a batch of ops: see "Batches" above.  Returns 0 or a positive
+     * errno, in which case there is no batch and the ops that follow
+     * complete one by one.  May be NULL, together with 'batch_commit'. */
+    int (*batch_begin)(struct rdma_nic *nic);
+
+    /* Completes the ops queued since 'batch_begin' and closes the batch:
+     * see "Batches" above.  Returns 0 if the device took them all,
+     * otherwise the errno of the first it refused, with every refused op
+     * in '*failedp' (malloc'd, or NULL if none) and their number in
+     * '*n_failedp'.  May be NULL, together with 'batch_begin'. */
+    int (*batch_commit)(struct rdma_nic *nic,
+                        struct rdma_nic_batch_failure **failedp,
+                        size_t *n_failedp);
 
     /* Does background work: see "Synchronous semantics" above.  May be
      * NULL. */

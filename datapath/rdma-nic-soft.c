@@ -131,6 +131,15 @@ struct soft_nic {
                                  * overlay (left to the host). */
     uint64_t drops[SOFT_N_DROPS]; /* Dropped frames, by reason. */
     uint64_t tx_errors;         /* Frames the device refused. */
+
+    /* Batches (see "Batches" in rdma-nic-provider.h): the soft NIC applies
+     * every op at once, so a batch needs no work at commit; it counts
+     * them, for "rdma-soft/stats". */
+    bool in_batch;              /* Between batch_begin and batch_commit. */
+    uint64_t n_batches;         /* Batches committed. */
+    uint64_t n_batched_ops;     /* Successful ops inside batches. */
+    uint64_t cur_batch_ops;     /* Ops in the open batch. */
+    uint64_t max_batch_ops;     /* Most ops in one batch. */
 };
 
 /* The most recently opened soft NIC, or NULL. */
@@ -318,6 +327,42 @@ soft_find_qpn(const struct soft_nic *soft, uint32_t qpn)
     return NULL;
 }
 
+/* Counts a successful op of 'soft' in its open batch, if any. */
+static void
+soft_count_op(struct soft_nic *soft)
+{
+    if (soft->in_batch) {
+        soft->n_batched_ops++;
+        soft->cur_batch_ops++;
+    }
+}
+
+/* rdma_nic_class 'batch_begin'. */
+static int
+soft_batch_begin(struct rdma_nic *nic)
+{
+    struct soft_nic *soft = soft_nic_cast(nic);
+
+    soft->in_batch = true;
+    soft->cur_batch_ops = 0;
+    return 0;
+}
+
+/* rdma_nic_class 'batch_commit': every op was applied when called, so
+ * nothing is refused here. */
+static int
+soft_batch_commit(struct rdma_nic *nic,
+                  struct rdma_nic_batch_failure **failedp OVS_UNUSED,
+                  size_t *n_failedp OVS_UNUSED)
+{
+    struct soft_nic *soft = soft_nic_cast(nic);
+
+    soft->in_batch = false;
+    soft->n_batches++;
+    soft->max_batch_ops = MAX(soft->max_batch_ops, soft->cur_batch_ops);
+    return 0;
+}
+
 /* rdma_nic_class 'install'. */
 static int
 soft_install(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
@@ -335,6 +380,7 @@ soft_install(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
     qp->e = *entry;
     hmap_insert(&soft->qps, &qp->cm_node, hash_uint64(entry->cm_id));
     hmap_insert(&soft->by_qpn, &qp->qpn_node, hash_int(entry->qpn, 0));
+    soft_count_op(soft);
     return 0;
 }
 
@@ -357,6 +403,7 @@ soft_modify(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
         hmap_insert(&soft->by_qpn, &qp->qpn_node, hash_int(entry->qpn, 0));
     }
     qp->e = *entry;
+    soft_count_op(soft);
     return 0;
 }
 
@@ -373,6 +420,7 @@ soft_remove(struct rdma_nic *nic, uint64_t cm_id)
     hmap_remove(&soft->qps, &qp->cm_node);
     hmap_remove(&soft->by_qpn, &qp->qpn_node);
     soft_qp_free(qp);
+    soft_count_op(soft);
     return 0;
 }
 
@@ -589,6 +637,8 @@ const struct rdma_nic_class rdma_nic_soft_class = {
     .modify = soft_modify,
     .remove = soft_remove,
     .dump = soft_dump,
+    .batch_begin = soft_batch_begin,
+    .batch_commit = soft_batch_commit,
     .run = soft_run,
     .wait = soft_wait,
 };
@@ -780,6 +830,9 @@ soft_unixctl_stats(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_put_format(&ds, "rx: frames=%"PRIu64" not_rdma=%"PRIu64"\n",
                   soft->rx_frames, soft->rx_other);
     ds_put_format(&ds, "tx: errors=%"PRIu64"\n", soft->tx_errors);
+    ds_put_format(&ds, "batches: committed=%"PRIu64" ops=%"PRIu64
+                  " largest=%"PRIu64"\n", soft->n_batches,
+                  soft->n_batched_ops, soft->max_batch_ops);
     soft_format_drops(soft->drops, &ds);
     unixctl_command_reply(conn, ds_cstr(&ds));
     ds_destroy(&ds);

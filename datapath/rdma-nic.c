@@ -42,6 +42,7 @@ COVERAGE_DEFINE(rdma_nic_modify);
 COVERAGE_DEFINE(rdma_nic_remove);
 COVERAGE_DEFINE(rdma_nic_dump);
 COVERAGE_DEFINE(rdma_nic_op_error);
+COVERAGE_DEFINE(rdma_nic_batch);
 
 /* Registered providers: "const struct rdma_nic_class *"s indexed by type. */
 static struct shash rdma_nic_classes = SHASH_INITIALIZER(&rdma_nic_classes);
@@ -233,6 +234,8 @@ rdma_nic_open(const char *spec, struct rdma_nic **nicp)
 
     nic->class = class;
     nic->type = xstrdup(class->type);
+    nic->batch_depth = 0;
+    nic->batch_open = false;
     *nicp = nic;
     VLOG_DBG("%s: opened NIC \"%s\"", type, spec);
 
@@ -411,10 +414,79 @@ rdma_nic_remove(struct rdma_nic *nic, uint64_t cm_id)
     return error;
 }
 
+/* Opens a batch of ops on 'nic' (see "Batches" in rdma-nic-provider.h):
+ * the provider may defer the work of the 'install', 'modify', 'remove' and
+ * 'bind_source' calls that follow until the matching
+ * rdma_nic_batch_commit().  Batches nest; only the outermost pair reaches
+ * the provider.  With a provider that does not batch, this does nothing
+ * and every op completes at once. */
+void
+rdma_nic_batch_begin(struct rdma_nic *nic)
+{
+    if (!nic->batch_depth++) {
+        int error = 0;
+
+        nic->batch_open = false;
+        if (nic->class->batch_begin && nic->class->batch_commit) {
+            COVERAGE_INC(rdma_nic_batch);
+            error = nic->class->batch_begin(nic);
+            nic->batch_open = !error;
+            if (VLOG_IS_DBG_ENABLED()) {
+                rdma_nic_log_op(nic, "batch-begin", "", error);
+            }
+        }
+    }
+}
+
+/* Closes the batch opened by the matching rdma_nic_batch_begin() on 'nic'.
+ * For the outermost batch, completes the ops queued in it and returns 0 if
+ * the device took them all, otherwise the positive errno of the first it
+ * refused, with every refused op in '*failedp' (malloc'd; the caller frees
+ * it) and their number in '*n_failedp'; each refused op left its entry as
+ * it was.  An inner commit, or a commit with a provider that does not
+ * batch, returns 0 and stores NULL and 0 (the ops' own return values said
+ * everything). */
+int
+rdma_nic_batch_commit(struct rdma_nic *nic,
+                      struct rdma_nic_batch_failure **failedp,
+                      size_t *n_failedp)
+{
+    int error;
+
+    *failedp = NULL;
+    *n_failedp = 0;
+    ovs_assert(nic->batch_depth > 0);
+    if (--nic->batch_depth || !nic->batch_open) {
+        return 0;
+    }
+    nic->batch_open = false;
+    error = nic->class->batch_commit(nic, failedp, n_failedp);
+    if (!error) {
+        free(*failedp);
+        *failedp = NULL;
+        *n_failedp = 0;
+    }
+    if (error || VLOG_IS_DBG_ENABLED()) {
+        char *args = xasprintf("%"PRIuSIZE" refused", *n_failedp);
+
+        rdma_nic_log_op(nic, "batch-commit", args, error);
+        free(args);
+    }
+    return error;
+}
+
+/* Returns true if 'nic' is inside a batch (between rdma_nic_batch_begin()
+ * and its rdma_nic_batch_commit()). */
+bool
+rdma_nic_in_batch(const struct rdma_nic *nic)
+{
+    return nic->batch_depth > 0;
+}
+
 /* Stores in '*entriesp' a malloc'd array of the entries installed in 'nic',
  * in no particular order, and in '*n_entriesp' their number.  The caller
- * frees '*entriesp'.  Returns 0 or a positive errno, in which case it
- * stores NULL and 0. */
+ * frees '*entriesp'.  Returns 0 or a positive errno (EBUSY inside a batch),
+ * in which case it stores NULL and 0. */
 int
 rdma_nic_dump(struct rdma_nic *nic, struct rdma_nic_entry **entriesp,
               size_t *n_entriesp)
@@ -424,7 +496,8 @@ rdma_nic_dump(struct rdma_nic *nic, struct rdma_nic_entry **entriesp,
     COVERAGE_INC(rdma_nic_dump);
     *entriesp = NULL;
     *n_entriesp = 0;
-    error = (nic->class->dump
+    error = (nic->batch_depth ? EBUSY
+             : nic->class->dump
              ? nic->class->dump(nic, entriesp, n_entriesp)
              : EOPNOTSUPP);
     if (error) {
@@ -468,7 +541,8 @@ rdma_nic_entry_hash(const struct rdma_nic_caps *caps,
 
 /* Stores in '*detailsp' a new JSON object with the provider's own detail
  * of entry 'cm_id' (see 'get_details' in rdma-nic-provider.h), or NULL.
- * Returns 0 or a positive errno (EOPNOTSUPP if the provider has none). */
+ * Returns 0 or a positive errno (EOPNOTSUPP if the provider has none,
+ * EBUSY inside a batch). */
 int
 rdma_nic_get_details(struct rdma_nic *nic, uint64_t cm_id,
                      struct json **detailsp)
@@ -476,7 +550,8 @@ rdma_nic_get_details(struct rdma_nic *nic, uint64_t cm_id,
     int error;
 
     *detailsp = NULL;
-    error = (nic->class->get_details
+    error = (nic->batch_depth ? EBUSY
+             : nic->class->get_details
              ? nic->class->get_details(nic, cm_id, detailsp)
              : EOPNOTSUPP);
     if (error && *detailsp) {

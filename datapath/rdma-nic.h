@@ -90,6 +90,19 @@ struct rdma_nic_entry {
 };
 
 /* Opening and closing. */
+/* An op of a batch that the device refused at commit (see "Batches" in
+ * rdma-nic-provider.h). */
+struct rdma_nic_batch_failure {
+    uint64_t cm_id;             /* The op's connection. */
+    enum rdma_nic_batch_op {
+        RDMA_NIC_BATCH_BIND_SOURCE, /* 'bind_source'. */
+        RDMA_NIC_BATCH_INSTALL,     /* 'install'. */
+        RDMA_NIC_BATCH_MODIFY,      /* 'modify'. */
+        RDMA_NIC_BATCH_REMOVE       /* 'remove'. */
+    } op;                       /* Which op. */
+    int error;                  /* Positive errno. */
+};
+
 char *rdma_nic_open(const char *spec, struct rdma_nic **nicp)
     OVS_WARN_UNUSED_RESULT;
 void rdma_nic_close(struct rdma_nic *);
@@ -106,6 +119,12 @@ int rdma_nic_modify(struct rdma_nic *, const struct rdma_nic_entry *);
 int rdma_nic_remove(struct rdma_nic *, uint64_t cm_id);
 int rdma_nic_dump(struct rdma_nic *, struct rdma_nic_entry **entriesp,
                   size_t *n_entriesp);
+
+void rdma_nic_batch_begin(struct rdma_nic *);
+int rdma_nic_batch_commit(struct rdma_nic *,
+                          struct rdma_nic_batch_failure **failedp,
+                          size_t *n_failedp);
+bool rdma_nic_in_batch(const struct rdma_nic *);
 
 uint64_t rdma_nic_entry_hash(const struct rdma_nic_caps *,
                              const struct ovl_tuple *);

@@ -29,6 +29,8 @@
 #include "rdma-resolve.h"
 #include "util.h"
 
+VLOG_DEFINE_THIS_MODULE(rdma_engine_apply);
+
 /* Recomputing the engine's paths and bindings from the configuration and
  * the underlay, and making the NIC's table match them. */
 
@@ -368,7 +370,7 @@ binding_reselect(struct rdma_engine *e, struct rdma_binding *b,
         if (p->dirty) {
             rdma_engine_update_path(e, p);
         }
-        b->via_fdb = false;
+        rdma_binding_set_via_fdb(e->map, b, false);
         rdma_binding_set_path(e->map, b, p);
         return NULL;
     }
@@ -377,10 +379,10 @@ binding_reselect(struct rdma_engine *e, struct rdma_binding *b,
                             &error);
     if (!t) {
         rdma_binding_set_path(e->map, b, NULL);
-        b->via_fdb = false;
+        rdma_binding_set_via_fdb(e->map, b, false);
         return error;
     }
-    b->via_fdb = choice == RDMA_CHOICE_FDB;
+    rdma_binding_set_via_fdb(e->map, b, choice == RDMA_CHOICE_FDB);
     if (!b->path || strcmp(b->path->tunnel, t->name)) {
         struct rdma_path *p = rdma_qp_map_get_path(e->map, t->name);
 
@@ -464,14 +466,68 @@ rdma_engine_update_paths(struct rdma_engine *e, struct rdma_worklist *wl,
     }
 }
 
-/* Recomputes every binding in 'wl' and empties it. */
+/* Takes back what the NIC refused when a batch was committed (the 'n'
+ * ops in 'failed'; "Batches" in rdma-nic-provider.h): each refused op left
+ * its entry as it was, so its binding becomes what it would have become
+ * had the op failed alone, and the engine retries it. */
+static void
+batch_refused(struct rdma_engine *e,
+              const struct rdma_nic_batch_failure *failed, size_t n)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const struct rdma_nic_batch_failure *f = &failed[i];
+        struct rdma_binding *b = rdma_qp_map_find_key(e->map, f->cm_id);
+        char *msg;
+
+        e->stats.n_nic_errors++;
+        if (!b) {
+            VLOG_WARN_RL(&rl, "NIC refused an operation on entry %"PRIu64
+                         " that no binding has any more: %s", f->cm_id,
+                         ovs_strerror(f->error));
+            continue;
+        }
+        if (f->op == RDMA_NIC_BATCH_REMOVE) {
+            rdma_retry_bury(&e->retry, b->key, b->cm_id, b->vport->name,
+                            f->error);
+            continue;
+        }
+        if (f->op != RDMA_NIC_BATCH_MODIFY) {
+            b->installed = false;
+        }
+        if (b->generation) {
+            b->generation--;
+        }
+        b->tuple_hash = 0;      /* Push it again at the retry. */
+        if (!b->nic_failed) {
+            msg = xasprintf("NIC %s failed: %s",
+                            f->op == RDMA_NIC_BATCH_MODIFY ? "modify"
+                            : "install", ovs_strerror(f->error));
+            binding_nic_failed(e, b, msg);
+            free(msg);
+        }
+    }
+}
+
+/* Recomputes every binding in 'wl' and empties it.  Their NIC operations
+ * go to the NIC as one batch. */
 void
 rdma_engine_process_worklist(struct rdma_engine *e, struct rdma_worklist *wl)
 {
-    size_t i;
+    struct rdma_nic_batch_failure *failed;
+    size_t i, n_failed;
 
-    for (i = 0; i < wl->n; i++) {
-        rdma_engine_update_binding(e, wl->items[i]);
+    if (wl->n) {
+        rdma_nic_batch_begin(e->nic);
+        for (i = 0; i < wl->n; i++) {
+            rdma_engine_update_binding(e, wl->items[i]);
+        }
+        if (rdma_nic_batch_commit(e->nic, &failed, &n_failed)) {
+            batch_refused(e, failed, n_failed);
+        }
+        free(failed);
     }
     free(wl->items);
     memset(wl, 0, sizeof *wl);

@@ -173,6 +173,11 @@ poll_underlay__(struct rdma_engine *e)
     COVERAGE_INC(rdma_engine_poll);
     HMAP_FOR_EACH (p, node, &e->map->paths) {
         any_pipeline |= p->pipeline;
+        if (!e->map->n_via_fdb && !e->n_nic_failed) {
+            /* Nothing to re-choose or retry: an idle round costs the
+             * paths, not the bindings. */
+            continue;
+        }
         LIST_FOR_EACH (b, path_node, &p->bindings) {
             if (b->via_fdb) {
                 b->reselect = true;

@@ -45,6 +45,7 @@ rdma_qp_map_init(struct rdma_qp_map *map)
     hmap_init(&map->by_qpn);
     hmap_init(&map->vports);
     hmap_init(&map->paths);
+    map->n_via_fdb = 0;
 }
 
 /* Frees every binding, vport and path in 'map'. */
@@ -226,6 +227,22 @@ rdma_binding_set_qpn(struct rdma_qp_map *map, struct rdma_binding *b,
     }
 }
 
+/* Sets whether MAC learning chose 'b''s tunnel, counting such bindings in
+ * 'map' (an idle underlay round visits bindings only if there are any). */
+void
+rdma_binding_set_via_fdb(struct rdma_qp_map *map, struct rdma_binding *b,
+                         bool via_fdb)
+{
+    if (b->via_fdb != via_fdb) {
+        b->via_fdb = via_fdb;
+        if (via_fdb) {
+            map->n_via_fdb++;
+        } else {
+            map->n_via_fdb--;
+        }
+    }
+}
+
 /* Returns the vport named 'name' that has bindings in 'map', or NULL. */
 struct rdma_qpm_vport *
 rdma_qp_map_find_vport(const struct rdma_qp_map *map, const char *name)
@@ -340,6 +357,7 @@ rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
 
     rdma_binding_set_path(map, b, NULL);
     rdma_binding_set_qpn(map, b, NULL, 0);
+    rdma_binding_set_via_fdb(map, b, false);
     hmap_remove(&map->bindings, &b->key_node);
     hmap_remove(&map->by_name, &b->name_node);
     ovs_list_remove(&b->vport_node);

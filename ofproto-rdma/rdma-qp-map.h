@@ -168,6 +168,7 @@ struct rdma_qp_map {
     struct hmap by_qpn;         /* Those with a QPN, by device and QPN. */
     struct hmap vports;         /* "struct rdma_qpm_vport"s, by name. */
     struct hmap paths;          /* "struct rdma_path"s, by tunnel name. */
+    size_t n_via_fdb;           /* Bindings with 'via_fdb' set. */
 };
 
 void rdma_qp_map_init(struct rdma_qp_map *);
@@ -199,6 +200,8 @@ struct rdma_binding *rdma_qp_map_add(struct rdma_qp_map *, uint64_t key,
 void rdma_binding_set_qpn(struct rdma_qp_map *, struct rdma_binding *,
                           const char *device, uint32_t qpn);
 void rdma_qp_map_remove(struct rdma_qp_map *, struct rdma_binding *);
+void rdma_binding_set_via_fdb(struct rdma_qp_map *, struct rdma_binding *,
+                              bool via_fdb);
 void rdma_binding_set_path(struct rdma_qp_map *, struct rdma_binding *,
                            struct rdma_path *);
 void rdma_binding_set_state(struct rdma_qp_map *, struct rdma_binding *,

@@ -26,6 +26,7 @@
 #include "daemon.h"
 #include "dirs.h"
 #include "jsonrpc.h"
+#include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
 #include "rdma-addr.h"
@@ -48,6 +49,25 @@ static struct jsonrpc *client;
  * or NULL. */
 static char *neigh_table;
 
+/* "fdb/show" output per bridge fetched since the last begin: bridge name
+ * -> malloc'd table.  MAC learning is read once per bridge per round,
+ * however many bindings it chooses tunnels for. */
+static struct shash fdb_tables = SHASH_INITIALIZER(&fdb_tables);
+
+/* Route lookups ("ovs/route/lookup") kept across rounds: remote VTEP (the
+ * string looked up) -> malloc'd result.  They stay valid while
+ * ovs-vswitchd's route table ("ovs/route/show", 'route_table') does not
+ * change, which each round checks once, so a round in which nothing
+ * changed costs two calls (routes and neighbours) however many paths
+ * there are. */
+static struct shash route_cache = SHASH_INITIALIZER(&route_cache);
+
+/* The "ovs/route/show" output that 'route_cache' is valid for, or NULL. */
+static char *route_table;
+
+/* Whether this round has compared the route table yet. */
+static bool route_table_checked;
+
 /* Sets up the backend to talk to 'vswitchd_target': a unixctl socket path
  * (containing '/') or a daemon name found through its pidfile in
  * $OVS_RUNDIR, as ovs-appctl -t does. */
@@ -65,6 +85,11 @@ rdma_underlay_ovs_destroy(void)
     client = NULL;
     free(neigh_table);
     neigh_table = NULL;
+    shash_clear_free_data(&fdb_tables);
+    shash_clear_free_data(&route_cache);
+    free(route_table);
+    route_table = NULL;
+    route_table_checked = false;
     free(target);
     target = NULL;
 }
@@ -159,6 +184,71 @@ ovs_begin(void)
 {
     free(neigh_table);
     neigh_table = NULL;
+    shash_clear_free_data(&fdb_tables);
+    route_table_checked = false;
+}
+
+/* Looks up the route to 'remote_s' in ovs-vswitchd ("ovs/route/lookup"),
+ * or in the route cache if ovs-vswitchd's route table is the same as when
+ * the cache was filled.  Returns 0 with the result in '*resultp', or an
+ * errno with the error in '*errp' (the caller frees either). */
+static int
+route_lookup(const char *remote_s, char **resultp, char **errp)
+{
+    char *argv[1] = { CONST_CAST(char *, remote_s) };
+    const char *cached;
+    int error;
+
+    if (!route_table_checked) {
+        char *table, *err;
+
+        route_table_checked = true;
+        if (rdma_underlay_ovs_call("ovs/route/show", 0, NULL, &table,
+                                   &err)) {
+            free(err);
+            table = NULL;       /* Cannot tell: do not cache. */
+        }
+        if (!table || !route_table || strcmp(table, route_table)) {
+            shash_clear_free_data(&route_cache);
+            free(route_table);
+            route_table = table;
+        } else {
+            free(table);
+        }
+    }
+    cached = shash_find_data(&route_cache, remote_s);
+    if (cached) {
+        *resultp = xstrdup(cached);
+        return 0;
+    }
+    error = rdma_underlay_ovs_call("ovs/route/lookup", 1, argv, resultp,
+                                   errp);
+    if (!error && route_table) {
+        shash_add(&route_cache, remote_s, xstrdup(*resultp));
+    }
+    return error;
+}
+
+/* Stores in '*tablep' the MAC-learning table ("fdb/show") of 'bridge', read
+ * once per round.  Returns 0, or an errno with the error in '*errp' (the
+ * caller frees it). */
+static int
+fdb_table(const char *bridge, const char **tablep, char **errp)
+{
+    char *argv[1] = { CONST_CAST(char *, bridge) };
+    char *table;
+    int error;
+
+    *tablep = shash_find_data(&fdb_tables, bridge);
+    if (*tablep) {
+        return 0;
+    }
+    error = rdma_underlay_ovs_call("fdb/show", 1, argv, &table, errp);
+    if (!error) {
+        shash_add(&fdb_tables, bridge, table);
+        *tablep = table;
+    }
+    return error;
 }
 
 /* Looks up 'ip' in ovs-vswitchd's tunnel neighbour table.  Returns true
@@ -208,15 +298,13 @@ ovs_resolve(const struct rdma_mapping *m, const struct in6_addr *remote,
     char remote_s[INET6_ADDRSTRLEN];
     const struct rdma_map_iface *dev;
     char src_s[64] = "", gw_s[64] = "", dev_s[IFNAMSIZ + 16] = "";
-    char *argv[1];
     char *result, *err;
     const char *p;
     int error;
 
     memset(path, 0, sizeof *path);
     rdma_ip_to_string(remote, remote_s);
-    argv[0] = remote_s;
-    error = rdma_underlay_ovs_call("ovs/route/lookup", 1, argv, &result, &err);
+    error = route_lookup(remote_s, &result, &err);
     if (error) {
         *reasonp = (error == EINVAL
                     ? xasprintf("no route to %s in ovs-vswitchd (%s)",
@@ -280,12 +368,11 @@ ovs_resolve(const struct rdma_mapping *m, const struct in6_addr *remote,
 static int
 ovs_fdb_lookup(const char *bridge, struct eth_addr mac, int64_t *ofportp)
 {
-    char *argv[1] = { CONST_CAST(char *, bridge) };
-    char *result, *err;
-    const char *line;
+    const char *result, *line;
+    char *err;
     int error;
 
-    error = rdma_underlay_ovs_call("fdb/show", 1, argv, &result, &err);
+    error = fdb_table(bridge, &result, &err);
     if (error) {
         free(err);
         return error;
@@ -309,7 +396,6 @@ ovs_fdb_lookup(const char *bridge, struct eth_addr mac, int64_t *ofportp)
         }
         line = eol ? eol + 1 : NULL;
     }
-    free(result);
     return error;
 }
 

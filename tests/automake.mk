@@ -129,6 +129,7 @@ tests_rdma_test_SOURCES = \
 	tests/rdma-test.c \
 	tests/rdma-test.h \
 	tests/test-engine.c \
+	tests/test-hash.c \
 	tests/test-header.c \
 	tests/test-mtu.c \
 	tests/test-nic.c \

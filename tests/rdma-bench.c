@@ -23,14 +23,26 @@
  *                            changes with N bound QPs, when 1% and when
  *                            100% of them use that tunnel
  *   rdma-bench memory N      resident memory per binding with N bound
+ *   rdma-bench config T      CPU time of one configuration change with T
+ *                            tunnels and nothing bound
  *   rdma-bench unixctl N SOCKET [same]
  *                            N binds through a running ovs-rdmad's unixctl
  *                            SOCKET, each to its own destination (or all
  *                            to one): latency and throughput
- *   rdma-bench tenant N SOCKET [WINDOW]
- *                            N binds by one client on a vport's tenant
- *                            SOCKET, with up to WINDOW (default 64)
- *                            requests in flight: throughput
+ *   rdma-bench tenant N SOCKET [WINDOW [CLIENTS]]
+ *                            N binds by CLIENTS clients (default 1) on a
+ *                            vport's tenant SOCKET, each with up to
+ *                            WINDOW (default 64) requests in flight:
+ *                            throughput, and with one client and WINDOW
+ *                            1 the latency
+ *   rdma-bench e2e N UNIXCTL TENANT COMMAND LABEL [BEFORE_MS]
+ *                            N binds on tenant socket TENANT, then the
+ *                            time from shell COMMAND until the dummy NIC
+ *                            (rdma-dummy/stats on UNIXCTL) has modified N
+ *                            entries
+ *   rdma-bench idle N TENANT SECONDS
+ *                            N binds on tenant socket TENANT, then the
+ *                            daemon's CPU use over SECONDS of quiet
  *   rdma-bench flowchange N SOCKET COMMAND NEEDLE
  *                            N binds, the time of one rdma/refresh, then
  *                            the time from shell COMMAND (a flow change)
@@ -42,6 +54,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +92,33 @@ now_ns(void)
     return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Returns the CPU time this process has used, in nanoseconds.  On this
+ * shared machine it is steadier than the wall clock, which also counts
+ * the time other engineers' jobs held the CPU. */
+static long long int
+cpu_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Prints ", target T" and, if 'baseline' is positive, "x R against the
+ * baseline B" for 'value' against them, where 'lower' says whether less
+ * is better; 'unit' names their unit. */
+static void
+print_target(double value, const char *target, double baseline,
+             bool lower, const char *unit)
+{
+    printf(" [target %s", target);
+    if (baseline > 0 && value > 0) {
+        printf("; %.3gx the baseline %.4g %s (above 1 is better)",
+               lower ? baseline / value : value / baseline, baseline, unit);
+    }
+    printf("]\n");
+}
+
 /* Compares long longs, for qsort(). */
 static int
 compare_ll(const void *a_, const void *b_)
@@ -90,6 +130,10 @@ compare_ll(const void *a_, const void *b_)
 
 /* Number of tunnels in the benchmark configuration. */
 #define N_TUNNELS 100
+
+/* Number of tunnels make_config() makes (the "config" benchmark raises
+ * it). */
+static int n_config_tunnels = N_TUNNELS;
 
 /* Makes a snapshot with vport vm1 and N_TUNNELS tunnels t0..t99, tunnel tI
  * to 192.0.3.I (tunnel 0 to 'remote0') for tenant prefix 10.I.0.0/16. */
@@ -111,14 +155,20 @@ make_config(struct rdma_mapping *m, const char *remote0)
     /* The benchmarks bind up to a million connections through vm1. */
     vp->max_conns = RDMA_MAX_MAX_CONNS;
 
-    for (i = 0; i < N_TUNNELS; i++) {
+    for (i = 0; i < n_config_tunnels; i++) {
         char name[16], ip[32], prefix[32];
         struct rdma_map_tunnel *t;
         char *error;
 
         snprintf(name, sizeof name, "t%d", i);
-        snprintf(ip, sizeof ip, "192.0.3.%d", i);
-        snprintf(prefix, sizeof prefix, "10.%d.0.0/16", i);
+        snprintf(ip, sizeof ip, "192.%d.%d.%d", i >> 16, (i >> 8) & 255,
+                 i & 255);
+        snprintf(prefix, sizeof prefix, "10.%d.%d.%d/32", i >> 16,
+                 (i >> 8) & 255, i & 255);
+        if (i < 256 && n_config_tunnels <= 256) {
+            snprintf(ip, sizeof ip, "192.0.3.%d", i);
+            snprintf(prefix, sizeof prefix, "10.%d.0.0/16", i);
+        }
         rdma_mapping_add_iface(m, br, name);
         t = rdma_mapping_add_tunnel(m, br, name, "vxlan");
         t->vni = 1000 + i;
@@ -226,8 +276,9 @@ run_bind(long long int n)
     total = now_ns() - start;
     qsort(lat, n, sizeof *lat, compare_ll);
     printf("in-process bind (resolve + install, dummy NIC), %lld QPs: "
-           "median %.2f us, p99 %.2f us, %.0f binds/s\n", n,
+           "median %.2f us, p99 %.2f us, %.0f binds/s", n,
            lat[n / 2] / 1e3, lat[n * 99 / 100] / 1e3, n / (total / 1e9));
+    print_target(lat[n / 2] / 1e3, "median <= 5 us", 1.5, true, "us");
     free(lat);
     bench_destroy(&b);
 }
@@ -239,7 +290,7 @@ refresh_once(long long int n, int pct)
 {
     long long int n_t0 = n * pct / 100;
     struct rdma_mapping cfg;
-    long long int i, t0;
+    long long int i, t0, c0;
     uint64_t modify0;
     struct bench b;
 
@@ -249,13 +300,23 @@ refresh_once(long long int n, int pct)
     }
     make_config(&cfg, "192.0.4.1");
     modify0 = rdma_engine_get_stats(b.engine)->n_modify;
+    c0 = cpu_ns();
     t0 = now_ns();
     rdma_engine_set_config(b.engine, &cfg);
     t0 = now_ns() - t0;
-    modify0 = rdma_engine_get_stats(b.engine)->n_modify - modify0;
+    c0 = cpu_ns() - c0;
     printf("refresh after one remote_ip change, %lld QPs, %3d%% affected: "
-           "%10.3f ms, %"PRIu64" modified (%.0f ns per affected QP)\n",
-           n, pct, t0 / 1e6, modify0, n_t0 ? (double) t0 / n_t0 : 0.0);
+           "%9.3f ms (CPU %9.3f ms), %"PRIu64" modified (%.0f ns per "
+           "affected QP)", n, pct, t0 / 1e6, c0 / 1e6,
+           rdma_engine_get_stats(b.engine)->n_modify - modify0,
+           n_t0 ? (double) t0 / n_t0 : 0.0);
+    if (n == 1000000 && pct == 100) {
+        print_target(c0 / 1e6, "<= 200 ms", 696, true, "ms");
+    } else if (n == 1000000 && pct == 1) {
+        print_target(c0 / 1e6, "proportional to affected", 9, true, "ms");
+    } else {
+        printf("\n");
+    }
     rdma_mapping_destroy(&cfg);
     bench_destroy(&b);
 }
@@ -268,13 +329,72 @@ run_refresh(long long int n)
     refresh_once(n, 100);
 }
 
+/* "config T": the cost of one configuration change (one tunnel's
+ * remote_ip, nothing bound) with T tunnels, what every OVSDB change costs
+ * ovs-rdmad whatever it affects: for the scale model, where an OVN host
+ * has one tunnel per other host. */
+static void
+run_config(long long int t)
+{
+    struct rdma_mapping cfg;
+    long long int c0, c1;
+    struct bench b;
+    int i;
+
+    n_config_tunnels = t;
+    bench_init(&b);
+    c1 = 0;
+    for (i = 0; i < 5; i++) {
+        make_config(&cfg, i & 1 ? "192.0.3.0" : "192.0.4.1");
+        c0 = cpu_ns();
+        rdma_engine_set_config(b.engine, &cfg);
+        c1 += cpu_ns() - c0;
+        rdma_mapping_destroy(&cfg);
+    }
+    printf("configuration change with %lld tunnels, nothing bound: CPU "
+           "%.3f ms (%.0f ns per tunnel)\n", t, c1 / 5 / 1e6,
+           (double) c1 / 5 / t);
+
+    /* Binds, each to a destination behind a different tunnel, so that
+     * the tunnel choice (longest prefix match over the candidates) is
+     * part of every bind. */
+    c0 = cpu_ns();
+    for (i = 0; i < 1000; i++) {
+        struct rdma_binding *binding;
+        struct rdma_request req;
+        int j = (i * 7919) % t;
+        char *error;
+
+        memset(&req, 0, sizeof req);
+        req.vport = "vm1";
+        req.dst_ip = in6_addr_mapped_ipv4(htonl(
+            t > 256 ? (10u << 24) | j : (10u << 24) | (j << 16) | 2));
+        req.dst_mac = (struct eth_addr) ETH_ADDR_C(02,00,00,00,02,02);
+        req.has_dst_mac = true;
+        req.cm_id = i + 1;
+        req.has_cm_id = true;
+        req.qpn = i + 1;
+        req.has_qpn = true;
+        error = rdma_engine_bind(b.engine, &req, &binding);
+        if (error) {
+            ovs_fatal(0, "bind %d: %s", i, error);
+        }
+    }
+    printf("bind with %lld tunnels: CPU %.2f us per bind\n", t,
+           (cpu_ns() - c0) / 1e3 / 1000);
+    bench_destroy(&b);
+    n_config_tunnels = N_TUNNELS;
+}
+
 /* "memory N": RSS per binding of the whole process, and of the dummy NIC's
  * own table measured apart, so that the QP map's share shows. */
 static void
 run_memory(long long int n)
 {
     long long int before, after, nic_before, nic_after;
+    size_t heap_before, heap_after, nic_heap_before, nic_heap_after;
     struct rdma_nic_entry entry;
+    double per;
     struct rdma_nic_source src;
     struct rdma_nic *nic;
     struct bench b;
@@ -283,10 +403,12 @@ run_memory(long long int n)
 
     bench_init(&b);
     before = rss_bytes();
+    heap_before = mallinfo2().uordblks;
     for (i = 0; i < n; i++) {
         bench_bind(&b, i, i % N_TUNNELS);
     }
     after = rss_bytes();
+    heap_after = mallinfo2().uordblks;
 
     /* The same number of entries in a second dummy NIC alone. */
     error = rdma_nic_open("dummy:log=0", &nic);
@@ -296,12 +418,14 @@ run_memory(long long int n)
     memset(&entry, 0, sizeof entry);
     memset(&src, 0, sizeof src);
     nic_before = rss_bytes();
+    nic_heap_before = mallinfo2().uordblks;
     for (i = 0; i < n; i++) {
         entry.cm_id = i + 1;
         rdma_nic_bind_source(nic, entry.cm_id, &src);
         rdma_nic_install(nic, &entry);
     }
     nic_after = rss_bytes();
+    nic_heap_after = mallinfo2().uordblks;
 
     printf("RSS with %lld bindings: %.0f bytes per binding in all, of which "
            "the dummy NIC's table %.0f and ovs-rdmad's QP map %.0f "
@@ -310,6 +434,12 @@ run_memory(long long int n)
            (double) (nic_after - nic_before) / n,
            (double) ((after - before) - (nic_after - nic_before)) / n,
            sizeof(struct rdma_binding));
+    per = ((double) (heap_after - heap_before)
+           - (double) (nic_heap_after - nic_heap_before)) / n;
+    printf("heap in use (mallinfo2) per binding for ovs-rdmad's QP map and "
+           "engine at %lld bindings: %.0f B (the dummy NIC's table: %.0f B)",
+           n, per, (double) (nic_heap_after - nic_heap_before) / n);
+    print_target(per, "<= 128 B", 164, true, "B");
     rdma_nic_close(nic);
     bench_destroy(&b);
 }
@@ -473,79 +603,382 @@ run_unixctl(long long int n, const char *socket, bool same)
     free(lat);
 }
 
-/* Sends "bind" or "unbind" requests 0...n-1 on 'rpc', at most 'window'
- * at a time, and waits for every reply.  Returns the time taken, in ns. */
-static long long int
-tenant_pipeline(struct jsonrpc *rpc, const char *method, long long int n,
-                int window)
+/* Formats into 'buf' (of 'size' bytes) tenant request number 'i' ("bind"
+ * or "unbind" of cm_id 'base' + i, QPN 'base' + i), with JSON-RPC id 'i'.
+ * Returns its length. */
+static int
+format_tenant_request(char *buf, size_t size, bool bind, long long int base,
+                      long long int i)
 {
-    long long int start = now_ns();
+    return (bind
+            ? snprintf(buf, size, "{\"method\":\"bind\",\"params\":[{"
+                       "\"cm_id\":%lld,\"dst_ip\":\"10.1.%lld.%lld\","
+                       "\"dst_mac\":\"02:00:00:00:02:02\",\"qpn\":%lld}],"
+                       "\"id\":%lld}", base + i, (i / 250) % 250,
+                       i % 250 + 1, base + i, i)
+            : snprintf(buf, size, "{\"method\":\"unbind\",\"params\":[{"
+                       "\"cm_id\":%lld}],\"id\":%lld}", base + i, i));
+}
+
+/* A tenant client's reply reader: splits the bytes read from a socket
+ * into top-level JSON objects. */
+struct reply_reader {
+    int depth;                  /* Nesting depth of braces. */
+    bool in_string;             /* Inside a JSON string? */
+    bool escape;                /* Just after a backslash in a string? */
+    struct ds cur;              /* The object read so far. */
+};
+
+/* Reads what is available on 'fd' (blocking for at least one byte) and
+ * returns the number of complete replies it finished; exits if a reply is
+ * an error ("error" not null) or on EOF. */
+static int
+read_replies(int fd, struct reply_reader *r, const char *what)
+{
+    char buf[65536];
+    ssize_t len = read(fd, buf, sizeof buf);
+    int n = 0;
+    ssize_t i;
+
+    if (len <= 0) {
+        ovs_fatal(len ? errno : 0, "%s: tenant socket closed", what);
+    }
+    for (i = 0; i < len; i++) {
+        char c = buf[i];
+
+        if (r->depth) {
+            ds_put_char(&r->cur, c);
+        }
+        if (r->in_string) {
+            if (r->escape) {
+                r->escape = false;
+            } else if (c == '\\') {
+                r->escape = true;
+            } else if (c == '"') {
+                r->in_string = false;
+            }
+        } else if (c == '"') {
+            r->in_string = true;
+        } else if (c == '{') {
+            if (!r->depth++) {
+                ds_put_char(&r->cur, c);
+            }
+        } else if (c == '}' && !--r->depth) {
+            if (!strstr(ds_cstr(&r->cur), "\"error\":null")) {
+                ovs_fatal(0, "%s: %s", what, ds_cstr(&r->cur));
+            }
+            ds_clear(&r->cur);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Sends 'n' "bind" (or "unbind") requests on the connected tenant socket
+ * 'fd', for cm_ids and QPNs 'base'...'base' + n - 1, with at most 'window'
+ * in flight.  If 'lat' is nonnull and 'window' is 1, stores each request's
+ * round trip in ns in lat[i].  Returns the time taken, in ns. */
+static long long int
+tenant_pipeline(int fd, bool bind, long long int base, long long int n,
+                int window, long long int *lat)
+{
+    struct reply_reader r = { .cur = DS_EMPTY_INITIALIZER };
+    long long int start = now_ns(), t0 = start;
     long long int sent = 0, received = 0;
+    struct ds out = DS_EMPTY_INITIALIZER;
 
     while (received < n) {
-        struct jsonrpc_msg *reply;
-        int error;
-
+        ds_clear(&out);
         while (sent < n && sent - received < window) {
-            struct json *p = json_object_create();
-            char dst[32];
+            char req[256];
+            int len = format_tenant_request(req, sizeof req, bind, base,
+                                            sent);
 
-            json_object_put(p, "cm_id", json_integer_create(1000000 + sent));
-            if (!strcmp(method, "bind")) {
-                snprintf(dst, sizeof dst, "10.1.%lld.%lld",
-                         (sent / 250) % 250, sent % 250 + 1);
-                json_object_put_string(p, "dst_ip", dst);
-                json_object_put_string(p, "dst_mac", "02:00:00:00:02:02");
-                /* Clear of the automatic QPNs (from 256), which the
-                 * sandbox's own binding uses. */
-                json_object_put(p, "qpn",
-                                json_integer_create(1000000 + sent));
-            }
-            jsonrpc_send(rpc, jsonrpc_create_request(
-                             method, json_array_create_1(p), NULL));
+            ds_put_buffer(&out, req, len);
             sent++;
         }
-        error = jsonrpc_recv_block(rpc, &reply);
-        if (error) {
-            ovs_fatal(error, "tenant socket");
+        if (out.length) {
+            if (lat) {
+                t0 = now_ns();
+            }
+            if (write(fd, out.string, out.length) != out.length) {
+                ovs_fatal(errno, "tenant socket write");
+            }
         }
-        if (reply->type == JSONRPC_ERROR) {
-            char *s = json_to_string(reply->error, 0);
-
-            ovs_fatal(0, "%s: %s", method, s);
+        received += read_replies(fd, &r, bind ? "bind" : "unbind");
+        if (lat && window == 1) {
+            lat[received - 1] = now_ns() - t0;
         }
-        jsonrpc_msg_destroy(reply);
-        received++;
     }
+    ds_destroy(&out);
+    ds_destroy(&r.cur);
     return now_ns() - start;
 }
 
-/* "tenant N SOCKET [WINDOW]": N "bind" requests by one client on a vport's
- * tenant socket, pipelined, then as many "unbind"s. */
+/* Prints the median and 99th percentile of the 'n' latencies in 'lat'
+ * (sorting them), with 'label'. */
 static void
-run_tenant(long long int n, const char *socket, int window)
+print_latency(const char *label, long long int *lat, long long int n)
 {
-    struct stream *stream;
-    struct jsonrpc *rpc;
-    long long int t;
-    char *name;
-    int error;
+    qsort(lat, n, sizeof *lat, compare_ll);
+    printf("%s: median %.1f us, p99 %.1f us", label, lat[n / 2] / 1e3,
+           lat[n * 99 / 100] / 1e3);
+    print_target(lat[n * 99 / 100] / 1e3, "p99 <= 100 us", 2300, true,
+                 "us");
+    if (getenv("BENCH_SCRIPT_MS")) {
+        double script_ms = atof(getenv("BENCH_SCRIPT_MS"));
 
-    name = xasprintf("unix:%s", socket);
-    error = stream_open_block(stream_open(name, &stream, DSCP_DEFAULT), -1,
-                              &stream);
-    if (error) {
-        ovs_fatal(error, "%s", socket);
+        printf("  median against a shell script resolving the same tuple "
+               "with ovs-vsctl and ovs-appctl (%.1f ms): %.0fx faster\n",
+               script_ms, script_ms * 1e6 / lat[n / 2]);
     }
-    rpc = jsonrpc_open(stream);
-    t = tenant_pipeline(rpc, "bind", n, window);
-    printf("bind through a tenant socket, one client, %d in flight, %lld "
-           "QPs: %.0f binds/s\n", window, n, n / (t / 1e9));
-    t = tenant_pipeline(rpc, "unbind", n, window);
-    printf("unbind through a tenant socket, one client, %d in flight, %lld "
-           "QPs: %.0f unbinds/s\n", window, n, n / (t / 1e9));
-    jsonrpc_close(rpc);
-    free(name);
+}
+
+static int connect_unix(const char *path);
+
+/* Returns the CPU time (user + system) that process 'pid' has used, in
+ * nanoseconds, or -1. */
+static long long int
+process_cpu_ns(pid_t pid)
+{
+    unsigned long long int utime, stime;
+    char name[64], buf[1024], *p;
+    FILE *f;
+
+    snprintf(name, sizeof name, "/proc/%ld/stat", (long int) pid);
+    f = fopen(name, "r");
+    if (!f) {
+        return -1;
+    }
+    p = fgets(buf, sizeof buf, f) ? strrchr(buf, ')') : NULL;
+    fclose(f);
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+                     "%llu %llu", &utime, &stime) != 2) {
+        return -1;
+    }
+    return (utime + stime) * (1000000000LL / sysconf(_SC_CLK_TCK));
+}
+
+/* Returns the pid of the process at the other end of Unix socket 'fd'. */
+static pid_t
+peer_pid(int fd)
+{
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+
+    return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) ? -1
+           : cred.pid;
+}
+
+/* Prints the CPU time the daemon 'pid' used since 'cpu0' per request, for
+ * 'n' requests, and the rate that one core would sustain at that cost. */
+static void
+print_daemon_cpu(pid_t pid, long long int cpu0, long long int n,
+                 const char *what)
+{
+    long long int cpu = process_cpu_ns(pid);
+
+    if (cpu >= 0 && cpu0 >= 0 && cpu > cpu0) {
+        printf("  ovs-rdmad CPU per %s: %.1f us (one free core: %.0f/s)\n",
+               what, (cpu - cpu0) / 1e3 / n, n / ((cpu - cpu0) / 1e9));
+    }
+}
+
+/* "tenant N SOCKET [WINDOW [CLIENTS]]": N "bind" requests on a vport's
+ * tenant socket by CLIENTS clients (default 1), each on its own
+ * connection with up to WINDOW (default 64) requests in flight, then as
+ * many "unbind"s.  With one client and a window of 1, prints the latency
+ * too. */
+static void
+run_tenant(long long int n, const char *socket, int window, int clients)
+{
+    long long int per = n / clients;
+    long long int start, t;
+    int c;
+
+    if (clients == 1) {
+        long long int *lat = window == 1 ? xmalloc(n * sizeof *lat) : NULL;
+        int fd = connect_unix(socket);
+        pid_t pid = peer_pid(fd);
+        long long int cpu0 = process_cpu_ns(pid);
+
+        t = tenant_pipeline(fd, true, 2000000, n, window, lat);
+        printf("bind through a tenant socket, one client, %d in flight, "
+               "%lld QPs: %.0f binds/s", window, n, n / (t / 1e9));
+        if (window == 1) {
+            print_target(n / (t / 1e9), ">= 20000 binds/s", 6800, false,
+                         "binds/s");
+        } else {
+            print_target(n / (t / 1e9), "none (pipelined)", 19000, false,
+                         "binds/s with 32 in flight");
+        }
+        if (lat) {
+            print_latency("  bind latency, one client, sequential", lat, n);
+        }
+        print_daemon_cpu(pid, cpu0, n, "bind");
+        t = tenant_pipeline(fd, false, 2000000, n, window, NULL);
+        printf("unbind through a tenant socket, one client, %d in flight, "
+               "%lld QPs: %.0f unbinds/s\n", window, n, n / (t / 1e9));
+        close(fd);
+        free(lat);
+        return;
+    }
+
+    /* Several clients: each forked child connects, waits for a byte on
+     * 'go', binds its share, notes the time, unbinds them, and writes
+     * both end times to 'res'. */
+    int go[2], res[2], probe;
+    long long int bind_end = 0, unbind_end = 0, cpu0;
+    pid_t pid;
+    pid_t *pids = xmalloc(clients * sizeof *pids);
+
+    if (pipe(go) || pipe(res)) {
+        ovs_fatal(errno, "pipe");
+    }
+    for (c = 0; c < clients; c++) {
+        pids[c] = fork();
+        if (!pids[c]) {
+            int fd = connect_unix(socket);
+            long long int ends[2];
+            char byte;
+
+            if (read(go[0], &byte, 1) != 1) {
+                _exit(1);
+            }
+            tenant_pipeline(fd, true, 2000000 + c * per, per, window, NULL);
+            ends[0] = now_ns();
+            tenant_pipeline(fd, false, 2000000 + c * per, per, window,
+                            NULL);
+            ends[1] = now_ns();
+            _exit(write(res[1], ends, sizeof ends) != sizeof ends);
+        }
+    }
+    close(res[1]);
+    usleep(200000);             /* Let every child connect. */
+    probe = connect_unix(socket);
+    pid = peer_pid(probe);
+    cpu0 = process_cpu_ns(pid);
+    start = now_ns();
+    for (c = 0; c < clients; c++) {
+        if (write(go[1], "g", 1) != 1) {
+            ovs_fatal(errno, "pipe");
+        }
+    }
+    for (c = 0; c < clients; c++) {
+        long long int ends[2];
+        int status;
+
+        if (read(res[0], ends, sizeof ends) != sizeof ends) {
+            ovs_fatal(0, "a tenant client failed");
+        }
+        bind_end = MAX(bind_end, ends[0]);
+        unbind_end = MAX(unbind_end, ends[1]);
+        waitpid(pids[c], &status, 0);
+    }
+    printf("bind through tenant sockets, %d clients, %d in flight each, "
+           "%lld QPs: %.0f binds/s in total", clients, window,
+           per * clients, per * clients / ((bind_end - start) / 1e9));
+    print_target(per * clients / ((bind_end - start) / 1e9),
+                 ">= 100000 binds/s", 19000, false,
+                 "binds/s (one client, 32 in flight)");
+    printf("bind + unbind, same: %.0f requests/s in total\n",
+           2 * per * clients / ((unbind_end - start) / 1e9));
+    print_daemon_cpu(pid, cpu0, 2 * per * clients, "request (bind or unbind)");
+    close(probe);
+    close(go[0]);
+    close(go[1]);
+    close(res[0]);
+    free(pids);
+}
+
+/* Returns what "rdma-dummy/stats" over 'client' says for 'counter'
+ * ("modifies", ...), or -1. */
+static long long int
+dummy_counter(struct jsonrpc *client, const char *counter)
+{
+    char *result = NULL, *err = NULL;
+    long long int value = -1;
+    char *needle = xasprintf("%s: ", counter);
+    const char *p;
+
+    unixctl_client_transact(client, "rdma-dummy/stats", 0, NULL, &result,
+                            &err);
+    if (result && (p = strstr(result, needle))) {
+        value = atoll(p + strlen(needle));
+    }
+    free(needle);
+    free(result);
+    free(err);
+    return value;
+}
+
+/* "e2e N UNIXCTL TENANT COMMAND LABEL [BEFORE_MS]": binds N connections on
+ * tenant socket TENANT (pipelined), runs shell COMMAND (a configuration or
+ * underlay change that affects all of them), and reports the time until
+ * the dummy NIC has modified N entries ("rdma-dummy/stats" on UNIXCTL),
+ * then unbinds them.  BEFORE_MS is the baseline it replaces, if any. */
+static void
+run_e2e(long long int n, const char *unixctl, const char *tenant,
+        const char *command, const char *label, double before_ms)
+{
+    long long int m0, m, t0, t1, t2;
+    struct jsonrpc *client;
+    int fd, error;
+
+    error = unixctl_client_create(unixctl, &client);
+    if (error) {
+        ovs_fatal(error, "%s", unixctl);
+    }
+    fd = connect_unix(tenant);
+    tenant_pipeline(fd, true, 3000000, n, 256, NULL);
+    m0 = dummy_counter(client, "modifies");
+    if (m0 < 0) {
+        ovs_fatal(0, "rdma-dummy/stats: no modifies counter");
+    }
+    t0 = now_ns();
+    if (system(command)) {
+        ovs_fatal(0, "%s failed", command);
+    }
+    t1 = now_ns();
+    while ((m = dummy_counter(client, "modifies")) - m0 < n) {
+        if (now_ns() - t1 > 60LL * 1000 * 1000 * 1000) {
+            ovs_fatal(0, "%s: %lld of %lld entries modified after 60 s",
+                      label, m - m0, n);
+        }
+        xnanosleep(500 * 1000);
+    }
+    t2 = now_ns();
+    printf("%s, %lld bindings: all modified %.1f ms after the command "
+           "returned (the command took %.1f ms)", label, n, (t2 - t1) / 1e6,
+           (t1 - t0) / 1e6);
+    print_target((t2 - t1) / 1e6, "<= 50 ms", before_ms, true, "ms");
+    tenant_pipeline(fd, false, 3000000, n, 256, NULL);
+    close(fd);
+    jsonrpc_close(client);
+}
+
+/* "idle N TENANT SECONDS": binds N connections on tenant socket TENANT,
+ * then measures the CPU the daemon uses over SECONDS while nothing
+ * happens, and unbinds them. */
+static void
+run_idle(long long int n, const char *tenant, int seconds)
+{
+    int fd = connect_unix(tenant);
+    pid_t pid = peer_pid(fd);
+    long long int c0, c1, t0, t1;
+
+    tenant_pipeline(fd, true, 3000000, n, 256, NULL);
+    xnanosleep(1000LL * 1000 * 1000);   /* Let the last writes settle. */
+    c0 = process_cpu_ns(pid);
+    t0 = now_ns();
+    xnanosleep(seconds * 1000LL * 1000 * 1000);
+    c1 = process_cpu_ns(pid);
+    t1 = now_ns();
+    printf("idle daemon with %lld bindings, %d s: %.2f%% of a core",
+           n, seconds, 100.0 * (c1 - c0) / (t1 - t0));
+    print_target(100.0 * (c1 - c0) / (t1 - t0), "< 1%", 0, true, "%");
+    tenant_pipeline(fd, false, 3000000, n, 256, NULL);
+    close(fd);
 }
 
 /* Connects to the Unix socket 'path' and returns the fd; exits on error. */
@@ -723,9 +1156,12 @@ main(int argc, char *argv[])
 
     set_program_name(argv[0]);
     if (argc < 3 || (n = atoll(argv[2])) <= 0) {
-        ovs_fatal(0, "usage: %s bind|refresh|memory N | unixctl N SOCKET "
-                  "[same] | tenant N SOCKET [WINDOW] "
+        ovs_fatal(0, "usage: %s bind|refresh|memory N | config T "
+                  "| unixctl N SOCKET [same] "
+                  "| tenant N SOCKET [WINDOW [CLIENTS]] "
                   "| flowchange N SOCKET COMMAND NEEDLE "
+                  "| e2e N UNIXCTL TENANT COMMAND LABEL [BEFORE_MS] "
+                  "| idle N TENANT SECONDS "
                   "| flood[-nice] N UNIXCTL FLOODED OTHER", argv[0]);
     }
     if (!strcmp(argv[1], "bind")) {
@@ -736,8 +1172,16 @@ main(int argc, char *argv[])
         run_memory(n);
     } else if (!strcmp(argv[1], "unixctl") && (argc == 4 || argc == 5)) {
         run_unixctl(n, argv[3], argc == 5 && !strcmp(argv[4], "same"));
-    } else if (!strcmp(argv[1], "tenant") && (argc == 4 || argc == 5)) {
-        run_tenant(n, argv[3], argc == 5 ? atoi(argv[4]) : 64);
+    } else if (!strcmp(argv[1], "tenant") && argc >= 4 && argc <= 6) {
+        run_tenant(n, argv[3], argc >= 5 ? atoi(argv[4]) : 64,
+                   argc == 6 ? MAX(1, atoi(argv[5])) : 1);
+    } else if (!strcmp(argv[1], "config")) {
+        run_config(n);
+    } else if (!strcmp(argv[1], "idle") && argc == 5) {
+        run_idle(n, argv[3], atoi(argv[4]));
+    } else if (!strcmp(argv[1], "e2e") && (argc == 7 || argc == 8)) {
+        run_e2e(n, argv[3], argv[4], argv[5], argv[6],
+                argc == 8 ? atof(argv[7]) : 0);
     } else if (!strcmp(argv[1], "flowchange") && argc == 6) {
         run_flowchange(n, argv[3], argv[4], argv[5]);
     } else if (!strcmp(argv[1], "flood") && argc == 6) {

@@ -23,12 +23,14 @@
 #include <config.h>
 #include "rdma-nic.h"
 #include "rdma-nic-dummy.h"
+#include "rdma-nic-dummy-table.h"
 #include "rdma-nic-provider.h"
 #include "rdma-test.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
@@ -788,15 +790,253 @@ test_provider(void)
     rdma_nic_close(nic);
 }
 
+/* Returns the number of entries in the dummy table file 'file'. */
+static size_t
+nic_file_entries(const char *file)
+{
+    struct rdma_nic_entry *entries;
+    size_t n;
+
+    CHECK_INT(rdma_nic_dummy_table_load(file, &entries, &n), 0);
+    free(entries);
+    return n;
+}
+
+/* A provider that queues 'install's inside a batch and refuses, at
+ * commit, those whose QPN is odd: the wrapper's side of a deferring
+ * provider. */
+struct queue_nic {
+    struct rdma_nic up;         /* Base. */
+    bool in_batch;              /* Inside a batch? */
+    struct rdma_nic_entry queued[8]; /* Installs queued in the batch. */
+    size_t n_queued;            /* Number of 'queued'. */
+    size_t n_installed;         /* Installs done. */
+    int n_commits;              /* Commits that reached the provider. */
+};
+
+/* Opens a "queue" NIC. */
+static int
+queue_open(const struct smap *args OVS_UNUSED, struct rdma_nic **nicp,
+           char **errorp OVS_UNUSED)
+{
+    struct queue_nic *q = xzalloc(sizeof *q);
+
+    *nicp = &q->up;
+    return 0;
+}
+
+/* Frees a "queue" NIC. */
+static void
+queue_close(struct rdma_nic *nic)
+{
+    free(CONTAINER_OF(nic, struct queue_nic, up));
+}
+
+/* Installs at once outside a batch, queues inside one. */
+static int
+queue_install(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
+{
+    struct queue_nic *q = CONTAINER_OF(nic, struct queue_nic, up);
+
+    if (!q->in_batch) {
+        q->n_installed++;
+    } else if (q->n_queued < ARRAY_SIZE(q->queued)) {
+        q->queued[q->n_queued++] = *entry;
+    } else {
+        return ENOSPC;
+    }
+    return 0;
+}
+
+/* Opens a batch. */
+static int
+queue_batch_begin(struct rdma_nic *nic)
+{
+    CONTAINER_OF(nic, struct queue_nic, up)->in_batch = true;
+    return 0;
+}
+
+/* Applies the queued installs, refusing those with an odd QPN. */
+static int
+queue_batch_commit(struct rdma_nic *nic,
+                   struct rdma_nic_batch_failure **failedp,
+                   size_t *n_failedp)
+{
+    struct queue_nic *q = CONTAINER_OF(nic, struct queue_nic, up);
+    int error = 0;
+    size_t i;
+
+    *failedp = xcalloc(q->n_queued, sizeof **failedp);
+    for (i = 0; i < q->n_queued; i++) {
+        if (q->queued[i].qpn % 2) {
+            struct rdma_nic_batch_failure *f = &(*failedp)[(*n_failedp)++];
+
+            f->cm_id = q->queued[i].cm_id;
+            f->op = RDMA_NIC_BATCH_INSTALL;
+            f->error = EIO;
+            error = error ? error : EIO;
+        } else {
+            q->n_installed++;
+        }
+    }
+    q->n_queued = 0;
+    q->in_batch = false;
+    q->n_commits++;
+    return error;
+}
+
+/* A provider without batch ops (nor any other). */
+static const struct rdma_nic_class nobatch_class = {
+    .type = "nobatch",
+    .description = "test provider without batches",
+    .open = null_open,
+    .close = null_close,
+};
+
+/* The "queue" test provider. */
+static const struct rdma_nic_class queue_class = {
+    .type = "queue",
+    .description = "test provider that defers installs to batch commit",
+    .open = queue_open,
+    .close = queue_close,
+    .install = queue_install,
+    .batch_begin = queue_batch_begin,
+    .batch_commit = queue_batch_commit,
+};
+
+/* Batches: nesting, counting in the dummy, one table write per batch,
+ * dump refused inside, no batching for providers without the ops, and
+ * ops refused at commit reported back. */
+static void
+test_batch(void)
+{
+    struct rdma_nic_dummy_batch_stats stats;
+    struct rdma_nic_batch_failure *failed;
+    struct rdma_nic_entry *entries;
+    struct rdma_nic_entry e;
+    struct queue_nic *q;
+    struct rdma_nic *nic;
+    size_t n, n_failed;
+    char *spec, *file;
+    int i;
+
+    /* The dummy: three nested pairs are one batch of 10 ops; the table
+     * file is written at the outer commit, not before. */
+    file = xasprintf("%s/batch-table", getenv("TMPDIR") ? getenv("TMPDIR")
+                     : "/tmp");
+    spec = xasprintf("dummy:table=%s", file);
+    unlink(file);
+    nic = nic_open_ok(spec);
+    e = nic_entry(100, 100, 1, 5001);
+    CHECK_INT(rdma_nic_install(nic, &e), 0);
+    CHECK_INT(nic_file_entries(file), 1);
+    CHECK(!rdma_nic_in_batch(nic));
+    rdma_nic_batch_begin(nic);
+    rdma_nic_batch_begin(nic);
+    CHECK(rdma_nic_in_batch(nic));
+    for (i = 1; i <= 10; i++) {
+        e = nic_entry(i, i, 1, 5001);
+        CHECK_INT(rdma_nic_install(nic, &e), 0);
+    }
+    /* An op that fails at once is not part of the batch. */
+    e = nic_entry(999, 999, 2, 5001);
+    CHECK_INT(rdma_nic_modify(nic, &e), ENOENT);
+    CHECK_INT(rdma_nic_dump(nic, &entries, &n), EBUSY);
+    CHECK(!entries && !n);
+    CHECK_INT(rdma_nic_batch_commit(nic, &failed, &n_failed), 0);
+    CHECK(!failed && !n_failed);
+    CHECK(rdma_nic_in_batch(nic));
+    CHECK_INT(nic_file_entries(file), 1);   /* Not written yet. */
+    rdma_nic_dummy_get_batch_stats(nic, &stats);
+    CHECK_INT(stats.n_batches, 0);
+    CHECK_INT(rdma_nic_batch_commit(nic, &failed, &n_failed), 0);
+    CHECK(!rdma_nic_in_batch(nic));
+    CHECK_INT(nic_file_entries(file), 11);
+    rdma_nic_dummy_get_batch_stats(nic, &stats);
+    CHECK_INT(stats.n_batches, 1);
+    CHECK_INT(stats.n_batched_ops, 10);
+    CHECK_INT(stats.max_ops, 10);
+    CHECK_INT(stats.n_unbatched_ops, 1);
+    CHECK_INT(stats.n_installs, 11);
+    CHECK_INT(stats.n_modifies, 0);
+    NIC_CHECK_CMD(nic, "installs: 11\nmodifies: 0\nremoves: 0\n"
+                  "batches: 1\nops in batches: 10\n"
+                  "largest batch: 10 ops\nops outside batches: 1\n"
+                  "entries: 11\n", NULL, "rdma-dummy/stats");
+    NIC_CHECK_CMD(nic, NULL, "rdma-dummy/stats takes no arguments",
+                  "rdma-dummy/stats", "x");
+
+    /* A batch of removes, then an empty batch. */
+    rdma_nic_batch_begin(nic);
+    for (i = 1; i <= 10; i++) {
+        CHECK_INT(rdma_nic_remove(nic, i), 0);
+    }
+    CHECK_INT(nic_file_entries(file), 11);
+    CHECK_INT(rdma_nic_batch_commit(nic, &failed, &n_failed), 0);
+    CHECK_INT(nic_file_entries(file), 1);
+    rdma_nic_batch_begin(nic);
+    CHECK_INT(rdma_nic_batch_commit(nic, &failed, &n_failed), 0);
+    rdma_nic_dummy_get_batch_stats(nic, &stats);
+    CHECK_INT(stats.n_batches, 3);
+    CHECK_INT(stats.n_batched_ops, 20);
+    CHECK_INT(stats.max_ops, 10);
+    CHECK_INT(stats.n_removes, 10);
+    CHECK_INT(rdma_nic_dump(nic, &entries, &n), 0);
+    CHECK_INT(n, 1);
+    free(entries);
+    rdma_nic_close(nic);
+    unlink(file);
+    free(spec);
+    free(file);
+
+    /* A provider without batch ops: begin and commit do nothing. */
+    rdma_nic_register_provider(&nobatch_class);
+    nic = nic_open_ok("nobatch");
+    rdma_nic_batch_begin(nic);
+    CHECK(rdma_nic_in_batch(nic));
+    CHECK_INT(rdma_nic_remove(nic, 1), EOPNOTSUPP);
+    CHECK_INT(rdma_nic_batch_commit(nic, &failed, &n_failed), 0);
+    CHECK(!failed && !n_failed && !rdma_nic_in_batch(nic));
+    rdma_nic_close(nic);
+
+    /* A deferring provider: what it refuses at commit comes back. */
+    rdma_nic_register_provider(&queue_class);
+    nic = nic_open_ok("queue");
+    q = CONTAINER_OF(nic, struct queue_nic, up);
+    rdma_nic_batch_begin(nic);
+    for (i = 1; i <= 4; i++) {
+        e = nic_entry(i, i, 1, 5001);
+        CHECK_INT(rdma_nic_install(nic, &e), 0);
+    }
+    CHECK_INT(q->n_installed, 0);
+    CHECK_INT(rdma_nic_batch_commit(nic, &failed, &n_failed), EIO);
+    CHECK_INT(q->n_commits, 1);
+    CHECK_INT(q->n_installed, 2);
+    CHECK_INT(n_failed, 2);
+    CHECK_INT(failed[0].cm_id, 1);
+    CHECK_INT(failed[1].cm_id, 3);
+    CHECK_INT(failed[0].op, RDMA_NIC_BATCH_INSTALL);
+    CHECK_INT(failed[0].error, EIO);
+    free(failed);
+    /* Nothing refused: the wrapper frees the provider's empty array. */
+    rdma_nic_batch_begin(nic);
+    e = nic_entry(6, 6, 1, 5001);
+    CHECK_INT(rdma_nic_install(nic, &e), 0);
+    CHECK_INT(rdma_nic_batch_commit(nic, &failed, &n_failed), 0);
+    CHECK(!failed && !n_failed);
+    CHECK_INT(q->n_installed, 3);
+    rdma_nic_close(nic);
+}
+
 /* A group of tests that "rdma-test nic GROUP" runs. */
 struct nic_group {
     const char *name;           /* GROUP on the command line. */
     void (*run)(void);          /* Runs the group. */
 };
 
-/* All groups, in the order "rdma-test nic" runs them.  "provider" comes
- * last because it registers a provider that changes the list of available
- * types in error messages. */
+/* All groups, in the order "rdma-test nic" runs them.  "provider"
+ * and "batch" come last because they register providers that change the
+ * list of available types in error messages. */
 static const struct nic_group nic_groups[] = {
     { "open", test_open },
     { "caps", test_caps },
@@ -805,6 +1045,7 @@ static const struct nic_group nic_groups[] = {
     { "log", test_log },
     { "commands", test_commands },
     { "provider", test_provider },
+    { "batch", test_batch },
 };
 
 /* "rdma-test nic [GROUP...]": the NIC driver callback interface. */

@@ -2,7 +2,8 @@
 dist_noinst_SCRIPTS = \
 	utilities/ovs-rdma-demo \
 	utilities/ovs-rdma-netns-demo \
-	utilities/ovs-rdma-sandbox
+	utilities/ovs-rdma-sandbox \
+	utilities/ovs-rdma-scale-model
 
 # The tenants' command-line client of ovs-rdmad's per-vport sockets.  It
 # goes into tenant containers, so it is built on librdmaovl and json-c

@@ -29,7 +29,7 @@ packages="build-essential autoconf automake libtool pkg-config
           libnl-3-dev libnl-route-3-dev zlib1g-dev libssl-dev libjson-c-dev
           libcap-ng-dev libunbound-dev
           libibverbs-dev librdmacm-dev rdma-core
-          python3 iproute2 procps iputils-ping tshark python3-scapy
+          python3 iproute2 procps iputils-ping tshark python3-scapy ethtool
           qemu-system-x86 linux-image-amd64 busybox-static kmod cpio xz-utils
           ibverbs-utils rdmacm-utils perftest
           clang libclang-rt-14-dev

@@ -268,6 +268,8 @@ dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
             error = dummy_parse_bool(key, value, &caps.vlan);
         } else if (!strcmp(key, "geneve")) {
             error = dummy_parse_bool(key, value, &caps.geneve);
+        } else if (!strcmp(key, "resolves_neighbour")) {
+            error = dummy_parse_bool(key, value, &caps.resolves_neighbour);
         } else if (!strcmp(key, "log")) {
             error = dummy_parse_uint(key, value, &log_max);
         } else if (!strcmp(key, "table")) {
@@ -275,7 +277,8 @@ dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
             error = NULL;
         } else {
             error = xasprintf("unknown option \"%s\" (options: capacity, "
-                              "ipv6, vlan, geneve, log, table)", key);
+                              "ipv6, vlan, geneve, resolves_neighbour, log, "
+                              "table)", key);
         }
         if (error) {
             *errorp = error;

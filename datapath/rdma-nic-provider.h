@@ -191,7 +191,16 @@ struct rdma_nic_class {
     void (*close)(struct rdma_nic *nic);
 
     /* Stores in '*caps' what 'nic' can offload.  Returns 0 or a positive
-     * errno.  May be NULL. */
+     * errno.  May be NULL.
+     *
+     * Besides what it can encapsulate, a provider says here what of the
+     * underlay it leaves to the host kernel: 'kernel_underlay' (its
+     * entries hold no underlay MACs, VLAN or MTU, so 'dump' returns none
+     * and a change of them costs no 'modify'), and 'resolves_neighbour'
+     * (it needs no next-hop MAC: the client installs entries whose next
+     * hop has no neighbour entry yet, with 'nexthop_mac' all-zero, instead
+     * of leaving them pending until it appears).  A provider that
+     * programs the MACs into the hardware itself must leave both false. */
     int (*get_caps)(const struct rdma_nic *nic, struct rdma_nic_caps *caps);
 
     /* Binds the source side of connection 'cm_id' (local VTEP IP and MAC,

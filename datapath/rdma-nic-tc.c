@@ -25,11 +25,12 @@
  *
  *   - on the vport's netdev (the OVS Interface: a VF representor), the
  *     egress rule: flower ip udp dst_port 4791 with the inner MACs and IPs,
- *     then "tunnel_key set" (VTEPs, VNI, dst_port, ttl 64) and "mirred
- *     egress redirect" to OVS's kernel tunnel device (vxlan_sys_PORT or
- *     genev_sys_PORT);
+ *     then "tunnel_key set" (VTEPs, VNI, dst_port and the tunnel's tos,
+ *     ttl, csum and Geneve options) and "mirred egress redirect" to OVS's
+ *     kernel tunnel device (vxlan_sys_PORT or genev_sys_PORT);
  *
- *   - on that tunnel device, the receive rule: enc_key_id, enc_src_ip,
+ *   - on that tunnel device, the receive rule: enc_key_id (the receive
+ *     VNI: options:in_key if the tunnel has one), enc_src_ip,
  *     enc_dst_ip, enc_dst_port and the inner tuple, then "tunnel_key unset"
  *     and "mirred egress redirect" to the vport's netdev.
  *
@@ -272,9 +273,12 @@ get_be64(const uint8_t *p)
 }
 
 /* Fills in the match common to the provider's rules: IPv4, UDP to the
- * RoCEv2 port. */
+ * RoCEv2 port, to 'dst_mac' and 'dst_ip' and, if 'src_ip' is nonnull, from
+ * 'src_mac' and '*src_ip' (IPv4-mapped addresses). */
 static void
-tc_match_roce(struct tc_flower *f)
+tc_match_roce(struct tc_flower *f, struct eth_addr src_mac,
+              const struct in6_addr *src_ip, struct eth_addr dst_mac,
+              const struct in6_addr *dst_ip)
 {
     f->key.eth_type = htons(ETH_TYPE_IP);
     f->mask.eth_type = OVS_BE16_MAX;
@@ -282,6 +286,64 @@ tc_match_roce(struct tc_flower *f)
     f->mask.ip_proto = UINT8_MAX;
     f->key.udp_dst = htons(ROCE_V2_PORT);
     f->mask.udp_dst = OVS_BE16_MAX;
+    f->key.dst_mac = dst_mac;
+    f->mask.dst_mac = eth_addr_exact;
+    f->key.ipv4.ipv4_dst = in6_addr_get_mapped_ipv4(dst_ip);
+    f->mask.ipv4.ipv4_dst = OVS_BE32_MAX;
+    if (src_ip) {
+        f->key.src_mac = src_mac;
+        f->mask.src_mac = eth_addr_exact;
+        f->key.ipv4.ipv4_src = in6_addr_get_mapped_ipv4(src_ip);
+        f->mask.ipv4.ipv4_src = OVS_BE32_MAX;
+    }
+}
+
+/* Returns the VNI of the frames that 't''s connection receives. */
+static uint32_t
+tc_rx_vni(const struct ovl_tuple *t)
+{
+    return t->rx_vni_set ? t->rx_vni : t->vni;
+}
+
+/* Fills in 'a' as the "tunnel_key set" of tuple 't': VTEPs, VNI, UDP
+ * destination port and the tunnel's options, as OVS's netdev-offload-tc
+ * turns set(tunnel(...)) into this action: TOS (the kernel adds the inner
+ * packet's ECN, as OVS does), TTL (OVS's default 64 unless options:ttl),
+ * the outer UDP checksum (options:csum) and the Geneve options.  DF cannot
+ * be expressed (see tc-provider.rst); tc_check_entry() refuses inherited
+ * TOS or TTL. */
+static void
+tc_put_encap(const struct ovl_tuple *t, struct tc_action *a)
+{
+    a->type = TC_ACT_ENCAP;
+    a->encap.id_present = true;
+    a->encap.id = htonll(t->vni);
+    a->encap.ipv4.ipv4_src = in6_addr_get_mapped_ipv4(&t->local_ip);
+    a->encap.ipv4.ipv4_dst = in6_addr_get_mapped_ipv4(&t->remote_ip);
+    a->encap.tp_dst = htons(t->udp_dst);
+    a->encap.tos = t->tos & ~IP_ECN_MASK;
+    a->encap.ttl = t->ttl ? t->ttl : OVL_TTL_DEFAULT;
+    a->encap.no_csum = !t->csum;
+    if (t->geneve_opts_len) {
+        a->encap.data.present.len = t->geneve_opts_len;
+        memcpy(a->encap.data.opts.u8, t->geneve_opts, t->geneve_opts_len);
+    }
+}
+
+/* Stores into 't' the overlay fields and options of "tunnel_key set" 'a':
+ * the inverse of tc_put_encap(), for 'dump'. */
+static void
+tc_get_encap(const struct tc_action *a, struct ovl_tuple *t)
+{
+    t->vni = ntohll(a->encap.id);
+    t->udp_dst = ntohs(a->encap.tp_dst);
+    in6_addr_set_mapped_ipv4(&t->local_ip, a->encap.ipv4.ipv4_src);
+    in6_addr_set_mapped_ipv4(&t->remote_ip, a->encap.ipv4.ipv4_dst);
+    t->tos = a->encap.tos;
+    t->ttl = a->encap.ttl == OVL_TTL_DEFAULT ? 0 : a->encap.ttl;
+    t->csum = !a->encap.no_csum;
+    t->geneve_opts_len = MIN(a->encap.data.present.len, OVL_GENEVE_OPTS_MAX);
+    memcpy(t->geneve_opts, a->encap.data.opts.u8, t->geneve_opts_len);
 }
 
 /* Builds in 'f' the egress rule of entry 'e' through tunnel device
@@ -294,25 +356,10 @@ tc_build_egress(const struct rdma_nic_entry *e, int tun_ifindex,
     struct tc_action *a;
 
     memset(f, 0, sizeof *f);
-    tc_match_roce(f);
-    f->key.src_mac = t->inner_src_mac;
-    f->mask.src_mac = eth_addr_exact;
-    f->key.dst_mac = t->inner_dst_mac;
-    f->mask.dst_mac = eth_addr_exact;
-    f->key.ipv4.ipv4_src = in6_addr_get_mapped_ipv4(&t->inner_src_ip);
-    f->mask.ipv4.ipv4_src = OVS_BE32_MAX;
-    f->key.ipv4.ipv4_dst = in6_addr_get_mapped_ipv4(&t->inner_dst_ip);
-    f->mask.ipv4.ipv4_dst = OVS_BE32_MAX;
+    tc_match_roce(f, t->inner_src_mac, &t->inner_src_ip, t->inner_dst_mac,
+                  &t->inner_dst_ip);
 
-    a = &f->actions[f->action_count++];
-    a->type = TC_ACT_ENCAP;
-    a->encap.id_present = true;
-    a->encap.id = htonll(t->vni);
-    a->encap.ipv4.ipv4_src = in6_addr_get_mapped_ipv4(&t->local_ip);
-    a->encap.ipv4.ipv4_dst = in6_addr_get_mapped_ipv4(&t->remote_ip);
-    a->encap.tp_dst = htons(t->udp_dst);
-    a->encap.ttl = 64;          /* OVS's default ttl; tos 0. */
-    a->encap.no_csum = 1;       /* OVS's default: no outer UDP csum. */
+    tc_put_encap(t, &f->actions[f->action_count++]);
 
     a = &f->actions[f->action_count++];
     a->type = TC_ACT_OUTPUT;
@@ -335,18 +382,11 @@ tc_build_decap(const struct rdma_nic_entry *e, int vport_ifindex,
     struct tc_action *a;
 
     memset(f, 0, sizeof *f);
-    tc_match_roce(f);
-    f->key.src_mac = t->inner_dst_mac;
-    f->mask.src_mac = eth_addr_exact;
-    f->key.dst_mac = t->inner_src_mac;
-    f->mask.dst_mac = eth_addr_exact;
-    f->key.ipv4.ipv4_src = in6_addr_get_mapped_ipv4(&t->inner_dst_ip);
-    f->mask.ipv4.ipv4_src = OVS_BE32_MAX;
-    f->key.ipv4.ipv4_dst = in6_addr_get_mapped_ipv4(&t->inner_src_ip);
-    f->mask.ipv4.ipv4_dst = OVS_BE32_MAX;
+    tc_match_roce(f, t->inner_dst_mac, &t->inner_dst_ip, t->inner_src_mac,
+                  &t->inner_src_ip);
 
     f->tunnel = true;
-    f->key.tunnel.id = htonll(t->vni);
+    f->key.tunnel.id = htonll(tc_rx_vni(t));
     f->mask.tunnel.id = OVS_BE64_MAX;
     f->key.tunnel.ipv4.ipv4_src = in6_addr_get_mapped_ipv4(&t->remote_ip);
     f->mask.tunnel.ipv4.ipv4_src = OVS_BE32_MAX;
@@ -372,12 +412,11 @@ tc_build_decap(const struct rdma_nic_entry *e, int vport_ifindex,
 static void
 tc_build_drop(struct eth_addr mac, ovs_be32 ip, struct tc_flower *f)
 {
+    struct in6_addr ip6;
+
     memset(f, 0, sizeof *f);
-    tc_match_roce(f);
-    f->key.dst_mac = mac;
-    f->mask.dst_mac = eth_addr_exact;
-    f->key.ipv4.ipv4_dst = ip;
-    f->mask.ipv4.ipv4_dst = OVS_BE32_MAX;
+    in6_addr_set_mapped_ipv4(&ip6, ip);
+    tc_match_roce(f, eth_addr_zero, NULL, mac, &ip6);
     f->act_cookie.data = drop_cookie;
     f->act_cookie.len = TC_COOKIE_LEN;
 }
@@ -485,6 +524,14 @@ tc_check_entry(const struct rdma_nic_entry *e, int *vport_ifindex,
         || !rdma_ip_is_v4(&t->inner_dst_ip)) {
         VLOG_WARN_RL(&rl, "cm_id %"PRIu64": the tc provider carries IPv4 "
                      "only (inner and outer)", e->cm_id);
+        return EOPNOTSUPP;
+    }
+    if (t->tos_inherit || t->ttl_inherit) {
+        VLOG_WARN_RL(&rl, "cm_id %"PRIu64": the tunnel's options:%s=inherit "
+                     "cannot be carried by a tc rule (tunnel_key sets one "
+                     "value per rule, not the packet's own): set a fixed "
+                     "value on the tunnel", e->cm_id,
+                     t->tos_inherit ? "tos" : "ttl");
         return EOPNOTSUPP;
     }
     if (!e->vport[0]) {
@@ -827,14 +874,17 @@ tc_get_caps(const struct rdma_nic *nic, struct rdma_nic_caps *caps)
 
     /* The probe proved tunnel_key + mirred, which work the same for any
      * tunnel device: whether a Geneve device exists is the kernel's and
-     * OVS's business at install time.  The underlay (VLAN included) is the
-     * kernel's routing.  IPv6 rules are not written yet. */
+     * OVS's business at install time.  The underlay (VLAN and the next
+     * hop's neighbour entry included) is the kernel's routing.  IPv6
+     * rules are not written yet (tc-provider.rst says why). */
     caps->vxlan = true;
     caps->geneve = true;
     caps->ipv6 = false;
     caps->vlan = true;
     caps->max_entries = tc->max_entries;
     caps->kernel_underlay = true;
+    caps->resolves_neighbour = true; /* The tunnel device's route lookup
+                                      * resolves it at encapsulation. */
     return 0;
 }
 
@@ -908,6 +958,7 @@ struct tc_found {
     struct tc_rule egress;      /* Its egress rule, ifindex 0 if none. */
     struct tc_rule decap;       /* Its receive rule, ifindex 0 if none. */
     char tun_dev[IFNAMSIZ];     /* Tunnel device of the egress rule. */
+    uint32_t rx_vni;            /* VNI its receive rule matches. */
 };
 
 /* Returns the element of 'found' for 'cm_id', adding it if needed. */
@@ -970,11 +1021,11 @@ tc_dump_one(struct tc_nic *tc, const struct tcf_id *id, const char *dev,
         memcpy(qpns, cookie + 8, sizeof qpns);
         x->e.qpn = ntohl(qpns[0]);
         x->e.remote_qpn = ntohl(qpns[1]);
+        x->rx_vni = ntohll(f->key.tunnel.id);
         x->decap = rule;
     } else if (!f->tunnel && f->action_count == 2
                && f->actions[0].type == TC_ACT_ENCAP
                && f->actions[1].type == TC_ACT_OUTPUT) {
-        const struct tc_action *a = &f->actions[0];
         struct ovl_tuple *t = &x->e.tuple;
         char tun[IF_NAMESIZE];
 
@@ -985,10 +1036,7 @@ tc_dump_one(struct tc_nic *tc, const struct tcf_id *id, const char *dev,
         }
         ovs_strlcpy(x->tun_dev, tun, sizeof x->tun_dev);
         t->type = !strncmp(tun, "genev_sys_", 10) ? OVL_GENEVE : OVL_VXLAN;
-        t->vni = ntohll(a->encap.id);
-        t->udp_dst = ntohs(a->encap.tp_dst);
-        in6_addr_set_mapped_ipv4(&t->local_ip, a->encap.ipv4.ipv4_src);
-        in6_addr_set_mapped_ipv4(&t->remote_ip, a->encap.ipv4.ipv4_dst);
+        tc_get_encap(&f->actions[0], t);
         t->inner_src_mac = f->key.src_mac;
         t->inner_dst_mac = f->key.dst_mac;
         in6_addr_set_mapped_ipv4(&t->inner_src_ip, f->key.ipv4.ipv4_src);
@@ -1068,6 +1116,10 @@ tc_dump(struct rdma_nic *nic, struct rdma_nic_entry **entriesp,
             VLOG_WARN("cm_id %"PRIu64": duplicate rules at priority %"PRIu16
                       ", ignored", x->e.cm_id, x->egress.prio);
             continue;
+        }
+        if (x->decap.ifindex && x->rx_vni != x->e.tuple.vni) {
+            x->e.tuple.rx_vni_set = true;
+            x->e.tuple.rx_vni = x->rx_vni;
         }
         c = xzalloc(sizeof *c);
         c->e = x->e;

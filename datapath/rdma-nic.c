@@ -304,9 +304,11 @@ rdma_nic_get_caps(const struct rdma_nic *nic, struct rdma_nic_caps *caps)
     }
     if (VLOG_IS_DBG_ENABLED()) {
         char *args = xasprintf("vxlan=%d geneve=%d ipv6=%d vlan=%d "
-                               "max_entries=%"PRIu32, caps->vxlan,
+                               "max_entries=%"PRIu32" kernel_underlay=%d "
+                               "resolves_neighbour=%d", caps->vxlan,
                                caps->geneve, caps->ipv6, caps->vlan,
-                               caps->max_entries);
+                               caps->max_entries, caps->kernel_underlay,
+                               caps->resolves_neighbour);
         rdma_nic_log_op(nic, "get-caps", args, error);
         free(args);
     }
@@ -536,6 +538,12 @@ rdma_nic_entry_hash(const struct rdma_nic_caps *caps,
     t.vlan = 0;
     t.underlay_mtu = 0;
     t.path_mtu = 0;
+    /* What such a NIC cannot hold either: DF (the kernel's), and the TTL
+     * that it writes for OVS's default (0 means OVL_TTL_DEFAULT). */
+    t.no_df = false;
+    if (t.ttl == OVL_TTL_DEFAULT) {
+        t.ttl = 0;
+    }
     return ovl_tuple_hash64(&t);
 }
 

@@ -64,6 +64,14 @@ struct rdma_nic_caps {
                                  * routing, so an entry holds and 'dump'
                                  * returns only the overlay and inner
                                  * fields: see rdma_nic_entry_hash(). */
+    bool resolves_neighbour;    /* The NIC (or the kernel behind it)
+                                 * finds the next hop's MAC by itself when
+                                 * it encapsulates, so an entry may be
+                                 * installed while the next hop has no
+                                 * neighbour entry yet (its 'nexthop_mac'
+                                 * is then all-zero).  Otherwise the
+                                 * binding waits, pending, until the
+                                 * neighbour is known. */
 };
 
 /* The source side of a connection, bound at address resolution

@@ -59,7 +59,9 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-underlay.c \
 	ofproto-rdma/rdma-underlay-ovs.c \
 	ofproto-rdma/rdma-underlay-ovs.h \
-	ofproto-rdma/rdma-underlay-provider.h
+	ofproto-rdma/rdma-underlay-provider.h \
+	ofproto-rdma/rdma-zero-touch.c \
+	ofproto-rdma/rdma-zero-touch.h
 
 # Everything a program that uses the control plane links.
 OFPROTO_RDMA_LIBS = \

@@ -50,6 +50,7 @@
 #include "rdma-tenant.h"
 #include "rdma-underlay.h"
 #include "rdma-version.h"
+#include "rdma-zero-touch.h"
 #include "simap.h"
 #include "timeval.h"
 #include "unixctl.h"
@@ -72,6 +73,8 @@ struct rdmad_options {
     int tenant_idle_ms;         /* --tenant-idle-timeout, in ms. */
     const char *qp_source;      /* --qp-source. */
     int tenant_rate;            /* --tenant-rate. */
+    bool zero_touch;            /* --bind-mode=zero-touch. */
+    int zero_touch_poll_ms;     /* --zero-touch-poll. */
 };
 
 static char *parse_options(int argc, char *argv[], struct rdmad_options *);
@@ -88,6 +91,7 @@ struct rdmad {
     struct rdma_engine *engine; /* Keeps the map and the NIC in step. */
     struct rdma_persist persist; /* The state file. */
     struct rdma_tenant *tenant; /* The tenants' sockets. */
+    struct rdma_zero_touch *zt; /* --bind-mode=zero-touch, or NULL. */
     bool exiting;               /* Whether "exit" was requested. */
 };
 
@@ -129,6 +133,13 @@ rdmad_start(struct rdmad *d, const struct rdmad_options *opts,
     d->tenant = rdma_tenant_create(d->engine, opts->tenant_dir,
                                    opts->tenant_gid, opts->tenant_idle_ms);
     rdma_tenant_set_rate(d->tenant, opts->tenant_rate);
+    d->zt = NULL;
+    if (opts->zero_touch) {
+        d->zt = rdma_zero_touch_create(d->engine, &d->qp_map,
+                                       opts->zero_touch_poll_ms);
+        rdma_zero_touch_register_commands(d->zt);
+        rdma_appctl_set_zero_touch(d->zt);
+    }
 }
 
 /* Runs each module of 'd' once: one main-loop iteration's work. */
@@ -152,6 +163,9 @@ rdmad_run(struct rdmad *d)
     rdma_status_run(rdma_ovsdb_idl(), rdma_ovsdb_txn(), d->engine);
     unixctl_server_run(d->unixctl);
     rdma_tenant_run(d->tenant);
+    if (d->zt) {
+        rdma_zero_touch_run(d->zt, rdma_ovsdb_idl());
+    }
     /* Write-ahead: this iteration's records (the engine's and the front
      * ends'), in one write, before the replies that confirm them. */
     retval = rdma_persist_run(&d->persist, d->engine, rdma_ack_any());
@@ -170,6 +184,9 @@ rdmad_wait(struct rdmad *d)
     rdma_ovsdb_wait();
     unixctl_server_wait(d->unixctl);
     rdma_tenant_wait(d->tenant);
+    if (d->zt) {
+        rdma_zero_touch_wait(d->zt);
+    }
     if (d->exiting) {
         poll_immediate_wake();
     }
@@ -181,6 +198,7 @@ rdmad_stop(struct rdmad *d)
 {
     unixctl_server_destroy(d->unixctl);
     rdma_tenant_destroy(d->tenant);
+    rdma_zero_touch_destroy(d->zt);
     rdma_ovsdb_destroy();
     rdma_persist_destroy(&d->persist);
     rdma_engine_destroy(d->engine);
@@ -202,6 +220,7 @@ main(int argc, char *argv[])
         .tenant_idle_ms = RDMA_TENANT_IDLE_MS,
         .qp_source = "netlink",
         .tenant_rate = RDMA_TENANT_RATE,
+        .zero_touch_poll_ms = RDMA_ZT_POLL_MS,
     };
     struct rdmad d;
     char *remote;
@@ -258,6 +277,8 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         OPT_TENANT_IDLE_TIMEOUT,
         OPT_QP_SOURCE,
         OPT_TENANT_RATE,
+        OPT_BIND_MODE,
+        OPT_ZERO_TOUCH_POLL,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -278,6 +299,8 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
          OPT_TENANT_IDLE_TIMEOUT},
         {"qp-source", required_argument, NULL, OPT_QP_SOURCE},
         {"tenant-rate", required_argument, NULL, OPT_TENANT_RATE},
+        {"bind-mode", required_argument, NULL, OPT_BIND_MODE},
+        {"zero-touch-poll", required_argument, NULL, OPT_ZERO_TOUCH_POLL},
         DAEMON_LONG_OPTIONS,
         VLOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -383,6 +406,30 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
             break;
         }
 
+        case OPT_BIND_MODE:
+            if (!strcmp(optarg, "zero-touch")) {
+                opts->zero_touch = true;
+            } else if (!strcmp(optarg, "tenant")) {
+                opts->zero_touch = false;
+            } else {
+                ovs_fatal(0, "--bind-mode=%s: expected \"tenant\" or "
+                          "\"zero-touch\"", optarg);
+            }
+            break;
+
+        case OPT_ZERO_TOUCH_POLL: {
+            uint64_t ms;
+            char *error = rdma_parse_decimal("--zero-touch-poll", optarg, 1,
+                                             60000, &ms);
+
+            if (error) {
+                ovs_fatal(0, "%s (milliseconds between two reads of the "
+                          "kernel's rdma_cm connections)", error);
+            }
+            opts->zero_touch_poll_ms = ms;
+            break;
+        }
+
         case OPT_TENANT_IDLE_TIMEOUT: {
             uint64_t secs;
             char *error = rdma_parse_decimal("--tenant-idle-timeout", optarg,
@@ -464,8 +511,14 @@ usage(void)
            "                          (default 500)\n"
            "  --qp-source=netlink|fake|none  where the QPs of vports with\n"
            "                          other_config:rdma-device are checked\n"
-           "                          (default: netlink, the kernel)\n",
-           ovs_rundir(), ovs_rundir());
+           "                          (default: netlink, the kernel)\n"
+           "  --bind-mode=tenant|zero-touch  bind only what tenants and\n"
+           "                          the administrator ask (default), or\n"
+           "                          also every rdma_cm connection the\n"
+           "                          kernel shows (zero-touch)\n"
+           "  --zero-touch-poll=MS    read the kernel's rdma_cm connections\n"
+           "                          every MS ms (default %d)\n",
+           ovs_rundir(), ovs_rundir(), RDMA_ZT_POLL_MS);
     ds_put_cstr(&providers, "\nNIC providers (--provider=TYPE):\n");
     rdma_nic_format_provider_help(&providers);
     fputs(ds_cstr(&providers), stdout);

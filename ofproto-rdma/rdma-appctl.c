@@ -33,6 +33,7 @@
 #include "rdma-request.h"
 #include "rdma-resolve.h"
 #include "rdma-retry.h"
+#include "rdma-zero-touch.h"
 #include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
@@ -222,6 +223,17 @@ nic_details(uint64_t key, void *engine_)
     return rdma_nic_get_details(nic, key, &d) ? NULL : d;
 }
 
+/* The zero-touch watcher, if --bind-mode=zero-touch, else NULL. */
+static const struct rdma_zero_touch *zero_touch;
+
+/* Makes "rdma/show-qp-map" also show the kernel connections that 'zt'
+ * did not bind. */
+void
+rdma_appctl_set_zero_touch(const struct rdma_zero_touch *zt)
+{
+    zero_touch = zt;
+}
+
 /* "rdma/show-qp-map [--json] [VPORT]": prints the QP map, or only VPORT's
  * bindings, as text or as JSON. */
 static void
@@ -273,6 +285,11 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
             json_object_put(j, "removing",
                             rdma_retry_to_json(retry, vport));
         }
+        if (zero_touch) {
+            json_object_put(j, "kernel_not_bound",
+                            rdma_zero_touch_unplaced_to_json(zero_touch,
+                                                             vport));
+        }
         s = json_to_string(j, JSSF_PRETTY | JSSF_SORT);
         unixctl_command_reply(conn, s);
         free(s);
@@ -297,6 +314,9 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
             rdma_retry_format(retry, vport, &ds);
             ds_put_buffer(&ds, count.string, count.length);
             ds_destroy(&count);
+        }
+        if (zero_touch) {
+            rdma_zero_touch_format_unplaced(zero_touch, vport, &ds);
         }
         unixctl_command_reply(conn, ds_cstr(&ds));
         ds_destroy(&ds);

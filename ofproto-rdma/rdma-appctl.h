@@ -21,7 +21,9 @@
  * ("ovs-appctl -t ovs-rdmad rdma/show-qp-map").  See ovs-rdmad(8). */
 
 struct rdma_engine;
+struct rdma_zero_touch;
 
 void rdma_appctl_init(struct rdma_engine *);
+void rdma_appctl_set_zero_touch(const struct rdma_zero_touch *);
 
 #endif /* rdma-appctl.h */

@@ -28,8 +28,12 @@
  * (not from the tenant), and a binding whose QP no longer exists is
  * released (rdma-engine.c). */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
+
+#include "openvswitch/types.h"
 
 /* A QP as the kernel shows it. */
 struct rdma_kqp {
@@ -37,6 +41,41 @@ struct rdma_kqp {
     uint32_t rqpn;              /* Peer's QP number, 0 if none yet. */
     uint8_t state;              /* IB QP state: 0 RESET, 1 INIT, 2 RTR,
                                  * 3 RTS, 4 SQD, 5 SQE, 6 ERR. */
+};
+
+/* Largest length of an RDMA device name, with its NUL. */
+#define RDMA_KDEV_NAME_MAX 64
+
+/* An rdma_cm id as the kernel shows it ("rdma resource show cm_id"). */
+struct rdma_kcm {
+    char device[RDMA_KDEV_NAME_MAX]; /* Its RDMA device. */
+    uint32_t dev_index;         /* The device's index. */
+    uint32_t cm_idn;            /* The kernel's number for it, unique per
+                                 * device while it exists. */
+    uint32_t port;              /* Device port, 0 if none yet. */
+    uint32_t lqpn;              /* Its QP's number, 0 if no QP yet. */
+    uint32_t pid;               /* Owning process, 0 for the kernel's. */
+    uint8_t state;              /* RDMA_KCM_*: the kernel's
+                                 * enum rdma_cm_state. */
+    uint8_t qp_type;            /* IB QP type (2 RC, 3 UC, 4 UD). */
+    struct in6_addr src;        /* Source address (IPv4-mapped). */
+    struct in6_addr dst;        /* Destination address (IPv4-mapped). */
+    uint16_t src_port;          /* rdma_cm port of 'src'. */
+    uint16_t dst_port;          /* rdma_cm port of 'dst'. */
+    bool has_src;               /* Whether 'src' is known. */
+    bool has_dst;               /* Whether 'dst' is known. */
+    struct eth_addr dst_mac;    /* Fake source only: the peer's MAC, if
+                                 * 'has_dst_mac'; the kernel's entries
+                                 * never have it. */
+    bool has_dst_mac;           /* Whether 'dst_mac' is set. */
+};
+
+/* States of an rdma_cm id (the kernel's enum rdma_cm_state). */
+enum {
+    RDMA_KCM_IDLE, RDMA_KCM_ADDR_QUERY, RDMA_KCM_ADDR_RESOLVED,
+    RDMA_KCM_ROUTE_QUERY, RDMA_KCM_ROUTE_RESOLVED, RDMA_KCM_CONNECT,
+    RDMA_KCM_DISCONNECT, RDMA_KCM_ADDR_BOUND, RDMA_KCM_LISTEN,
+    RDMA_KCM_DEVICE_REMOVAL, RDMA_KCM_DESTROYING
 };
 
 /* Where QPs are read from. */
@@ -51,6 +90,13 @@ enum rdma_qp_source_type rdma_qp_source_type(void);
 const char *rdma_qp_state_name(uint8_t state);
 int rdma_qp_source_dump(const char *device, struct rdma_kqp **qpsp,
                         size_t *np);
+int rdma_qp_source_dump_cm_ids(struct rdma_kcm **cmsp, size_t *np);
+const char *rdma_kcm_state_name(uint8_t state);
+int rdma_kcm_state_from_name(const char *name);
+void rdma_qp_source_fake_cm_set(const struct rdma_kcm *);
+bool rdma_qp_source_fake_cm_del(const char *device, uint32_t cm_idn);
+void rdma_qp_source_fake_qp_set(const char *device,
+                                const struct rdma_kqp *);
 const struct rdma_kqp *rdma_kqp_find(const struct rdma_kqp *, size_t n,
                                      uint32_t lqpn);
 

@@ -250,7 +250,7 @@ apply_underlay(const struct rdma_map_tunnel *t,
                              rdma_min_underlay_mtu(overhead));
         return RDMA_RESOLVE_FAILED;
     }
-    if (!up->nexthop_mac_known) {
+    if (!up->nexthop_mac_known && !caps->resolves_neighbour) {
         char nh_s[INET6_ADDRSTRLEN];
 
         *reasonp = xasprintf("next hop %s on %s has no neighbour entry yet",

@@ -19,6 +19,7 @@ TESTSUITE_AT = \
 	tests/faults.at \
 	tests/tenant.at \
 	tests/trust.at \
+	tests/zero-touch.at \
 	tests/preload.at \
 	tests/soft.at \
 	tests/tc.at \
@@ -49,13 +50,15 @@ KERNEL_TESTSUITE_AT = \
 	tests/kernel-vlan.at \
 	tests/kernel-preload.at \
 	tests/kernel-trust.at \
-	tests/kernel-pipeline.at
+	tests/kernel-pipeline.at \
+	tests/kernel-zero-touch.at
 KERNEL_TESTSUITE = $(srcdir)/tests/kernel-testsuite
 EXTRA_DIST += $(KERNEL_TESTSUITE_AT) $(KERNEL_TESTSUITE) \
 	tests/kernel-vm \
 	tests/kernel-lib.sh \
 	tests/kernel-tc.sh \
 	tests/kernel-pipeline.sh \
+	tests/kernel-zero-touch.sh \
 	tests/kernel-tc-check.py \
 	tests/kernel-capture.py
 DISTCLEANFILES += tests/atconfig tests/atlocal
@@ -135,7 +138,8 @@ tests_rdma_test_SOURCES = \
 	tests/test-nic.c \
 	tests/test-roce.c \
 	tests/test-trace.c \
-	tests/test-underlay-linux.c
+	tests/test-underlay-linux.c \
+	tests/test-zero-touch.c
 tests_rdma_test_LDADD = $(OFPROTO_RDMA_LIBS)
 
 # Benchmarks ("make bench"): not part of "make check".  BENCH_SIZES sets

@@ -17,6 +17,8 @@
 #                 (default 2000)
 #   BENCH_PIPELINE number of binds with the pipeline resolver (default 2000)
 #   BENCH_PIPELINE_PATHS paths re-traced after a flow change (default 1000)
+#   BENCH_ZT_SIZES kernel connections for the zero-touch watcher
+#                 (default "1000 10000 100000")
 set -e
 sizes=${BENCH_SIZES:-1000 10000 100000 1000000}
 bench=tests/rdma-bench
@@ -30,6 +32,10 @@ for n in $sizes; do
 done
 echo "== memory"
 $bench memory ${BENCH_MEMORY:-1000000}
+echo "== zero-touch watcher, fake kernel table (per-connection cost)"
+for n in ${BENCH_ZT_SIZES:-1000 10000 100000}; do
+    $bench zero-touch $n
+done
 
 rundir=$(mktemp -d)
 trap 'utilities/ovs-rdma-sandbox --rundir="$rundir" --stop >/dev/null 2>&1; rm -rf "$rundir"' EXIT

@@ -6,9 +6,11 @@
 # (UDP 4791) in br-int with an OpenFlow rule, so that only ovs-rdmad's tc
 # rules can carry it, makes the tenant ports RDMA vports and starts
 # ovs-rdmad with PROVIDER (default tc:offload=sw; a guest has no NIC that
-# could offload).  Then pre-binds, on h2, the listener's side of a
-# connection from a (a listener cannot be bound before its peer is known:
-# the rule carries the connection request of the peer bound here).
+# could offload).  Then tenant b, as a listener does under the tc
+# provider, binds its side for peer a through its own tenant socket
+# (ktc_tenant_bind): a connection request reaches a vport only through a
+# receive rule, and the preload shim binds the listener's connection only
+# at rdma_accept(), after the request has arrived.
 ktc_setup () {
     ktc_provider=${1:-tc:offload=sw}
     kl_modules cls_flower act_tunnel_key act_mirred act_gact
@@ -16,9 +18,17 @@ ktc_setup () {
     ktc_vport h2 pb $kl_ip_b
     ktc_rdmad h1
     ktc_rdmad h2
-    kl_on h2 ovs-appctl -t ovs-rdmad rdma/bind pb $kl_ip_a \
-        dst_mac=$kl_mac_a >"$kl_dir/prebind.out" \
-        || kl_fail "pre-binding on h2"
+    ktc_tenant_bind h2 pb $kl_ip_a $kl_mac_a prebind.out
+}
+
+# ktc_tenant_bind HOST PORT PEER-IP PEER-MAC OUT: the tenant of PORT binds
+# its side of connections with PEER through its tenant socket (as
+# ovs-rdma-client, persistent: it outlives the client), the reply in OUT.
+ktc_tenant_bind () {
+    "$abs_top_builddir/utilities/ovs-rdma-client" \
+        --socket="/run/kl/$1/ovs-rdmad/$2.sock" bind $3 dst_mac=$4 \
+        >"$kl_dir/$5" 2>&1 \
+        || kl_fail "tenant $2 binding for $3 on $1: $(cat "$kl_dir/$5")"
 }
 
 # ktc_vport HOST PORT IP: PORT becomes an RDMA vport with inner IP; br-int
@@ -40,6 +50,28 @@ ktc_rdmad () {
         || kl_fail "starting ovs-rdmad on $1"
     kl_wait "ovs-rdmad on $1" kl_on $1 ovs-appctl -t ovs-rdmad rdma-tc/stats \
         >/dev/null 2>&1
+    kl_wait "the tenant socket on $1" sh -c "ls /run/kl/$1/ovs-rdmad/*.sock \
+        >/dev/null 2>&1"
+}
+
+# ktc_cold_neighbours: empties both hosts' neighbour caches on the underlay
+# (u1, u2): neither VTEP knows the other's MAC until traffic resolves it.
+# The tenants' ARP entries for each other become permanent first, so that
+# no ARP of theirs crosses the overlay and warms the underlay's again.
+ktc_cold_neighbours () {
+    kl_run ip neigh replace $kl_ip_b lladdr $kl_mac_b dev ta nud permanent
+    kl_run ip neigh replace $kl_ip_a lladdr $kl_mac_a dev tb nud permanent
+    kl_wait "cold neighbour caches on the underlay" sh -c '
+        ip -n h1 neigh flush dev u1; ip -n h2 neigh flush dev u2
+        ! ip -n h1 neigh show dev u1 | grep -q lladdr &&
+        ! ip -n h2 neigh show dev u2 | grep -q lladdr'
+}
+
+# ktc_sw_csum: computes the underlay's checksums in software (veth offloads
+# them by default, and a capture would show a partial outer UDP checksum).
+ktc_sw_csum () {
+    kl_run ip netns exec h1 ethtool -K u1 tx off >/dev/null
+    kl_run ip netns exec h2 ethtool -K u2 tx off >/dev/null
 }
 
 # ktc_shim HOST PORT COMMAND...: runs COMMAND as tenant of PORT on HOST,
@@ -85,7 +117,9 @@ ktc_capture_start () {
     ip netns exec h1 dumpcap -q -P -i u1 -f udp -w "$kl_dir/underlay.pcap" \
         >/dev/null 2>"$kl_dir/dumpcap.err" &
     ktc_dumpcap=$!
-    kl_wait "dumpcap started" grep -q Capturing "$kl_dir/dumpcap.err"
+    # dumpcap is slow to start in a TCG guest on a loaded host.
+    (KL_TIMEOUT=120; kl_wait "dumpcap started" \
+        grep -q Capturing "$kl_dir/dumpcap.err") || exit 1
 }
 
 # ktc_capture_stop: ends the capture, once the last block is written.
@@ -168,4 +202,129 @@ ktc_bw_wait () {
 # ktc_rxe_stats NAME: saves both rxe devices' counters into NAME.rxe.
 ktc_rxe_stats () {
     rdma statistic show >"$kl_dir/$1.rxe" 2>&1
+}
+
+# The fault matrix (tests/kernel-tc.at, "tc - kill -9 ..."): ovs-rdmad on h1
+# under fault injection, bindings of vport pa made by the admin, their
+# confirmations in $kl_dir/confirmed.
+
+# ktc_fault_start NAME: starts ovs-rdmad on h1 with fault injection and the
+# NIC operations logged, its log in h1/rdmad-NAME.log.
+ktc_fault_start () {
+    kl_on h1 sh -c 'ovs-rdmad --detach --no-chdir --pidfile \
+        --log-file=$OVS_LOGDIR/rdmad-$0.log -vrdma_nic:file:dbg \
+        --enable-fault-injection --underlay-poll=200 \
+        --provider=tc:offload=sw --state-file=$OVS_RUNDIR/rdmad.state \
+        unix:$OVS_RUNDIR/db.sock' "$1" \
+        || kl_fail "starting ovs-rdmad ($1)"
+    kl_wait "ovs-rdmad ($1)" kl_on h1 ovs-appctl -t ovs-rdmad rdma-tc/stats \
+        >/dev/null 2>&1
+}
+
+# ktc_fault_bind ID: binds cm_id ID (qpn ID) of pa to peer 10.0.0.(100+ID);
+# records ID in "confirmed" if the bind is confirmed.
+ktc_fault_bind () {
+    kl_on h1 ovs-appctl --timeout=20 -t ovs-rdmad rdma/bind pa \
+        10.0.0.$((100 + $1)) dst_mac=02:00:00:00:01:$(printf %02x $1) \
+        cm_id=$1 qpn=$1 >/dev/null 2>>"$kl_dir/bind.err" \
+        && echo $1 >>"$kl_dir/confirmed"
+}
+
+# ktc_fault_unbind ID: unbinds cm_id ID, which leaves "confirmed" as soon as
+# it is asked for (from then on either outcome is right).
+ktc_fault_unbind () {
+    sed -i "/^$1\$/d" "$kl_dir/confirmed"
+    kl_on h1 ovs-appctl --timeout=20 -t ovs-rdmad rdma/unbind $1 \
+        >/dev/null 2>>"$kl_dir/bind.err"
+}
+
+# ktc_fault_nic NAME: saves h1's tc rules on pa and vxlan_sys_4789 in
+# NAME.pa and NAME.vx, and the NIC table they hold in NAME.nic: "CM_ID QPN
+# REMOTE_QPN GENERATION" per connection, from the egress rule's cookie (cm_id,
+# generation) and the receive rule's (cm_id, QPNs); a connection with only
+# one of its rules is "CM_ID half".
+ktc_fault_nic () {
+    tc -n h1 filter show dev pa ingress >"$kl_dir/$1.pa" 2>&1
+    tc -n h1 filter show dev vxlan_sys_4789 ingress >"$kl_dir/$1.vx" 2>&1
+    awk 'function h(s,  i, n) {
+             n = 0
+             for (i = 1; i <= length(s); i++)
+                 n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+             return n
+         }
+         /^filter / { for (i = 1; i < NF; i++) if ($i == "pref") p = $(i + 1) }
+         $1 == "cookie" && p >= 49152 && p < 49152 + 1024 {
+             cm = h(substr($2, 1, 16))
+             if (FILENAME ~ /\.pa$/) { eg[cm] = h(substr($2, 17, 16)) }
+             else { dc[cm] = h(substr($2, 17, 8)) " " h(substr($2, 25, 8)) }
+         }
+         END {
+             for (cm in eg) print cm, (cm in dc ? dc[cm] " " eg[cm] : "half")
+             for (cm in dc) if (!(cm in eg)) print cm, "half"
+         }' "$kl_dir/$1.pa" "$kl_dir/$1.vx" | sort >"$kl_dir/$1.nic"
+}
+
+# ktc_fault_check: prints "lost=L stale=S missing=M": confirmed bindings
+# not in h1's QP map, tc connections that no installed binding of the map
+# equals (QPNs, generation) or that have only one rule, and installed
+# bindings without their rules.
+ktc_fault_check () {
+    touch "$kl_dir/confirmed"
+    kl_on h1 ovs-appctl -t ovs-rdmad rdma/show-qp-map >"$kl_dir/f.map" \
+        2>/dev/null || { echo "ovs-rdmad not answering"; return; }
+    ktc_fault_nic f
+    awk 'FILENAME ~ /confirmed$/ { conf[$1] = 1; next }
+         FILENAME ~ /f\.map$/ && /^cm_id=/ {
+             for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+             id = substr(v["cm_id"], 1)
+             if ($0 !~ /state=removing/) inmap[id] = 1
+             if ($0 ~ / state=installed /)
+                 want[id " " v["qpn"] " " v["remote_qpn"] " " v["generation"]] = 1
+             next
+         }
+         FILENAME ~ /f\.nic$/ { have[$0] = 1 }
+         END {
+             for (id in conf) if (!(id in inmap)) lost++
+             for (e in have) if (!(e in want)) stale++
+             for (e in want) if (!(e in have)) missing++
+             printf "lost=%d stale=%d missing=%d\n", lost, stale, missing
+         }' "$kl_dir/confirmed" "$kl_dir/f.map" "$kl_dir/f.nic"
+}
+
+# ktc_fault_converged: succeeds once ktc_fault_check finds the invariant.
+ktc_fault_converged () {
+    test "$(ktc_fault_check)" = "lost=0 stale=0 missing=0"
+}
+
+# ktc_fault_alive PID: succeeds if process PID runs (a zombie does not).
+ktc_fault_alive () {
+    test -d /proc/$1 && ! grep -q '^State:[[:space:]]*Z' /proc/$1/status
+}
+
+# ktc_fault_crash POINT N COMMAND...: arms crash point POINT for its Nth
+# pass, runs COMMAND (whose confirmation the crash must prevent), waits for
+# ovs-rdmad to die, saves the rules the kernel kept (POINT.dead.*), starts
+# ovs-rdmad again (log h1/rdmad-POINT.log), waits for the invariant and
+# saves the rules then (POINT.after.*) and the cm_ids of the NIC operations
+# the restarted daemon made (POINT.ops).  Appends "POINT RESULT" to
+# "matrix".  With $ktc_label set, files and line are named by it instead.
+ktc_fault_crash () {
+    ktc_arm=$1 ktc_n=$2 ktc_pt=${ktc_label:-$1}
+    shift 2
+    kl_on h1 ovs-appctl -t ovs-rdmad rdma/crash-at $ktc_arm $ktc_n \
+        || kl_fail "arming $ktc_arm"
+    ktc_pid=$(cat /run/kl/h1/ovs-rdmad.pid)
+    "$@" && kl_fail "$ktc_pt: '$*' was confirmed by a daemon that was to die"
+    kl_wait "ovs-rdmad to die at $ktc_pt" sh -c "! (test -d /proc/$ktc_pid \
+        && ! grep -q '^State:[[:space:]]*Z' /proc/$ktc_pid/status)"
+    ktc_fault_nic $ktc_pt.dead
+    ktc_fault_start $ktc_pt
+    (KL_TIMEOUT=60; kl_wait "the invariant after $ktc_pt" ktc_fault_converged) \
+        || { echo "$ktc_pt $(ktc_fault_check)" >>"$kl_dir/matrix"; exit 1; }
+    ktc_fault_nic $ktc_pt.after
+    kl_on h1 ovs-appctl -t ovs-rdmad rdma-tc/stats >"$kl_dir/$ktc_pt.stats"
+    sed -n 's/.*|rdma_nic|DBG|tc: \(install\|modify\|remove\) cm_id=\([0-9]*\).*/\2/p' \
+        "$kl_dir/h1/rdmad-$ktc_pt.log" | sort -u >"$kl_dir/$ktc_pt.ops"
+    echo "$ktc_pt $(ktc_fault_check) confirmed=$(wc -l <"$kl_dir/confirmed")" \
+        >>"$kl_dir/matrix"
 }

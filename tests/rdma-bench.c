@@ -43,6 +43,10 @@
  *   rdma-bench idle N TENANT SECONDS
  *                            N binds on tenant socket TENANT, then the
  *                            daemon's CPU use over SECONDS of quiet
+ *   rdma-bench zero-touch N  the zero-touch watcher over a fake kernel table
+ *                            of N connections: one dump that binds them
+ *                            all, dumps with nothing new, one dump after
+ *                            they all went (per connection)
  *   rdma-bench flowchange N SOCKET COMMAND NEEDLE
  *                            N binds, the time of one rdma/refresh, then
  *                            the time from shell COMMAND (a flow change)
@@ -71,14 +75,17 @@
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "fake-underlay.h"
+#include "openvswitch/vlog.h"
 #include "rdma-addr.h"
 #include "rdma-engine.h"
 #include "rdma-mapping.h"
 #include "rdma-nic.h"
 #include "rdma-qp-map.h"
+#include "rdma-qp-source.h"
 #include "rdma-request.h"
 #include "rdma-resolve.h"
 #include "rdma-underlay.h"
+#include "rdma-zero-touch.h"
 #include "unixctl.h"
 #include "util.h"
 
@@ -384,6 +391,110 @@ run_config(long long int t)
            (cpu_ns() - c0) / 1e3 / 1000);
     bench_destroy(&b);
     n_config_tunnels = N_TUNNELS;
+}
+
+/* Sets kernel connection 'i' of the fake table: device rxe0, source
+ * 10.200.0.1, a destination behind tunnel i % N_TUNNELS, QP i + 1. */
+static void
+zt_fake_cm(long long int i)
+{
+    struct rdma_kcm cm;
+
+    memset(&cm, 0, sizeof cm);
+    ovs_strlcpy(cm.device, "rxe0", sizeof cm.device);
+    cm.dev_index = 1;
+    cm.cm_idn = i;
+    cm.lqpn = i % 0xfffffe + 1;
+    cm.pid = 1;
+    cm.state = RDMA_KCM_CONNECT;
+    cm.qp_type = 2;
+    cm.src = in6_addr_mapped_ipv4(htonl(0x0ac80001));
+    cm.dst = in6_addr_mapped_ipv4(htonl((10u << 24)
+                                        | ((i % N_TUNNELS) << 16)
+                                        | (i / N_TUNNELS % 65000 + 2)));
+    cm.has_src = cm.has_dst = true;
+    cm.dst_mac = (struct eth_addr) ETH_ADDR_C(02,00,00,00,02,02);
+    cm.has_dst_mac = true;
+    rdma_qp_source_fake_cm_set(&cm);
+}
+
+/* "zero-touch N": the watcher's cost per connection with N connections in
+ * the (fake) kernel table: the dump that binds them all, a dump with
+ * nothing new (the idle cost), the dump after they all went.  In CPU time
+ * of this process, which the shared machine's load does not inflate. */
+static void
+run_zero_touch(long long int n)
+{
+    struct rdma_zero_touch_stats st;
+    struct rdma_zero_touch *zt;
+    struct rdma_map_vport *vp;
+    struct rdma_mapping cfg;
+    long long int i, t, idle;
+    size_t bound;
+    struct bench b;
+    int k;
+
+    bench_init(&b);
+    /* A kernel connection's source address must be one of the vport's. */
+    make_config(&cfg, "192.0.3.0");
+    vp = CONST_CAST(struct rdma_map_vport *,
+                    rdma_mapping_find_vport(&cfg, "vm1"));
+    vp->ips = xmalloc(sizeof *vp->ips);
+    vp->ips[0] = vp->ip;
+    vp->n_ips = 1;
+    rdma_engine_set_config(b.engine, &cfg);
+    rdma_mapping_destroy(&cfg);
+
+    /* Its log of each bind and unbind would be this benchmark's cost. */
+    vlog_set_levels(vlog_module_from_name("rdma_zero_touch"),
+                    VLF_ANY_DESTINATION, VLL_WARN);
+    if (rdma_qp_source_init("fake")) {
+        ovs_fatal(0, "no fake QP source");
+    }
+    zt = rdma_zero_touch_create(b.engine, &b.map, 100);
+    rdma_zero_touch_set_device(zt, "rxe0", "vm1", true);
+    for (i = 0; i < n; i++) {
+        zt_fake_cm(i);
+    }
+
+    t = cpu_ns();
+    rdma_zero_touch_poll(zt);
+    t = cpu_ns() - t;
+    rdma_zero_touch_count(zt, &bound);
+    if (bound != n || rdma_qp_map_count(&b.map) != n) {
+        ovs_fatal(0, "zero-touch bound %"PRIuSIZE" of %lld connections",
+                  bound, n);
+    }
+    printf("zero-touch, %7lld connections: first dump binds all: "
+           "%8.3f ms CPU (%6.2f us per connection)\n", n, t / 1e6,
+           t / 1e3 / n);
+
+    idle = cpu_ns();
+    for (k = 0; k < 10; k++) {
+        rdma_zero_touch_poll(zt);
+    }
+    idle = (cpu_ns() - idle) / 10;
+    printf("zero-touch, %7lld connections: dump with nothing new: "
+           "%8.3f ms CPU (%6.3f us per connection; %.1f%% of a core at "
+           "--zero-touch-poll=%d)\n", n, idle / 1e6, idle / 1e3 / n,
+           idle / 1e6 / RDMA_ZT_POLL_MS * 100, RDMA_ZT_POLL_MS);
+
+    for (i = 0; i < n; i++) {
+        rdma_qp_source_fake_cm_del("rxe0", i);
+    }
+    t = cpu_ns();
+    rdma_zero_touch_poll(zt);
+    t = cpu_ns() - t;
+    rdma_zero_touch_get_stats(zt, &st);
+    if (rdma_qp_map_count(&b.map) || st.n_unbound != n) {
+        ovs_fatal(0, "zero-touch left %"PRIuSIZE" bindings",
+                  rdma_qp_map_count(&b.map));
+    }
+    printf("zero-touch, %7lld connections: dump after all went: "
+           "%8.3f ms CPU (%6.2f us per connection)\n", n, t / 1e6,
+           t / 1e3 / n);
+    rdma_zero_touch_destroy(zt);
+    bench_destroy(&b);
 }
 
 /* "memory N": RSS per binding of the whole process, and of the dummy NIC's
@@ -1156,8 +1267,8 @@ main(int argc, char *argv[])
 
     set_program_name(argv[0]);
     if (argc < 3 || (n = atoll(argv[2])) <= 0) {
-        ovs_fatal(0, "usage: %s bind|refresh|memory N | config T "
-                  "| unixctl N SOCKET [same] "
+        ovs_fatal(0, "usage: %s bind|refresh|memory|zero-touch N "
+                  "| config T | unixctl N SOCKET [same] "
                   "| tenant N SOCKET [WINDOW [CLIENTS]] "
                   "| flowchange N SOCKET COMMAND NEEDLE "
                   "| e2e N UNIXCTL TENANT COMMAND LABEL [BEFORE_MS] "
@@ -1170,6 +1281,8 @@ main(int argc, char *argv[])
         run_refresh(n);
     } else if (!strcmp(argv[1], "memory")) {
         run_memory(n);
+    } else if (!strcmp(argv[1], "zero-touch")) {
+        run_zero_touch(n);
     } else if (!strcmp(argv[1], "unixctl") && (argc == 4 || argc == 5)) {
         run_unixctl(n, argv[3], argc == 5 && !strcmp(argv[4], "same"));
     } else if (!strcmp(argv[1], "tenant") && argc >= 4 && argc <= 6) {

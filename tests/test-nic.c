@@ -244,7 +244,8 @@ test_open(void)
     nic_open_fails(":capacity=1", "missing NIC provider type (expected "
                    "TYPE[:key=value,...], available types: dummy, soft, tc)");
     nic_open_fails("dummy:bar=1", "dummy: unknown option \"bar\" (options: "
-                   "capacity, ipv6, vlan, geneve, log, table)");
+                   "capacity, ipv6, vlan, geneve, resolves_neighbour, "
+                   "log, table)");
     nic_open_fails("dummy:capacity=x",
                    "dummy: capacity: \"x\" is not a number");
     nic_open_fails("dummy:capacity=-1",

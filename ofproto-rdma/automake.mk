@@ -19,6 +19,8 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-appctl.h \
 	ofproto-rdma/rdma-config-guard.c \
 	ofproto-rdma/rdma-config-guard.h \
+	ofproto-rdma/rdma-last-config.c \
+	ofproto-rdma/rdma-last-config.h \
 	ofproto-rdma/rdma-engine.c \
 	ofproto-rdma/rdma-engine.h \
 	ofproto-rdma/rdma-engine-apply.c \

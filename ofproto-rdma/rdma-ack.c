@@ -143,11 +143,12 @@ rdma_ack_release(struct rdma_engine *e, int save_error,
                               "bind again", file_name,
                               ovs_strerror(save_error));
         } else if (save_error && a->op == RDMA_ACK_UPDATE) {
+            /* rdma_engine_set_save_error() undid it already. */
             error = xasprintf("cannot save the peer QPN in the state file "
-                              "%s (%s): it is in force but a restart "
-                              "would lose it until the file can be "
-                              "written again (retrying)", file_name,
-                              ovs_strerror(save_error));
+                              "%s (%s): update refused, nothing changed; "
+                              "make the file writable again (e.g. free "
+                              "space on its file system) and update "
+                              "again", file_name, ovs_strerror(save_error));
         } else if (save_error && a->op == RDMA_ACK_UNBIND) {
             VLOG_WARN("%s/%"PRIu64": unbind took effect but is not saved "
                       "yet in %s (%s): retrying",

@@ -31,10 +31,10 @@
  *
  *   - not written (disk full, I/O error): each bind is undone (its NIC
  *     entry removed, its binding dropped) and refused with an error that
- *     names the file and the reason; an update is answered with an error
- *     (the new peer QPN stays in force, saved once the file can be written
- *     again); an unbind has taken effect and is confirmed, while its
- *     record keeps being retried.
+ *     names the file and the reason; an update is undone likewise (the
+ *     engine puts the old peer QPN back in the map and the NIC:
+ *     rdma_engine_set_save_error()) and refused; an unbind has taken
+ *     effect and is confirmed, while its record keeps being retried.
  *
  * The crash points "OP-nic" (the NIC holds the change, the file does not)
  * and "OP-saved" (the file holds it, no reply was sent) sit here, for OP

@@ -92,6 +92,20 @@ struct rdma_engine {
     uint32_t next_qpn;          /* Next automatic QPN. */
     struct rdma_engine_stats stats; /* Work done. */
     struct rdma_retry retry;    /* Failed NIC operations to retry. */
+    struct rdma_unsaved_update *unsaved; /* Updates made since the last
+                                 * write of the state file, oldest first,
+                                 * undone if it fails. */
+    size_t n_unsaved, allocated_unsaved; /* Used, allocated 'unsaved'. */
+};
+
+/* An update of a connection's peer QPN, asked for by a request, that is
+ * not in the state file yet: if the write fails, it is undone
+ * (rdma_engine_set_save_error()), so that a refused update leaves the
+ * binding, the NIC entry and the file as they were. */
+struct rdma_unsaved_update {
+    char *vport;                /* The connection's vport (malloc'd). */
+    uint64_t cm_id;             /* The connection's cm_id on 'vport'. */
+    uint32_t old_remote_qpn;    /* The peer QPN before the update. */
 };
 
 /* The engine's log module (rdma-engine.c). */
@@ -128,6 +142,7 @@ struct rdma_binding *rdma_engine_add_binding(
     struct rdma_engine *, uint64_t key, uint64_t cm_id,
     const struct rdma_request *, const struct rdma_map_vport *,
     const struct in6_addr *default_src_ip, uint32_t qpn);
+void rdma_engine_settle_updates(struct rdma_engine *, bool saved);
 char *rdma_engine_update__(struct rdma_engine *, const char *vport,
                            uint64_t cm_id, uint32_t remote_qpn,
                            bool from_kernel, struct rdma_binding **)

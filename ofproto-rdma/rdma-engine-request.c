@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/vlog.h"
 #include "packets.h"
 #include "rdma-addr.h"
 #include "rdma-config-guard.h"
@@ -38,6 +39,9 @@
 /* The engine's requests: resolve, bind, unbind, release and update, with
  * the checks a request passes (its vport, source address, quota) and the
  * request-to-binding step that restores share. */
+
+/* Logs as the engine, module "rdma_engine" (rdma-engine-private.h). */
+#define this_module (*VLM_rdma_engine)
 
 /* Checks that a tenant of 'vp' may use 'ip' as its inner source address:
  * it must be one of the vport's own (other_config:rdma-ip).  Returns NULL
@@ -571,13 +575,45 @@ rdma_engine_find_named(const struct rdma_engine *e, const char *name,
     return error;
 }
 
-/* Updates connection 'cm_id' of 'vport' (the "update" request): sets its
- * peer's QP number to 'remote_qpn' (1 to RDMA_QPN_MAX), as a NIC learns it
- * when the QP moves to RTR; an installed entry is modified (generation +
- * 1), unless nothing changed.  Only 'from_kernel' may change it for a
- * connection whose QP the kernel shows.  On success returns NULL and the
- * binding in '*bp'; on error returns a message (caller frees) and changes
- * nothing.  Runs within the caller's resolution round. */
+/* Sets the peer QPN of 'b' to 'remote_qpn' and makes the NIC follow. */
+static void
+set_remote_qpn(struct rdma_engine *e, struct rdma_binding *b,
+               uint32_t remote_qpn)
+{
+    b->remote_qpn = remote_qpn;
+    rdma_binding_note_change(e->map, b);
+    if (b->installed) {
+        /* The tuple is the same, so make rdma_engine_apply() see a change:
+         * a tuple hash of 0 stands for "unknown". */
+        b->tuple_hash = 0;
+    }
+    rdma_engine_update_binding(e, b);
+}
+
+/* Remembers the peer QPN of 'b' before an update, to undo the update if
+ * its record cannot be saved (rdma_engine_settle_updates()). */
+static void
+note_unsaved_update(struct rdma_engine *e, const struct rdma_binding *b)
+{
+    struct rdma_unsaved_update *u;
+
+    if (e->n_unsaved >= e->allocated_unsaved) {
+        e->unsaved = x2nrealloc(e->unsaved, &e->allocated_unsaved,
+                                sizeof *e->unsaved);
+    }
+    u = &e->unsaved[e->n_unsaved++];
+    u->vport = xstrdup(b->vport->name);
+    u->cm_id = b->cm_id;
+    u->old_remote_qpn = b->remote_qpn;
+}
+
+/* Sets the peer's QP number of connection 'cm_id' of 'vport' to
+ * 'remote_qpn' (1 to RDMA_QPN_MAX), as a NIC learns it when the QP moves to
+ * RTR; an installed entry is modified (generation + 1), unless nothing
+ * changed.  Only 'from_kernel' may change it for a connection whose QP the
+ * kernel shows.  On success returns NULL and the binding in '*bp'; on
+ * error returns a message (caller frees) and changes nothing.  Runs within
+ * the caller's resolution round. */
 char *
 rdma_engine_update__(struct rdma_engine *e, const char *vport,
                      uint64_t cm_id, uint32_t remote_qpn, bool from_kernel,
@@ -602,20 +638,48 @@ rdma_engine_update__(struct rdma_engine *e, const char *vport,
                          "%d)", remote_qpn, RDMA_QPN_MAX);
     }
     if (b->remote_qpn != remote_qpn) {
-        b->remote_qpn = remote_qpn;
-        rdma_binding_note_change(e->map, b);
-        if (b->installed) {
-            /* The tuple is the same, so make rdma_engine_apply() see a change:
-             * a tuple hash of 0 stands for "unknown". */
-            b->tuple_hash = 0;
+        if (!from_kernel) {
+            note_unsaved_update(e, b);
         }
-        rdma_engine_update_binding(e, b);
+        set_remote_qpn(e, b, remote_qpn);
     }
     *bp = b;
     return NULL;
 }
 
-/* Updates connection 'cm_id' of 'vport' with the peer's QP number
+/* Settles the updates made since the last write of the state file, now
+ * that it is done: if it failed ('saved' false), each is undone, newest
+ * first, so that the binding and its NIC entry are as they were before
+ * (the file was truncated back: it is, too); the refusal itself is the
+ * reply's (rdma-ack.h).  One resolution round. */
+void
+rdma_engine_settle_updates(struct rdma_engine *e, bool saved)
+{
+    size_t i;
+
+    if (!saved && e->n_unsaved) {
+        rdma_underlay_begin();
+    }
+    for (i = e->n_unsaved; i > 0; i--) {
+        struct rdma_unsaved_update *u = &e->unsaved[i - 1];
+
+        if (!saved) {
+            struct rdma_binding *b = rdma_qp_map_find(e->map, u->vport,
+                                                      u->cm_id);
+
+            if (b && b->remote_qpn != u->old_remote_qpn) {
+                VLOG_WARN("%s/%"PRIu64": update not saved: peer QPN "
+                          "back to %"PRIu32, u->vport, u->cm_id,
+                          u->old_remote_qpn);
+                set_remote_qpn(e, b, u->old_remote_qpn);
+            }
+        }
+        free(u->vport);
+    }
+    e->n_unsaved = 0;
+}
+
+/* Sets the peer's QP number of connection 'cm_id' of 'vport' to
  * 'remote_qpn' (1 to RDMA_QPN_MAX), for a request (see
  * rdma_engine_update__()): one resolution round.  A connection
  * whose QP the kernel shows takes it from there instead. */

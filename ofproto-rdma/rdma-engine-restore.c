@@ -24,6 +24,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
+#include "rdma-config-guard.h"
 #include "rdma-qp-map.h"
 #include "rdma-request.h"
 #include "rdma-state-file.h"
@@ -271,4 +272,17 @@ rdma_engine_restore(struct rdma_engine *e,
     free(r.adopted);
     free(r.entries);
     return 0;
+}
+
+/* Right after a restart, before rdma_engine_restore(): keeps in force
+ * 'last', the configuration in force before the restart (as saved by
+ * rdma-last-config.h), for each tunnel and vport whose configuration in
+ * the engine's first snapshot is invalid (rdma-config-guard.h), so that
+ * the connections restored through them keep their entries.  No binding
+ * exists yet, so nothing is recomputed. */
+void
+rdma_engine_keep_last_config(struct rdma_engine *e,
+                             const struct rdma_mapping *last)
+{
+    rdma_config_guard(last, &e->cfg);
 }

@@ -70,6 +70,8 @@ void
 rdma_engine_destroy(struct rdma_engine *e)
 {
     if (e) {
+        rdma_engine_settle_updates(e, true);
+        free(e->unsaved);
         rdma_mapping_destroy(&e->cfg);
         rdma_retry_destroy(&e->retry);
         rdma_pipeline_destroy();
@@ -146,11 +148,14 @@ rdma_engine_is_restoring(const struct rdma_engine *e)
     return e->restoring;
 }
 
-/* Tells 'e' why the state file cannot be written now (a positive errno),
- * or 0 once it can: while it cannot, binds and updates are refused. */
+/* Tells 'e' the outcome of a write of the state file: why it failed (a
+ * positive errno), or 0.  While it cannot be written, binds and updates
+ * are refused; the updates whose records the failed write held are undone
+ * (rdma_engine_settle_updates()). */
 void
 rdma_engine_set_save_error(struct rdma_engine *e, int error)
 {
+    rdma_engine_settle_updates(e, !error);
     e->save_error = error;
 }
 

@@ -102,6 +102,8 @@ size_t rdma_engine_release_owner(struct rdma_engine *, const char *vport,
 int rdma_engine_restore(struct rdma_engine *,
                         const struct rdma_saved_binding *, size_t n,
                         bool remove_orphans, struct rdma_restore_stats *);
+void rdma_engine_keep_last_config(struct rdma_engine *,
+                                  const struct rdma_mapping *last);
 void rdma_engine_set_restoring(struct rdma_engine *, bool restoring,
                                const char *state_file);
 bool rdma_engine_is_restoring(const struct rdma_engine *);

@@ -156,34 +156,63 @@ parse_vni(const char *value, uint32_t *vni)
     return NULL;
 }
 
+/* What parse_list() passes to the function that parses one word. */
+struct list_ctx {
+    const char *list;           /* The whole list, for messages. */
+    void *dst;                  /* Where the words go. */
+    size_t allocated;           /* Elements allocated in that array. */
+};
+
+/* Calls 'parse_word' with each word of 'list', a list separated by commas
+ * or spaces, in order, and a context whose 'dst' is 'dst', stopping at the
+ * first word for which it returns an error.  Returns NULL or that
+ * error. */
+static char *
+parse_list(const char *list,
+           char *(*parse_word)(const char *word, struct list_ctx *),
+           void *dst)
+{
+    struct list_ctx ctx = { .list = list, .dst = dst, .allocated = 0 };
+    char *copy = xstrdup(list);
+    char *save_ptr = NULL;
+    char *error = NULL;
+    char *word;
+
+    for (word = strtok_r(copy, ", ", &save_ptr); word && !error;
+         word = strtok_r(NULL, ", ", &save_ptr)) {
+        error = parse_word(word, &ctx);
+    }
+    free(copy);
+    return error;
+}
+
+/* Adds 'word', one prefix of a tunnel's other_config:rdma-peers, to the
+ * tunnel 'ctx->dst'.  Returns NULL or an error message. */
+static char *
+parse_peer(const char *word, struct list_ctx *ctx)
+{
+    struct rdma_map_tunnel *t = ctx->dst;
+    struct rdma_map_prefix p;
+    char *error = rdma_ip_parse_cidr(word, &p.ip, &p.plen);
+
+    if (error) {
+        char *msg = xasprintf("other_config:rdma-peers: %s", error);
+        free(error);
+        return msg;
+    }
+    if (t->n_peers >= ctx->allocated) {
+        t->peers = x2nrealloc(t->peers, &ctx->allocated, sizeof *t->peers);
+    }
+    t->peers[t->n_peers++] = p;
+    return NULL;
+}
+
 /* Parses 'peers', a comma-separated list of prefixes, into 't'.  Returns
  * NULL or an error message. */
 static char *
 parse_peers(const char *peers, struct rdma_map_tunnel *t)
 {
-    char *copy = xstrdup(peers);
-    char *save_ptr = NULL;
-    size_t allocated = 0;
-    char *token;
-
-    for (token = strtok_r(copy, ", ", &save_ptr); token;
-         token = strtok_r(NULL, ", ", &save_ptr)) {
-        struct rdma_map_prefix p;
-        char *error = rdma_ip_parse_cidr(token, &p.ip, &p.plen);
-
-        if (error) {
-            char *msg = xasprintf("other_config:rdma-peers: %s", error);
-            free(error);
-            free(copy);
-            return msg;
-        }
-        if (t->n_peers >= allocated) {
-            t->peers = x2nrealloc(t->peers, &allocated, sizeof *t->peers);
-        }
-        t->peers[t->n_peers++] = p;
-    }
-    free(copy);
-    return NULL;
+    return parse_list(peers, parse_peer, t);
 }
 
 /* Parses the tunnel options of 'cfg' that change the outer header, as OVS's
@@ -330,84 +359,114 @@ is_tunnel_type(const char *type)
     return false;
 }
 
-/* Fills in 'vp' from 'cfg'. */
-static void
-vport_parse(struct rdma_map_vport *vp, const struct ovsrec_interface *cfg,
-            const char *global_resolver)
+/* Parses a vport's external_ids:attached-mac, 'mac' (NULL if unset), into
+ * 'vp'.  Returns NULL or an error message. */
+static char *
+vport_parse_mac(struct rdma_map_vport *vp, const char *mac)
 {
-    const char *resolver = smap_get(&cfg->other_config, "rdma-resolver");
-    const char *mac = smap_get(&cfg->external_ids, "attached-mac");
-    const char *ip = smap_get(&cfg->other_config, "rdma-ip");
-    const char *vni = smap_get(&cfg->other_config, "rdma-vni");
-    const char *max = smap_get(&cfg->other_config, "rdma-max-connections");
-    const char *device = smap_get(&cfg->other_config, "rdma-device");
-
-    vp->max_conns = RDMA_DEFAULT_MAX_CONNS;
-
     if (mac) {
         if (!eth_addr_from_string(mac, &vp->mac)) {
-            vp->error = xasprintf("external_ids:attached-mac \"%s\" is not "
-                                  "a MAC address", mac);
-            return;
+            return xasprintf("external_ids:attached-mac \"%s\" is not a MAC "
+                             "address", mac);
         }
         vp->has_mac = true;
     }
-    if (ip) {
-        char *copy = xstrdup(ip);
-        char *save_ptr = NULL;
-        size_t allocated = 0;
-        char *word;
+    return NULL;
+}
 
-        for (word = strtok_r(copy, ", ", &save_ptr); word;
-             word = strtok_r(NULL, ", ", &save_ptr)) {
-            if (vp->n_ips >= allocated) {
-                vp->ips = x2nrealloc(vp->ips, &allocated, sizeof *vp->ips);
-            }
-            if (!rdma_ip_parse(word, &vp->ips[vp->n_ips])) {
-                vp->error = xasprintf("other_config:rdma-ip \"%s\" is not "
-                                      "a list of IP addresses (\"%s\" is "
-                                      "not one)", ip, word);
-                free(copy);
-                return;
-            }
-            vp->n_ips++;
+/* Adds 'word', one address of a vport's other_config:rdma-ip, to the
+ * vport 'ctx->dst'.  Returns NULL or an error message. */
+static char *
+parse_vport_ip(const char *word, struct list_ctx *ctx)
+{
+    struct rdma_map_vport *vp = ctx->dst;
+
+    if (vp->n_ips >= ctx->allocated) {
+        vp->ips = x2nrealloc(vp->ips, &ctx->allocated, sizeof *vp->ips);
+    }
+    if (!rdma_ip_parse(word, &vp->ips[vp->n_ips])) {
+        return xasprintf("other_config:rdma-ip \"%s\" is not a list of IP "
+                         "addresses (\"%s\" is not one)", ctx->list, word);
+    }
+    vp->n_ips++;
+    return NULL;
+}
+
+/* Parses a vport's other_config:rdma-ip, 'ip' (NULL if unset), into 'vp':
+ * its source addresses, the first one the default.  Returns NULL or an
+ * error message. */
+static char *
+vport_parse_ips(struct rdma_map_vport *vp, const char *ip)
+{
+    if (ip) {
+        char *error = parse_list(ip, parse_vport_ip, vp);
+
+        if (error) {
+            return error;
         }
-        free(copy);
         if (!vp->n_ips) {
-            vp->error = xstrdup("other_config:rdma-ip is empty (give one "
-                                "or more IP addresses, or remove it)");
-            return;
+            return xstrdup("other_config:rdma-ip is empty (give one or more "
+                           "IP addresses, or remove it)");
         }
         vp->ip = vp->ips[0];
         vp->has_ip = true;
     }
+    return NULL;
+}
+
+/* Parses a vport's other_config:rdma-max-connections, 'max', and
+ * other_config:rdma-device, 'device' (each NULL if unset), into 'vp'.
+ * Returns NULL or an error message. */
+static char *
+vport_parse_limits(struct rdma_map_vport *vp, const char *max,
+                   const char *device)
+{
     if (max) {
         uint64_t n;
         char *error = rdma_parse_decimal("other_config:rdma-max-connections",
                                          max, 1, RDMA_MAX_MAX_CONNS, &n);
         if (error) {
-            vp->error = error;
-            return;
+            return error;
         }
         vp->max_conns = n;
     }
     if (device) {
         if (!device[0] || strlen(device) > 63) {
-            vp->error = xasprintf("other_config:rdma-device \"%s\" is not "
-                                  "an RDMA device name", device);
-            return;
+            return xasprintf("other_config:rdma-device \"%s\" is not an RDMA "
+                             "device name", device);
         }
         vp->device = xstrdup(device);
     }
+    return NULL;
+}
+
+/* Parses a vport's other_config:rdma-vni, 'vni' (NULL if unset), into
+ * 'vp'.  Returns NULL or an error message. */
+static char *
+vport_parse_vni(struct rdma_map_vport *vp, const char *vni)
+{
     if (vni) {
         char *error = parse_vni(vni, &vp->vni);
         if (error) {
-            vp->error = xasprintf("other_config:rdma-vni: %s", error);
+            char *msg = xasprintf("other_config:rdma-vni: %s", error);
             free(error);
-            return;
+            return msg;
         }
         vp->has_vni = true;
     }
+    return NULL;
+}
+
+/* Parses the resolver of vport 'vp': its other_config:rdma-resolver in
+ * 'cfg', else 'global_resolver' (the Open_vSwitch record's), else "auto".
+ * Returns NULL or an error message. */
+static char *
+vport_parse_resolver(struct rdma_map_vport *vp,
+                     const struct ovsrec_interface *cfg,
+                     const char *global_resolver)
+{
+    const char *resolver = smap_get(&cfg->other_config, "rdma-resolver");
+
     if (!resolver) {
         resolver = global_resolver;
     }
@@ -418,10 +477,38 @@ vport_parse(struct rdma_map_vport *vp, const struct ovsrec_interface *cfg,
     } else if (!strcmp(resolver, "pipeline")) {
         vp->resolver = RDMA_RESOLVER_PIPELINE;
     } else {
-        vp->error = xasprintf("other_config:rdma-resolver \"%s\"%s is not "
-                              "auto, static or pipeline", resolver,
-                              (smap_get(&cfg->other_config, "rdma-resolver")
-                               ? "" : " (of the Open_vSwitch record)"));
+        return xasprintf("other_config:rdma-resolver \"%s\"%s is not auto, "
+                         "static or pipeline", resolver,
+                         (smap_get(&cfg->other_config, "rdma-resolver")
+                          ? "" : " (of the Open_vSwitch record)"));
+    }
+    return NULL;
+}
+
+/* Fills in 'vp' from 'cfg', in steps, stopping at the first error, which
+ * it stores in 'vp->error'. */
+static void
+vport_parse(struct rdma_map_vport *vp, const struct ovsrec_interface *cfg,
+            const char *global_resolver)
+{
+    const struct smap *oc = &cfg->other_config;
+
+    vp->max_conns = RDMA_DEFAULT_MAX_CONNS;
+    vp->error = vport_parse_mac(vp, smap_get(&cfg->external_ids,
+                                             "attached-mac"));
+    if (!vp->error) {
+        vp->error = vport_parse_ips(vp, smap_get(oc, "rdma-ip"));
+    }
+    if (!vp->error) {
+        vp->error = vport_parse_limits(vp,
+                                       smap_get(oc, "rdma-max-connections"),
+                                       smap_get(oc, "rdma-device"));
+    }
+    if (!vp->error) {
+        vp->error = vport_parse_vni(vp, smap_get(oc, "rdma-vni"));
+    }
+    if (!vp->error) {
+        vp->error = vport_parse_resolver(vp, cfg, global_resolver);
     }
 }
 
@@ -492,28 +579,63 @@ rdma_mapping_add_tunnel(struct rdma_mapping *m,
     return t;
 }
 
-/* Replaces the contents of 'm' by a snapshot of the configuration in
- * 'idl'. */
-void
-rdma_mapping_build(struct rdma_mapping *m, const struct ovsdb_idl *idl)
+/* Build step 1, one interface: adds interface 'cfg' of 'port' on bridge
+ * 'br' to 'm', as a patch port (its "NAME PEER" pair added to
+ * 'patch_pairs'), a tunnel, an RDMA vport (with 'global_resolver' as its
+ * default resolver) or a plain interface. */
+static void
+build_iface(struct rdma_mapping *m, struct rdma_map_bridge *br,
+            const struct ovsrec_port *port,
+            const struct ovsrec_interface *cfg, const char *global_resolver,
+            struct sset *patch_pairs)
 {
-    const struct ovsrec_bridge *br_cfg;
-    struct rdma_map_bridge *br;
-    struct rdma_map_iface *ifc;
-    struct sset patch_pairs = SSET_INITIALIZER(&patch_pairs);
-    size_t n_bridges = 0;
-    int *parent;
-    size_t i, j;
+    struct rdma_map_iface *ifc = rdma_mapping_add_iface(m, br, cfg->name);
 
+    if (cfg->mac_in_use) {
+        eth_addr_from_string(cfg->mac_in_use, &ifc->mac);
+    }
+    ifc->mtu = cfg->n_mtu ? cfg->mtu[0] : 0;
+    ifc->tag = port->n_tag ? port->tag[0] : 0;
+    ifc->ofport = cfg->n_ofport ? cfg->ofport[0] : -1;
+
+    if (!strcmp(cfg->type, "patch")) {
+        const char *peer = smap_get(&cfg->options, "peer");
+        if (peer) {
+            ifc->peer = xstrdup(peer);
+            sset_add_and_free(patch_pairs,
+                              xasprintf("%s %s", cfg->name, peer));
+        }
+    } else if (is_tunnel_type(cfg->type)) {
+        tunnel_parse(rdma_mapping_add_tunnel(m, br, cfg->name, cfg->type),
+                     cfg);
+    } else if (smap_get_bool(&cfg->other_config, "rdma", false)) {
+        struct rdma_map_vport *vp;
+
+        vp = rdma_mapping_add_vport(m, br, cfg->name);
+        vp->tag = ifc->tag;
+        vp->ofport = ifc->ofport;
+        vport_parse(vp, cfg, global_resolver);
+    }
+}
+
+/* Build step 2, bridges: adds to 'm' every bridge of 'idl' (the first of
+ * any name) with its interfaces (build_iface()).  Returns the number of
+ * bridges. */
+static size_t
+build_bridges(struct rdma_mapping *m, const struct ovsdb_idl *idl,
+              struct sset *patch_pairs)
+{
     const struct ovsrec_open_vswitch *ovs = ovsrec_open_vswitch_first(idl);
     const char *global_resolver = (ovs ? smap_get(&ovs->other_config,
                                                   "rdma-resolver")
                                    : NULL);
-
-    rdma_mapping_destroy(m);
-    rdma_mapping_init(m);
+    const struct ovsrec_bridge *br_cfg;
+    size_t n_bridges = 0;
+    size_t i, j;
 
     OVSREC_BRIDGE_FOR_EACH (br_cfg, idl) {
+        struct rdma_map_bridge *br;
+
         if (find_bridge(m, br_cfg->name)) {
             continue;
         }
@@ -524,47 +646,32 @@ rdma_mapping_build(struct rdma_mapping *m, const struct ovsdb_idl *idl)
             const struct ovsrec_port *port = br_cfg->ports[i];
 
             for (j = 0; j < port->n_interfaces; j++) {
-                const struct ovsrec_interface *cfg = port->interfaces[j];
-
-                ifc = rdma_mapping_add_iface(m, br, cfg->name);
-                if (cfg->mac_in_use) {
-                    eth_addr_from_string(cfg->mac_in_use, &ifc->mac);
-                }
-                ifc->mtu = cfg->n_mtu ? cfg->mtu[0] : 0;
-                ifc->tag = port->n_tag ? port->tag[0] : 0;
-                ifc->ofport = cfg->n_ofport ? cfg->ofport[0] : -1;
-
-                if (!strcmp(cfg->type, "patch")) {
-                    const char *peer = smap_get(&cfg->options, "peer");
-                    if (peer) {
-                        ifc->peer = xstrdup(peer);
-                        sset_add_and_free(&patch_pairs,
-                                          xasprintf("%s %s", cfg->name,
-                                                    peer));
-                    }
-                } else if (is_tunnel_type(cfg->type)) {
-                    tunnel_parse(rdma_mapping_add_tunnel(m, br, cfg->name,
-                                                         cfg->type), cfg);
-                } else if (smap_get_bool(&cfg->other_config, "rdma",
-                                         false)) {
-                    struct rdma_map_vport *vp;
-
-                    vp = rdma_mapping_add_vport(m, br, cfg->name);
-                    vp->tag = ifc->tag;
-                    vp->ofport = ifc->ofport;
-                    vport_parse(vp, cfg, global_resolver);
-                }
+                build_iface(m, br, port, port->interfaces[j],
+                            global_resolver, patch_pairs);
             }
         }
     }
+    return n_bridges;
+}
 
-    /* Join the bridges that patch ports connect into groups. */
+/* Build step 3, groups: joins the 'n_bridges' bridges of 'm' that the
+ * patch ports in 'patch_pairs' ("NAME PEER") connect into groups, each
+ * named after its bridge with the smallest name. */
+static void
+build_groups(struct rdma_mapping *m, size_t n_bridges,
+             const struct sset *patch_pairs)
+{
+    const char **group_names;
+    struct rdma_map_bridge *br;
+    const char *pair;
+    int *parent;
+    size_t i;
+
     parent = xmalloc((n_bridges ? n_bridges : 1) * sizeof *parent);
     for (i = 0; i < n_bridges; i++) {
         parent[i] = i;
     }
-    const char *pair;
-    SSET_FOR_EACH (pair, &patch_pairs) {
+    SSET_FOR_EACH (pair, patch_pairs) {
         char *a = xstrdup(pair);
         char *b = strchr(a, ' ');
         const struct rdma_map_iface *ia, *ib;
@@ -579,8 +686,7 @@ rdma_mapping_build(struct rdma_mapping *m, const struct ovsdb_idl *idl)
         }
         free(a);
     }
-    const char **group_names = xcalloc(n_bridges ? n_bridges : 1,
-                                       sizeof *group_names);
+    group_names = xcalloc(n_bridges ? n_bridges : 1, sizeof *group_names);
     HMAP_FOR_EACH (br, node, &m->bridges) {
         br->group = group_find(parent, br->group);
         if (!group_names[br->group]
@@ -593,6 +699,20 @@ rdma_mapping_build(struct rdma_mapping *m, const struct ovsdb_idl *idl)
     }
     free(group_names);
     free(parent);
+}
+
+/* Replaces the contents of 'm' by a snapshot of the configuration in
+ * 'idl': its bridges and their interfaces, then the bridge groups. */
+void
+rdma_mapping_build(struct rdma_mapping *m, const struct ovsdb_idl *idl)
+{
+    struct sset patch_pairs = SSET_INITIALIZER(&patch_pairs);
+    size_t n_bridges;
+
+    rdma_mapping_destroy(m);
+    rdma_mapping_init(m);
+    n_bridges = build_bridges(m, idl, &patch_pairs);
+    build_groups(m, n_bridges, &patch_pairs);
     sset_destroy(&patch_pairs);
 }
 

@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,6 +32,8 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "rdma-engine.h"
+#include "rdma-last-config.h"
+#include "rdma-mapping.h"
 #include "rdma-qp-map.h"
 #include "timeval.h"
 #include "util.h"
@@ -58,6 +61,8 @@ rdma_persist_init(struct rdma_persist *ps, const char *file_name,
 
     memset(ps, 0, sizeof *ps);
     ps->file_name = xstrdup(file_name);
+    ps->config_name = xasprintf("%s.config", file_name);
+    ps->config_seqno = UINT_MAX;
     ps->sync = sync;
     ps->fd = -1;
     ps->retry_at = LLONG_MAX;
@@ -243,24 +248,18 @@ error:
     return error;
 }
 
-/* Writes the connections in 'map' to 'file_name' as a new, compact log,
- * atomically: a reader (or a crash) sees the old file or the new one,
- * never a mix.  The new file is written as FILE.tmp, created afresh
- * (O_EXCL, never through a symbolic link), mode 0600.  Returns 0 or a
- * positive errno value, leaving the old file in place on error. */
+/* Writes 'ds' to 'file_name' as a new file, atomically: a reader (or a
+ * crash) sees the old file or the new one, never a mix.  The new file is
+ * written as FILE.tmp, created afresh (O_EXCL, never through a symbolic
+ * link), mode 0600, made durable with 'sync', and renamed over the old
+ * one.  Returns 0 or a positive errno value, leaving the old file in place
+ * on error. */
 static int
-save_file(const char *file_name, const struct rdma_qp_map *map,
-          enum rdma_state_sync sync)
+write_new_file(const char *file_name, const struct ds *ds,
+               enum rdma_state_sync sync)
 {
-    struct ds ds = DS_EMPTY_INITIALIZER;
-    const struct rdma_binding *b;
     char *tmp_name;
     int error, fd;
-
-    rdma_state_header(&ds);
-    HMAP_FOR_EACH (b, key_node, &map->bindings) {
-        rdma_state_put(b, &ds);
-    }
 
     tmp_name = xasprintf("%s.tmp", file_name);
     unlink(tmp_name);           /* Left by a crash (or planted): never
@@ -270,7 +269,7 @@ save_file(const char *file_name, const struct rdma_qp_map *map,
     if (fd < 0) {
         error = errno;
     } else {
-        error = write_all(fd, ds.string, ds.length);
+        error = write_all(fd, ds->string, ds->length);
         if (!error && sync == RDMA_STATE_SYNC_FDATASYNC && fdatasync(fd)) {
             error = errno;
         }
@@ -285,6 +284,25 @@ save_file(const char *file_name, const struct rdma_qp_map *map,
         }
     }
     free(tmp_name);
+    return error;
+}
+
+/* Writes the connections in 'map' to 'file_name' as a new, compact log,
+ * atomically (write_new_file()).  Returns 0 or a positive errno value,
+ * leaving the old file in place on error. */
+static int
+save_file(const char *file_name, const struct rdma_qp_map *map,
+          enum rdma_state_sync sync)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    const struct rdma_binding *b;
+    int error;
+
+    rdma_state_header(&ds);
+    HMAP_FOR_EACH (b, key_node, &map->bindings) {
+        rdma_state_put(b, &ds);
+    }
+    error = write_new_file(file_name, &ds, sync);
     ds_destroy(&ds);
     return error;
 }
@@ -344,6 +362,56 @@ persist_write(struct rdma_persist *ps, struct rdma_qp_map *map)
     return error;
 }
 
+/* Keeps in force in 'engine', whose first configuration snapshot it is,
+ * the configuration in force before the restart for each tunnel and vport
+ * whose configuration now is invalid (rdma_engine_keep_last_config()). */
+static void
+keep_last_config(struct rdma_persist *ps, struct rdma_engine *engine)
+{
+    struct rdma_mapping last;
+    char *error;
+
+    rdma_mapping_init(&last);
+    error = rdma_last_config_load(ps->config_name, &last);
+    if (error) {
+        VLOG_WARN("%s: cannot read the configuration in force before this "
+                  "restart (%s): an invalid configuration of a tunnel or "
+                  "vport now applies", ps->config_name, error);
+        free(error);
+    } else {
+        rdma_engine_keep_last_config(engine, &last);
+    }
+    rdma_mapping_destroy(&last);
+}
+
+/* Writes "FILE.config" if the configuration in force in 'engine' changed
+ * since it was last written.  A failure is logged (rate-limited) and the
+ * write retried at the next change or restore. */
+static void
+save_last_config(struct rdma_persist *ps, const struct rdma_engine *engine)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+
+    rdma_last_config_to_json(rdma_engine_get_config(engine), &ds);
+    if (!ps->config_saved || strcmp(ps->config_saved, ds_cstr(&ds))) {
+        int error = write_new_file(ps->config_name, &ds, ps->sync);
+
+        free(ps->config_saved);
+        ps->config_saved = NULL;
+        if (error) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+
+            VLOG_WARN_RL(&rl, "%s: cannot save the configuration in force "
+                         "(%s): after a restart, an invalid configuration "
+                         "would apply", ps->config_name,
+                         ovs_strerror(error));
+        } else {
+            ps->config_saved = ds_steal_cstr(&ds);
+        }
+    }
+    ds_destroy(&ds);
+}
+
 /* Restores the saved connections into 'engine' as soon as it has its first
  * configuration. */
 static void
@@ -358,6 +426,9 @@ persist_restore(struct rdma_persist *ps, struct rdma_engine *engine)
         return;
     }
     rdma_qp_map_track_changes(rdma_engine_get_map(engine));
+    if (ps->retry_at == LLONG_MAX) {
+        keep_last_config(ps, engine);
+    }
     error = rdma_engine_restore(engine, ps->saved, ps->n_saved,
                                 !ps->load_failed, &stats);
     if (error) {
@@ -402,6 +473,10 @@ rdma_persist_run(struct rdma_persist *ps, struct rdma_engine *engine,
         if (!ps->restored) {
             return 0;
         }
+    }
+    if (rdma_engine_get_config_seqno(engine) != ps->config_seqno) {
+        ps->config_seqno = rdma_engine_get_config_seqno(engine);
+        save_last_config(ps, engine);
     }
 
     if (!ps->compact && !map->n_changes) {
@@ -465,6 +540,8 @@ rdma_persist_destroy(struct rdma_persist *ps)
         close(ps->fd);
     }
     free(ps->file_name);
+    free(ps->config_name);
+    free(ps->config_saved);
 }
 
 /* Appends to 'ds' the state file's status, for "rdma/show-state". */

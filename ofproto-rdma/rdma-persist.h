@@ -41,7 +41,13 @@
  * connections, plus 1000, it is compacted by writing a fresh file (one
  * "put" per connection) to FILE.tmp (created with O_EXCL, never through a
  * symbolic link) and renaming it over the old one.  The file is 0600 and
- * opened with O_NOFOLLOW. */
+ * opened with O_NOFOLLOW.
+ *
+ * Next to it, "FILE.config" keeps the configuration in force of every
+ * tunnel and vport (rdma-last-config.h), rewritten when it changes, so
+ * that after a restart the connections restored through a tunnel or vport
+ * whose configuration in the database is invalid keep the one they were
+ * installed with. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -86,6 +92,11 @@ struct rdma_persist {
     long long int retry_at;     /* When to retry a failed restore or
                                  * write, or LLONG_MAX. */
     int error;                  /* Error of the last write, or 0. */
+    char *config_name;          /* "FILE.config": the last valid
+                                 * configuration (rdma-last-config.h). */
+    char *config_saved;         /* What that file holds, or NULL. */
+    unsigned int config_seqno;  /* Configuration seqno it was checked
+                                 * at. */
     uint64_t n_writes;          /* Writes done. */
     uint64_t n_syncs;           /* fdatasync() calls done. */
 };

@@ -189,22 +189,24 @@ changes_to_records(const struct rdma_qp_map *map,
 }
 
 /* Appends 'ds' to the log 'file_name' through '*fdp' (opened first if it is
- * -1; '*sizep' is then set), and with 'sync' makes it durable.  On error
- * the file is truncated back to what it held, '*fdp' is closed and set to
- * -1, and a positive errno is returned; else 0. */
+ * -1; '*sizep', '*devp' and '*inop' are then set), and with 'sync' makes it
+ * durable.  On error the file is truncated back to what it held, '*fdp' is
+ * closed and set to -1, and a positive errno is returned; else 0. */
 static int
 append_records(const char *file_name, const struct ds *ds, int *fdp,
-               off_t *sizep, enum rdma_state_sync sync)
+               off_t *sizep, dev_t *devp, ino_t *inop,
+               enum rdma_state_sync sync)
 {
     int error;
 
     if (*fdp >= 0) {
-        struct stat st, lst;
+        struct stat lst;
 
         /* Appending to a file that was removed or replaced meanwhile would
-         * save nothing: then the caller writes a whole new one. */
-        if (fstat(*fdp, &st) || lstat(file_name, &lst)
-            || st.st_ino != lst.st_ino || st.st_dev != lst.st_dev) {
+         * save nothing: then the caller writes a whole new one.  (One
+         * lstat() per batch: the open file's own identity is known.) */
+        if (lstat(file_name, &lst)
+            || lst.st_ino != *inop || lst.st_dev != *devp) {
             close(*fdp);
             *fdp = -1;
             return ENOENT;
@@ -223,6 +225,8 @@ append_records(const char *file_name, const struct ds *ds, int *fdp,
             goto error;
         }
         *sizep = st.st_size;
+        *devp = st.st_dev;
+        *inop = st.st_ino;
     }
     error = write_all(*fdp, ds->string, ds->length);
     if (!error && sync == RDMA_STATE_SYNC_FDATASYNC && fdatasync(*fdp)) {
@@ -325,7 +329,7 @@ persist_write(struct rdma_persist *ps, struct rdma_qp_map *map)
 
         changes_to_records(map, changes, n_changes, &ds);
         error = append_records(ps->file_name, &ds, &ps->fd, &ps->size,
-                               ps->sync);
+                               &ps->dev, &ps->ino, ps->sync);
         if (!error) {
             ps->n_records += n_changes;
         } else {
@@ -588,11 +592,14 @@ rdma_persist_append(const char *file_name, const struct rdma_qp_map *map,
 {
     struct ds ds = DS_EMPTY_INITIALIZER;
     off_t size = 0;
+    dev_t dev = 0;
+    ino_t ino = 0;
     int fd = -1;
     int error;
 
     changes_to_records(map, c, n, &ds);
-    error = append_records(file_name, &ds, &fd, &size, RDMA_STATE_SYNC_NONE);
+    error = append_records(file_name, &ds, &fd, &size, &dev, &ino,
+                           RDMA_STATE_SYNC_NONE);
     if (fd >= 0) {
         close(fd);
     }

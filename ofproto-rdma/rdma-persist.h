@@ -76,6 +76,8 @@ struct rdma_persist {
     enum rdma_state_sync sync;  /* --state-sync. */
     int fd;                     /* The file, open for appending, or -1. */
     off_t size;                 /* Its size, if 'fd' >= 0. */
+    dev_t dev;                  /* Its device and inode, if 'fd' >= 0: */
+    ino_t ino;                  /* a write checks the name still has them. */
     struct rdma_saved_binding *saved; /* Loaded, not yet restored. */
     size_t n_saved;             /* Number of 'saved'. */
     struct rdma_state_report report; /* What loading the file found. */

@@ -20,7 +20,9 @@
 #include "rdma-tenant.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,7 +43,9 @@
 #include "rdma-qp-map.h"
 #include "rdma-request.h"
 #include "rdma-resolve.h"
+#include "socket-util.h"
 #include "stream.h"
+#include "stream-fd.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -87,6 +91,8 @@ struct tenant_socket {
     struct ovs_list rr_node;    /* In rdma_tenant's 'rr'. */
     char *vport;                /* The vport it serves. */
     struct pstream *pstream;    /* The listener. */
+    int fd;                     /* 'pstream''s file descriptor. */
+    bool readable;              /* poll() found a connection waiting. */
     struct ovs_list conns;      /* "struct tenant_conn"s, in the order they
                                  * are served next. */
     size_t n_conns;             /* Length of 'conns'. */
@@ -122,6 +128,8 @@ struct rdma_tenant {
     struct ovs_list rr;         /* The same, in the order they are served
                                  * next (round robin). */
     bool more;                  /* Work was left for the next run. */
+    struct pollfd *pfds;        /* rdma_tenant_run()'s poll() set. */
+    size_t allocated_pfds;      /* Allocated length of 'pfds'. */
     unsigned int idl_seqno;     /* Engine configuration last synced. */
     bool synced;                /* Whether synced at all. */
     bool dir_ok;                /* Whether 'dir' exists and is safe. */
@@ -219,6 +227,45 @@ is_safe_name(const char *name)
     return name[0] && name[0] != '.' && !strchr(name, '/');
 }
 
+/* Makes a stream for 'fd', a connection accepted on a tenant socket
+ * (called by pstream_accept()). */
+static int
+accept_unix(int fd, const struct sockaddr_storage *ss OVS_UNUSED,
+            size_t ss_len OVS_UNUSED, struct stream **streamp)
+{
+    static unsigned int next_idx;
+
+    return new_fd_stream(xasprintf("unix#%u", next_idx++), fd, 0, AF_UNIX,
+                         streamp);
+}
+
+/* Listens on 'name' ("punix:PATH", PATH absolute) as pstream_open() would,
+ * but also stores the listening socket in '*fdp', so that the front end can
+ * poll() all its sockets at once and call accept() only on those with a
+ * connection waiting (an accept() that finds nothing still costs the kernel
+ * a file).  Returns 0 or a positive errno value. */
+static int
+listen_unix(const char *name, struct pstream **pstreamp, int *fdp)
+{
+    char *path = abs_file_name(ovs_rundir(), name + 6);
+    int fd, error;
+
+    fd = make_unix_socket(SOCK_STREAM, true, path, NULL);
+    if (fd < 0) {
+        free(path);
+        return -fd;
+    }
+    if (listen(fd, 64) < 0) {
+        error = errno;
+        close(fd);
+        unlink(path);
+        free(path);
+        return error;
+    }
+    *fdp = fd;
+    return new_fd_pstream(xstrdup(name), fd, accept_unix, path, pstreamp);
+}
+
 /* Opens the socket for 'vport', mode 0660, in the tenant group if any. */
 static void
 socket_create(struct rdma_tenant *t, const char *vport)
@@ -226,7 +273,7 @@ socket_create(struct rdma_tenant *t, const char *vport)
     struct tenant_socket *s;
     struct pstream *pstream;
     char *name;
-    int error;
+    int error, fd = -1;
 
     if (!is_safe_name(vport)) {
         VLOG_WARN_RL(&rl, "vport %s: no tenant socket (the name cannot be "
@@ -234,7 +281,7 @@ socket_create(struct rdma_tenant *t, const char *vport)
         return;
     }
     name = xasprintf("punix:%s/%s.sock", t->dir, vport);
-    error = pstream_open(name, &pstream, 0);
+    error = listen_unix(name, &pstream, &fd);
     if (!error && (chmod(name + 6, 0660)
                    || (t->gid != (gid_t) -1
                        && chown(name + 6, -1, t->gid)))) {
@@ -253,6 +300,7 @@ socket_create(struct rdma_tenant *t, const char *vport)
     s = xzalloc(sizeof *s);
     s->vport = xstrdup(vport);
     s->pstream = pstream;
+    s->fd = fd;
     ovs_list_init(&s->conns);
     hmap_insert(&t->sockets, &s->node, hash_string(vport, 0));
     ovs_list_push_back(&t->rr, &s->rr_node);
@@ -477,6 +525,7 @@ static int
 conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
          long long int deadline)
 {
+    bool drained = false;       /* A short read emptied the socket. */
     size_t n_read = 0;
     int error;
 
@@ -513,7 +562,9 @@ conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
             char buf[4096];
             int n;
 
-            if (n_read >= BYTES_PER_RUN) {
+            if (drained || n_read >= BYTES_PER_RUN) {
+                /* (After a short read, another recv() would most likely
+                 * find nothing: poll() tells when more comes.) */
                 break;
             }
             n = stream_recv(c->stream, buf, sizeof buf);
@@ -522,6 +573,7 @@ conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
             } else if (n <= 0) {
                 return n ? -n : EOF;
             }
+            drained = n < sizeof buf;
             n_read += n;
             ds_clear(&c->rx);
             ds_put_buffer(&c->rx, buf, n);
@@ -587,7 +639,7 @@ socket_run(struct rdma_tenant *t, struct tenant_socket *s,
     int budget = REQUESTS_PER_RUN;
     size_t i, n;
 
-    for (i = 0; i < 10; i++) {
+    for (i = 0; s->readable && i < 10; i++) {
         struct stream *stream;
         int error = pstream_accept(s->pstream, &stream);
 
@@ -669,10 +721,33 @@ rdma_tenant_run(struct rdma_tenant *t)
             || !t->dir_ok)) {
         sync_sockets(t);
     }
+    /* Which sockets have a connection waiting: one poll() for all of them
+     * rather than one accept() each. */
+    size_t i, n = ovs_list_size(&t->rr);
+
+    if (n > t->allocated_pfds) {
+        t->pfds = xrealloc(t->pfds, n * sizeof *t->pfds);
+        t->allocated_pfds = n;
+    }
+    i = 0;
+    LIST_FOR_EACH (s, rr_node, &t->rr) {
+        t->pfds[i].fd = s->fd;
+        t->pfds[i].events = POLLIN;
+        t->pfds[i].revents = 0;
+        i++;
+    }
+    if (n && poll(t->pfds, n, 0) < 0 && errno != EINTR) {
+        VLOG_WARN_RL(&rl, "poll of the tenant sockets failed (%s)",
+                     ovs_strerror(errno));
+    }
+    i = 0;
+    LIST_FOR_EACH (s, rr_node, &t->rr) {
+        s->readable = t->pfds[i++].revents != 0;
+    }
+
     /* Each socket in turn, from where the last run stopped, within the
      * time budget. */
     long long int deadline = time_usec() + USEC_PER_RUN;
-    size_t i, n = ovs_list_size(&t->rr);
 
     t->more = false;
     for (i = 0; i < n; i++) {
@@ -734,6 +809,7 @@ rdma_tenant_destroy(struct rdma_tenant *t)
             socket_destroy(t, s);
         }
         hmap_destroy(&t->sockets);
+        free(t->pfds);
         free(t->dir);
         free(t);
     }

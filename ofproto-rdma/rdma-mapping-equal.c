@@ -67,26 +67,6 @@ rdma_map_vport_equal(const struct rdma_map_vport *a,
             && nullable_string_equal(a->error, b->error));
 }
 
-/* Returns true if 'a' and 'b' are configured the same. */
-bool
-rdma_map_tunnel_equal(const struct rdma_map_tunnel *a,
-                      const struct rdma_map_tunnel *b)
-{
-    return (!strcmp(a->name, b->name)
-            && bridge_equal(a->bridge, b->bridge)
-            && !strcmp(a->type_name, b->type_name)
-            && a->type == b->type
-            && a->vni == b->vni
-            && a->dst_port == b->dst_port
-            && ipv6_addr_equals(&a->remote_ip, &b->remote_ip)
-            && ipv6_addr_equals(&a->local_ip, &b->local_ip)
-            && a->n_peers == b->n_peers
-            && !memcmp(a->peers, b->peers, a->n_peers * sizeof *a->peers)
-            && a->flow_based == b->flow_based
-            && ovl_tuple_options_equal(a->opts, b->opts)
-            && nullable_string_equal(a->error, b->error));
-}
-
 /* Returns true if 'a' and 'b' are the same as far as choosing a tunnel for
  * a destination is concerned (Documentation/design.rst, section
  * "Configuration in OVSDB"): same bridge group, VNI, rdma-peers and
@@ -102,6 +82,24 @@ rdma_map_tunnel_selection_equal(const struct rdma_map_tunnel *a,
             && a->n_peers == b->n_peers
             && !memcmp(a->peers, b->peers, a->n_peers * sizeof *a->peers)
             && nullable_string_equal(a->error, b->error));
+}
+
+/* Returns true if 'a' and 'b' are configured the same: chosen for the
+ * same destinations (rdma_map_tunnel_selection_equal()) and with the same
+ * name, type, path and options. */
+bool
+rdma_map_tunnel_equal(const struct rdma_map_tunnel *a,
+                      const struct rdma_map_tunnel *b)
+{
+    return (rdma_map_tunnel_selection_equal(a, b)
+            && !strcmp(a->name, b->name)
+            && !strcmp(a->type_name, b->type_name)
+            && a->type == b->type
+            && a->dst_port == b->dst_port
+            && ipv6_addr_equals(&a->remote_ip, &b->remote_ip)
+            && ipv6_addr_equals(&a->local_ip, &b->local_ip)
+            && a->flow_based == b->flow_based
+            && ovl_tuple_options_equal(a->opts, b->opts));
 }
 
 /* Returns true if 'a' and 'b' have the same underlay-relevant settings. */

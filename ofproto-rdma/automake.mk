@@ -39,8 +39,11 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-persist.h \
 	ofproto-rdma/rdma-qp-map.c \
 	ofproto-rdma/rdma-qp-map.h \
+	ofproto-rdma/rdma-qp-fake.c \
+	ofproto-rdma/rdma-qp-netlink.c \
 	ofproto-rdma/rdma-qp-source.c \
 	ofproto-rdma/rdma-qp-source.h \
+	ofproto-rdma/rdma-qp-source-private.h \
 	ofproto-rdma/rdma-request.c \
 	ofproto-rdma/rdma-request.h \
 	ofproto-rdma/rdma-pipeline.c \

@@ -70,6 +70,16 @@ struct rdma_kcm {
     bool has_dst_mac;           /* Whether 'dst_mac' is set. */
 };
 
+/* A neighbour entry (IP and MAC) of the fake kernel. */
+struct rdma_kneigh {
+    struct in6_addr ip;         /* Its address (IPv4-mapped). */
+    struct eth_addr mac;        /* Its MAC. */
+};
+
+/* The QP number of the GSI QP, which carries the connection manager's
+ * requests (ConnectRequest and its replies) of every connection. */
+#define RDMA_GSI_QPN 1
+
 /* States of an rdma_cm id (the kernel's enum rdma_cm_state). */
 enum {
     RDMA_KCM_IDLE, RDMA_KCM_ADDR_QUERY, RDMA_KCM_ADDR_RESOLVED,
@@ -88,6 +98,9 @@ enum rdma_qp_source_type {
 int rdma_qp_source_init(const char *type);
 enum rdma_qp_source_type rdma_qp_source_type(void);
 const char *rdma_qp_state_name(uint8_t state);
+int rdma_qp_state_from_name(const char *name);
+int rdma_qp_source_netdev(const char *device, uint32_t *ifindex);
+void rdma_qp_source_fake_neighbours(struct rdma_kneigh **, size_t *np);
 int rdma_qp_source_dump(const char *device, struct rdma_kqp **qpsp,
                         size_t *np);
 int rdma_qp_source_dump_cm_ids(struct rdma_kcm **cmsp, size_t *np);

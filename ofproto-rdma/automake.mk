@@ -31,6 +31,8 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-engine-restore.c \
 	ofproto-rdma/rdma-flow-monitor.c \
 	ofproto-rdma/rdma-flow-monitor.h \
+	ofproto-rdma/rdma-kneigh.c \
+	ofproto-rdma/rdma-kneigh.h \
 	ofproto-rdma/rdma-mapping.c \
 	ofproto-rdma/rdma-mapping.h \
 	ofproto-rdma/rdma-ovsdb.c \
@@ -64,7 +66,10 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-underlay-ovs.h \
 	ofproto-rdma/rdma-underlay-provider.h \
 	ofproto-rdma/rdma-zero-touch.c \
-	ofproto-rdma/rdma-zero-touch.h
+	ofproto-rdma/rdma-zero-touch.h \
+	ofproto-rdma/rdma-zero-touch-private.h \
+	ofproto-rdma/rdma-zt-listen.c \
+	ofproto-rdma/rdma-zt-show.c
 
 # Everything a program that uses the control plane links.
 OFPROTO_RDMA_LIBS = \

@@ -43,6 +43,7 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-qp-map.h \
 	ofproto-rdma/rdma-qp-fake.c \
 	ofproto-rdma/rdma-qp-netlink.c \
+	ofproto-rdma/rdma-qp-peer.c \
 	ofproto-rdma/rdma-qp-source.c \
 	ofproto-rdma/rdma-qp-source.h \
 	ofproto-rdma/rdma-qp-source-private.h \
@@ -68,6 +69,7 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-zero-touch.c \
 	ofproto-rdma/rdma-zero-touch.h \
 	ofproto-rdma/rdma-zero-touch-private.h \
+	ofproto-rdma/rdma-zt-devmap.c \
 	ofproto-rdma/rdma-zt-listen.c \
 	ofproto-rdma/rdma-zt-show.c
 

@@ -30,6 +30,7 @@
 #include "rdma-addr.h"
 #include "rdma-qp-source-private.h"
 #include "rdma-request.h"
+#include "smap.h"
 #include "unixctl.h"
 #include "util.h"
 
@@ -386,6 +387,38 @@ rdma_qp_source_fake_neighbours(struct rdma_kneigh **nsp, size_t *np)
     *np = i;
 }
 
+/* The fake kernel's veth peers of RDMA devices' netdevs: device name to
+ * the name of the peer in ovs-rdmad's namespace. */
+static struct smap fake_peers = SMAP_INITIALIZER(&fake_peers);
+
+/* "rdma-qp/fake-netdev-peer DEVICE [PEER]": the netdev of RDMA device
+ * DEVICE is a veth whose peer is PEER (without PEER: it has none). */
+static void
+fake_netdev_peer(struct unixctl_conn *conn, int argc, const char *argv[],
+                 void *aux OVS_UNUSED)
+{
+    if (argc > 2) {
+        smap_replace(&fake_peers, argv[1], argv[2]);
+    } else {
+        smap_remove(&fake_peers, argv[1]);
+    }
+    unixctl_command_reply(conn, NULL);
+}
+
+/* The fake kernel's rdma_qp_source_device_peer(). */
+char *
+rdma_qp_fake_device_peer(const char *device, char **peerp)
+{
+    const char *peer = smap_get(&fake_peers, device);
+
+    if (!peer) {
+        return xasprintf("the netdev of RDMA device %s is not a veth "
+                         "(fake kernel)", device);
+    }
+    *peerp = xstrdup(peer);
+    return NULL;
+}
+
 /* Stores in '*cmsp' and '*np' (the caller frees '*cmsp') the cm_ids of
  * the fake table. */
 void
@@ -440,4 +473,6 @@ rdma_qp_fake_register(void)
                              fake_neigh_set, NULL);
     unixctl_command_register("rdma-qp/fake-neigh-del", "IP", 1, 1,
                              fake_neigh_del, NULL);
+    unixctl_command_register("rdma-qp/fake-netdev-peer", "DEVICE [PEER]",
+                             1, 2, fake_netdev_peer, NULL);
 }

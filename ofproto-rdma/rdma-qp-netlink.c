@@ -114,6 +114,7 @@ struct nl_dump {
 
     /* RDMA_NLDEV_CMD_PORT_GET: the netdev of a device's first port. */
     uint32_t ndev_index;        /* Its ifindex, 0 if none. */
+    char ndev_name[RDMA_KDEV_NAME_MAX]; /* Its name, "" if none. */
 
     /* RDMA_NLDEV_CMD_RES_CM_ID_GET: the cm_ids of device 'dev'. */
     const struct nl_dev *dev;   /* The device dumped. */
@@ -283,6 +284,13 @@ nl_recv_dump(int fd, uint32_t seq, struct nl_dump *d)
                         d->ndev_index = nla_u32(a);
                     }
                     break;
+                case RDMA_NLDEV_ATTR_NDEV_NAME:
+                    if (!d->ndev_name[0]
+                        && memchr(nla_data(a), '\0', nla_len(a))) {
+                        ovs_strlcpy(d->ndev_name, nla_data(a),
+                                    sizeof d->ndev_name);
+                    }
+                    break;
                 case RDMA_NLDEV_ATTR_RES_QP:
                     add_qp_entries(a, d);
                     break;
@@ -405,11 +413,12 @@ rdma_qp_netlink_dump_cm_ids(struct rdma_kcm **cmsp, size_t *np)
 }
 
 /* Stores in '*ifindex' the ifindex of the netdev of RDMA device 'device'
- * (of its first port that has one), in the netdev's own network namespace.
- * Returns 0, ENODEV if there is no such device or it has no netdev, or
- * another positive errno value. */
+ * (of its first port that has one), in the netdev's own network namespace,
+ * and its name in 'name' (if nonnull; RDMA_KDEV_NAME_MAX bytes).  Returns
+ * 0, ENODEV if there is no such device or it has no netdev, or another
+ * positive errno value. */
 int
-rdma_qp_netlink_netdev(const char *device, uint32_t *ifindex)
+rdma_qp_netlink_netdev(const char *device, uint32_t *ifindex, char *name)
 {
     struct nl_dump d;
     int fd, error;
@@ -444,5 +453,8 @@ rdma_qp_netlink_netdev(const char *device, uint32_t *ifindex)
     free(d.qps);
     free(d.cms);
     *ifindex = d.ndev_index;
+    if (name) {
+        ovs_strlcpy(name, d.ndev_name, RDMA_KDEV_NAME_MAX);
+    }
     return error;
 }

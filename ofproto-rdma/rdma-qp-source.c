@@ -186,7 +186,23 @@ rdma_qp_source_netdev(const char *device, uint32_t *ifindex)
     *ifindex = 0;
     return (source == RDMA_QP_SOURCE_NONE ? EOPNOTSUPP
             : source == RDMA_QP_SOURCE_FAKE ? 0
-            : rdma_qp_netlink_netdev(device, ifindex));
+            : rdma_qp_netlink_netdev(device, ifindex, NULL));
+}
+
+/* Finds the interface in ovs-rdmad's network namespace that is the other
+ * end of the netdev of RDMA device 'device': the veth peer of the netdev,
+ * as the namespace of process 'pid' (0: the initial one) shows it.  On
+ * success stores its name in '*peerp' (the caller frees it) and returns
+ * NULL; otherwise returns why not (the caller frees it). */
+char *
+rdma_qp_source_device_peer(const char *device, uint32_t pid, char **peerp)
+{
+    *peerp = NULL;
+    return (source == RDMA_QP_SOURCE_NONE
+            ? xstrdup("no RDMA netlink to find its netdev")
+            : source == RDMA_QP_SOURCE_FAKE
+            ? rdma_qp_fake_device_peer(device, peerp)
+            : rdma_qp_netlink_device_peer(device, pid, peerp));
 }
 
 /* Returns the QP with local number 'lqpn' among the 'n' in 'qps', or

@@ -28,6 +28,7 @@
 #include "rdma-kneigh.h"
 #include "rdma-qp-source.h"
 #include "rdma-zero-touch.h"
+#include "smap.h"
 
 struct ds;
 
@@ -69,6 +70,10 @@ struct zt_dev {
     char *iface;                /* Interface that names it. */
     bool rdma;                  /* Whether it has other_config:rdma=true. */
     char *conflict;             /* Another Interface naming it, or NULL. */
+    bool automatic;             /* Found behind a vport, not named. */
+    uint32_t dev_index;         /* 'automatic': the device's index. */
+    uint64_t seen;              /* 'automatic': dump it was looked for. */
+    char *reason;               /* 'automatic', no 'iface': why not. */
 };
 
 /* The watcher. */
@@ -86,13 +91,22 @@ struct rdma_zero_touch {
     bool dump_error_logged;     /* Whether a failing dump was logged. */
     struct hmap conns;          /* "struct zt_conn"s. */
     struct hmap bound;          /* The ZT_BOUND ones, by 'cm_id'. */
-    struct hmap devs;           /* "struct zt_dev"s. */
+    struct hmap devs;           /* "struct zt_dev"s, named. */
+    struct hmap auto_devs;      /* "struct zt_dev"s, found. */
+    struct smap ifaces;         /* Interface name to "true" if it has
+                                 * other_config:rdma=true, else "false". */
+    struct smap iface_devices;  /* Interface name to its
+                                 * other_config:rdma-device. */
     struct rdma_kneigh_cache *neighs; /* Neighbour tables of this dump. */
     struct rdma_zero_touch_stats stats; /* Work done. */
 };
 
-struct zt_dev *zt_dev_find(const struct rdma_zero_touch *,
-                           const char *device);
+const struct zt_dev *zt_dev_get(const struct rdma_zero_touch *,
+                                const char *device);
+const struct zt_dev *zt_dev_resolve(struct rdma_zero_touch *,
+                                    const struct rdma_kcm *, char **reasonp);
+void zt_read_devices(struct rdma_zero_touch *, const struct ovsdb_idl *);
+void zt_devs_destroy(struct rdma_zero_touch *);
 void zt_format_cm(const struct rdma_kcm *, struct ds *);
 int zt_compare(const void *, const void *);
 void zt_add_listener_peers(struct rdma_zero_touch *, struct rdma_kcm **cmsp,

@@ -90,6 +90,9 @@ rdma_zero_touch_create(struct rdma_engine *engine, struct rdma_qp_map *map,
     hmap_init(&zt->conns);
     hmap_init(&zt->bound);
     hmap_init(&zt->devs);
+    hmap_init(&zt->auto_devs);
+    smap_init(&zt->ifaces);
+    smap_init(&zt->iface_devices);
     zt->neighs = rdma_kneigh_cache_create();
     return zt;
 }
@@ -107,20 +110,6 @@ zt_conn_free(struct rdma_zero_touch *zt, struct zt_conn *c)
     free(c);
 }
 
-/* Empties the device table of 'zt'. */
-static void
-zt_devs_clear(struct rdma_zero_touch *zt)
-{
-    struct zt_dev *d;
-
-    HMAP_FOR_EACH_POP (d, node, &zt->devs) {
-        free(d->device);
-        free(d->iface);
-        free(d->conflict);
-        free(d);
-    }
-}
-
 /* Destroys 'zt', leaving its bindings in place (a restarted ovs-rdmad
  * adopts them). */
 void
@@ -134,66 +123,10 @@ rdma_zero_touch_destroy(struct rdma_zero_touch *zt)
         }
         hmap_destroy(&zt->conns);
         hmap_destroy(&zt->bound);
-        zt_devs_clear(zt);
+        zt_devs_destroy(zt);
         rdma_kneigh_cache_destroy(zt->neighs);
-        hmap_destroy(&zt->devs);
         free(zt);
     }
-}
-
-/* Returns the device entry for 'device', or NULL. */
-struct zt_dev *
-zt_dev_find(const struct rdma_zero_touch *zt, const char *device)
-{
-    struct zt_dev *d;
-
-    HMAP_FOR_EACH_WITH_HASH (d, node, hash_string(device, 0), &zt->devs) {
-        if (!strcmp(d->device, device)) {
-            return d;
-        }
-    }
-    return NULL;
-}
-
-/* Records that Interface 'iface' names RDMA device 'device' and whether it
- * is RDMA-enabled ('rdma').  For the database and for tests. */
-void
-rdma_zero_touch_set_device(struct rdma_zero_touch *zt, const char *device,
-                           const char *iface, bool rdma)
-{
-    struct zt_dev *d = zt_dev_find(zt, device);
-
-    if (d) {
-        if (strcmp(d->iface, iface) && !d->conflict) {
-            d->conflict = xstrdup(iface);
-        }
-    } else {
-        d = xzalloc(sizeof *d);
-        d->device = xstrdup(device);
-        d->iface = xstrdup(iface);
-        d->rdma = rdma;
-        hmap_insert(&zt->devs, &d->node, hash_string(device, 0));
-    }
-    zt->devs_changed = true;
-}
-
-/* Rebuilds the device table from the database 'idl'. */
-static void
-zt_read_devices(struct rdma_zero_touch *zt, const struct ovsdb_idl *idl)
-{
-    const struct ovsrec_interface *iface;
-
-    zt_devs_clear(zt);
-    OVSREC_INTERFACE_FOR_EACH (iface, idl) {
-        const char *device = smap_get(&iface->other_config, "rdma-device");
-
-        if (device && device[0]) {
-            rdma_zero_touch_set_device(zt, device, iface->name,
-                                       smap_get_bool(&iface->other_config,
-                                                     "rdma", false));
-        }
-    }
-    zt->devs_changed = true;
 }
 
 /* Returns the hash of connection (device, cm_idn). */
@@ -308,29 +241,9 @@ zt_place(struct rdma_zero_touch *zt, struct zt_conn *c)
         zt_set_state(zt, c, ZT_WAIT, xstrdup("waiting for its QP"));
         return;
     }
-    d = zt_dev_find(zt, cm->device);
+    d = zt_dev_resolve(zt, cm, &error);
     if (!d) {
-        zt_set_state(zt, c, ZT_UNPLACED,
-                     xasprintf("unknown RDMA device %s: no Interface has "
-                               "other_config:rdma-device=%s (set it on the "
-                               "OVS port of the tenant's netdev, its veth "
-                               "peer or representor)", cm->device,
-                               cm->device));
-        return;
-    }
-    if (d->conflict) {
-        zt_set_state(zt, c, ZT_UNPLACED,
-                     xasprintf("RDMA device %s is named by several "
-                               "Interfaces (%s, %s): keep "
-                               "other_config:rdma-device on one", cm->device,
-                               d->iface, d->conflict));
-        return;
-    }
-    if (!d->rdma) {
-        zt_set_state(zt, c, ZT_UNPLACED,
-                     xasprintf("vport %s (RDMA device %s) is not "
-                               "RDMA-enabled: set other_config:rdma=true "
-                               "on its Interface", d->iface, cm->device));
+        zt_set_state(zt, c, ZT_UNPLACED, error);
         return;
     }
 
@@ -421,6 +334,19 @@ zt_place(struct rdma_zero_touch *zt, struct zt_conn *c)
                   time_msec() - c->first_seen);
         ds_destroy(&ds);
     }
+}
+
+/* Returns true if the RDMA device of bound connection 'c' still belongs
+ * to the vport it is bound on (the configuration changed). */
+static bool
+zt_still_placed(struct rdma_zero_touch *zt, const struct zt_conn *c)
+{
+    const struct zt_dev *d;
+    char *reason;
+
+    d = zt_dev_resolve(zt, &c->cm, &reason);
+    free(reason);
+    return d && !strcmp(d->iface, c->vport);
 }
 
 /* Returns true if kernel connection 'cm' is one zero-touch follows: a
@@ -570,6 +496,10 @@ rdma_zero_touch_poll(struct rdma_zero_touch *zt)
                              xstrdup("its binding was released (its QP "
                                      "went, or the administrator unbound "
                                      "it)"));
+            } else if (retry_all && !zt_still_placed(zt, c)) {
+                zt_unbind(zt, c, "belongs to another vport now");
+                zt_set_state(zt, c, ZT_WAIT, NULL);
+                zt_place(zt, c);
             }
             break;
         case ZT_WAIT:

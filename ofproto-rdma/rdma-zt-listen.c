@@ -52,17 +52,19 @@ VLOG_DEFINE_THIS_MODULE(rdma_zt_listen);
  * listening rdma_cm id of a connected service (RC or UC) on an RDMA
  * device that an RDMA-enabled vport names. */
 static bool
-zt_listener(const struct rdma_zero_touch *zt, const struct rdma_kcm *cm)
+zt_listener(struct rdma_zero_touch *zt, const struct rdma_kcm *cm)
 {
     const struct zt_dev *d;
+    char *reason;
 
     if (cm->state != RDMA_KCM_LISTEN || !cm->has_src
         || (cm->qp_type != 2 && cm->qp_type != 3)
         || cm->cm_idn & ZT_LISTEN_IDN) {
         return false;
     }
-    d = zt_dev_find(zt, cm->device);
-    return d && d->rdma && !d->conflict;
+    d = zt_dev_resolve(zt, cm, &reason);
+    free(reason);
+    return d != NULL;
 }
 
 /* Returns the cm_id number of the connection of listener 'cm' with

@@ -81,7 +81,7 @@ zt_unplaced(const struct rdma_zero_touch *zt, const char *vport, size_t *np)
         if (c->state == ZT_BOUND) {
             continue;
         }
-        d = zt_dev_find(zt, c->cm.device);
+        d = zt_dev_get(zt, c->cm.device);
         if (vport && (!d || strcmp(d->iface, vport))) {
             continue;
         }

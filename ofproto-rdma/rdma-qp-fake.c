@@ -236,6 +236,7 @@ fake_cm_set(struct unixctl_conn *conn, int argc, const char *argv[],
     ovs_strlcpy(cm.device, argv[1], sizeof cm.device);
     cm.dev_index = 1;
     cm.qp_type = 2;             /* RC. */
+    cm.ps = RDMA_KCM_PS_TCP;
     cm.port = 1;
     error = rdma_parse_decimal("cm_idn", argv[2], 0, UINT32_MAX, &n);
     cm.cm_idn = n;

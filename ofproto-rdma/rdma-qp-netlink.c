@@ -218,6 +218,9 @@ add_cm_entries(const struct nlattr *table, struct nl_dump *d)
             case RDMA_NLDEV_ATTR_RES_TYPE:
                 cm.qp_type = nla_u32(a);
                 break;
+            case RDMA_NLDEV_ATTR_RES_PS:
+                cm.ps = nla_u32(a);
+                break;
             case RDMA_NLDEV_ATTR_RES_SRC_ADDR:
                 cm.has_src = parse_sockaddr(a, &cm.src, &cm.src_port);
                 break;

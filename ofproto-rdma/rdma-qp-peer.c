@@ -27,7 +27,11 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <linux/net_namespace.h>
+#include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
 
@@ -40,7 +44,67 @@ struct peer_link {
     bool veth;                  /* Whether it is a veth. */
     int link;                   /* Its peer's ifindex (IFLA_LINK), 0 if
                                  * none. */
+    int32_t link_nsid;          /* Its peer's namespace, as an id of its
+                                 * own (IFLA_LINK_NETNSID), -1: its own. */
+    int32_t self_nsid;          /* ovs-rdmad's namespace as an id of its
+                                 * namespace, -1 if none. */
 };
+
+/* Returns the id that the current network namespace gives the namespace
+ * of 'fd', or -1 if it has none (or on error). */
+static int32_t
+peer_get_nsid(int fd)
+{
+    struct {
+        struct nlmsghdr nlh;
+        struct rtgenmsg g;
+        char pad[3];
+        struct nlattr nla;
+        uint32_t fd;
+    } req;
+    int32_t nsid = -1;
+    char buf[512];
+    int sock;
+    ssize_t n;
+
+    sock = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (sock < 0) {
+        return -1;
+    }
+    memset(&req, 0, sizeof req);
+    req.nlh.nlmsg_len = sizeof req;
+    req.nlh.nlmsg_type = RTM_GETNSID;
+    req.nlh.nlmsg_flags = NLM_F_REQUEST;
+    req.g.rtgen_family = AF_UNSPEC;
+    req.nla.nla_len = NLA_HDRLEN + sizeof req.fd;
+    req.nla.nla_type = NETNSA_FD;
+    req.fd = fd;
+    if (send(sock, &req, sizeof req, 0) == sizeof req
+        && (n = recv(sock, buf, sizeof buf, 0)) > 0) {
+        const struct nlmsghdr *nlh = (const struct nlmsghdr *) buf;
+
+        if (NLMSG_OK(nlh, (size_t) n) && nlh->nlmsg_type == RTM_NEWNSID) {
+            const struct nlattr *a;
+            size_t left = NLMSG_PAYLOAD(nlh, sizeof(struct rtgenmsg));
+
+            a = (const struct nlattr *) ((const char *) NLMSG_DATA(nlh)
+                                         + NLMSG_ALIGN(sizeof(struct
+                                                              rtgenmsg)));
+            while (left >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN
+                   && a->nla_len <= left) {
+                if ((a->nla_type & NLA_TYPE_MASK) == NETNSA_NSID
+                    && a->nla_len >= NLA_HDRLEN + 4) {
+                    memcpy(&nsid, (const char *) a + NLA_HDRLEN, 4);
+                }
+                left -= MIN(left, NLA_ALIGN(a->nla_len));
+                a = (const struct nlattr *) ((const char *) a
+                                             + NLA_ALIGN(a->nla_len));
+            }
+        }
+    }
+    close(sock);
+    return nsid;
+}
 
 /* Reads link 'ifindex' into '*pl' over rtnetlink, in the network namespace
  * of process 'pid' (0: ovs-rdmad's own).  Returns 0 or a positive errno
@@ -53,6 +117,8 @@ peer_get_link(uint32_t pid, int ifindex, struct peer_link *pl)
     struct rtnl_link *link = NULL;
 
     memset(pl, 0, sizeof *pl);
+    pl->link_nsid = -1;
+    pl->self_nsid = -1;
     if (!sk) {
         return ENOMEM;
     }
@@ -69,6 +135,9 @@ peer_get_link(uint32_t pid, int ifindex, struct peer_link *pl)
     if (!error) {
         /* The socket stays in the namespace it was made in. */
         error = nl_connect(sk, NETLINK_ROUTE) ? EIO : 0;
+        if (pid) {
+            pl->self_nsid = peer_get_nsid(self);
+        }
         if (pid && setns(self, CLONE_NEWNET)) {
             ovs_fatal(errno, "cannot return to ovs-rdmad's network "
                       "namespace");
@@ -89,10 +158,25 @@ peer_get_link(uint32_t pid, int ifindex, struct peer_link *pl)
         ovs_strlcpy(pl->name, rtnl_link_get_name(link), sizeof pl->name);
         pl->veth = type && !strcmp(type, "veth");
         pl->link = rtnl_link_get_link(link);
+        if (rtnl_link_get_link_netnsid(link, &pl->link_nsid)) {
+            pl->link_nsid = -1;
+        }
         rtnl_link_put(link);
     }
     nl_socket_free(sk);
     return error;
+}
+
+/* Returns true if process 'pid' is in ovs-rdmad's network namespace. */
+static bool
+peer_same_ns(uint32_t pid)
+{
+    struct stat self, other;
+    char path[64];
+
+    snprintf(path, sizeof path, "/proc/%"PRIu32"/ns/net", pid);
+    return (!stat("/proc/self/ns/net", &self) && !stat(path, &other)
+            && self.st_ino == other.st_ino && self.st_dev == other.st_dev);
 }
 
 /* The RDMA netlink rdma_qp_source_device_peer(): the netdev is looked up in
@@ -125,6 +209,14 @@ rdma_qp_netlink_device_peer(const char *device, uint32_t pid, char **peerp)
         return xasprintf("netdev %s of RDMA device %s is not a veth (a VF "
                          "representor is not found automatically)",
                          ndev_name, device);
+    }
+    /* Ifindexes are per namespace: the peer must be in ovs-rdmad's. */
+    if (ndev.link_nsid >= 0
+        ? ndev.link_nsid != ndev.self_nsid
+        : !peer_same_ns(pid ? pid : 1)) {
+        return xasprintf("the veth peer of netdev %s of RDMA device %s is "
+                         "not in ovs-rdmad's network namespace", ndev_name,
+                         device);
     }
     error = peer_get_link(0, ndev.link, &peer);
     if (error || !peer.veth || peer.link != (int) ndev_index) {

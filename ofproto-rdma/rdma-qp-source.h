@@ -57,7 +57,10 @@ struct rdma_kcm {
     uint32_t pid;               /* Owning process, 0 for the kernel's. */
     uint8_t state;              /* RDMA_KCM_*: the kernel's
                                  * enum rdma_cm_state. */
-    uint8_t qp_type;            /* IB QP type (2 RC, 3 UC, 4 UD). */
+    uint8_t qp_type;            /* IB QP type (2 RC, 3 UC, 4 UD), 0 until
+                                 * it has a QP. */
+    uint32_t ps;                /* Port space (RDMA_KCM_PS_*), 0 if not
+                                 * known. */
     struct in6_addr src;        /* Source address (IPv4-mapped). */
     struct in6_addr dst;        /* Destination address (IPv4-mapped). */
     uint16_t src_port;          /* rdma_cm port of 'src'. */
@@ -79,6 +82,11 @@ struct rdma_kneigh {
 /* The QP number of the GSI QP, which carries the connection manager's
  * requests (ConnectRequest and its replies) of every connection. */
 #define RDMA_GSI_QPN 1
+
+/* Port spaces of an rdma_cm id that carry connected QPs (the kernel's
+ * enum rdma_ucm_port_space). */
+#define RDMA_KCM_PS_TCP 0x0106
+#define RDMA_KCM_PS_IB 0x013f
 
 /* States of an rdma_cm id (the kernel's enum rdma_cm_state). */
 enum {

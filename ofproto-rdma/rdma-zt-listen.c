@@ -49,16 +49,17 @@
 VLOG_DEFINE_THIS_MODULE(rdma_zt_listen);
 
 /* Returns true if 'cm' is a listener whose peers zero-touch binds: a
- * listening rdma_cm id of a connected service (RC or UC) on an RDMA
- * device that an RDMA-enabled vport names. */
+ * listening rdma_cm id of a connected service (port space TCP or IB) on
+ * an RDMA device of an RDMA-enabled vport. */
 static bool
 zt_listener(struct rdma_zero_touch *zt, const struct rdma_kcm *cm)
 {
     const struct zt_dev *d;
     char *reason;
 
+    /* A listener has no QP, hence no QP type: its port space says. */
     if (cm->state != RDMA_KCM_LISTEN || !cm->has_src
-        || (cm->qp_type != 2 && cm->qp_type != 3)
+        || (cm->ps != RDMA_KCM_PS_TCP && cm->ps != RDMA_KCM_PS_IB)
         || cm->cm_idn & ZT_LISTEN_IDN) {
         return false;
     }
@@ -122,6 +123,7 @@ zt_add_listener_peers(struct rdma_zero_touch *zt, struct rdma_kcm **cmsp,
             pc.cm_idn = zt_listen_idn(&cm, peer);
             pc.state = RDMA_KCM_CONNECT;
             pc.lqpn = RDMA_GSI_QPN;
+            pc.qp_type = 2;     /* Counts as an RC connection. */
             pc.dst = *peer;
             pc.dst_port = 0;
             pc.has_dst = true;

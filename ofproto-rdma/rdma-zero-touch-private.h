@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "rdma-kneigh.h"
 #include "rdma-qp-source.h"
@@ -98,6 +99,8 @@ struct rdma_zero_touch {
     struct smap iface_devices;  /* Interface name to its
                                  * other_config:rdma-device. */
     struct rdma_kneigh_cache *neighs; /* Neighbour tables of this dump. */
+    struct ds listeners;        /* The listeners of the last dump, one a
+                                 * line, with their peers or why none. */
     struct rdma_zero_touch_stats stats; /* Work done. */
 };
 

@@ -94,6 +94,7 @@ rdma_zero_touch_create(struct rdma_engine *engine, struct rdma_qp_map *map,
     smap_init(&zt->ifaces);
     smap_init(&zt->iface_devices);
     zt->neighs = rdma_kneigh_cache_create();
+    ds_init(&zt->listeners);
     return zt;
 }
 
@@ -125,6 +126,7 @@ rdma_zero_touch_destroy(struct rdma_zero_touch *zt)
         hmap_destroy(&zt->bound);
         zt_devs_destroy(zt);
         rdma_kneigh_cache_destroy(zt->neighs);
+        ds_destroy(&zt->listeners);
         free(zt);
     }
 }

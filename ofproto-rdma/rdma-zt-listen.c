@@ -48,6 +48,18 @@
 
 VLOG_DEFINE_THIS_MODULE(rdma_zt_listen);
 
+/* Appends listener 'cm' to the listeners' lines of 'zt', as
+ * "DEVICE/N SRC:PORT pid=PID: ", for the caller to finish. */
+static void
+zt_format_listener(struct rdma_zero_touch *zt, const struct rdma_kcm *cm)
+{
+    char buf[INET6_ADDRSTRLEN + 1];
+
+    ds_put_format(&zt->listeners, "%s/%"PRIu32" %s:%"PRIu16" pid=%"PRIu32
+                  ": ", cm->device, cm->cm_idn,
+                  rdma_ip_to_string(&cm->src, buf), cm->src_port, cm->pid);
+}
+
 /* Returns true if 'cm' is a listener whose peers zero-touch binds: a
  * listening rdma_cm id of a connected service (port space TCP or IB) on
  * an RDMA device of an RDMA-enabled vport. */
@@ -64,7 +76,11 @@ zt_listener(struct rdma_zero_touch *zt, const struct rdma_kcm *cm)
         return false;
     }
     d = zt_dev_resolve(zt, cm, &reason);
-    free(reason);
+    if (!d) {
+        zt_format_listener(zt, cm);
+        ds_put_format(&zt->listeners, "no peer bound: %s\n", reason);
+        free(reason);
+    }
     return d != NULL;
 }
 
@@ -87,6 +103,7 @@ zt_add_listener_peers(struct rdma_zero_touch *zt, struct rdma_kcm **cmsp,
 {
     size_t n0 = *np, allocated = *np, i;
 
+    ds_clear(&zt->listeners);
     for (i = 0; i < n0; i++) {
         struct rdma_kcm cm = (*cmsp)[i];
         struct rdma_kneigh *peers;
@@ -106,9 +123,17 @@ zt_add_listener_peers(struct rdma_zero_touch *zt, struct rdma_kcm **cmsp,
                          "netdev of RDMA device %s (%s): its peers are not "
                          "bound", cm.device, cm.cm_idn, cm.device,
                          ovs_strerror(error));
+            zt_format_listener(zt, &cm);
+            ds_put_format(&zt->listeners, "no peer bound: cannot find "
+                          "the netdev of RDMA device %s (%s)\n", cm.device,
+                          ovs_strerror(error));
             continue;
         }
         rdma_kneigh_list(zt->neighs, cm.pid, ifindex, &peers, &n_peers);
+        zt_format_listener(zt, &cm);
+        ds_put_format(&zt->listeners, "%"PRIuSIZE" neighbour%s on "
+                      "ifindex %"PRIu32"\n", n_peers, n_peers == 1 ? "" : "s",
+                      ifindex);
         for (j = 0; j < n_peers; j++) {
             const struct in6_addr *peer = &peers[j].ip;
             struct rdma_kcm pc;

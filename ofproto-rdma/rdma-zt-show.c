@@ -187,6 +187,10 @@ zt_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
         ds_put_char(&ds, '\n');
     }
     free(array);
+    if (zt->listeners.length) {
+        ds_put_cstr(&ds, "listeners:\n");
+        ds_put_buffer(&ds, zt->listeners.string, zt->listeners.length);
+    }
     unixctl_command_reply(conn, ds_cstr(&ds));
     ds_destroy(&ds);
 }

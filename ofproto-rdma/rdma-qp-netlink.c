@@ -21,6 +21,9 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -320,16 +323,43 @@ nl_recv_dump(int fd, uint32_t seq, struct nl_dump *d)
     }
 }
 
-/* Opens an RDMA netlink socket in '*fdp' and lists the RDMA devices into
+/* Opens an RDMA netlink socket in '*fdp', made in the network namespace of
+ * process 'pid' (0: ovs-rdmad's own; the kernel tells a port's netdev only
+ * to a socket of the netdev's namespace), and lists the RDMA devices into
  * 'd'.  Returns 0 or a positive errno value (then nothing is open). */
 static int
-netlink_open_devices(int *fdp, uint32_t *seq, struct nl_dump *d)
+netlink_open_devices_in(uint32_t pid, int *fdp, uint32_t *seq,
+                        struct nl_dump *d)
 {
-    int fd, error;
+    int self = -1, target = -1, fd = -1, error = 0;
 
-    fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_RDMA);
-    if (fd < 0) {
-        return errno;
+    if (pid) {
+        char path[64];
+
+        snprintf(path, sizeof path, "/proc/%"PRIu32"/ns/net", pid);
+        self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        target = open(path, O_RDONLY | O_CLOEXEC);
+        if (self < 0 || target < 0 || setns(target, CLONE_NEWNET)) {
+            error = errno ? errno : EINVAL;
+        }
+    }
+    if (!error) {
+        /* The socket stays in the namespace it was made in. */
+        fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_RDMA);
+        error = fd < 0 ? errno : 0;
+        if (pid && setns(self, CLONE_NEWNET)) {
+            ovs_fatal(errno, "cannot return to ovs-rdmad's network "
+                      "namespace");
+        }
+    }
+    if (self >= 0) {
+        close(self);
+    }
+    if (target >= 0) {
+        close(target);
+    }
+    if (error) {
+        return error;
     }
     /* The kernel dumps resources one device at a time: list them. */
     error = nl_send_dump(fd, RDMA_NLDEV_CMD_GET, UINT32_MAX, ++*seq);
@@ -344,6 +374,13 @@ netlink_open_devices(int *fdp, uint32_t *seq, struct nl_dump *d)
     return 0;
 }
 
+/* Opens an RDMA netlink socket in '*fdp' and lists the RDMA devices into
+ * 'd'.  Returns 0 or a positive errno value (then nothing is open). */
+static int
+netlink_open_devices(int *fdp, uint32_t *seq, struct nl_dump *d)
+{
+    return netlink_open_devices_in(0, fdp, seq, d);
+}
 /* The sequence number of the last netlink request. */
 static uint32_t nl_seq;
 
@@ -416,12 +453,13 @@ rdma_qp_netlink_dump_cm_ids(struct rdma_kcm **cmsp, size_t *np)
 }
 
 /* Stores in '*ifindex' the ifindex of the netdev of RDMA device 'device'
- * (of its first port that has one), in the netdev's own network namespace,
- * and its name in 'name' (if nonnull; RDMA_KDEV_NAME_MAX bytes).  Returns
+ * (of its first port that has one), as the network namespace of process
+ * 'pid' (0: ovs-rdmad's) sees it (only if the netdev is there), and its name in 'name' (if nonnull; RDMA_KDEV_NAME_MAX bytes).  Returns
  * 0, ENODEV if there is no such device or it has no netdev, or another
  * positive errno value. */
 int
-rdma_qp_netlink_netdev(const char *device, uint32_t *ifindex, char *name)
+rdma_qp_netlink_netdev(const char *device, uint32_t pid, uint32_t *ifindex,
+                       char *name)
 {
     struct nl_dump d;
     int fd, error;
@@ -429,7 +467,7 @@ rdma_qp_netlink_netdev(const char *device, uint32_t *ifindex, char *name)
 
     *ifindex = 0;
     memset(&d, 0, sizeof d);
-    error = netlink_open_devices(&fd, &nl_seq, &d);
+    error = netlink_open_devices_in(pid, &fd, &nl_seq, &d);
     if (error) {
         return error;
     }

@@ -192,7 +192,8 @@ rdma_qp_netlink_device_peer(const char *device, uint32_t pid, char **peerp)
     uint32_t ndev_index;
     int error;
 
-    error = rdma_qp_netlink_netdev(device, &ndev_index, ndev_name);
+    error = rdma_qp_netlink_netdev(device, pid ? pid : 1, &ndev_index,
+                                   ndev_name);
     if (error) {
         return xasprintf("cannot find the netdev of RDMA device %s (%s)",
                          device, ovs_strerror(error));

@@ -177,16 +177,16 @@ rdma_qp_source_dump(const char *device, struct rdma_kqp **qpsp, size_t *np)
 }
 
 /* Stores in '*ifindex' the ifindex of the netdev of RDMA device 'device',
- * in the netdev's own network namespace (0 if the source cannot tell: the
- * fake one).  Returns 0, EOPNOTSUPP if there is no source, ENODEV if there
+ * as the network namespace of process 'pid' (0: ovs-rdmad's) sees it (0 if
+ * the source cannot tell: the fake one).  Returns 0, EOPNOTSUPP if there is no source, ENODEV if there
  * is no such device or it has no netdev, or another positive errno. */
 int
-rdma_qp_source_netdev(const char *device, uint32_t *ifindex)
+rdma_qp_source_netdev(const char *device, uint32_t pid, uint32_t *ifindex)
 {
     *ifindex = 0;
     return (source == RDMA_QP_SOURCE_NONE ? EOPNOTSUPP
             : source == RDMA_QP_SOURCE_FAKE ? 0
-            : rdma_qp_netlink_netdev(device, ifindex, NULL));
+            : rdma_qp_netlink_netdev(device, pid, ifindex, NULL));
 }
 
 /* Finds the interface in ovs-rdmad's network namespace that is the other

@@ -107,7 +107,8 @@ int rdma_qp_source_init(const char *type);
 enum rdma_qp_source_type rdma_qp_source_type(void);
 const char *rdma_qp_state_name(uint8_t state);
 int rdma_qp_state_from_name(const char *name);
-int rdma_qp_source_netdev(const char *device, uint32_t *ifindex);
+int rdma_qp_source_netdev(const char *device, uint32_t pid,
+                          uint32_t *ifindex);
 char *rdma_qp_source_device_peer(const char *device, uint32_t pid,
                                  char **peerp);
 void rdma_qp_source_fake_neighbours(struct rdma_kneigh **, size_t *np);

@@ -115,7 +115,7 @@ zt_add_listener_peers(struct rdma_zero_touch *zt, struct rdma_kcm **cmsp,
             continue;
         }
         /* Only the neighbours of the RDMA device's own netdev. */
-        error = rdma_qp_source_netdev(cm.device, &ifindex);
+        error = rdma_qp_source_netdev(cm.device, cm.pid, &ifindex);
         if (error) {
             static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
 

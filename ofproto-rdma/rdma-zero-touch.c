@@ -153,6 +153,17 @@ zt_conn_find(const struct rdma_zero_touch *zt, const char *device,
     return NULL;
 }
 
+/* Formats 'ip' into 'buf' as rdma_ip_to_string() does, but the IPv4
+ * wildcard (a listener's) as 0.0.0.0.  Returns 'buf'. */
+char *
+zt_ip_to_string(const struct in6_addr *ip, char buf[INET6_ADDRSTRLEN + 1])
+{
+    if (rdma_ip_is_v4(ip) && !rdma_ip_is_set(ip)) {
+        return strcpy(buf, "0.0.0.0");
+    }
+    return rdma_ip_to_string(ip, buf);
+}
+
 /* Formats kernel connection 'cm' into 'ds' as "DEVICE/N SRC -> DST". */
 void
 zt_format_cm(const struct rdma_kcm *cm, struct ds *ds)
@@ -161,13 +172,13 @@ zt_format_cm(const struct rdma_kcm *cm, struct ds *ds)
 
     if (cm->cm_idn & ZT_LISTEN_IDN) {
         ds_put_format(ds, "%s/listener %s:%"PRIu16, cm->device,
-                      rdma_ip_to_string(&cm->src, buf), cm->src_port);
+                      zt_ip_to_string(&cm->src, buf), cm->src_port);
     } else {
         ds_put_format(ds, "%s/%"PRIu32" %s:%"PRIu16, cm->device,
-                      cm->cm_idn, rdma_ip_to_string(&cm->src, buf),
+                      cm->cm_idn, zt_ip_to_string(&cm->src, buf),
                       cm->src_port);
     }
-    ds_put_format(ds, " -> %s:%"PRIu16, rdma_ip_to_string(&cm->dst, buf),
+    ds_put_format(ds, " -> %s:%"PRIu16, zt_ip_to_string(&cm->dst, buf),
                   cm->dst_port);
     if (cm->lqpn) {
         ds_put_format(ds, " qpn=%"PRIu32, cm->lqpn);
@@ -309,7 +320,7 @@ zt_place(struct rdma_zero_touch *zt, struct zt_conn *c)
         zt_set_state(zt, c, ZT_WAIT,
                      xasprintf("waiting for the neighbour entry of %s in "
                                "the namespace of process %"PRIu32,
-                               rdma_ip_to_string(&cm->dst, buf), cm->pid));
+                               zt_ip_to_string(&cm->dst, buf), cm->pid));
         return;
     }
     req.has_dst_mac = true;

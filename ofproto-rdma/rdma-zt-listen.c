@@ -57,7 +57,7 @@ zt_format_listener(struct rdma_zero_touch *zt, const struct rdma_kcm *cm)
 
     ds_put_format(&zt->listeners, "%s/%"PRIu32" %s:%"PRIu16" pid=%"PRIu32
                   ": ", cm->device, cm->cm_idn,
-                  rdma_ip_to_string(&cm->src, buf), cm->src_port, cm->pid);
+                  zt_ip_to_string(&cm->src, buf), cm->src_port, cm->pid);
 }
 
 /* Returns true if 'cm' is a listener whose peers zero-touch binds: a

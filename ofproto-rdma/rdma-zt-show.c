@@ -133,8 +133,8 @@ rdma_zero_touch_unplaced_to_json(const struct rdma_zero_touch *zt,
 
         json_object_put_string(o, "device", cm->device);
         json_object_put(o, "cm_idn", json_integer_create(cm->cm_idn));
-        json_object_put_string(o, "src", rdma_ip_to_string(&cm->src, buf));
-        json_object_put_string(o, "dst", rdma_ip_to_string(&cm->dst, buf));
+        json_object_put_string(o, "src", zt_ip_to_string(&cm->src, buf));
+        json_object_put_string(o, "dst", zt_ip_to_string(&cm->dst, buf));
         json_object_put(o, "qpn", json_integer_create(cm->lqpn));
         json_object_put(o, "pid", json_integer_create(cm->pid));
         json_object_put_string(o, "state",

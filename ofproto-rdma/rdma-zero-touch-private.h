@@ -111,7 +111,8 @@ const struct zt_dev *zt_dev_resolve(struct rdma_zero_touch *,
 void zt_read_devices(struct rdma_zero_touch *, const struct ovsdb_idl *);
 void zt_devs_destroy(struct rdma_zero_touch *);
 void zt_format_cm(const struct rdma_kcm *, struct ds *);
-char *zt_ip_to_string(const struct in6_addr *, char buf[]);
+const char *zt_ip_to_string(const struct in6_addr *,
+                            char buf[INET6_ADDRSTRLEN + 1]);
 int zt_compare(const void *, const void *);
 void zt_add_listener_peers(struct rdma_zero_touch *, struct rdma_kcm **cmsp,
                            size_t *np);

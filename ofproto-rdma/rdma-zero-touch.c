@@ -155,7 +155,7 @@ zt_conn_find(const struct rdma_zero_touch *zt, const char *device,
 
 /* Formats 'ip' into 'buf' as rdma_ip_to_string() does, but the IPv4
  * wildcard (a listener's) as 0.0.0.0.  Returns 'buf'. */
-char *
+const char *
 zt_ip_to_string(const struct in6_addr *ip, char buf[INET6_ADDRSTRLEN + 1])
 {
     if (rdma_ip_is_v4(ip) && !rdma_ip_is_set(ip)) {

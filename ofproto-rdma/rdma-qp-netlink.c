@@ -454,8 +454,9 @@ rdma_qp_netlink_dump_cm_ids(struct rdma_kcm **cmsp, size_t *np)
 
 /* Stores in '*ifindex' the ifindex of the netdev of RDMA device 'device'
  * (of its first port that has one), as the network namespace of process
- * 'pid' (0: ovs-rdmad's) sees it (only if the netdev is there), and its name in 'name' (if nonnull; RDMA_KDEV_NAME_MAX bytes).  Returns
- * 0, ENODEV if there is no such device or it has no netdev, or another
+ * 'pid' (0: ovs-rdmad's) sees it (only if the netdev is there), and its
+ * name in 'name' (if nonnull; RDMA_KDEV_NAME_MAX bytes).  Returns 0,
+ * ENODEV if there is no such device or it has no netdev, or another
  * positive errno value. */
 int
 rdma_qp_netlink_netdev(const char *device, uint32_t pid, uint32_t *ifindex,

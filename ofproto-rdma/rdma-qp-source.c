@@ -178,8 +178,9 @@ rdma_qp_source_dump(const char *device, struct rdma_kqp **qpsp, size_t *np)
 
 /* Stores in '*ifindex' the ifindex of the netdev of RDMA device 'device',
  * as the network namespace of process 'pid' (0: ovs-rdmad's) sees it (0 if
- * the source cannot tell: the fake one).  Returns 0, EOPNOTSUPP if there is no source, ENODEV if there
- * is no such device or it has no netdev, or another positive errno. */
+ * the source cannot tell: the fake one).  Returns 0, EOPNOTSUPP if there
+ * is no source, ENODEV if there is no such device or it has no netdev, or
+ * another positive errno value. */
 int
 rdma_qp_source_netdev(const char *device, uint32_t pid, uint32_t *ifindex)
 {

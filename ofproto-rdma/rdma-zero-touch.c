@@ -314,7 +314,8 @@ zt_place(struct rdma_zero_touch *zt, struct zt_conn *c)
     req.has_qpn = true;
     if (cm->has_dst_mac) {
         req.dst_mac = cm->dst_mac;
-    } else if (!rdma_kneigh_lookup(zt->neighs, cm->pid, &cm->dst, &req.dst_mac)) {
+    } else if (!rdma_kneigh_lookup(zt->neighs, cm->pid, &cm->dst,
+                                   &req.dst_mac)) {
         char buf[INET6_ADDRSTRLEN + 1];
 
         zt_set_state(zt, c, ZT_WAIT,

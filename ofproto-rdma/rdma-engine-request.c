@@ -382,7 +382,7 @@ bind_choose_ids(struct rdma_engine *e, const struct rdma_request *req,
     if (req->has_qpn) {
         *qpnp = req->qpn;
         /* The GSI QP carries every connection's requests: it may be
-         * bound once per peer. */
+         * bound more than once, a binding per peer. */
         if (*qpnp != RDMA_GSI_QPN
             && rdma_qp_map_find_qpn(e->map, vp->device, *qpnp)) {
             return xasprintf("qpn %"PRIu32" is already bound on the RDMA "

@@ -57,6 +57,7 @@ rdma_engine_create(struct rdma_qp_map *map, struct rdma_nic *nic,
         e->caps.vxlan = true;
     }
     rdma_mapping_init(&e->cfg);
+    smap_init(&e->auto_devices);
     e->poll_ms = poll_ms;
     e->next_poll = poll_ms ? time_msec() + poll_ms : LLONG_MAX;
     e->next_key = UINT64_C(1) << 62;
@@ -73,6 +74,7 @@ rdma_engine_destroy(struct rdma_engine *e)
         rdma_engine_settle_updates(e, true);
         free(e->unsaved);
         rdma_mapping_destroy(&e->cfg);
+        smap_destroy(&e->auto_devices);
         rdma_retry_destroy(&e->retry);
         rdma_pipeline_destroy();
         free(e);
@@ -161,7 +163,10 @@ rdma_engine_set_save_error(struct rdma_engine *e, int error)
 
 /* Re-reads the underlay for every path and updates the bindings of the
  * paths that changed, and re-chooses the tunnels chosen by MAC learning,
- * within the current resolution round. */
+ * within the current resolution round.  A binding whose NIC operation
+ * failed is retried here only if its path changed; otherwise retry_run()
+ * retries it, with backoff, so that a NIC that keeps refusing is not hit
+ * at every underlay change. */
 static void
 poll_underlay__(struct rdma_engine *e)
 {
@@ -173,17 +178,14 @@ poll_underlay__(struct rdma_engine *e)
     COVERAGE_INC(rdma_engine_poll);
     HMAP_FOR_EACH (p, node, &e->map->paths) {
         any_pipeline |= p->pipeline;
-        if (!e->map->n_via_fdb && !e->n_nic_failed) {
-            /* Nothing to re-choose or retry: an idle round costs the
-             * paths, not the bindings. */
+        if (!e->map->n_via_fdb) {
+            /* Nothing to re-choose: an idle round costs the paths, not
+             * the bindings. */
             continue;
         }
         LIST_FOR_EACH (b, path_node, &p->bindings) {
             if (b->via_fdb) {
                 b->reselect = true;
-                rdma_worklist_add(&wl, b);
-            } else if (b->nic_failed) {
-                /* Retry the NIC operation that failed. */
                 rdma_worklist_add(&wl, b);
             }
         }
@@ -303,6 +305,7 @@ take_config(struct rdma_engine *e, const struct ovsdb_idl *idl)
     e->idl_seqno = ovsdb_idl_get_seqno(idl);
     rdma_mapping_init(&new);
     rdma_mapping_build(&new, idl);
+    rdma_engine_apply_auto_devices(e, &new);
     rdma_config_guard(&e->cfg, &new);
     rdma_engine_set_config__(e, &new);
     rdma_mapping_destroy(&new);

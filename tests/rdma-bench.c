@@ -264,6 +264,25 @@ rss_bytes(void)
     return resident * sysconf(_SC_PAGESIZE);
 }
 
+/* With BENCH_PERF_CTL set to the path of a "perf record --control
+ * fifo:CTL" control FIFO, writes 'cmd' ("enable" or "disable") to it, so
+ * that a profile covers only the measured step:
+ *
+ *   mkfifo ctl; BENCH_PERF_CTL=ctl perf record -D -1 --control fifo:ctl \
+ *       tests/rdma-bench refresh 1000000
+ */
+static void
+perf_control(const char *cmd)
+{
+    const char *path = getenv("BENCH_PERF_CTL");
+    FILE *f;
+
+    if (path && (f = fopen(path, "w"))) {
+        fprintf(f, "%s\n", cmd);
+        fclose(f);
+    }
+}
+
 /* "bind N". */
 static void
 run_bind(long long int n)
@@ -308,11 +327,13 @@ refresh_once(long long int n, int pct)
     }
     make_config(&cfg, "192.0.4.1");
     modify0 = rdma_engine_get_stats(b.engine)->n_modify;
+    perf_control("enable");
     c0 = cpu_ns();
     t0 = now_ns();
     rdma_engine_set_config(b.engine, &cfg);
     t0 = now_ns() - t0;
     c0 = cpu_ns() - c0;
+    perf_control("disable");
     printf("refresh after one remote_ip change, %lld QPs, %3d%% affected: "
            "%9.3f ms (CPU %9.3f ms), %"PRIu64" modified (%.0f ns per "
            "affected QP)", n, pct, t0 / 1e6, c0 / 1e6,

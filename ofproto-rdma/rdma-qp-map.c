@@ -45,6 +45,7 @@ rdma_qp_map_init(struct rdma_qp_map *map)
     hmap_init(&map->by_qpn);
     hmap_init(&map->vports);
     hmap_init(&map->paths);
+    hmap_init(&map->strings);
     map->n_via_fdb = 0;
 }
 
@@ -62,6 +63,8 @@ rdma_qp_map_destroy(struct rdma_qp_map *map)
     hmap_destroy(&map->by_qpn);
     hmap_destroy(&map->vports);
     hmap_destroy(&map->paths);
+    ovs_assert(hmap_is_empty(&map->strings));
+    hmap_destroy(&map->strings);
     rdma_qp_map_changes_free(map->changes, map->n_changes);
 }
 
@@ -159,6 +162,56 @@ rdma_qp_map_find(const struct rdma_qp_map *map, const char *vport,
     return NULL;
 }
 
+/* A string in a map's pool (its 'strings'): one copy of a text that many
+ * bindings hold (a device name, a reason), freed with its last user. */
+struct qpm_string {
+    struct hmap_node node;      /* In rdma_qp_map's 'strings'. */
+    size_t n_refs;              /* Bindings that point to 's'. */
+    char s[];                   /* The text, null-terminated. */
+};
+
+/* Returns a copy of 's' (NULL for NULL) in 'map''s string pool, with one
+ * more reference; release it with string_unref(). */
+static const char *
+string_ref(struct rdma_qp_map *map, const char *s)
+{
+    struct qpm_string *ps;
+    uint32_t hash;
+    size_t len;
+
+    if (!s) {
+        return NULL;
+    }
+    hash = hash_string(s, 0);
+    HMAP_FOR_EACH_WITH_HASH (ps, node, hash, &map->strings) {
+        if (!strcmp(ps->s, s)) {
+            ps->n_refs++;
+            return ps->s;
+        }
+    }
+    len = strlen(s);
+    ps = xmalloc(sizeof *ps + len + 1);
+    ps->n_refs = 1;
+    memcpy(ps->s, s, len + 1);
+    hmap_insert(&map->strings, &ps->node, hash);
+    return ps->s;
+}
+
+/* Drops a reference to 's', a string from string_ref() on 'map' or NULL,
+ * freeing it with its last reference. */
+static void
+string_unref(struct rdma_qp_map *map, const char *s)
+{
+    if (s) {
+        struct qpm_string *ps = CONTAINER_OF(s, struct qpm_string, s);
+
+        if (!--ps->n_refs) {
+            hmap_remove(&map->strings, &ps->node);
+            free(ps);
+        }
+    }
+}
+
 /* Returns the binding in 'map' whose key is 'key', or NULL. */
 struct rdma_binding *
 rdma_qp_map_find_key(const struct rdma_qp_map *map, uint64_t key)
@@ -218,8 +271,10 @@ rdma_binding_set_qpn(struct rdma_qp_map *map, struct rdma_binding *b,
         hmap_remove(&map->by_qpn, &b->qpn_node);
     }
     if (device != b->device) {
-        free(b->device);
-        b->device = nullable_xstrdup(device);
+        const char *old = b->device;
+
+        b->device = string_ref(map, device);
+        string_unref(map, old);
     }
     b->qpn = qpn;
     if (qpn) {
@@ -374,8 +429,7 @@ rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
         free(vp->name);
         free(vp);
     }
-    free(b->reason);
-    free(b->device);
+    string_unref(map, b->reason);
     free(b);
 }
 
@@ -418,9 +472,11 @@ rdma_binding_set_state(struct rdma_qp_map *map, struct rdma_binding *b,
     }
     if (b->state != state || !reason != !b->reason
         || (reason && strcmp(reason, b->reason))) {
+        const char *old = b->reason;
+
         map->seqno++;
-        free(b->reason);
-        b->reason = nullable_xstrdup(reason);
+        b->reason = string_ref(map, reason);
+        string_unref(map, old);
     }
     b->state = state;
 }

@@ -54,7 +54,7 @@ rdma_worklist_add_vport(struct rdma_worklist *wl, struct rdma_qpm_vport *vp)
 {
     struct rdma_binding *b;
 
-    LIST_FOR_EACH (b, vport_node, &vp->bindings) {
+    HMAP_FOR_EACH (b, vport_node, &vp->bindings) {
         b->reselect = true;
         rdma_worklist_add(wl, b);
     }

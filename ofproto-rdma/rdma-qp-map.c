@@ -41,7 +41,6 @@ rdma_qp_map_init(struct rdma_qp_map *map)
     map->n_changes = 0;
     map->allocated_changes = 0;
     hmap_init(&map->bindings);
-    hmap_init(&map->by_name);
     hmap_init(&map->by_qpn);
     hmap_init(&map->vports);
     hmap_init(&map->paths);
@@ -59,7 +58,6 @@ rdma_qp_map_destroy(struct rdma_qp_map *map)
         rdma_qp_map_remove(map, b);
     }
     hmap_destroy(&map->bindings);
-    hmap_destroy(&map->by_name);
     hmap_destroy(&map->by_qpn);
     hmap_destroy(&map->vports);
     hmap_destroy(&map->paths);
@@ -131,13 +129,6 @@ note_change(struct rdma_qp_map *map, uint64_t key, uint64_t cm_id,
     }
 }
 
-/* Returns the hash of connection 'cm_id' of vport 'vport'. */
-static uint32_t
-hash_name(const char *vport, uint64_t cm_id)
-{
-    return hash_string(vport, hash_uint64(cm_id));
-}
-
 /* Returns the hash of QPN 'qpn' on 'device' (NULL for the NIC's default
  * function). */
 static uint32_t
@@ -153,9 +144,14 @@ rdma_qp_map_find(const struct rdma_qp_map *map, const char *vport,
 {
     struct rdma_binding *b;
 
-    HMAP_FOR_EACH_WITH_HASH (b, name_node, hash_name(vport, cm_id),
-                             &map->by_name) {
-        if (b->cm_id == cm_id && !strcmp(b->vport->name, vport)) {
+    const struct rdma_qpm_vport *vp = rdma_qp_map_find_vport(map, vport);
+
+    if (!vp) {
+        return NULL;
+    }
+    HMAP_FOR_EACH_WITH_HASH (b, vport_node, hash_uint64(cm_id),
+                             &vp->bindings) {
+        if (b->cm_id == cm_id) {
             return b;
         }
     }
@@ -385,7 +381,7 @@ rdma_qp_map_add(struct rdma_qp_map *map, uint64_t key, uint64_t cm_id,
         vp = xzalloc(sizeof *vp);
         vp->name = xstrdup(vport);
         vp->next_cm_id = 1;
-        ovs_list_init(&vp->bindings);
+        hmap_init(&vp->bindings);
         hmap_insert(&map->vports, &vp->node, hash_string(vport, 0));
     }
     b->key = key;
@@ -395,11 +391,10 @@ rdma_qp_map_add(struct rdma_qp_map *map, uint64_t key, uint64_t cm_id,
     vp->n_not_installed++;
     map->seqno++;
     note_change(map, key, cm_id, vport);
-    ovs_list_push_back(&vp->bindings, &b->vport_node);
+    hmap_insert(&vp->bindings, &b->vport_node, hash_uint64(cm_id));
     vp->n_bindings++;
     ovs_list_init(&b->path_node);
     hmap_insert(&map->bindings, &b->key_node, hash_uint64(key));
-    hmap_insert(&map->by_name, &b->name_node, hash_name(vport, cm_id));
     return b;
 }
 
@@ -414,8 +409,7 @@ rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
     rdma_binding_set_qpn(map, b, NULL, 0);
     rdma_binding_set_via_fdb(map, b, false);
     hmap_remove(&map->bindings, &b->key_node);
-    hmap_remove(&map->by_name, &b->name_node);
-    ovs_list_remove(&b->vport_node);
+    hmap_remove(&vp->bindings, &b->vport_node);
     if (b->state != RDMA_BINDING_INSTALLED) {
         vp->n_not_installed--;
     }
@@ -426,6 +420,7 @@ rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
     }
     if (!--vp->n_bindings) {
         hmap_remove(&map->vports, &vp->node);
+        hmap_destroy(&vp->bindings);
         free(vp->name);
         free(vp);
     }
@@ -572,7 +567,7 @@ sorted_bindings(const struct rdma_qp_map *map, const char *vport, size_t *n)
 
         array = xmalloc((vp ? vp->n_bindings : 0) * sizeof *array + 1);
         if (vp) {
-            LIST_FOR_EACH (b, vport_node, &vp->bindings) {
+            HMAP_FOR_EACH (b, vport_node, &vp->bindings) {
                 array[(*n)++] = b;
             }
         }

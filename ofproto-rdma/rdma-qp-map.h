@@ -59,7 +59,8 @@ enum rdma_binding_state {
 struct rdma_qpm_vport {
     struct hmap_node node;      /* In rdma_qp_map's 'vports', by name. */
     char *name;                 /* Interface name. */
-    struct ovs_list bindings;   /* Its "struct rdma_binding"s. */
+    struct hmap bindings;       /* Its "struct rdma_binding"s, by cm_id:
+                                 * how a connection is found by name. */
     size_t n_bindings;          /* Length of 'bindings'. */
     size_t n_not_installed;     /* Bindings not in state installed. */
     struct eth_addr mac;        /* Inner source MAC of its bindings. */
@@ -103,11 +104,10 @@ struct rdma_path {
  * the same text); the flags are bit-fields. */
 struct rdma_binding {
     struct hmap_node key_node;  /* In rdma_qp_map's 'bindings', by 'key'. */
-    struct hmap_node name_node; /* In rdma_qp_map's 'by_name', by vport
-                                 * name and 'cm_id'. */
     struct hmap_node qpn_node;  /* In rdma_qp_map's 'by_qpn', by 'device'
                                  * and 'qpn', if 'qpn'. */
-    struct ovs_list vport_node; /* In its vport's 'bindings'. */
+    struct hmap_node vport_node; /* In its vport's 'bindings', by
+                                 * 'cm_id'. */
     struct ovs_list path_node;  /* In its path's 'bindings', if 'path'. */
     uint64_t key;               /* Unique in the map; the NIC entry's key
                                  * (the "cm_id" of struct rdma_nic_entry).
@@ -173,7 +173,6 @@ struct rdma_qp_map {
     size_t n_changes;           /* Number of 'changes'. */
     size_t allocated_changes;   /* Allocated elements of 'changes'. */
     struct hmap bindings;       /* "struct rdma_binding"s, by key. */
-    struct hmap by_name;        /* The same, by vport name and cm_id. */
     struct hmap by_qpn;         /* Those with a QPN, by device and QPN. */
     struct hmap vports;         /* "struct rdma_qpm_vport"s, by name. */
     struct hmap paths;          /* "struct rdma_path"s, by tunnel name. */

@@ -619,7 +619,7 @@ conn_is_idle(const struct rdma_tenant *t, const struct tenant_conn *c)
     qvp = rdma_qp_map_find_vport(rdma_engine_get_map(t->engine),
                                  c->socket->vport);
     if (qvp) {
-        LIST_FOR_EACH (b, vport_node, &qvp->bindings) {
+        HMAP_FOR_EACH (b, vport_node, &qvp->bindings) {
             if (b->owner == c->serial) {
                 return false;
             }

@@ -199,9 +199,10 @@ send_held(void *h_, const char *error, bool send)
     } else if (send) {
         ds_put_cstr(&h->c->tx, h->reply);
     }
-    if (send) {
-        /* An error shows at the connection's next run. */
-        conn_send(h->c);
+    if (send && conn_send(h->c)) {
+        /* The error shows at the connection's next run: make it come now.
+         * (A reply sent, or waiting for room, needs no extra main-loop
+         * iteration: rdma_tenant_wait() runs after this and sees it.) */
         poll_immediate_wake();
     }
     json_destroy(h->id);

@@ -410,15 +410,15 @@ binding_reselect(struct rdma_engine *e, struct rdma_binding *b,
     return NULL;
 }
 
-/* Recomputes binding 'b' and updates the NIC and 'b''s state to match. */
-void
-rdma_engine_update_binding(struct rdma_engine *e, struct rdma_binding *b)
+/* Recomputes binding 'b', whose vport in the configuration is 'vp' (NULL
+ * if none), and updates the NIC and 'b''s state to match. */
+static void
+update_binding(struct rdma_engine *e, struct rdma_binding *b,
+               const struct rdma_map_vport *vp)
 {
-    const struct rdma_map_vport *vp;
     char *reason = NULL;
 
     e->stats.n_binding_updates++;
-    vp = rdma_mapping_find_vport(&e->cfg, b->vport->name);
     if (!vp) {
         reason = (rdma_mapping_find_iface(&e->cfg, b->vport->name)
                   ? rdma_map_vport_not_enabled(b->vport->name)
@@ -464,6 +464,13 @@ rdma_engine_update_binding(struct rdma_engine *e, struct rdma_binding *b)
         }
     }
     free(reason);
+}
+
+/* Recomputes binding 'b' and updates the NIC and 'b''s state to match. */
+void
+rdma_engine_update_binding(struct rdma_engine *e, struct rdma_binding *b)
+{
+    update_binding(e, b, rdma_mapping_find_vport(&e->cfg, b->vport->name));
 }
 
 /* Recomputes every dirty path and adds the bindings of those that changed
@@ -539,9 +546,21 @@ rdma_engine_process_worklist(struct rdma_engine *e, struct rdma_worklist *wl)
     size_t i, n_failed;
 
     if (wl->n) {
+        const struct rdma_qpm_vport *last = NULL;
+        const struct rdma_map_vport *vp = NULL;
+
         rdma_nic_batch_begin(e->nic);
         for (i = 0; i < wl->n; i++) {
-            rdma_engine_update_binding(e, wl->items[i]);
+            struct rdma_binding *b = wl->items[i];
+
+            /* Runs of bindings of one vport (the common case: a path's
+             * bindings) look their vport up once.  (Updating a binding
+             * frees no vport, and the configuration stays as it is.) */
+            if (b->vport != last) {
+                last = b->vport;
+                vp = rdma_mapping_find_vport(&e->cfg, last->name);
+            }
+            update_binding(e, b, vp);
         }
         if (rdma_nic_batch_commit(e->nic, &failed, &n_failed)) {
             batch_refused(e, failed, n_failed);

@@ -192,7 +192,6 @@ send_held(void *h_, const char *error, bool send)
         struct json *json;
 
         msg = jsonrpc_create_error(json_string_create(error), h->id);
-        h->id = NULL;
         json = jsonrpc_msg_to_json(msg);
         json_to_ds(json, 0, &h->c->tx);
         json_destroy(json);

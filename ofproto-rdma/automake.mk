@@ -65,6 +65,8 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-status.h \
 	ofproto-rdma/rdma-tenant.c \
 	ofproto-rdma/rdma-tenant.h \
+	ofproto-rdma/rdma-tenant-private.h \
+	ofproto-rdma/rdma-tenant-socket.c \
 	ofproto-rdma/rdma-tenant-request.c \
 	ofproto-rdma/rdma-underlay.c \
 	ofproto-rdma/rdma-underlay-ovs.c \

@@ -39,7 +39,6 @@ struct rdma_syncer {
                                  * -1 if nothing was asked for. */
     uint64_t pending_ticket OVS_GUARDED; /* What syncing 'pending_fd'
                                  * makes durable. */
-    bool in_flight OVS_GUARDED; /* Whether an fdatasync() is running. */
     uint64_t synced OVS_GUARDED; /* Highest ticket made durable. */
     int error OVS_GUARDED;      /* First failure not yet polled, or 0. */
     uint64_t error_ticket OVS_GUARDED; /* The ticket it failed for. */
@@ -81,7 +80,6 @@ syncer_main(void *s_)
         fd = s->pending_fd;
         ticket = s->pending_ticket;
         s->pending_fd = -1;
-        s->in_flight = true;
         ovs_mutex_unlock(&s->mutex);
 
         /* The records up to 'ticket' are written, not synced: a reply
@@ -92,7 +90,6 @@ syncer_main(void *s_)
         close(fd);
 
         ovs_mutex_lock(&s->mutex);
-        s->in_flight = false;
         s->n_syncs++;
         if (error) {
             if (!s->error) {
@@ -153,18 +150,6 @@ rdma_syncer_poll(struct rdma_syncer *s, uint64_t *synced, int *error,
     *error_ticket = s->error_ticket;
     s->error = 0;
     ovs_mutex_unlock(&s->mutex);
-}
-
-/* Returns true if a sync is asked for or in flight. */
-bool
-rdma_syncer_busy(struct rdma_syncer *s)
-{
-    bool busy;
-
-    ovs_mutex_lock(&s->mutex);
-    busy = s->pending_fd >= 0 || s->in_flight;
-    ovs_mutex_unlock(&s->mutex);
-    return busy;
 }
 
 /* Returns the number of fdatasync() calls 's' made. */

@@ -49,7 +49,6 @@ void rdma_syncer_destroy(struct rdma_syncer *);
 int rdma_syncer_request(struct rdma_syncer *, int fd, uint64_t ticket);
 void rdma_syncer_poll(struct rdma_syncer *, uint64_t *synced, int *error,
                       uint64_t *error_ticket);
-bool rdma_syncer_busy(struct rdma_syncer *);
 uint64_t rdma_syncer_count(struct rdma_syncer *);
 void rdma_syncer_wait(struct rdma_syncer *);
 

@@ -57,6 +57,7 @@
 
 #include <config.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
@@ -953,6 +954,69 @@ state_syncs(const char *unixctl)
     return syncs;
 }
 
+/* Returns the CPU time (user + system), in nanoseconds, of the threads
+ * of process 'pid' whose name starts with 'prefix' if 'match', else of
+ * its other threads; -1 on error. */
+static long long int
+threads_cpu_ns(pid_t pid, const char *prefix, bool match)
+{
+    long long int total = 0;
+    struct dirent *de;
+    char name[512];
+    DIR *dir;
+
+    snprintf(name, sizeof name, "/proc/%ld/task", (long int) pid);
+    dir = opendir(name);
+    if (!dir) {
+        return -1;
+    }
+    while ((de = readdir(dir)) != NULL) {
+        unsigned long long int utime, stime;
+        char buf[1024], *p;
+        FILE *f;
+
+        if (de->d_name[0] == '.') {
+            continue;
+        }
+        snprintf(name, sizeof name, "/proc/%ld/task/%s/stat",
+                 (long int) pid, de->d_name);
+        f = fopen(name, "r");
+        if (!f) {
+            continue;
+        }
+        p = fgets(buf, sizeof buf, f) ? strrchr(buf, ')') : NULL;
+        fclose(f);
+        if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+                         "%*u %llu %llu", &utime, &stime) != 2) {
+            continue;
+        }
+        /* The name is between the first '(' and the last ')'. */
+        if ((strncmp(strchr(buf, '(') + 1, prefix, strlen(prefix)) == 0)
+            == match) {
+            total += (utime + stime) * (1000000000LL / sysconf(_SC_CLK_TCK));
+        }
+    }
+    closedir(dir);
+    return total;
+}
+
+/* Prints the CPU time that the main thread(s) of ovs-rdmad 'pid' and its
+ * sync thread used per bind, for 'n' binds, since 'main0' and 'sync0'. */
+static void
+print_sync_cpu(pid_t pid, long long int main0, long long int sync0,
+               long long int n)
+{
+    long long int main1 = threads_cpu_ns(pid, "state_sync", false);
+    long long int sync1 = threads_cpu_ns(pid, "state_sync", true);
+
+    if (main0 >= 0 && main1 > main0) {
+        printf("  ovs-rdmad CPU per bind: %.1f us in the main loop (one "
+               "free core: %.0f binds/s), %.1f us in the sync thread\n",
+               (main1 - main0) / 1e3 / n, n / ((main1 - main0) / 1e9),
+               (sync1 - sync0) / 1e3 / n);
+    }
+}
+
 /* "sync MODE N TENANT UNIXCTL STATE_DIR": the write-ahead benchmark for
  * ovs-rdmad running with --state-sync=MODE, its tenant socket TENANT, its
  * unixctl socket UNIXCTL and its state file in STATE_DIR.  Prints the bare
@@ -966,8 +1030,9 @@ run_sync(const char *mode, long long int n, const char *tenant,
     bool fdatasync_mode = !strcmp(mode, "fdatasync");
     double append_us = fdatasync_us(dir, true);
     long long int seq_n = MAX(1, n / 10);
-    long long int syncs0, syncs1, t;
+    long long int syncs0, syncs1, main0, sync0, t;
     char target[160];
+    pid_t pid;
     int fd;
 
     /* The probes below keep this process away from its poll loop for a
@@ -979,7 +1044,10 @@ run_sync(const char *mode, long long int n, const char *tenant,
            "overwritten in place\n", append_us, fdatasync_us(dir, false));
 
     fd = connect_unix(tenant);
+    pid = peer_pid(fd);
     syncs0 = state_syncs(unixctl);
+    main0 = threads_cpu_ns(pid, "state_sync", false);
+    sync0 = threads_cpu_ns(pid, "state_sync", true);
     t = tenant_pipeline(fd, true, 4000000, seq_n, 1, NULL);
     syncs1 = state_syncs(unixctl);
     printf("--state-sync=%s, one client, sequential, %lld QPs: %.0f "
@@ -993,9 +1061,12 @@ run_sync(const char *mode, long long int n, const char *tenant,
         snprintf(target, sizeof target, ">= 20000 binds/s");
     }
     print_target(seq_n / (t / 1e9), target, 0, false, "");
+    print_sync_cpu(pid, main0, sync0, seq_n);
     tenant_pipeline(fd, false, 4000000, seq_n, 64, NULL);
 
     syncs0 = state_syncs(unixctl);
+    main0 = threads_cpu_ns(pid, "state_sync", false);
+    sync0 = threads_cpu_ns(pid, "state_sync", true);
     t = tenant_pipeline(fd, true, 4000000, n, 64, NULL);
     syncs1 = state_syncs(unixctl);
     printf("--state-sync=%s, one client, 64 in flight, %lld QPs: %.0f "
@@ -1004,6 +1075,7 @@ run_sync(const char *mode, long long int n, const char *tenant,
     print_target(n / (t / 1e9), (fdatasync_mode
                                  ? ">= 10000 binds/s (group commit)"
                                  : "none (no sync)"), 0, false, "");
+    print_sync_cpu(pid, main0, sync0, n);
     tenant_pipeline(fd, false, 4000000, n, 64, NULL);
     close(fd);
 }

@@ -430,8 +430,10 @@ persist_write(struct rdma_persist *ps, struct rdma_qp_map *map)
 }
 
 /* Learns from the sync thread how far the log is durable.  A failed
- * fdatasync() may have lost the records it was for: then the whole file
- * is written again, made durable, before their replies go out. */
+ * fdatasync() may have lost the records it was for, and the kernel may
+ * not write them again for a later one: then no sync of a write made
+ * before the failure is trusted any more, and the whole file is written
+ * again, made durable, before their replies go out. */
 static void
 poll_syncer(struct rdma_persist *ps)
 {
@@ -442,15 +444,18 @@ poll_syncer(struct rdma_persist *ps)
         return;
     }
     rdma_syncer_poll(ps->syncer, &synced, &error, &error_ticket);
-    ps->n_synced = MAX(ps->n_synced, synced);
     if (error && error_ticket > ps->n_synced) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
 
         VLOG_WARN_RL(&rl, "%s: fdatasync failed (%s): writing the whole "
                      "file again before confirming its last changes",
                      ps->file_name, ovs_strerror(error));
+        ps->untrusted = ps->n_written;
         ps->compact = true;
         ps->retry_at = LLONG_MAX;
+    }
+    if (synced > ps->untrusted) {
+        ps->n_synced = MAX(ps->n_synced, synced);
     }
 }
 

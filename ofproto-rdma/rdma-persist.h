@@ -110,6 +110,9 @@ struct rdma_persist {
                                  * (equal to 'n_written' with
                                  * --state-sync=none). */
     struct rdma_syncer *syncer; /* The sync thread, or NULL. */
+    uint64_t untrusted;         /* After a failed sync, the last ticket
+                                 * written then: a later sync of the old
+                                 * writes does not make them durable. */
 };
 
 void rdma_persist_init(struct rdma_persist *, const char *file_name,

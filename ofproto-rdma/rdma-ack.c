@@ -43,6 +43,8 @@ struct held_ack {
                                  * refused, or NULL if it was written. */
     uint64_t ticket;            /* Once settled: the write that must be
                                  * durable before it is sent. */
+    bool saved;                 /* Once settled: whether its record was
+                                 * written. */
 };
 
 /* The replies held in this main-loop iteration, in arrival order. */
@@ -130,13 +132,6 @@ rdma_ack_any(void)
     return n_held > 0;
 }
 
-/* Returns true if any reply waits for a sync. */
-bool
-rdma_ack_waiting(void)
-{
-    return queue_head < n_queue;
-}
-
 /* Returns the refusal for held reply 'a', whose change could not be
  * written to 'file_name' ('save_error'), after undoing the change in 'e'
  * (a bind) or noting that it was (an update); NULL for an unbind or a
@@ -192,6 +187,7 @@ rdma_ack_release(struct rdma_engine *e, int save_error,
 
         a->error = save_error ? refuse(e, a, save_error, file_name) : NULL;
         a->ticket = ticket;
+        a->saved = !save_error;
         if (n_queue >= allocated_queue) {
             if (queue_head) {
                 memmove(queue, &queue[queue_head],
@@ -218,7 +214,7 @@ rdma_ack_flush(uint64_t synced)
 
     for (end = queue_head; end < n_queue && queue[end].ticket <= synced;
          end++) {
-        if (!queue[end].error) {
+        if (queue[end].saved) {
             crash_point(queue[end].op, "saved");
         }
     }

@@ -69,7 +69,6 @@ void rdma_ack_hold(enum rdma_ack_op, const char *vport, uint64_t cm_id,
                    const void *owner, rdma_ack_cb *, void *aux);
 void rdma_ack_forget(const void *owner);
 bool rdma_ack_any(void);
-bool rdma_ack_waiting(void);
 void rdma_ack_release(struct rdma_engine *, int save_error,
                       const char *file_name, uint64_t ticket);
 void rdma_ack_flush(uint64_t synced);

@@ -191,8 +191,9 @@ changes_to_records(const struct rdma_qp_map *map,
 
 /* Appends 'ds' to the log 'file_name' through '*fdp' (opened first if it is
  * -1; '*sizep', '*devp' and '*inop' are then set).  It is not made durable
- * here: persist_write() asks for that (sync_written()).  On error the file is truncated back to what it held, '*fdp' is
- * closed and set to -1, and a positive errno is returned; else 0. */
+ * here: persist_append() asks for that (sync_written()).  On error the
+ * file is truncated back to what it held, '*fdp' is closed and set to -1,
+ * and a positive errno is returned; else 0. */
 static int
 append_records(const char *file_name, const struct ds *ds, int *fdp,
                off_t *sizep, dev_t *devp, ino_t *inop)
@@ -269,8 +270,8 @@ sync_dir(const char *file_name)
  * crash) sees the old file or the new one, never a mix.  The new file is
  * written as FILE.tmp, created afresh (O_EXCL, never through a symbolic
  * link), mode 0600, made durable with 'sync', and renamed over the old
- * one (with 'sync', the rename is made durable too).  Returns 0 or a positive errno value, leaving the old file in place
- * on error. */
+ * one (with 'sync', the rename is made durable too).  Returns 0 or a
+ * positive errno value, leaving the old file in place on error. */
 static int
 write_new_file(const char *file_name, const struct ds *ds,
                enum rdma_state_sync sync)

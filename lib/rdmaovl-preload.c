@@ -111,8 +111,6 @@ struct id_state {
                                       * compared). */
     uint32_t qpn;               /* The bound QP number. */
     uint32_t peer_qpn;          /* The peer QPN the binding carries, or 0. */
-    bool qp_checked;            /* Whether ovs-rdmad takes the peer QPN from
-                                 * the kernel (rdmaovl_qp_checked()). */
     enum ibv_mtu path_mtu;      /* The binding's path MTU, or 0. */
 };
 
@@ -488,7 +486,6 @@ bind_id(struct rdma_cm_id *id, uint32_t qpn, uint32_t remote_qpn,
             s->verbs = id->verbs;
             s->qpn = qpn;
             s->peer_qpn = entry.remote_qpn;
-            s->qp_checked = rdmaovl_qp_checked(ovl);
             s->path_mtu = mtu_from_bytes(entry.path_mtu);
         }
     }
@@ -498,8 +495,10 @@ bind_id(struct rdma_cm_id *id, uint32_t qpn, uint32_t remote_qpn,
 }
 
 /* Tells ovs-rdmad peer QPN 'remote_qpn' of bound connection 's', unless
- * its binding already carries it or ovs-rdmad takes it from the kernel;
- * waits for the answer.  Returns 0 or -1 with errno set, per the policy,
+ * its binding already carries it, and waits for the answer (also where
+ * ovs-rdmad checks the QP against the kernel's: there the kernel has no
+ * peer before RTR, and the tenant's word is what puts it in the entry
+ * before the first frame).  Returns 0 or -1 with errno set, per the policy,
  * for 'what'.  Call with 'mutex' held. */
 static int
 set_peer(struct id_state *s, uint32_t remote_qpn, const char *what)
@@ -507,8 +506,7 @@ set_peer(struct id_state *s, uint32_t remote_qpn, const char *what)
     struct rdmaovl_entry entry;
     int error = 0;
 
-    if (!s->bound || !remote_qpn || s->qp_checked
-        || s->peer_qpn == remote_qpn) {
+    if (!s->bound || !remote_qpn || s->peer_qpn == remote_qpn) {
         return 0;
     }
     if (get_ovl(&error)) {

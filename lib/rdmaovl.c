@@ -142,10 +142,12 @@ rdmaovl_last_error(const struct rdmaovl *ovl)
 
 /* Returns true if the entry that the last successful rdmaovl_bind() or
  * rdmaovl_update() on 'ovl' stored has its QP checked against the kernel's
- * (its vport has other_config:rdma-device): ovs-rdmad then takes the
- * peer's QP number and the QP's state from the kernel and refuses
- * rdmaovl_update() for that connection.  False after any other
- * call or a failure. */
+ * (its vport has other_config:rdma-device): ovs-rdmad then takes the QP's
+ * state from the kernel, and its peer's QP number too once the kernel
+ * knows it; rdmaovl_update() is accepted before the QP's RTR transition
+ * (so the entry carries the peer before the first frame) and afterwards
+ * only with the kernel's value.  False after any other call or a
+ * failure. */
 bool
 rdmaovl_qp_checked(const struct rdmaovl *ovl)
 {

@@ -152,6 +152,8 @@ char *rdma_engine_update__(struct rdma_engine *, const char *vport,
 char *rdma_engine_check_qp(const struct rdma_map_vport *,
                            const struct rdma_request *, struct rdma_kqp *)
     OVS_WARN_UNUSED_RESULT;
+char *rdma_engine_check_peer(const struct rdma_binding *,
+                             uint32_t remote_qpn) OVS_WARN_UNUSED_RESULT;
 void rdma_engine_check_qps(struct rdma_engine *);
 
 #endif /* rdma-engine-private.h */

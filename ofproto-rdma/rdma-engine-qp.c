@@ -69,6 +69,43 @@ rdma_engine_check_qp(const struct rdma_map_vport *vp,
     return NULL;
 }
 
+/* Checks a tenant's claim that the peer of 'b', a binding whose QP the
+ * kernel shows, is QP 'remote_qpn'.  Before its RTR transition a QP has no
+ * peer in the kernel yet, and the tenant's word is all there is: the claim
+ * is taken, so that the entry carries the peer before the first frame
+ * (the kernel's own value replaces it at the next check if they differ).
+ * Once the kernel knows the peer, only that value is accepted.  Returns
+ * NULL or an error message (caller frees). */
+char *
+rdma_engine_check_peer(const struct rdma_binding *b, uint32_t remote_qpn)
+{
+    const struct rdma_kqp *kqp;
+    struct rdma_kqp *qps;
+    char *msg = NULL;
+    size_t n;
+    int error;
+
+    error = rdma_qp_source_dump(b->device, &qps, &n);
+    if (error && error != ENODEV) {
+        return xasprintf("cannot read the QPs of RDMA device %s (%s): try "
+                         "again", b->device, ovs_strerror(error));
+    }
+    kqp = rdma_kqp_find(qps, n, b->qpn);
+    if (!kqp) {
+        msg = xasprintf("QP %"PRIu32" of %s/%"PRIu64" no longer exists on "
+                        "RDMA device %s: nothing to update", b->qpn,
+                        b->vport->name, b->cm_id, b->device);
+    } else if (kqp->rqpn && kqp->rqpn != remote_qpn) {
+        msg = xasprintf("the peer QPN of %s/%"PRIu64" comes from the "
+                        "kernel once its QP is connected: QP %"PRIu32" on "
+                        "RDMA device %s has peer %"PRIu32", not %"PRIu32,
+                        b->vport->name, b->cm_id, b->qpn, b->device,
+                        kqp->rqpn, remote_qpn);
+    }
+    free(qps);
+    return msg;
+}
+
 /* Compares the QPs of the kernel with the bindings whose QP it checks:
  * releases those whose QP no longer exists, and takes the peer QPN and
  * state of the others from the kernel. */

@@ -437,9 +437,11 @@ rdma_engine_bind(struct rdma_engine *e, const struct rdma_request *req,
                                                          &e->next_key),
                                 cm_id, req, vp, &vp->ip, qpn);
     if (b->qp_checked) {
-        /* The kernel, not the tenant, says who the peer is. */
+        /* The kernel says who the peer is once it knows; before the QP's
+         * RTR transition the tenant's word stands (see
+         * rdma_engine_check_peer()). */
         b->qp_state = kqp.state;
-        b->remote_qpn = kqp.rqpn;
+        b->remote_qpn = kqp.rqpn ? kqp.rqpn : req->remote_qpn;
     }
     b->persistent = req->persistent;
     b->owner = req->persistent ? 0 : req->owner;
@@ -610,8 +612,9 @@ note_unsaved_update(struct rdma_engine *e, const struct rdma_binding *b)
 /* Sets the peer's QP number of connection 'cm_id' of 'vport' to
  * 'remote_qpn' (1 to RDMA_QPN_MAX), as a NIC learns it when the QP moves to
  * RTR; an installed entry is modified (generation + 1), unless nothing
- * changed.  Only 'from_kernel' may change it for a connection whose QP the
- * kernel shows.  On success returns NULL and the binding in '*bp'; on
+ * changed.  For a connection whose QP the kernel shows, a request (not
+ * 'from_kernel') is taken only while the kernel knows no peer or the same
+ * one (rdma_engine_check_peer()).  On success returns NULL and the binding in '*bp'; on
  * error returns a message (caller frees) and changes nothing.  Runs within
  * the caller's resolution round. */
 char *
@@ -625,17 +628,19 @@ rdma_engine_update__(struct rdma_engine *e, const char *vport,
         return xasprintf("no binding with cm_id %"PRIu64" on vport %s",
                          cm_id, vport);
     }
-    if (b->qp_checked && !from_kernel) {
-        return xasprintf("the peer QPN of %s/%"PRIu64" comes from the "
-                         "kernel (QP %"PRIu32" on RDMA device %s), not from "
-                         "requests", vport, cm_id, b->qpn, b->device);
-    }
     if (e->save_error) {
         return save_refusal(e, "update refused, nothing changed");
     }
     if (!remote_qpn || remote_qpn > RDMA_QPN_MAX) {
         return xasprintf("remote_qpn %"PRIu32" is not a QP number (1 to "
                          "%d)", remote_qpn, RDMA_QPN_MAX);
+    }
+    if (b->qp_checked && !from_kernel) {
+        char *msg = rdma_engine_check_peer(b, remote_qpn);
+
+        if (msg) {
+            return msg;
+        }
     }
     if (b->remote_qpn != remote_qpn) {
         if (!from_kernel) {

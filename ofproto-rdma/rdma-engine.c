@@ -161,7 +161,10 @@ rdma_engine_set_save_error(struct rdma_engine *e, int error)
 
 /* Re-reads the underlay for every path and updates the bindings of the
  * paths that changed, and re-chooses the tunnels chosen by MAC learning,
- * within the current resolution round. */
+ * within the current resolution round.  A binding whose NIC operation
+ * failed is retried here only if its path changed; otherwise retry_run()
+ * retries it, with backoff, so that a NIC that keeps refusing is not hit
+ * at every underlay change. */
 static void
 poll_underlay__(struct rdma_engine *e)
 {
@@ -173,17 +176,14 @@ poll_underlay__(struct rdma_engine *e)
     COVERAGE_INC(rdma_engine_poll);
     HMAP_FOR_EACH (p, node, &e->map->paths) {
         any_pipeline |= p->pipeline;
-        if (!e->map->n_via_fdb && !e->n_nic_failed) {
-            /* Nothing to re-choose or retry: an idle round costs the
-             * paths, not the bindings. */
+        if (!e->map->n_via_fdb) {
+            /* Nothing to re-choose: an idle round costs the paths, not
+             * the bindings. */
             continue;
         }
         LIST_FOR_EACH (b, path_node, &p->bindings) {
             if (b->via_fdb) {
                 b->reselect = true;
-                rdma_worklist_add(&wl, b);
-            } else if (b->nic_failed) {
-                /* Retry the NIC operation that failed. */
                 rdma_worklist_add(&wl, b);
             }
         }

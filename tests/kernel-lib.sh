@@ -211,7 +211,8 @@ kl_tenant_route () {
 # kl_underlay); waits until tenant a reaches b across OVS.
 kl_topology () {
     kl_modules veth openvswitch rdma_rxe rdma_ucm ib_uverbs ${1:-vxlan}
-    # The two hosts start at the same time (one per guest CPU).
+    # The two hosts start at the same time (their daemons' start-up waits
+    # on one another's I/O as much as on the CPU).
     kl_host h1 & kl_p1=$!
     kl_host h2 & kl_p2=$!
     wait $kl_p1 || kl_fail "host h1"

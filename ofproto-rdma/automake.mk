@@ -31,6 +31,8 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-engine-restore.c \
 	ofproto-rdma/rdma-flow-monitor.c \
 	ofproto-rdma/rdma-flow-monitor.h \
+	ofproto-rdma/rdma-kneigh.c \
+	ofproto-rdma/rdma-kneigh.h \
 	ofproto-rdma/rdma-mapping.c \
 	ofproto-rdma/rdma-mapping.h \
 	ofproto-rdma/rdma-ovsdb.c \
@@ -39,8 +41,12 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-persist.h \
 	ofproto-rdma/rdma-qp-map.c \
 	ofproto-rdma/rdma-qp-map.h \
+	ofproto-rdma/rdma-qp-fake.c \
+	ofproto-rdma/rdma-qp-netlink.c \
+	ofproto-rdma/rdma-qp-peer.c \
 	ofproto-rdma/rdma-qp-source.c \
 	ofproto-rdma/rdma-qp-source.h \
+	ofproto-rdma/rdma-qp-source-private.h \
 	ofproto-rdma/rdma-request.c \
 	ofproto-rdma/rdma-request.h \
 	ofproto-rdma/rdma-pipeline.c \
@@ -63,7 +69,11 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-underlay-ovs.h \
 	ofproto-rdma/rdma-underlay-provider.h \
 	ofproto-rdma/rdma-zero-touch.c \
-	ofproto-rdma/rdma-zero-touch.h
+	ofproto-rdma/rdma-zero-touch.h \
+	ofproto-rdma/rdma-zero-touch-private.h \
+	ofproto-rdma/rdma-zt-devmap.c \
+	ofproto-rdma/rdma-zt-listen.c \
+	ofproto-rdma/rdma-zt-show.c
 
 # Everything a program that uses the control plane links.
 OFPROTO_RDMA_LIBS = \

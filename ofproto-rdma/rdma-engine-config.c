@@ -205,3 +205,48 @@ rdma_engine_set_config(struct rdma_engine *e, struct rdma_mapping *new)
     rdma_underlay_begin();
     rdma_engine_set_config__(e, new);
 }
+
+/* Gives the vports of 'm' that name no RDMA device the one that zero-touch
+ * found behind them (rdma_engine_set_auto_device()). */
+void
+rdma_engine_apply_auto_devices(const struct rdma_engine *e,
+                               struct rdma_mapping *m)
+{
+    const struct smap_node *node;
+
+    SMAP_FOR_EACH (node, &e->auto_devices) {
+        struct rdma_map_vport *vp;
+
+        vp = CONST_CAST(struct rdma_map_vport *,
+                        rdma_mapping_find_vport(m, node->key));
+        if (vp && !vp->device) {
+            vp->device = xstrdup(node->value);
+        }
+    }
+}
+
+/* Records that RDMA device 'device' sits behind vport 'vport' (the veth
+ * peer of its netdev, found by zero-touch binding), for a vport whose
+ * Interface has no other_config:rdma-device (which always wins): its
+ * binds are then checked against that device's QPs from now on, as with
+ * the explicit setting. */
+void
+rdma_engine_set_auto_device(struct rdma_engine *e, const char *vport,
+                            const char *device)
+{
+    const char *old = smap_get(&e->auto_devices, vport);
+
+    if (!old || strcmp(old, device)) {
+        struct rdma_map_vport *vp;
+
+        vp = CONST_CAST(struct rdma_map_vport *,
+                        rdma_mapping_find_vport(&e->cfg, vport));
+        if (vp && old && vp->device && !strcmp(vp->device, old)) {
+            /* Its earlier automatic device. */
+            free(vp->device);
+            vp->device = NULL;
+        }
+        smap_replace(&e->auto_devices, vport, device);
+        rdma_engine_apply_auto_devices(e, &e->cfg);
+    }
+}

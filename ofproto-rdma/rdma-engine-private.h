@@ -56,6 +56,7 @@
 #include "rdma-nic.h"
 #include "rdma-qp-map.h"
 #include "rdma-retry.h"
+#include "smap.h"
 
 struct ovl_tuple;
 struct rdma_binding;
@@ -72,6 +73,9 @@ struct rdma_engine {
     struct rdma_nic *nic;       /* NIC; not owned. */
     struct rdma_nic_caps caps;  /* The NIC's capabilities. */
     struct rdma_mapping cfg;    /* Current configuration snapshot. */
+    struct smap auto_devices;   /* Vport name to the RDMA device that
+                                 * zero-touch found behind it, for vports
+                                 * without other_config:rdma-device. */
     unsigned int idl_seqno;     /* Database seqno 'cfg' was built at. */
     bool have_cfg;              /* Whether 'cfg' was built at all. */
     bool restoring;             /* Connections from before a restart are
@@ -136,6 +140,8 @@ void rdma_engine_process_worklist(struct rdma_engine *,
 
 /* rdma-engine-config.c. */
 void rdma_engine_set_config__(struct rdma_engine *, struct rdma_mapping *);
+void rdma_engine_apply_auto_devices(const struct rdma_engine *,
+                                    struct rdma_mapping *);
 
 /* rdma-engine-request.c. */
 struct rdma_binding *rdma_engine_add_binding(

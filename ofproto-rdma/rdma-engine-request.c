@@ -381,7 +381,10 @@ bind_choose_ids(struct rdma_engine *e, const struct rdma_request *req,
     }
     if (req->has_qpn) {
         *qpnp = req->qpn;
-        if (rdma_qp_map_find_qpn(e->map, vp->device, *qpnp)) {
+        /* The GSI QP carries every connection's requests: it may be
+         * bound more than once, a binding per peer. */
+        if (*qpnp != RDMA_GSI_QPN
+            && rdma_qp_map_find_qpn(e->map, vp->device, *qpnp)) {
             return xasprintf("qpn %"PRIu32" is already bound on the RDMA "
                              "function of vport %s (a QP can be bound "
                              "once): bind the QP's own number", *qpnp,

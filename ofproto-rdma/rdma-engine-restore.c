@@ -26,6 +26,7 @@
 #include "packets.h"
 #include "rdma-config-guard.h"
 #include "rdma-qp-map.h"
+#include "rdma-qp-source.h"
 #include "rdma-request.h"
 #include "rdma-state-file.h"
 #include "rdma-underlay.h"
@@ -136,7 +137,8 @@ restore_one(struct rdma_engine *e, struct restore *r,
                   "saved copy", req->vport, req->cm_id);
         return NULL;
     }
-    if (rdma_qp_map_find_qpn(e->map, vp ? vp->device : NULL, req->qpn)) {
+    if (req->qpn != RDMA_GSI_QPN
+        && rdma_qp_map_find_qpn(e->map, vp ? vp->device : NULL, req->qpn)) {
         VLOG_WARN("%s/%"PRIu64": not restoring it: its qpn %"PRIu32" is "
                   "bound already on the same RDMA function", req->vport,
                   req->cm_id, req->qpn);

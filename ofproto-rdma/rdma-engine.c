@@ -57,6 +57,7 @@ rdma_engine_create(struct rdma_qp_map *map, struct rdma_nic *nic,
         e->caps.vxlan = true;
     }
     rdma_mapping_init(&e->cfg);
+    smap_init(&e->auto_devices);
     e->poll_ms = poll_ms;
     e->next_poll = poll_ms ? time_msec() + poll_ms : LLONG_MAX;
     e->next_key = UINT64_C(1) << 62;
@@ -73,6 +74,7 @@ rdma_engine_destroy(struct rdma_engine *e)
         rdma_engine_settle_updates(e, true);
         free(e->unsaved);
         rdma_mapping_destroy(&e->cfg);
+        smap_destroy(&e->auto_devices);
         rdma_retry_destroy(&e->retry);
         rdma_pipeline_destroy();
         free(e);
@@ -303,6 +305,7 @@ take_config(struct rdma_engine *e, const struct ovsdb_idl *idl)
     e->idl_seqno = ovsdb_idl_get_seqno(idl);
     rdma_mapping_init(&new);
     rdma_mapping_build(&new, idl);
+    rdma_engine_apply_auto_devices(e, &new);
     rdma_config_guard(&e->cfg, &new);
     rdma_engine_set_config__(e, &new);
     rdma_mapping_destroy(&new);

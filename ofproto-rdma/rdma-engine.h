@@ -77,6 +77,8 @@ void rdma_engine_wait(struct rdma_engine *);
 
 /* Inputs: configuration and underlay. */
 void rdma_engine_set_config(struct rdma_engine *, struct rdma_mapping *);
+void rdma_engine_set_auto_device(struct rdma_engine *, const char *vport,
+                                 const char *device);
 void rdma_engine_poll_underlay(struct rdma_engine *);
 void rdma_engine_refresh(struct rdma_engine *);
 void rdma_engine_retry_failed(struct rdma_engine *);

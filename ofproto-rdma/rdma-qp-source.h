@@ -57,7 +57,10 @@ struct rdma_kcm {
     uint32_t pid;               /* Owning process, 0 for the kernel's. */
     uint8_t state;              /* RDMA_KCM_*: the kernel's
                                  * enum rdma_cm_state. */
-    uint8_t qp_type;            /* IB QP type (2 RC, 3 UC, 4 UD). */
+    uint8_t qp_type;            /* IB QP type (2 RC, 3 UC, 4 UD), 0 until
+                                 * it has a QP. */
+    uint32_t ps;                /* Port space (RDMA_KCM_PS_*), 0 if not
+                                 * known. */
     struct in6_addr src;        /* Source address (IPv4-mapped). */
     struct in6_addr dst;        /* Destination address (IPv4-mapped). */
     uint16_t src_port;          /* rdma_cm port of 'src'. */
@@ -69,6 +72,21 @@ struct rdma_kcm {
                                  * never have it. */
     bool has_dst_mac;           /* Whether 'dst_mac' is set. */
 };
+
+/* A neighbour entry (IP and MAC) of the fake kernel. */
+struct rdma_kneigh {
+    struct in6_addr ip;         /* Its address (IPv4-mapped). */
+    struct eth_addr mac;        /* Its MAC. */
+};
+
+/* The QP number of the GSI QP, which carries the connection manager's
+ * requests (ConnectRequest and its replies) of every connection. */
+#define RDMA_GSI_QPN 1
+
+/* Port spaces of an rdma_cm id that carry connected QPs (the kernel's
+ * enum rdma_ucm_port_space). */
+#define RDMA_KCM_PS_TCP 0x0106
+#define RDMA_KCM_PS_IB 0x013f
 
 /* States of an rdma_cm id (the kernel's enum rdma_cm_state). */
 enum {
@@ -88,6 +106,12 @@ enum rdma_qp_source_type {
 int rdma_qp_source_init(const char *type);
 enum rdma_qp_source_type rdma_qp_source_type(void);
 const char *rdma_qp_state_name(uint8_t state);
+int rdma_qp_state_from_name(const char *name);
+int rdma_qp_source_netdev(const char *device, uint32_t pid,
+                          uint32_t *ifindex);
+char *rdma_qp_source_device_peer(const char *device, uint32_t pid,
+                                 char **peerp);
+void rdma_qp_source_fake_neighbours(struct rdma_kneigh **, size_t *np);
 int rdma_qp_source_dump(const char *device, struct rdma_kqp **qpsp,
                         size_t *np);
 int rdma_qp_source_dump_cm_ids(struct rdma_kcm **cmsp, size_t *np);

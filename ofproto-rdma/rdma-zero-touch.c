@@ -19,21 +19,13 @@
 #include "rdma-zero-touch.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
-#include <linux/neighbour.h>
-#include <netlink/netlink.h>
-#include <netlink/route/neighbour.h>
 
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
-#include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
@@ -41,82 +33,20 @@
 #include "rdma-engine.h"
 #include "rdma-qp-map.h"
 #include "rdma-qp-source.h"
+#include "rdma-zero-touch-private.h"
 #include "rdma-request.h"
 #include "smap.h"
 #include "timeval.h"
-#include "unixctl.h"
 #include "util.h"
 #include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_zero_touch);
 
-/* What became of a kernel connection. */
-enum zt_state {
-    ZT_WAIT,                    /* Not ready yet (no QP, no neighbour). */
-    ZT_BOUND,                   /* Bound by zero-touch. */
-    ZT_TENANT,                  /* Its QP is bound by another source. */
-    ZT_UNPLACED,                /* Cannot be bound; see 'reason'. */
-    ZT_RELEASED,                /* Its binding was released by the engine
-                                 * or the administrator: left alone until
-                                 * the connection changes. */
-};
-
 /* Names of the states, for show-qp-map. */
-static const char *const zt_state_names[] = {
+const char *const zt_state_names[] = {
     "waiting", "bound", "bound-elsewhere", "not-bound", "released"
 };
 
-/* A kernel rdma_cm connection. */
-struct zt_conn {
-    struct hmap_node node;      /* In 'conns', by device and cm_idn. */
-    struct hmap_node id_node;   /* In 'bound', by 'cm_id', if ZT_BOUND. */
-    struct rdma_kcm cm;         /* As last dumped. */
-    uint64_t seen;              /* Number of the last dump it was in. */
-    enum zt_state state;        /* See above. */
-    char *vport;                /* ZT_BOUND: the vport bound on. */
-    uint64_t cm_id;             /* ZT_BOUND: the binding's cm_id. */
-    char *reason;               /* Why not bound, or NULL. */
-    bool logged;                /* 'reason' was logged. */
-    long long int first_seen;   /* When its QP was first seen (ms). */
-};
-
-/* An RDMA device named by an Interface (other_config:rdma-device). */
-struct zt_dev {
-    struct hmap_node node;      /* In 'devs', by name. */
-    char *device;               /* RDMA device name. */
-    char *iface;                /* Interface that names it. */
-    bool rdma;                  /* Whether it has other_config:rdma=true. */
-    char *conflict;             /* Another Interface naming it, or NULL. */
-};
-
-/* A network namespace's neighbour table, read once per dump. */
-struct zt_neigh_ns {
-    uint32_t pid;               /* A process in it (0: ovs-rdmad's own). */
-    struct nl_cache *cache;     /* Its neighbours, or NULL if unreadable. */
-};
-
-/* The watcher. */
-struct rdma_zero_touch {
-    struct rdma_engine *engine; /* Binds through its request API. */
-    struct rdma_qp_map *map;    /* To find existing bindings. */
-    int poll_ms;                /* Dump interval. */
-    long long int next_poll;    /* When to dump next. */
-    unsigned int idl_seqno;     /* Database seqno 'devs' was built at. */
-    bool have_devs;             /* Whether 'devs' was built. */
-    bool devs_changed;          /* 'devs' changed: retry all. */
-    uint64_t n_dumps;           /* Dumps so far. */
-    uint64_t orphan_seqno;      /* QP map seqno of the last orphan scan. */
-    bool orphan_scanned;        /* Whether an orphan scan ran. */
-    bool dump_error_logged;     /* Whether a failing dump was logged. */
-    struct hmap conns;          /* "struct zt_conn"s. */
-    struct hmap bound;          /* The ZT_BOUND ones, by 'cm_id'. */
-    struct hmap devs;           /* "struct zt_dev"s. */
-    struct zt_neigh_ns *nss;    /* Neighbour tables read in this dump. */
-    size_t n_nss, allocated_nss;
-    struct rdma_zero_touch_stats stats; /* Work done. */
-};
-
-static void zt_neigh_flush(struct rdma_zero_touch *);
 
 /* Rate of "bound" and "unbound" log messages: 10 a second, in bursts of
  * up to 600. */
@@ -160,6 +90,11 @@ rdma_zero_touch_create(struct rdma_engine *engine, struct rdma_qp_map *map,
     hmap_init(&zt->conns);
     hmap_init(&zt->bound);
     hmap_init(&zt->devs);
+    hmap_init(&zt->auto_devs);
+    smap_init(&zt->ifaces);
+    smap_init(&zt->iface_devices);
+    zt->neighs = rdma_kneigh_cache_create();
+    ds_init(&zt->listeners);
     return zt;
 }
 
@@ -176,20 +111,6 @@ zt_conn_free(struct rdma_zero_touch *zt, struct zt_conn *c)
     free(c);
 }
 
-/* Empties the device table of 'zt'. */
-static void
-zt_devs_clear(struct rdma_zero_touch *zt)
-{
-    struct zt_dev *d;
-
-    HMAP_FOR_EACH_POP (d, node, &zt->devs) {
-        free(d->device);
-        free(d->iface);
-        free(d->conflict);
-        free(d);
-    }
-}
-
 /* Destroys 'zt', leaving its bindings in place (a restarted ovs-rdmad
  * adopts them). */
 void
@@ -203,67 +124,11 @@ rdma_zero_touch_destroy(struct rdma_zero_touch *zt)
         }
         hmap_destroy(&zt->conns);
         hmap_destroy(&zt->bound);
-        zt_devs_clear(zt);
-        zt_neigh_flush(zt);
-        free(zt->nss);
-        hmap_destroy(&zt->devs);
+        zt_devs_destroy(zt);
+        rdma_kneigh_cache_destroy(zt->neighs);
+        ds_destroy(&zt->listeners);
         free(zt);
     }
-}
-
-/* Returns the device entry for 'device', or NULL. */
-static struct zt_dev *
-zt_dev_find(const struct rdma_zero_touch *zt, const char *device)
-{
-    struct zt_dev *d;
-
-    HMAP_FOR_EACH_WITH_HASH (d, node, hash_string(device, 0), &zt->devs) {
-        if (!strcmp(d->device, device)) {
-            return d;
-        }
-    }
-    return NULL;
-}
-
-/* Records that Interface 'iface' names RDMA device 'device' and whether it
- * is RDMA-enabled ('rdma').  For the database and for tests. */
-void
-rdma_zero_touch_set_device(struct rdma_zero_touch *zt, const char *device,
-                           const char *iface, bool rdma)
-{
-    struct zt_dev *d = zt_dev_find(zt, device);
-
-    if (d) {
-        if (strcmp(d->iface, iface) && !d->conflict) {
-            d->conflict = xstrdup(iface);
-        }
-    } else {
-        d = xzalloc(sizeof *d);
-        d->device = xstrdup(device);
-        d->iface = xstrdup(iface);
-        d->rdma = rdma;
-        hmap_insert(&zt->devs, &d->node, hash_string(device, 0));
-    }
-    zt->devs_changed = true;
-}
-
-/* Rebuilds the device table from the database 'idl'. */
-static void
-zt_read_devices(struct rdma_zero_touch *zt, const struct ovsdb_idl *idl)
-{
-    const struct ovsrec_interface *iface;
-
-    zt_devs_clear(zt);
-    OVSREC_INTERFACE_FOR_EACH (iface, idl) {
-        const char *device = smap_get(&iface->other_config, "rdma-device");
-
-        if (device && device[0]) {
-            rdma_zero_touch_set_device(zt, device, iface->name,
-                                       smap_get_bool(&iface->other_config,
-                                                     "rdma", false));
-        }
-    }
-    zt->devs_changed = true;
 }
 
 /* Returns the hash of connection (device, cm_idn). */
@@ -288,15 +153,32 @@ zt_conn_find(const struct rdma_zero_touch *zt, const char *device,
     return NULL;
 }
 
+/* Formats 'ip' into 'buf' as rdma_ip_to_string() does, but the IPv4
+ * wildcard (a listener's) as 0.0.0.0.  Returns 'buf'. */
+const char *
+zt_ip_to_string(const struct in6_addr *ip, char buf[INET6_ADDRSTRLEN + 1])
+{
+    if (rdma_ip_is_v4(ip) && !rdma_ip_is_set(ip)) {
+        return strcpy(buf, "0.0.0.0");
+    }
+    return rdma_ip_to_string(ip, buf);
+}
+
 /* Formats kernel connection 'cm' into 'ds' as "DEVICE/N SRC -> DST". */
-static void
+void
 zt_format_cm(const struct rdma_kcm *cm, struct ds *ds)
 {
     char buf[INET6_ADDRSTRLEN + 1];
 
-    ds_put_format(ds, "%s/%"PRIu32" %s:%"PRIu16, cm->device, cm->cm_idn,
-                  rdma_ip_to_string(&cm->src, buf), cm->src_port);
-    ds_put_format(ds, " -> %s:%"PRIu16, rdma_ip_to_string(&cm->dst, buf),
+    if (cm->cm_idn & ZT_LISTEN_IDN) {
+        ds_put_format(ds, "%s/listener %s:%"PRIu16, cm->device,
+                      zt_ip_to_string(&cm->src, buf), cm->src_port);
+    } else {
+        ds_put_format(ds, "%s/%"PRIu32" %s:%"PRIu16, cm->device,
+                      cm->cm_idn, zt_ip_to_string(&cm->src, buf),
+                      cm->src_port);
+    }
+    ds_put_format(ds, " -> %s:%"PRIu16, zt_ip_to_string(&cm->dst, buf),
                   cm->dst_port);
     if (cm->lqpn) {
         ds_put_format(ds, " qpn=%"PRIu32, cm->lqpn);
@@ -357,115 +239,6 @@ zt_unbind(struct rdma_zero_touch *zt, struct zt_conn *c, const char *why)
         }
     }
 }
-
-/* Looks up the MAC of 'ip' in the neighbour table of the network namespace
- * of process 'pid' (0: ovs-rdmad's own).  Returns true and the MAC in
- * '*mac' if it has a usable entry. */
-static bool
-zt_neigh_lookup(struct rdma_zero_touch *zt, uint32_t pid,
-                const struct in6_addr *ip, struct eth_addr *mac)
-{
-    struct zt_neigh_ns *ns = NULL;
-    struct nl_object *obj;
-    size_t i;
-
-    for (i = 0; i < zt->n_nss; i++) {
-        if (zt->nss[i].pid == pid) {
-            ns = &zt->nss[i];
-            break;
-        }
-    }
-    if (!ns) {
-        struct nl_sock *sk = nl_socket_alloc();
-        int self = -1, target = -1;
-        bool ok = sk != NULL;
-
-        if (ok && pid) {
-            char path[64];
-
-            snprintf(path, sizeof path, "/proc/%"PRIu32"/ns/net", pid);
-            self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-            target = open(path, O_RDONLY | O_CLOEXEC);
-            ok = self >= 0 && target >= 0 && !setns(target, CLONE_NEWNET);
-        }
-        if (ok) {
-            /* The socket stays in the namespace it was made in. */
-            ok = !nl_connect(sk, NETLINK_ROUTE);
-            if (pid && setns(self, CLONE_NEWNET)) {
-                ovs_fatal(errno, "cannot return to ovs-rdmad's network "
-                          "namespace");
-            }
-        }
-        if (self >= 0) {
-            close(self);
-        }
-        if (target >= 0) {
-            close(target);
-        }
-        if (zt->n_nss >= zt->allocated_nss) {
-            zt->nss = x2nrealloc(zt->nss, &zt->allocated_nss,
-                                 sizeof *zt->nss);
-        }
-        ns = &zt->nss[zt->n_nss++];
-        ns->pid = pid;
-        ns->cache = NULL;
-        if (ok && rtnl_neigh_alloc_cache(sk, &ns->cache)) {
-            ns->cache = NULL;
-        }
-        if (sk) {
-            nl_socket_free(sk);
-        }
-    }
-    if (!ns->cache) {
-        return false;
-    }
-    for (obj = nl_cache_get_first(ns->cache); obj;
-         obj = nl_cache_get_next(obj)) {
-        struct rtnl_neigh *n = (struct rtnl_neigh *) obj;
-        struct nl_addr *dst = rtnl_neigh_get_dst(n);
-        struct nl_addr *ll = rtnl_neigh_get_lladdr(n);
-        int state = rtnl_neigh_get_state(n);
-        struct in6_addr a;
-
-        if (!dst || !ll || nl_addr_get_len(ll) != ETH_ADDR_LEN
-            || !(state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE
-                          | NUD_PERMANENT | NUD_NOARP))) {
-            continue;
-        }
-        if (nl_addr_get_family(dst) == AF_INET
-            && nl_addr_get_len(dst) == 4) {
-            ovs_be32 v4;
-
-            memcpy(&v4, nl_addr_get_binary_addr(dst), 4);
-            a = in6_addr_mapped_ipv4(v4);
-        } else if (nl_addr_get_family(dst) == AF_INET6
-                   && nl_addr_get_len(dst) == 16) {
-            memcpy(&a, nl_addr_get_binary_addr(dst), 16);
-        } else {
-            continue;
-        }
-        if (ipv6_addr_equals(&a, ip)) {
-            memcpy(mac, nl_addr_get_binary_addr(ll), ETH_ADDR_LEN);
-            return !eth_addr_is_zero(*mac);
-        }
-    }
-    return false;
-}
-
-/* Frees the neighbour tables read in this dump. */
-static void
-zt_neigh_flush(struct rdma_zero_touch *zt)
-{
-    size_t i;
-
-    for (i = 0; i < zt->n_nss; i++) {
-        if (zt->nss[i].cache) {
-            nl_cache_free(zt->nss[i].cache);
-        }
-    }
-    zt->n_nss = 0;
-}
-
 /* Tries to bind connection 'c'. */
 static void
 zt_place(struct rdma_zero_touch *zt, struct zt_conn *c)
@@ -481,34 +254,16 @@ zt_place(struct rdma_zero_touch *zt, struct zt_conn *c)
         zt_set_state(zt, c, ZT_WAIT, xstrdup("waiting for its QP"));
         return;
     }
-    d = zt_dev_find(zt, cm->device);
+    d = zt_dev_resolve(zt, cm, &error);
     if (!d) {
-        zt_set_state(zt, c, ZT_UNPLACED,
-                     xasprintf("unknown RDMA device %s: no Interface has "
-                               "other_config:rdma-device=%s (set it on the "
-                               "OVS port of the tenant's netdev, its veth "
-                               "peer or representor)", cm->device,
-                               cm->device));
-        return;
-    }
-    if (d->conflict) {
-        zt_set_state(zt, c, ZT_UNPLACED,
-                     xasprintf("RDMA device %s is named by several "
-                               "Interfaces (%s, %s): keep "
-                               "other_config:rdma-device on one", cm->device,
-                               d->iface, d->conflict));
-        return;
-    }
-    if (!d->rdma) {
-        zt_set_state(zt, c, ZT_UNPLACED,
-                     xasprintf("vport %s (RDMA device %s) is not "
-                               "RDMA-enabled: set other_config:rdma=true "
-                               "on its Interface", d->iface, cm->device));
+        zt_set_state(zt, c, ZT_UNPLACED, error);
         return;
     }
 
     cm_id = zt_cm_id(cm);
-    b = rdma_qp_map_find_qpn(zt->map, cm->device, cm->lqpn);
+    /* The GSI QP is every connection's: bound once per peer. */
+    b = (cm->lqpn == RDMA_GSI_QPN ? NULL
+         : rdma_qp_map_find_qpn(zt->map, cm->device, cm->lqpn));
     if (b && !(zt_binding(b) && b->cm_id == cm_id
                && !strcmp(b->vport->name, d->iface))) {
         if (!zt_binding(b)) {
@@ -552,20 +307,21 @@ zt_place(struct rdma_zero_touch *zt, struct zt_conn *c)
     req.vport = d->iface;
     req.dst_ip = cm->dst;
     req.src_ip = cm->src;
-    req.has_src_ip = true;
+    req.has_src_ip = rdma_ip_is_set(&cm->src); /* Else the vport's. */
     req.cm_id = cm_id;
     req.has_cm_id = true;
     req.qpn = cm->lqpn;
     req.has_qpn = true;
     if (cm->has_dst_mac) {
         req.dst_mac = cm->dst_mac;
-    } else if (!zt_neigh_lookup(zt, cm->pid, &cm->dst, &req.dst_mac)) {
+    } else if (!rdma_kneigh_lookup(zt->neighs, cm->pid, &cm->dst,
+                                   &req.dst_mac)) {
         char buf[INET6_ADDRSTRLEN + 1];
 
         zt_set_state(zt, c, ZT_WAIT,
                      xasprintf("waiting for the neighbour entry of %s in "
                                "the namespace of process %"PRIu32,
-                               rdma_ip_to_string(&cm->dst, buf), cm->pid));
+                               zt_ip_to_string(&cm->dst, buf), cm->pid));
         return;
     }
     req.has_dst_mac = true;
@@ -592,6 +348,19 @@ zt_place(struct rdma_zero_touch *zt, struct zt_conn *c)
                   time_msec() - c->first_seen);
         ds_destroy(&ds);
     }
+}
+
+/* Returns true if the RDMA device of bound connection 'c' still belongs
+ * to the vport it is bound on (the configuration changed). */
+static bool
+zt_still_placed(struct rdma_zero_touch *zt, const struct zt_conn *c)
+{
+    const struct zt_dev *d;
+    char *reason;
+
+    d = zt_dev_resolve(zt, &c->cm, &reason);
+    free(reason);
+    return d && !strcmp(d->iface, c->vport);
 }
 
 /* Returns true if kernel connection 'cm' is one zero-touch follows: a
@@ -697,6 +466,7 @@ rdma_zero_touch_poll(struct rdma_zero_touch *zt)
     }
     zt->dump_error_logged = false;
     zt->n_dumps++;
+    zt_add_listener_peers(zt, &cms, &n);
     retry_all = zt->devs_changed;
     zt->devs_changed = false;
 
@@ -740,6 +510,10 @@ rdma_zero_touch_poll(struct rdma_zero_touch *zt)
                              xstrdup("its binding was released (its QP "
                                      "went, or the administrator unbound "
                                      "it)"));
+            } else if (retry_all && !zt_still_placed(zt, c)) {
+                zt_unbind(zt, c, "belongs to another vport now");
+                zt_set_state(zt, c, ZT_WAIT, NULL);
+                zt_place(zt, c);
             }
             break;
         case ZT_WAIT:
@@ -759,7 +533,7 @@ rdma_zero_touch_poll(struct rdma_zero_touch *zt)
         }
     }
     free(cms);
-    zt_neigh_flush(zt);
+    rdma_kneigh_cache_flush(zt->neighs);
 
     HMAP_FOR_EACH_SAFE (c, node, &zt->conns) {
         if (c->seen != zt->n_dumps) {
@@ -804,172 +578,4 @@ rdma_zero_touch_wait(struct rdma_zero_touch *zt)
     if (zt->have_devs) {
         poll_timer_wait_until(zt->next_poll);
     }
-}
-
-/* Returns the number of kernel connections 'zt' follows, and stores in
- * '*bound' how many of them it bound. */
-size_t
-rdma_zero_touch_count(const struct rdma_zero_touch *zt, size_t *bound)
-{
-    const struct zt_conn *c;
-
-    *bound = 0;
-    HMAP_FOR_EACH (c, node, &zt->conns) {
-        *bound += c->state == ZT_BOUND;
-    }
-    return hmap_count(&zt->conns);
-}
-
-/* Stores the counters of 'zt' in '*stats'. */
-void
-rdma_zero_touch_get_stats(const struct rdma_zero_touch *zt,
-                          struct rdma_zero_touch_stats *stats)
-{
-    *stats = zt->stats;
-}
-
-/* Compares connections by device, then cm_id number, for qsort(). */
-static int
-zt_compare(const void *a_, const void *b_)
-{
-    const struct zt_conn *const *a = a_, *const *b = b_;
-    int cmp = strcmp((*a)->cm.device, (*b)->cm.device);
-
-    return (cmp ? cmp
-            : (*a)->cm.cm_idn < (*b)->cm.cm_idn ? -1
-            : (*a)->cm.cm_idn > (*b)->cm.cm_idn);
-}
-
-/* Returns the connections of 'zt' that are not bound by it, for vport
- * 'vport' (or all, if NULL), sorted; stores their number in '*np'.  The
- * caller frees the array. */
-static const struct zt_conn **
-zt_unplaced(const struct rdma_zero_touch *zt, const char *vport, size_t *np)
-{
-    const struct zt_conn **array;
-    const struct zt_conn *c;
-    size_t n = 0;
-
-    array = xmalloc(MAX(1, hmap_count(&zt->conns)) * sizeof *array);
-    HMAP_FOR_EACH (c, node, &zt->conns) {
-        const struct zt_dev *d;
-
-        if (c->state == ZT_BOUND) {
-            continue;
-        }
-        d = zt_dev_find(zt, c->cm.device);
-        if (vport && (!d || strcmp(d->iface, vport))) {
-            continue;
-        }
-        array[n++] = c;
-    }
-    qsort(array, n, sizeof *array, zt_compare);
-    *np = n;
-    return array;
-}
-
-/* Appends to 'ds' the kernel connections that zero-touch did not bind
- * (of 'vport' only, if nonnull), one a line with the reason. */
-void
-rdma_zero_touch_format_unplaced(const struct rdma_zero_touch *zt,
-                                const char *vport, struct ds *ds)
-{
-    const struct zt_conn **array;
-    size_t n, i;
-
-    array = zt_unplaced(zt, vport, &n);
-    for (i = 0; i < n; i++) {
-        ds_put_cstr(ds, "kernel ");
-        zt_format_cm(&array[i]->cm, ds);
-        ds_put_format(ds, " state=%s: %s\n",
-                      zt_state_names[array[i]->state],
-                      array[i]->reason ? array[i]->reason : "");
-    }
-    ds_put_format(ds, "%"PRIuSIZE" kernel connection%s not bound by "
-                  "zero-touch\n", n, n == 1 ? "" : "s");
-    free(array);
-}
-
-/* Returns a JSON array of the kernel connections that zero-touch did not
- * bind (of 'vport' only, if nonnull): objects with "device", "cm_idn",
- * "src", "dst", "qpn", "pid", "state" and "reason". */
-struct json *
-rdma_zero_touch_unplaced_to_json(const struct rdma_zero_touch *zt,
-                                 const char *vport)
-{
-    struct json *array = json_array_create_empty();
-    const struct zt_conn **conns;
-    size_t n, i;
-
-    conns = zt_unplaced(zt, vport, &n);
-    for (i = 0; i < n; i++) {
-        const struct rdma_kcm *cm = &conns[i]->cm;
-        struct json *o = json_object_create();
-        char buf[INET6_ADDRSTRLEN + 1];
-
-        json_object_put_string(o, "device", cm->device);
-        json_object_put(o, "cm_idn", json_integer_create(cm->cm_idn));
-        json_object_put_string(o, "src", rdma_ip_to_string(&cm->src, buf));
-        json_object_put_string(o, "dst", rdma_ip_to_string(&cm->dst, buf));
-        json_object_put(o, "qpn", json_integer_create(cm->lqpn));
-        json_object_put(o, "pid", json_integer_create(cm->pid));
-        json_object_put_string(o, "state",
-                               zt_state_names[conns[i]->state]);
-        json_object_put_string(o, "reason", (conns[i]->reason
-                                             ? conns[i]->reason : ""));
-        json_array_add(array, o);
-    }
-    free(conns);
-    return array;
-}
-
-/* "rdma/zero-touch-show": the watcher's counters and every kernel
- * connection it follows, with what became of it. */
-static void
-zt_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
-        const char *argv[] OVS_UNUSED, void *zt_)
-{
-    const struct rdma_zero_touch *zt = zt_;
-    const struct rdma_zero_touch_stats *st = &zt->stats;
-    struct ds ds = DS_EMPTY_INITIALIZER;
-    const struct zt_conn **array;
-    const struct zt_conn *c;
-    size_t n = 0, i;
-
-    ds_put_format(&ds, "poll interval %d ms, %"PRIu64" polls (%"PRIu64
-                  " failed), last %lld us, mean %lld us\n", zt->poll_ms,
-                  st->n_polls, st->n_dump_errors, st->last_poll_ns / 1000,
-                  st->n_polls ? st->total_poll_ns / 1000
-                  / (long long int) st->n_polls : 0);
-    ds_put_format(&ds, "bound %"PRIu64", unbound %"PRIu64", adopted %"PRIu64
-                  ", refused %"PRIu64", orphans released %"PRIu64
-                  ", longest QP-to-bound delay %lld ms\n", st->n_bound,
-                  st->n_unbound, st->n_adopted, st->n_refused,
-                  st->n_orphans, st->max_delay_ms);
-    array = xmalloc(MAX(1, hmap_count(&zt->conns)) * sizeof *array);
-    HMAP_FOR_EACH (c, node, &zt->conns) {
-        array[n++] = c;
-    }
-    qsort(array, n, sizeof *array, zt_compare);
-    for (i = 0; i < n; i++) {
-        c = array[i];
-        zt_format_cm(&c->cm, &ds);
-        ds_put_format(&ds, " state=%s", zt_state_names[c->state]);
-        if (c->state == ZT_BOUND) {
-            ds_put_format(&ds, " binding=%s/%"PRIu64, c->vport, c->cm_id);
-        } else if (c->reason) {
-            ds_put_format(&ds, ": %s", c->reason);
-        }
-        ds_put_char(&ds, '\n');
-    }
-    free(array);
-    unixctl_command_reply(conn, ds_cstr(&ds));
-    ds_destroy(&ds);
-}
-
-/* Registers the watcher's unixctl commands (once per process). */
-void
-rdma_zero_touch_register_commands(struct rdma_zero_touch *zt)
-{
-    unixctl_command_register("rdma/zero-touch-show", "", 0, 0, zt_show, zt);
 }

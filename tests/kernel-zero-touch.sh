@@ -3,26 +3,36 @@
 # tests/kernel-lib.sh and tests/kernel-tc.sh, in the guest, once
 # kl_topology has built the two namespace hosts.
 
-# kzt_setup: br-int drops RoCEv2 on both hosts (ktc_vport), each tenant
-# port names its rxe device (other_config:rdma-device), and ovs-rdmad runs
-# with the tc provider and --bind-mode=zero-touch.  The listener's side is
-# pre-bound on h2 for peer a on QP 1 (the GSI QP, which carries the
-# connection manager's requests): before the first request arrives, no
-# kernel object names the peer (Documentation/design.rst, "Zero-touch
-# binding").
+# kzt_setup: br-int drops RoCEv2 on both hosts (ktc_vport), and ovs-rdmad
+# runs with the tc provider and --bind-mode=zero-touch.  h1's tenant port
+# names its rxe device (other_config:rdma-device); h2's does not: h2 finds
+# rxe_b behind pb, the veth peer of its netdev tb.  Nothing is pre-bound:
+# a listener's peers are bound on the GSI QP from the neighbour table
+# (Documentation/design.rst, "Zero-touch binding").
 kzt_setup () {
     kl_modules cls_flower act_tunnel_key act_mirred act_gact
     ktc_vport h1 pa $kl_ip_a
     ktc_vport h2 pb $kl_ip_b
     kl_on h1 ovs-vsctl set interface pa other_config:rdma-device=$kl_rxe_a \
         || kl_fail "rdma-device on pa"
-    kl_on h2 ovs-vsctl set interface pb other_config:rdma-device=$kl_rxe_b \
-        || kl_fail "rdma-device on pb"
     kzt_rdmad h1
     kzt_rdmad h2
-    kl_wait "the listener's side pre-bound on h2" \
-        kl_on h2 ovs-appctl -t ovs-rdmad rdma/bind pb $kl_ip_a \
-        dst_mac=$kl_mac_a qpn=1 cm_id=1
+}
+
+# kzt_listening HOST DEVICE PEER: succeeds once HOST's ovs-rdmad bound a
+# listener on DEVICE to PEER (the GSI QP binding, installed).
+kzt_listening () {
+    kl_on $1 ovs-appctl -t ovs-rdmad rdma/zero-touch-show 2>/dev/null \
+        | grep -q "^$2/listener .* -> $3:0 qpn=1 .* state=bound " &&
+    kl_on $1 ovs-appctl -t ovs-rdmad rdma/show-qp-map 2>/dev/null \
+        | grep -q "^cm_id=7205[0-9]* qpn=1 .* state=installed"
+}
+
+# kzt_roce_drops HOST: prints how many RoCEv2 packets HOST's br-int dropped
+# (ktc_vport's OpenFlow rule).
+kzt_roce_drops () {
+    kl_on $1 ovs-ofctl dump-flows br-int udp,tp_dst=4791 \
+        | sed -n 's/.*n_packets=\([0-9]*\),.*/\1/p'
 }
 
 # kzt_rdmad HOST: starts ovs-rdmad on HOST (tc provider, zero-touch, a dump
@@ -37,16 +47,18 @@ kzt_rdmad () {
 }
 
 # kzt_bound HOST N [OP]: succeeds once HOST's ovs-rdmad holds N (or, with
-# OP "-ge", at least N) connections bound by zero-touch, all installed.
+# OP "-ge", at least N) connections bound by zero-touch (listeners' peers
+# not counted), and every zero-touch binding, listeners' too, installed.
 kzt_bound () {
     kl_on $1 ovs-appctl -t ovs-rdmad rdma/zero-touch-show >"$kl_dir/zt.$1" \
         2>&1 || return 1
-    kzt_n=$(grep -c ' state=bound ' "$kl_dir/zt.$1")
+    kzt_n=$(grep ' state=bound ' "$kl_dir/zt.$1" | grep -vc '/listener ')
+    kzt_all=$(grep -c ' state=bound ' "$kl_dir/zt.$1")
     test $kzt_n ${3:--eq} $2 || return 1
     kl_on $1 ovs-appctl -t ovs-rdmad rdma/show-qp-map >"$kl_dir/map.$1" \
         2>&1 || return 1
     test "$(grep -c "^cm_id=7205[0-9]* .* state=installed" "$kl_dir/map.$1")" \
-        -eq $kzt_n
+        -eq $kzt_all
 }
 
 # kzt_not_bound HOST PATTERN: succeeds once HOST's show-qp-map lists a

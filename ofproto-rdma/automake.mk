@@ -61,6 +61,8 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-retry.h \
 	ofproto-rdma/rdma-state-file.c \
 	ofproto-rdma/rdma-state-file.h \
+	ofproto-rdma/rdma-syncer.c \
+	ofproto-rdma/rdma-syncer.h \
 	ofproto-rdma/rdma-status.c \
 	ofproto-rdma/rdma-status.h \
 	ofproto-rdma/rdma-tenant.c \

@@ -312,7 +312,12 @@ conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
         }
         scan = rdma_json_scanner_feed(&c->scanner, c->rx.string + c->rx_ofs,
                                       c->rx.length - c->rx_ofs, &used);
-        ds_put_buffer(&c->msg, c->rx.string + c->rx_ofs, used);
+        if (scan != RDMA_JSON_INCOMPLETE || c->scanner.started) {
+            ds_put_buffer(&c->msg, c->rx.string + c->rx_ofs, used);
+        }
+        /* (Else it was white space between messages: dropped, so that it
+         * neither grows the buffer nor keeps the connection from being
+         * idle.) */
         c->rx_ofs += used;
         if (scan == RDMA_JSON_BROKEN) {
             VLOG_WARN_RL(&rl, "vport %s: %s: closing the connection (%s)",

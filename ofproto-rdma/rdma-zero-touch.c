@@ -435,105 +435,106 @@ zt_now_ns(void)
     return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Dumps the kernel's connections once and brings the bindings in line. */
-void
-rdma_zero_touch_poll(struct rdma_zero_touch *zt)
+/* Notes that the dump of the kernel's connections failed with 'error',
+ * and says so once until a dump succeeds again. */
+static void
+zt_dump_failed(struct rdma_zero_touch *zt, int error)
 {
-    long long int start = zt_now_ns();
-    struct zt_conn *c;
-    struct rdma_kcm *cms;
-    size_t n, i;
-    bool retry_all;
-    int error;
-
-    error = rdma_qp_source_dump_cm_ids(&cms, &n);
-    if (error) {
-        zt->stats.n_dump_errors++;
-        if (!zt->dump_error_logged) {
-            if (error == EOPNOTSUPP) {
-                VLOG_WARN("zero-touch binding cannot see the kernel's "
-                          "rdma_cm connections: no RDMA netlink (the kernel "
-                          "has no RDMA stack, or --qp-source is not "
-                          "netlink)");
-            } else {
-                VLOG_WARN("cannot read the kernel's rdma_cm connections "
-                          "(%s): zero-touch binding keeps the bindings it "
-                          "made and tries again", ovs_strerror(error));
-            }
-            zt->dump_error_logged = true;
-        }
-        return;
-    }
-    zt->dump_error_logged = false;
-    zt->n_dumps++;
-    zt_add_listener_peers(zt, &cms, &n);
-    retry_all = zt->devs_changed;
-    zt->devs_changed = false;
-
-    for (i = 0; i < n; i++) {
-        const struct rdma_kcm *cm = &cms[i];
-        bool changed;
-
-        if (!zt_wanted(cm)) {
-            continue;
-        }
-        c = zt_conn_find(zt, cm->device, cm->cm_idn);
-        if (!c) {
-            c = xzalloc(sizeof *c);
-            c->cm = *cm;
-            c->state = ZT_WAIT;
-            c->first_seen = cm->lqpn ? time_msec() : 0;
-            hmap_insert(&zt->conns, &c->node,
-                        zt_hash(cm->device, cm->cm_idn));
-            changed = true;
+    zt->stats.n_dump_errors++;
+    if (!zt->dump_error_logged) {
+        if (error == EOPNOTSUPP) {
+            VLOG_WARN("zero-touch binding cannot see the kernel's "
+                      "rdma_cm connections: no RDMA netlink (the kernel "
+                      "has no RDMA stack, or --qp-source is not "
+                      "netlink)");
         } else {
-            changed = (c->cm.lqpn != cm->lqpn
-                       || c->cm.dev_index != cm->dev_index
-                       || c->cm.pid != cm->pid
-                       || !ipv6_addr_equals(&c->cm.src, &cm->src)
-                       || !ipv6_addr_equals(&c->cm.dst, &cm->dst));
-            if (changed && c->state == ZT_BOUND) {
-                zt_unbind(zt, c, "changed");
-                zt_set_state(zt, c, ZT_WAIT, NULL);
-            }
-            if (!c->first_seen && cm->lqpn) {
-                c->first_seen = time_msec();
-            }
-            c->cm = *cm;
+            VLOG_WARN("cannot read the kernel's rdma_cm connections "
+                      "(%s): zero-touch binding keeps the bindings it "
+                      "made and tries again", ovs_strerror(error));
         }
-        c->seen = zt->n_dumps;
-
-        switch (c->state) {
-        case ZT_BOUND:
-            if (!rdma_qp_map_find(zt->map, c->vport, c->cm_id)) {
-                zt_set_state(zt, c, ZT_RELEASED,
-                             xstrdup("its binding was released (its QP "
-                                     "went, or the administrator unbound "
-                                     "it)"));
-            } else if (retry_all && !zt_still_placed(zt, c)) {
-                zt_unbind(zt, c, "belongs to another vport now");
-                zt_set_state(zt, c, ZT_WAIT, NULL);
-                zt_place(zt, c);
-            }
-            break;
-        case ZT_WAIT:
-            zt_place(zt, c);
-            break;
-        case ZT_UNPLACED:
-        case ZT_TENANT:
-            /* Retried after every dump: the configuration, the underlay
-             * or the other binding may have changed. */
-            zt_place(zt, c);
-            break;
-        case ZT_RELEASED:
-            if (changed || retry_all) {
-                zt_place(zt, c);
-            }
-            break;
-        }
+        zt->dump_error_logged = true;
     }
-    free(cms);
-    rdma_kneigh_cache_flush(zt->neighs);
+}
+
+/* Finds or adds the connection that the dump shows as 'cm', marks it seen
+ * in this dump, and stores in '*changed' whether it is new or changed (a
+ * bound connection that changed is unbound first). */
+static struct zt_conn *
+zt_track(struct rdma_zero_touch *zt, const struct rdma_kcm *cm,
+         bool *changed)
+{
+    struct zt_conn *c = zt_conn_find(zt, cm->device, cm->cm_idn);
+
+    if (!c) {
+        c = xzalloc(sizeof *c);
+        c->cm = *cm;
+        c->state = ZT_WAIT;
+        c->first_seen = cm->lqpn ? time_msec() : 0;
+        hmap_insert(&zt->conns, &c->node, zt_hash(cm->device, cm->cm_idn));
+        *changed = true;
+    } else {
+        *changed = (c->cm.lqpn != cm->lqpn
+                    || c->cm.dev_index != cm->dev_index
+                    || c->cm.pid != cm->pid
+                    || !ipv6_addr_equals(&c->cm.src, &cm->src)
+                    || !ipv6_addr_equals(&c->cm.dst, &cm->dst));
+        if (*changed && c->state == ZT_BOUND) {
+            zt_unbind(zt, c, "changed");
+            zt_set_state(zt, c, ZT_WAIT, NULL);
+        }
+        if (!c->first_seen && cm->lqpn) {
+            c->first_seen = time_msec();
+        }
+        c->cm = *cm;
+    }
+    c->seen = zt->n_dumps;
+    return c;
+}
+
+/* Brings connection 'c', just seen in a dump, and its binding in line:
+ * places it if it waits, follows a binding released from elsewhere, and,
+ * when 'retry_all' (the RDMA devices' vports changed) or it 'changed',
+ * places it again where needed. */
+static void
+zt_follow(struct rdma_zero_touch *zt, struct zt_conn *c, bool changed,
+          bool retry_all)
+{
+    switch (c->state) {
+    case ZT_BOUND:
+        if (!rdma_qp_map_find(zt->map, c->vport, c->cm_id)) {
+            zt_set_state(zt, c, ZT_RELEASED,
+                         xstrdup("its binding was released (its QP "
+                                 "went, or the administrator unbound "
+                                 "it)"));
+        } else if (retry_all && !zt_still_placed(zt, c)) {
+            zt_unbind(zt, c, "belongs to another vport now");
+            zt_set_state(zt, c, ZT_WAIT, NULL);
+            zt_place(zt, c);
+        }
+        break;
+    case ZT_WAIT:
+        zt_place(zt, c);
+        break;
+    case ZT_UNPLACED:
+    case ZT_TENANT:
+        /* Retried after every dump: the configuration, the underlay or
+         * the other binding may have changed. */
+        zt_place(zt, c);
+        break;
+    case ZT_RELEASED:
+        if (changed || retry_all) {
+            zt_place(zt, c);
+        }
+        break;
+    }
+}
+
+/* Forgets the connections the last dump did not show (unbinding those
+ * bound), and releases orphaned zero-touch bindings when the map changed. */
+static void
+zt_sweep(struct rdma_zero_touch *zt)
+{
+    struct zt_conn *c;
 
     HMAP_FOR_EACH_SAFE (c, node, &zt->conns) {
         if (c->seen != zt->n_dumps) {
@@ -548,6 +549,40 @@ rdma_zero_touch_poll(struct rdma_zero_touch *zt)
         zt->orphan_scanned = true;
         zt->orphan_seqno = zt->map->seqno;
     }
+}
+
+/* Dumps the kernel's connections once and brings the bindings in line. */
+void
+rdma_zero_touch_poll(struct rdma_zero_touch *zt)
+{
+    long long int start = zt_now_ns();
+    struct rdma_kcm *cms;
+    size_t n, i;
+    bool retry_all;
+    int error;
+
+    error = rdma_qp_source_dump_cm_ids(&cms, &n);
+    if (error) {
+        zt_dump_failed(zt, error);
+        return;
+    }
+    zt->dump_error_logged = false;
+    zt->n_dumps++;
+    zt_add_listener_peers(zt, &cms, &n);
+    retry_all = zt->devs_changed;
+    zt->devs_changed = false;
+
+    for (i = 0; i < n; i++) {
+        if (zt_wanted(&cms[i])) {
+            bool changed;
+            struct zt_conn *c = zt_track(zt, &cms[i], &changed);
+
+            zt_follow(zt, c, changed, retry_all);
+        }
+    }
+    free(cms);
+    rdma_kneigh_cache_flush(zt->neighs);
+    zt_sweep(zt);
 
     zt->stats.n_polls++;
     zt->stats.last_poll_ns = zt_now_ns() - start;

@@ -159,7 +159,8 @@ const char *
 zt_ip_to_string(const struct in6_addr *ip, char buf[INET6_ADDRSTRLEN + 1])
 {
     if (rdma_ip_is_v4(ip) && !rdma_ip_is_set(ip)) {
-        return strcpy(buf, "0.0.0.0");
+        ovs_strlcpy(buf, "0.0.0.0", INET6_ADDRSTRLEN + 1);
+        return buf;
     }
     return rdma_ip_to_string(ip, buf);
 }

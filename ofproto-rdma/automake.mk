@@ -39,6 +39,8 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-mapping-equal.c \
 	ofproto-rdma/rdma-mapping-parse.c \
 	ofproto-rdma/rdma-mapping-private.h \
+	ofproto-rdma/rdma-netns.c \
+	ofproto-rdma/rdma-netns.h \
 	ofproto-rdma/rdma-ovsdb.c \
 	ofproto-rdma/rdma-ovsdb.h \
 	ofproto-rdma/rdma-persist.c \

@@ -30,6 +30,7 @@
 #include <netlink/route/neighbour.h>
 
 #include "packets.h"
+#include "rdma-netns.h"
 #include "util.h"
 
 /* A network namespace's neighbour table. */
@@ -83,7 +84,7 @@ kneigh_get_ns(struct rdma_kneigh_cache *c, uint32_t pid)
 {
     struct nl_sock *sk;
     struct kneigh_ns *ns;
-    int self = -1, target = -1;
+    int self = -1;
     bool ok;
     size_t i;
 
@@ -93,28 +94,11 @@ kneigh_get_ns(struct rdma_kneigh_cache *c, uint32_t pid)
         }
     }
     sk = nl_socket_alloc();
-    ok = sk != NULL;
-    if (ok && pid) {
-        char path[64];
-
-        snprintf(path, sizeof path, "/proc/%"PRIu32"/ns/net", pid);
-        self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-        target = open(path, O_RDONLY | O_CLOEXEC);
-        ok = self >= 0 && target >= 0 && !setns(target, CLONE_NEWNET);
-    }
+    ok = sk != NULL && !rdma_netns_enter(pid, &self);
     if (ok) {
         /* The socket stays in the namespace it was made in. */
         ok = !nl_connect(sk, NETLINK_ROUTE);
-        if (pid && setns(self, CLONE_NEWNET)) {
-            ovs_fatal(errno, "cannot return to ovs-rdmad's network "
-                      "namespace");
-        }
-    }
-    if (self >= 0) {
-        close(self);
-    }
-    if (target >= 0) {
-        close(target);
+        rdma_netns_leave(self);
     }
     if (c->n_nss >= c->allocated_nss) {
         c->nss = x2nrealloc(c->nss, &c->allocated_nss, sizeof *c->nss);

@@ -35,6 +35,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
 
+#include "rdma-netns.h"
 #include "rdma-qp-source-private.h"
 #include "util.h"
 
@@ -113,8 +114,8 @@ static int
 peer_get_link(uint32_t pid, int ifindex, struct peer_link *pl)
 {
     struct nl_sock *sk = nl_socket_alloc();
-    int self = -1, target = -1, error = 0;
     struct rtnl_link *link = NULL;
+    int self, error;
 
     memset(pl, 0, sizeof *pl);
     pl->link_nsid = -1;
@@ -122,32 +123,14 @@ peer_get_link(uint32_t pid, int ifindex, struct peer_link *pl)
     if (!sk) {
         return ENOMEM;
     }
-    if (pid) {
-        char path[64];
-
-        snprintf(path, sizeof path, "/proc/%"PRIu32"/ns/net", pid);
-        self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-        target = open(path, O_RDONLY | O_CLOEXEC);
-        if (self < 0 || target < 0 || setns(target, CLONE_NEWNET)) {
-            error = errno ? errno : EINVAL;
-        }
-    }
+    error = rdma_netns_enter(pid, &self);
     if (!error) {
         /* The socket stays in the namespace it was made in. */
         error = nl_connect(sk, NETLINK_ROUTE) ? EIO : 0;
         if (pid) {
             pl->self_nsid = peer_get_nsid(self);
         }
-        if (pid && setns(self, CLONE_NEWNET)) {
-            ovs_fatal(errno, "cannot return to ovs-rdmad's network "
-                      "namespace");
-        }
-    }
-    if (self >= 0) {
-        close(self);
-    }
-    if (target >= 0) {
-        close(target);
+        rdma_netns_leave(self);
     }
     if (!error && rtnl_link_get_kernel(sk, ifindex, NULL, &link)) {
         error = ENODEV;

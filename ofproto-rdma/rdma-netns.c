@@ -43,7 +43,7 @@ rdma_netns_enter(uint32_t pid, int *selfp)
         return 0;
     }
     snprintf(path, sizeof path, "/proc/%"PRIu32"/ns/net", pid);
-    self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    self = open(RDMA_NETNS_SELF, O_RDONLY | O_CLOEXEC);
     target = open(path, O_RDONLY | O_CLOEXEC);
     if (self < 0 || target < 0 || setns(target, CLONE_NEWNET)) {
         error = errno ? errno : EINVAL;

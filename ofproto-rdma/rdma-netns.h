@@ -33,6 +33,9 @@
 
 #include <stdint.h>
 
+/* The calling process's own network namespace, in /proc. */
+#define RDMA_NETNS_SELF "/proc/self/ns/net"
+
 int rdma_netns_enter(uint32_t pid, int *selfp);
 void rdma_netns_leave(int self);
 

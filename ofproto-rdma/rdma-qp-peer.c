@@ -158,7 +158,7 @@ peer_same_ns(uint32_t pid)
     char path[64];
 
     snprintf(path, sizeof path, "/proc/%"PRIu32"/ns/net", pid);
-    return (!stat("/proc/self/ns/net", &self) && !stat(path, &other)
+    return (!stat(RDMA_NETNS_SELF, &self) && !stat(path, &other)
             && self.st_ino == other.st_ino && self.st_dev == other.st_dev);
 }
 

@@ -353,22 +353,22 @@ static int
 qpnl_dump__(struct nl_sock *sock, int cmd, uint32_t dev_index,
             qpnl_parse_func *parse, struct qpnl_result *r)
 {
-    static uint32_t qpnl_seq;
     long long int deadline = time_msec() + QPNL_TIMEOUT_MS;
     uint64_t stub[4096 / 8];
     struct ofpbuf request, buf;
-    uint32_t seq = ++qpnl_seq;
     bool intr = false;
+    uint32_t seq;
     int error;
 
     ofpbuf_init(&request, 64);
     nl_msg_put_nlmsghdr(&request, 0, RDMA_NL_GET_TYPE(RDMA_NL_NLDEV, cmd),
                         NLM_F_REQUEST | NLM_F_DUMP);
-    nl_msg_nlmsghdr(&request)->nlmsg_seq = seq;
     if (dev_index != UINT32_MAX) {
         nl_msg_put_u32(&request, RDMA_NLDEV_ATTR_DEV_INDEX, dev_index);
     }
+    /* nl_sock_send() numbers the request: the replies carry that. */
     error = nl_sock_send(sock, &request, true);
+    seq = nl_msg_nlmsghdr(&request)->nlmsg_seq;
     ofpbuf_uninit(&request);
 
     ofpbuf_use_stub(&buf, stub, sizeof stub);
@@ -462,6 +462,47 @@ qpnl_open_devices_in(uint32_t pid, struct nl_sock **sockp,
     return 0;
 }
 
+/* The RDMA devices of ovs-rdmad's network namespace, listed at most once
+ * per main-loop iteration (rdma_qp_netlink_flush()). */
+static struct qpnl_dev *cached_devs;
+static size_t n_cached_devs;    /* Number of 'cached_devs'. */
+static bool have_cached_devs;   /* Whether 'cached_devs' is this
+                                 * iteration's. */
+
+/* Opens an RDMA netlink socket of ovs-rdmad's network namespace in
+ * '*sockp' and puts the RDMA devices into 'r', listing them only once per
+ * iteration.  Returns 0 or a positive errno value (then nothing is
+ * open). */
+static int
+qpnl_open_devices(struct nl_sock **sockp, struct qpnl_result *r)
+{
+    int error;
+
+    if (!have_cached_devs) {
+        error = qpnl_open_devices_in(0, sockp, r);
+        if (!error) {
+            free(cached_devs);
+            cached_devs = xmemdup(r->devs, r->n_devs * sizeof *r->devs);
+            n_cached_devs = r->n_devs;
+            have_cached_devs = true;
+        }
+        return error;
+    }
+    error = nl_sock_create(NETLINK_RDMA, sockp);
+    if (!error) {
+        r->devs = xmemdup(cached_devs, n_cached_devs * sizeof *cached_devs);
+        r->n_devs = r->allocated_devs = n_cached_devs;
+    }
+    return error;
+}
+
+/* Forgets the list of RDMA devices: the next dump lists them again. */
+void
+rdma_qp_netlink_flush(void)
+{
+    have_cached_devs = false;
+}
+
 /* Returns the device named 'device' among those in 'r', or NULL. */
 static const struct qpnl_dev *
 qpnl_find_dev(const struct qpnl_result *r, const char *device)
@@ -497,7 +538,7 @@ rdma_qp_netlink_dump_qps(const char *device, struct rdma_kqp **qps, size_t *n)
     int error;
 
     memset(&r, 0, sizeof r);
-    error = qpnl_open_devices_in(0, &sock, &r);
+    error = qpnl_open_devices(&sock, &r);
     if (error) {
         return error;
     }
@@ -525,7 +566,7 @@ rdma_qp_netlink_dump_cm_ids(struct rdma_kcm **cmsp, size_t *np)
     size_t i;
 
     memset(&r, 0, sizeof r);
-    error = qpnl_open_devices_in(0, &sock, &r);
+    error = qpnl_open_devices(&sock, &r);
     if (error) {
         return error;
     }

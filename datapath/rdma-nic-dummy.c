@@ -93,6 +93,12 @@ struct dummy_nic {
     struct ovs_list list_node;  /* In 'dummy_nics'. */
 
     struct hmap entries;        /* Contains "struct dummy_entry"s. */
+    struct dummy_entry **by_key; /* Compact index: 'by_key[K]' is the entry
+                                 * with cm_id K, or NULL, for every K below
+                                 * 'n_by_key' (a device's table indexed by
+                                 * handle: no hash lookup for the dense
+                                 * keys ovs-rdmad hands out). */
+    size_t n_by_key;            /* Keys 'by_key' covers. */
     struct hmap sources;        /* Contains "struct dummy_source"s. */
     struct rdma_nic_caps caps;  /* Capabilities; max_entries = capacity. */
     char *table_file;           /* "table=FILE": where the table lives
@@ -124,6 +130,7 @@ static struct ovs_list dummy_nics = OVS_LIST_INITIALIZER(&dummy_nics);
 
 static void dummy_unixctl_register(void);
 static void dummy_count_op(struct dummy_nic *);
+static void dummy_index_add(struct dummy_nic *, struct dummy_entry *);
 
 /* Returns the dummy_nic that contains 'nic'. */
 static struct dummy_nic *
@@ -267,6 +274,7 @@ dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
             e->entry = entries[i];
             hmap_insert(&dummy->entries, &e->hmap_node,
                         hash_uint64(e->entry.cm_id));
+            dummy_index_add(dummy, e);
         }
         free(entries);
         dummy->table_file = abs_file_name(NULL, table_file);
@@ -291,6 +299,7 @@ dummy_close(struct rdma_nic *nic)
         free(entry);
     }
     hmap_destroy(&dummy->entries);
+    free(dummy->by_key);
     HMAP_FOR_EACH_POP (source, hmap_node, &dummy->sources) {
         free(source);
     }
@@ -314,6 +323,9 @@ dummy_find_entry(const struct dummy_nic *dummy, uint64_t cm_id)
 {
     struct dummy_entry *e;
 
+    if (cm_id < dummy->n_by_key) {
+        return dummy->by_key[cm_id];
+    }
     HMAP_FOR_EACH_WITH_HASH (e, hmap_node, hash_uint64(cm_id),
                              &dummy->entries) {
         if (e->entry.cm_id == cm_id) {
@@ -321,6 +333,46 @@ dummy_find_entry(const struct dummy_nic *dummy, uint64_t cm_id)
         }
     }
     return NULL;
+}
+
+/* Adds entry 'e', just inserted into 'dummy''s 'entries', to the compact
+ * index, growing the index to cover its key if the key is dense enough
+ * (below twice the number of entries plus 64k), so that the index takes
+ * at most a few pointers per entry. */
+static void
+dummy_index_add(struct dummy_nic *dummy, struct dummy_entry *e)
+{
+    uint64_t key = e->entry.cm_id;
+
+    if (key >= dummy->n_by_key
+        && key < 2 * (uint64_t) hmap_count(&dummy->entries) + 65536) {
+        size_t old = dummy->n_by_key;
+        size_t n = MAX(2 * old, key + 1);
+        struct dummy_entry *other;
+
+        n = MAX(n, 1024);
+        dummy->by_key = xrealloc(dummy->by_key, n * sizeof *dummy->by_key);
+        memset(&dummy->by_key[old], 0,
+               (n - old) * sizeof *dummy->by_key);
+        dummy->n_by_key = n;
+        HMAP_FOR_EACH (other, hmap_node, &dummy->entries) {
+            if (other->entry.cm_id >= old && other->entry.cm_id < n) {
+                dummy->by_key[other->entry.cm_id] = other;
+            }
+        }
+    } else if (key < dummy->n_by_key) {
+        dummy->by_key[key] = e;
+    }
+}
+
+/* Removes entry 'e' from 'dummy''s 'entries' and compact index. */
+static void
+dummy_index_remove(struct dummy_nic *dummy, struct dummy_entry *e)
+{
+    if (e->entry.cm_id < dummy->n_by_key) {
+        dummy->by_key[e->entry.cm_id] = NULL;
+    }
+    hmap_remove(&dummy->entries, &e->hmap_node);
 }
 
 /* Returns the source bound for 'cm_id' in 'dummy', or NULL. */
@@ -506,6 +558,7 @@ dummy_install(struct rdma_nic *nic, const struct rdma_nic_entry *entry)
         e->entry = *entry;
         hmap_insert(&dummy->entries, &e->hmap_node,
                     hash_uint64(entry->cm_id));
+        dummy_index_add(dummy, e);
     }
     dummy_log_op(dummy, DUMMY_OP_INSTALL, entry->cm_id, entry, NULL, error,
                  injected);
@@ -564,7 +617,7 @@ dummy_remove(struct rdma_nic *nic, uint64_t cm_id)
             error = ENOENT;
         }
         if (e) {
-            hmap_remove(&dummy->entries, &e->hmap_node);
+            dummy_index_remove(dummy, e);
             free(e);
         }
         if (s) {

@@ -34,7 +34,7 @@ VLOG_DEFINE_THIS_MODULE(rdma_fault);
  * is an error, so that a typo in a test cannot pass silently. */
 static const char point_names[] =
     "bind-nic bind-saved unbind-nic unbind-saved update-nic update-saved "
-    "refresh-nic refresh-saved nic-install nic-modify nic-remove";
+    "refresh-nic refresh-saved nic-install nic-modify nic-remove state-sync";
 
 /* Whether fault injection is enabled at all. */
 static bool enabled;

@@ -57,10 +57,14 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-retry.h \
 	ofproto-rdma/rdma-state-file.c \
 	ofproto-rdma/rdma-state-file.h \
+	ofproto-rdma/rdma-syncer.c \
+	ofproto-rdma/rdma-syncer.h \
 	ofproto-rdma/rdma-status.c \
 	ofproto-rdma/rdma-status.h \
 	ofproto-rdma/rdma-tenant.c \
 	ofproto-rdma/rdma-tenant.h \
+	ofproto-rdma/rdma-tenant-private.h \
+	ofproto-rdma/rdma-tenant-socket.c \
 	ofproto-rdma/rdma-tenant-request.c \
 	ofproto-rdma/rdma-underlay.c \
 	ofproto-rdma/rdma-underlay-ovs.c \

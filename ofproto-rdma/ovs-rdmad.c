@@ -169,7 +169,11 @@ rdmad_run(struct rdmad *d)
     /* Write-ahead: this iteration's records (the engine's and the front
      * ends'), in one write, before the replies that confirm them. */
     retval = rdma_persist_run(&d->persist, d->engine, rdma_ack_any());
-    rdma_ack_release(d->engine, retval, d->persist.file_name);
+    rdma_ack_release(d->engine, retval, d->persist.file_name,
+                     d->persist.n_written);
+    /* With --state-sync=fdatasync, the replies whose records the sync
+     * thread made durable (rdma-syncer.h); all of them without it. */
+    rdma_ack_flush(d->persist.n_synced);
 }
 
 /* Arranges for poll_block() to wake up when a module of 'd' has work. */

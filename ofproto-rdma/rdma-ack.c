@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "openvswitch/vlog.h"
 #include "rdma-engine.h"
@@ -35,13 +36,27 @@ struct held_ack {
     uint64_t cm_id;             /* The connection's cm_id on 'vport'. */
     const void *owner;          /* Connection it goes to, for
                                  * rdma_ack_forget(). */
-    rdma_ack_cb *cb;            /* Sends or frees it. */
+    rdma_ack_cb *cb;            /* Sends or frees it, or NULL if its
+                                 * connection went away. */
     void *aux;                  /* For 'cb'. */
+    char *error;                /* Once settled: why the change was
+                                 * refused, or NULL if it was written. */
+    uint64_t ticket;            /* Once settled: the write that must be
+                                 * durable before it is sent. */
+    bool saved;                 /* Once settled: whether its record was
+                                 * written. */
 };
 
 /* The replies held in this main-loop iteration, in arrival order. */
 static struct held_ack *held;
 static size_t n_held, allocated_held;
+
+/* The replies settled in earlier iterations (their records written, or
+ * their change refused) that wait for a sync, in arrival order: a FIFO
+ * whose live part is 'queue[queue_head]' to 'queue[n_queue - 1]'.  Their
+ * tickets never decrease along it. */
+static struct held_ack *queue;
+static size_t queue_head, n_queue, allocated_queue;
 
 /* Names of the ops, as the crash points spell them. */
 static const char *
@@ -102,65 +117,115 @@ rdma_ack_forget(const void *owner)
             held[i].cb = NULL;
         }
     }
+    for (i = queue_head; i < n_queue; i++) {
+        if (queue[i].owner == owner && queue[i].cb) {
+            queue[i].cb(queue[i].aux, NULL, false);
+            queue[i].cb = NULL;
+        }
+    }
 }
 
-/* Returns true if any reply is held. */
+/* Returns true if any reply is held in this iteration. */
 bool
 rdma_ack_any(void)
 {
     return n_held > 0;
 }
 
-/* Sends every held reply, given the outcome 'save_error' (0 or a positive
- * errno) of writing their records to 'file_name': see rdma-ack.h. */
+/* Returns the refusal for held reply 'a', whose change could not be
+ * written to 'file_name' ('save_error'), after undoing the change in 'e'
+ * (a bind) or noting that it was (an update); NULL for an unbind or a
+ * refresh, which took effect and whose record keeps being retried. */
+static char *
+refuse(struct rdma_engine *e, const struct held_ack *a, int save_error,
+       const char *file_name)
+{
+    if (a->op == RDMA_ACK_BIND && a->vport) {
+        free(rdma_engine_unbind(e, a->vport, a->cm_id));
+        return xasprintf("cannot save the connection in the state "
+                         "file %s (%s): bind refused, nothing "
+                         "installed; make the file writable again "
+                         "(e.g. free space on its file system) and "
+                         "bind again", file_name,
+                         ovs_strerror(save_error));
+    } else if (a->op == RDMA_ACK_UPDATE) {
+        /* rdma_engine_set_save_error() undid it already. */
+        return xasprintf("cannot save the peer QPN in the state file "
+                         "%s (%s): update refused, nothing changed; "
+                         "make the file writable again (e.g. free "
+                         "space on its file system) and update "
+                         "again", file_name, ovs_strerror(save_error));
+    } else if (a->op == RDMA_ACK_UNBIND) {
+        VLOG_WARN("%s/%"PRIu64": unbind took effect but is not saved "
+                  "yet in %s (%s): retrying",
+                  a->vport ? a->vport : "(unknown)", a->cm_id,
+                  file_name, ovs_strerror(save_error));
+    } else {
+        VLOG_WARN("refresh took effect but is not saved yet in %s (%s): "
+                  "retrying", file_name, ovs_strerror(save_error));
+    }
+    return NULL;
+}
+
+/* Settles every reply held in this iteration, given the outcome
+ * 'save_error' (0 or a positive errno) of writing their records to
+ * 'file_name' (see rdma-ack.h), and queues them behind the replies that
+ * wait already: they go out, in arrival order, once write 'ticket' is
+ * durable (rdma_ack_flush()).  A refused change is undone now; its
+ * refusal, too, waits for the replies before it. */
 void
 rdma_ack_release(struct rdma_engine *e, int save_error,
-                 const char *file_name)
+                 const char *file_name, uint64_t ticket)
 {
     size_t i;
 
-    if (!save_error) {
-        for (i = 0; i < n_held; i++) {
-            crash_point(held[i].op, "saved");
-        }
+    if (queue_head == n_queue) {
+        queue_head = n_queue = 0;
     }
     for (i = 0; i < n_held; i++) {
         struct held_ack *a = &held[i];
-        char *error = NULL;
 
-        if (!a->cb) {
-            free(a->vport);
-            continue;
+        a->error = save_error ? refuse(e, a, save_error, file_name) : NULL;
+        a->ticket = ticket;
+        a->saved = !save_error;
+        if (n_queue >= allocated_queue) {
+            if (queue_head) {
+                memmove(queue, &queue[queue_head],
+                        (n_queue - queue_head) * sizeof *queue);
+                n_queue -= queue_head;
+                queue_head = 0;
+            }
+            if (n_queue >= allocated_queue) {
+                queue = x2nrealloc(queue, &allocated_queue, sizeof *queue);
+            }
         }
-        if (save_error && a->op == RDMA_ACK_BIND && a->vport) {
-            char *msg = rdma_engine_unbind(e, a->vport, a->cm_id);
-
-            free(msg);
-            error = xasprintf("cannot save the connection in the state "
-                              "file %s (%s): bind refused, nothing "
-                              "installed; make the file writable again "
-                              "(e.g. free space on its file system) and "
-                              "bind again", file_name,
-                              ovs_strerror(save_error));
-        } else if (save_error && a->op == RDMA_ACK_UPDATE) {
-            /* rdma_engine_set_save_error() undid it already. */
-            error = xasprintf("cannot save the peer QPN in the state file "
-                              "%s (%s): update refused, nothing changed; "
-                              "make the file writable again (e.g. free "
-                              "space on its file system) and update "
-                              "again", file_name, ovs_strerror(save_error));
-        } else if (save_error && a->op == RDMA_ACK_UNBIND) {
-            VLOG_WARN("%s/%"PRIu64": unbind took effect but is not saved "
-                      "yet in %s (%s): retrying",
-                      a->vport ? a->vport : "(unknown)", a->cm_id,
-                      file_name, ovs_strerror(save_error));
-        } else if (save_error) {
-            VLOG_WARN("refresh took effect but is not saved yet in %s (%s): "
-                      "retrying", file_name, ovs_strerror(save_error));
-        }
-        a->cb(a->aux, error, true);
-        free(error);
-        free(a->vport);
+        queue[n_queue++] = *a;
     }
     n_held = 0;
+}
+
+/* Sends, in arrival order, every settled reply whose write 'synced' (the
+ * highest write known durable) covers.  Before any of them is sent, crash
+ * point "OP-saved" runs for each confirmed change among them. */
+void
+rdma_ack_flush(uint64_t synced)
+{
+    size_t end, i;
+
+    for (end = queue_head; end < n_queue && queue[end].ticket <= synced;
+         end++) {
+        if (queue[end].saved) {
+            crash_point(queue[end].op, "saved");
+        }
+    }
+    for (i = queue_head; i < end; i++) {
+        struct held_ack *a = &queue[i];
+
+        if (a->cb) {
+            a->cb(a->aux, a->error, true);
+        }
+        free(a->error);
+        free(a->vport);
+    }
+    queue_head = end;
 }

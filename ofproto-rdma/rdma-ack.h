@@ -25,9 +25,10 @@
  * reply, then calls rdma_ack_hold() instead of sending it.  Once per
  * main-loop iteration, after the front ends have run, ovs-rdmad writes
  * every record of the iteration in one write (rdma_persist_run()) and
- * then calls rdma_ack_release() with the outcome:
+ * then calls rdma_ack_release() with the outcome, which settles each
+ * held reply:
  *
- *   - written: every held reply is sent as built;
+ *   - written: the reply as built;
  *
  *   - not written (disk full, I/O error): each bind is undone (its NIC
  *     entry removed, its binding dropped) and refused with an error that
@@ -36,6 +37,12 @@
  *     rdma_engine_set_save_error()) and refused; an unbind has taken
  *     effect and is confirmed, while its record keeps being retried.
  *
+ * A settled reply goes out, through rdma_ack_flush(), once the write it
+ * was settled with is durable: at once with --state-sync=none, after the
+ * fdatasync() that covers it with --state-sync=fdatasync (rdma-syncer.h:
+ * meanwhile the main loop goes on with the next requests).  Replies go
+ * out in the order their requests came in, refusals included.
+
  * The crash points "OP-nic" (the NIC holds the change, the file does not)
  * and "OP-saved" (the file holds it, no reply was sent) sit here, for OP
  * in bind, unbind, update and refresh. */
@@ -63,6 +70,7 @@ void rdma_ack_hold(enum rdma_ack_op, const char *vport, uint64_t cm_id,
 void rdma_ack_forget(const void *owner);
 bool rdma_ack_any(void);
 void rdma_ack_release(struct rdma_engine *, int save_error,
-                      const char *file_name);
+                      const char *file_name, uint64_t ticket);
+void rdma_ack_flush(uint64_t synced);
 
 #endif /* rdma-ack.h */

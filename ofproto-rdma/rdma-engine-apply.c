@@ -54,7 +54,7 @@ rdma_worklist_add_vport(struct rdma_worklist *wl, struct rdma_qpm_vport *vp)
 {
     struct rdma_binding *b;
 
-    LIST_FOR_EACH (b, vport_node, &vp->bindings) {
+    HMAP_FOR_EACH (b, vport_node, &vp->bindings) {
         b->reselect = true;
         rdma_worklist_add(wl, b);
     }
@@ -143,32 +143,36 @@ binding_install(struct rdma_engine *e, struct rdma_binding *b,
     return error;
 }
 
-/* Makes the NIC's entry for 'b' match 'tuple': installs it, or modifies it
- * (generation + 1) if its tuple or QPNs changed, and sets 'b''s state. */
+/* Makes the NIC's entry for 'b' match 'entry->tuple' (the caller fills in
+ * only that; this function fills in the rest): installs it, or modifies it
+ * (generation + 1) if its tuple or QPNs changed, and sets 'b''s state.
+ * Building the tuple in place saves a refresh two copies of it per
+ * binding. */
 static void
-binding_push(struct rdma_engine *e, struct rdma_binding *b,
-             const struct ovl_tuple *tuple)
+binding_push_entry(struct rdma_engine *e, struct rdma_binding *b,
+                   struct rdma_nic_entry *entry)
 {
-    uint64_t hash = rdma_nic_entry_hash(&e->caps, tuple);
-    struct rdma_nic_entry entry;
+    uint64_t hash = rdma_nic_entry_hash(&e->caps, &entry->tuple);
+    const struct ovl_tuple *tuple = &entry->tuple;
     char *msg = NULL;
+    size_t len;
     int error;
 
     if (b->installed && hash == b->tuple_hash) {
         rdma_binding_set_state(e->map, b, RDMA_BINDING_INSTALLED, NULL);
         return;
     }
-    memset(&entry, 0, sizeof entry);
-    entry.cm_id = b->key;
-    entry.qpn = b->qpn;
-    entry.remote_qpn = b->remote_qpn;
-    entry.generation = b->generation + 1;
-    entry.tuple = *tuple;
-    ovs_strlcpy(entry.vport, b->vport->name, sizeof entry.vport);
+    entry->cm_id = b->key;
+    entry->qpn = b->qpn;
+    entry->remote_qpn = b->remote_qpn;
+    entry->generation = b->generation + 1;
+    len = strnlen(b->vport->name, sizeof entry->vport - 1);
+    memcpy(entry->vport, b->vport->name, len);
+    memset(&entry->vport[len], 0, sizeof entry->vport - len);
     if (!b->installed) {
-        error = binding_install(e, b, tuple, &entry, &msg);
+        error = binding_install(e, b, tuple, entry, &msg);
     } else {
-        error = rdma_nic_modify(e->nic, &entry);
+        error = rdma_nic_modify(e->nic, entry);
         e->stats.n_modify++;
         if (error) {
             msg = xasprintf("NIC modify failed: %s", ovs_strerror(error));
@@ -181,9 +185,21 @@ binding_push(struct rdma_engine *e, struct rdma_binding *b,
         return;
     }
     b->installed = true;
-    b->generation = entry.generation;
+    b->generation = entry->generation;
     b->tuple_hash = hash;
     rdma_binding_set_state(e->map, b, RDMA_BINDING_INSTALLED, NULL);
+}
+
+/* Makes the NIC's entry for 'b' match 'tuple', as binding_push_entry()
+ * does. */
+static void
+binding_push(struct rdma_engine *e, struct rdma_binding *b,
+             const struct ovl_tuple *tuple)
+{
+    struct rdma_nic_entry entry;
+
+    entry.tuple = *tuple;
+    binding_push_entry(e, b, &entry);
 }
 
 /* Removes the NIC's entry for 'b', if it has one (a remove that fails is
@@ -394,16 +410,15 @@ binding_reselect(struct rdma_engine *e, struct rdma_binding *b,
     return NULL;
 }
 
-/* Recomputes binding 'b' and updates the NIC and 'b''s state to match. */
-void
-rdma_engine_update_binding(struct rdma_engine *e, struct rdma_binding *b)
+/* Recomputes binding 'b', whose vport in the configuration is 'vp' (NULL
+ * if none), and updates the NIC and 'b''s state to match. */
+static void
+update_binding(struct rdma_engine *e, struct rdma_binding *b,
+               const struct rdma_map_vport *vp)
 {
-    const struct rdma_map_vport *vp;
-    struct ovl_tuple tuple;
     char *reason = NULL;
 
     e->stats.n_binding_updates++;
-    vp = rdma_mapping_find_vport(&e->cfg, b->vport->name);
     if (!vp) {
         reason = (rdma_mapping_find_iface(&e->cfg, b->vport->name)
                   ? rdma_map_vport_not_enabled(b->vport->name)
@@ -438,11 +453,24 @@ rdma_engine_update_binding(struct rdma_engine *e, struct rdma_binding *b)
             rdma_engine_apply(e, b, false, NULL, RDMA_BINDING_FAILED,
                           "source and destination IP versions differ");
         } else {
-            rdma_binding_get_tuple(b, &tuple);
-            rdma_engine_apply(e, b, true, &tuple, 0, NULL);
+            struct rdma_nic_entry entry;
+
+            if (b->nic_failed) {
+                b->nic_failed = false;
+                e->n_nic_failed--;
+            }
+            rdma_binding_get_tuple(b, &entry.tuple);
+            binding_push_entry(e, b, &entry);
         }
     }
     free(reason);
+}
+
+/* Recomputes binding 'b' and updates the NIC and 'b''s state to match. */
+void
+rdma_engine_update_binding(struct rdma_engine *e, struct rdma_binding *b)
+{
+    update_binding(e, b, rdma_mapping_find_vport(&e->cfg, b->vport->name));
 }
 
 /* Recomputes every dirty path and adds the bindings of those that changed
@@ -518,9 +546,21 @@ rdma_engine_process_worklist(struct rdma_engine *e, struct rdma_worklist *wl)
     size_t i, n_failed;
 
     if (wl->n) {
+        const struct rdma_qpm_vport *last = NULL;
+        const struct rdma_map_vport *vp = NULL;
+
         rdma_nic_batch_begin(e->nic);
         for (i = 0; i < wl->n; i++) {
-            rdma_engine_update_binding(e, wl->items[i]);
+            struct rdma_binding *b = wl->items[i];
+
+            /* Runs of bindings of one vport (the common case: a path's
+             * bindings) look their vport up once.  (Updating a binding
+             * frees no vport, and the configuration stays as it is.) */
+            if (b->vport != last) {
+                last = b->vport;
+                vp = rdma_mapping_find_vport(&e->cfg, last->name);
+            }
+            update_binding(e, b, vp);
         }
         if (rdma_nic_batch_commit(e->nic, &failed, &n_failed)) {
             batch_refused(e, failed, n_failed);

@@ -519,7 +519,7 @@ rdma_engine_release_owner(struct rdma_engine *e, const char *vport,
         return 0;
     }
     owned = xmalloc(qvp->n_bindings * sizeof *owned);
-    LIST_FOR_EACH (b, vport_node, &qvp->bindings) {
+    HMAP_FOR_EACH (b, vport_node, &qvp->bindings) {
         if (b->owner == owner) {
             owned[n++] = b;
         }

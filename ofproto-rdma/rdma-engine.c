@@ -385,7 +385,7 @@ rdma_engine_vport_status(const struct rdma_engine *e, const char *vport,
     qvp = rdma_qp_map_find_vport(e->map, vport);
     if (qvp && qvp->n_not_installed) {
         n_bad = qvp->n_not_installed;
-        LIST_FOR_EACH (b, vport_node, &qvp->bindings) {
+        HMAP_FOR_EACH (b, vport_node, &qvp->bindings) {
             if (b->state != RDMA_BINDING_INSTALLED) {
                 first = b->reason;
                 break;

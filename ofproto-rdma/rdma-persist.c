@@ -35,6 +35,7 @@
 #include "rdma-last-config.h"
 #include "rdma-mapping.h"
 #include "rdma-qp-map.h"
+#include "rdma-syncer.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -189,13 +190,13 @@ changes_to_records(const struct rdma_qp_map *map,
 }
 
 /* Appends 'ds' to the log 'file_name' through '*fdp' (opened first if it is
- * -1; '*sizep', '*devp' and '*inop' are then set), and with 'sync' makes it
- * durable.  On error the file is truncated back to what it held, '*fdp' is
- * closed and set to -1, and a positive errno is returned; else 0. */
+ * -1; '*sizep', '*devp' and '*inop' are then set).  It is not made durable
+ * here: persist_append() asks for that (sync_written()).  On error the
+ * file is truncated back to what it held, '*fdp' is closed and set to -1,
+ * and a positive errno is returned; else 0. */
 static int
 append_records(const char *file_name, const struct ds *ds, int *fdp,
-               off_t *sizep, dev_t *devp, ino_t *inop,
-               enum rdma_state_sync sync)
+               off_t *sizep, dev_t *devp, ino_t *inop)
 {
     int error;
 
@@ -229,9 +230,6 @@ append_records(const char *file_name, const struct ds *ds, int *fdp,
         *inop = st.st_ino;
     }
     error = write_all(*fdp, ds->string, ds->length);
-    if (!error && sync == RDMA_STATE_SYNC_FDATASYNC && fdatasync(*fdp)) {
-        error = errno;
-    }
     if (!error) {
         *sizep += ds->length;
         return 0;
@@ -248,12 +246,32 @@ error:
     return error;
 }
 
+/* Makes durable the directory entry of 'file_name' (a rename into it).
+ * Returns 0 or a positive errno value. */
+static int
+sync_dir(const char *file_name)
+{
+    char *dir = dir_name(file_name);
+    int error = 0;
+    int fd;
+
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd)) {
+        error = errno;
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    free(dir);
+    return error;
+}
+
 /* Writes 'ds' to 'file_name' as a new file, atomically: a reader (or a
  * crash) sees the old file or the new one, never a mix.  The new file is
  * written as FILE.tmp, created afresh (O_EXCL, never through a symbolic
  * link), mode 0600, made durable with 'sync', and renamed over the old
- * one.  Returns 0 or a positive errno value, leaving the old file in place
- * on error. */
+ * one (with 'sync', the rename is made durable too).  Returns 0 or a
+ * positive errno value, leaving the old file in place on error. */
 static int
 write_new_file(const char *file_name, const struct ds *ds,
                enum rdma_state_sync sync)
@@ -281,6 +299,8 @@ write_new_file(const char *file_name, const struct ds *ds,
         }
         if (error) {
             unlink(tmp_name);
+        } else if (sync == RDMA_STATE_SYNC_FDATASYNC) {
+            error = sync_dir(file_name);
         }
     }
     free(tmp_name);
@@ -307,6 +327,65 @@ save_file(const char *file_name, const struct rdma_qp_map *map,
     return error;
 }
 
+/* Makes the append just done durable, with --state-sync=fdatasync: asks
+ * the sync thread for it (the replies wait for it), or, if that cannot be
+ * done, calls fdatasync() here.  Returns 0 or a positive errno value. */
+static int
+sync_written(struct rdma_persist *ps)
+{
+    ps->n_written++;
+    if (ps->sync == RDMA_STATE_SYNC_NONE) {
+        ps->n_synced = ps->n_written;
+        return 0;
+    }
+    if (!ps->syncer) {
+        ps->syncer = rdma_syncer_create();
+    }
+    if (!rdma_syncer_request(ps->syncer, ps->fd, ps->n_written)) {
+        return 0;
+    }
+    ps->n_syncs++;
+    if (fdatasync(ps->fd)) {
+        return errno;
+    }
+    ps->n_synced = ps->n_written;
+    return 0;
+}
+
+/* Appends the records of the 'n_changes' 'changes' to the log.  Returns 0
+ * or a positive errno value (ENOENT if the file went away or was
+ * replaced: then the caller writes a new one). */
+static int
+persist_append(struct rdma_persist *ps, const struct rdma_qp_map *map,
+               const struct rdma_qp_map_change *changes, size_t n_changes)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    int error;
+
+    changes_to_records(map, changes, n_changes, &ds);
+    error = append_records(ps->file_name, &ds, &ps->fd, &ps->size,
+                           &ps->dev, &ps->ino);
+    if (!error) {
+        error = sync_written(ps);
+        if (error) {
+            /* The records are in the file, perhaps not on disk: write a
+             * whole new file, made durable, before confirming them. */
+            close(ps->fd);
+            ps->fd = -1;
+        }
+    }
+    if (!error) {
+        ps->n_records += n_changes;
+    } else {
+        /* Write it whole instead: at once if the file went away or was
+         * replaced, else (e.g. disk full) at the next try. */
+        ps->compact = true;
+    }
+    ps->n_writes++;
+    ds_destroy(&ds);
+    return error;
+}
+
 /* Writes what changed in 'map' since the last call: the whole file if it
  * is due for compaction (or after an error), else the changed records
  * appended.  Returns 0 or a positive errno value. */
@@ -325,21 +404,7 @@ persist_write(struct rdma_persist *ps, struct rdma_qp_map *map)
         ps->compact = true;
     }
     if (!ps->compact && n_changes) {
-        struct ds ds = DS_EMPTY_INITIALIZER;
-
-        changes_to_records(map, changes, n_changes, &ds);
-        error = append_records(ps->file_name, &ds, &ps->fd, &ps->size,
-                               &ps->dev, &ps->ino, ps->sync);
-        if (!error) {
-            ps->n_records += n_changes;
-        } else {
-            /* Write it whole instead: at once if the file went away or was
-             * replaced, else (e.g. disk full) at the next try. */
-            ps->compact = true;
-        }
-        ps->n_syncs += ps->sync == RDMA_STATE_SYNC_FDATASYNC;
-        ps->n_writes++;
-        ds_destroy(&ds);
+        error = persist_append(ps, map, changes, n_changes);
         if (error != ENOENT) {
             rdma_qp_map_changes_free(changes, n_changes);
             return error;
@@ -354,12 +419,45 @@ persist_write(struct rdma_persist *ps, struct rdma_qp_map *map)
                 close(ps->fd);      /* The old file. */
                 ps->fd = -1;
             }
+            /* Everything is in the new file, durable with 'sync'. */
+            ps->n_written++;
+            ps->n_synced = ps->n_written;
         }
         ps->n_syncs += ps->sync == RDMA_STATE_SYNC_FDATASYNC;
         ps->n_writes++;
     }
     rdma_qp_map_changes_free(changes, n_changes);
     return error;
+}
+
+/* Learns from the sync thread how far the log is durable.  A failed
+ * fdatasync() may have lost the records it was for, and the kernel may
+ * not write them again for a later one: then no sync of a write made
+ * before the failure is trusted any more, and the whole file is written
+ * again, made durable, before their replies go out. */
+static void
+poll_syncer(struct rdma_persist *ps)
+{
+    uint64_t synced, error_ticket;
+    int error;
+
+    if (!ps->syncer) {
+        return;
+    }
+    rdma_syncer_poll(ps->syncer, &synced, &error, &error_ticket);
+    if (error && error_ticket > ps->n_synced) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+
+        VLOG_WARN_RL(&rl, "%s: fdatasync failed (%s): writing the whole "
+                     "file again before confirming its last changes",
+                     ps->file_name, ovs_strerror(error));
+        ps->untrusted = ps->n_written;
+        ps->compact = true;
+        ps->retry_at = LLONG_MAX;
+    }
+    if (synced > ps->untrusted) {
+        ps->n_synced = MAX(ps->n_synced, synced);
+    }
 }
 
 /* Keeps in force in 'engine', whose first configuration snapshot it is,
@@ -468,6 +566,7 @@ rdma_persist_run(struct rdma_persist *ps, struct rdma_engine *engine,
 {
     struct rdma_qp_map *map = rdma_engine_get_map(engine);
 
+    poll_syncer(ps);
     if (!ps->restored) {
         persist_restore(ps, engine);
         if (!ps->restored) {
@@ -520,6 +619,9 @@ rdma_persist_wait(const struct rdma_persist *ps,
                     ? ps->compact || map->n_changes
                     : rdma_engine_has_config(engine));
 
+    if (ps->syncer) {
+        rdma_syncer_wait(ps->syncer);
+    }
     if (!pending) {
         return;
     }
@@ -534,6 +636,7 @@ rdma_persist_wait(const struct rdma_persist *ps,
 void
 rdma_persist_destroy(struct rdma_persist *ps)
 {
+    rdma_syncer_destroy(ps->syncer);    /* After a last pending sync. */
     rdma_saved_bindings_free(ps->saved, ps->n_saved);
     rdma_state_report_destroy(&ps->report);
     if (ps->fd >= 0) {
@@ -566,7 +669,8 @@ rdma_persist_format(const struct rdma_persist *ps, struct ds *ds)
     }
     ds_put_format(ds, "records in file: %"PRIuSIZE"\n", ps->n_records);
     ds_put_format(ds, "writes: %"PRIu64", syncs: %"PRIu64"\n", ps->n_writes,
-                  ps->n_syncs);
+                  ps->n_syncs + (ps->syncer
+                                 ? rdma_syncer_count(ps->syncer) : 0));
     if (ps->error) {
         ds_put_format(ds, "last write: failed (%s), retrying; binds are "
                       "refused\n", ovs_strerror(ps->error));
@@ -598,8 +702,7 @@ rdma_persist_append(const char *file_name, const struct rdma_qp_map *map,
     int error;
 
     changes_to_records(map, c, n, &ds);
-    error = append_records(file_name, &ds, &fd, &size, &dev, &ino,
-                           RDMA_STATE_SYNC_NONE);
+    error = append_records(file_name, &ds, &fd, &size, &dev, &ino);
     if (fd >= 0) {
         close(fd);
     }

@@ -31,8 +31,11 @@
  * should the file.  rdma-state-file.h describes its format.
  *
  * Write-ahead: the records of one main-loop iteration are appended in one
- * write(), and with --state-sync=fdatasync made durable with one
- * fdatasync(), before any reply that confirms them is sent (rdma-ack.h).
+ * write() before any reply that confirms them is sent (rdma-ack.h).  With
+ * --state-sync=fdatasync the replies also wait for an fdatasync() that
+ * covers the write: a thread does them (rdma-syncer.h), one at a time,
+ * each covering every write made while the previous one ran (group
+ * commit), while the main loop goes on.
  * A write that fails is undone (the file is truncated back), retried every
  * second, and, until it succeeds, binds and updates are refused
  * ('save_error' of the engine).
@@ -61,12 +64,13 @@ struct ds;
 struct rdma_engine;
 struct rdma_qp_map;
 struct rdma_qp_map_change;
+struct rdma_syncer;
 
 /* When a write is made durable. */
 enum rdma_state_sync {
     RDMA_STATE_SYNC_NONE,       /* In the kernel's page cache: survives
                                  * the daemon, not the machine. */
-    RDMA_STATE_SYNC_FDATASYNC,  /* On disk: one fdatasync() per write. */
+    RDMA_STATE_SYNC_FDATASYNC,  /* On disk: fdatasync(), grouped. */
 };
 
 /* The daemon's side: restores once the engine has its first
@@ -98,7 +102,17 @@ struct rdma_persist {
     unsigned int config_seqno;  /* Configuration seqno it was checked
                                  * at. */
     uint64_t n_writes;          /* Writes done. */
-    uint64_t n_syncs;           /* fdatasync() calls done. */
+    uint64_t n_syncs;           /* fdatasync() calls done here (the sync
+                                 * thread counts its own). */
+    uint64_t n_written;         /* Writes that succeeded: the "ticket" of
+                                 * the last one. */
+    uint64_t n_synced;          /* Ticket of the last write known durable
+                                 * (equal to 'n_written' with
+                                 * --state-sync=none). */
+    struct rdma_syncer *syncer; /* The sync thread, or NULL. */
+    uint64_t untrusted;         /* After a failed sync, the last ticket
+                                 * written then: a later sync of the old
+                                 * writes does not make them durable. */
 };
 
 void rdma_persist_init(struct rdma_persist *, const char *file_name,

@@ -41,10 +41,10 @@ rdma_qp_map_init(struct rdma_qp_map *map)
     map->n_changes = 0;
     map->allocated_changes = 0;
     hmap_init(&map->bindings);
-    hmap_init(&map->by_name);
     hmap_init(&map->by_qpn);
     hmap_init(&map->vports);
     hmap_init(&map->paths);
+    hmap_init(&map->strings);
     map->n_via_fdb = 0;
 }
 
@@ -58,10 +58,11 @@ rdma_qp_map_destroy(struct rdma_qp_map *map)
         rdma_qp_map_remove(map, b);
     }
     hmap_destroy(&map->bindings);
-    hmap_destroy(&map->by_name);
     hmap_destroy(&map->by_qpn);
     hmap_destroy(&map->vports);
     hmap_destroy(&map->paths);
+    ovs_assert(hmap_is_empty(&map->strings));
+    hmap_destroy(&map->strings);
     rdma_qp_map_changes_free(map->changes, map->n_changes);
 }
 
@@ -128,13 +129,6 @@ note_change(struct rdma_qp_map *map, uint64_t key, uint64_t cm_id,
     }
 }
 
-/* Returns the hash of connection 'cm_id' of vport 'vport'. */
-static uint32_t
-hash_name(const char *vport, uint64_t cm_id)
-{
-    return hash_string(vport, hash_uint64(cm_id));
-}
-
 /* Returns the hash of QPN 'qpn' on 'device' (NULL for the NIC's default
  * function). */
 static uint32_t
@@ -150,13 +144,68 @@ rdma_qp_map_find(const struct rdma_qp_map *map, const char *vport,
 {
     struct rdma_binding *b;
 
-    HMAP_FOR_EACH_WITH_HASH (b, name_node, hash_name(vport, cm_id),
-                             &map->by_name) {
-        if (b->cm_id == cm_id && !strcmp(b->vport->name, vport)) {
+    const struct rdma_qpm_vport *vp = rdma_qp_map_find_vport(map, vport);
+
+    if (!vp) {
+        return NULL;
+    }
+    HMAP_FOR_EACH_WITH_HASH (b, vport_node, hash_uint64(cm_id),
+                             &vp->bindings) {
+        if (b->cm_id == cm_id) {
             return b;
         }
     }
     return NULL;
+}
+
+/* A string in a map's pool (its 'strings'): one copy of a text that many
+ * bindings hold (a device name, a reason), freed with its last user. */
+struct qpm_string {
+    struct hmap_node node;      /* In rdma_qp_map's 'strings'. */
+    size_t n_refs;              /* Bindings that point to 's'. */
+    char s[];                   /* The text, null-terminated. */
+};
+
+/* Returns a copy of 's' (NULL for NULL) in 'map''s string pool, with one
+ * more reference; release it with string_unref(). */
+static const char *
+string_ref(struct rdma_qp_map *map, const char *s)
+{
+    struct qpm_string *ps;
+    uint32_t hash;
+    size_t len;
+
+    if (!s) {
+        return NULL;
+    }
+    hash = hash_string(s, 0);
+    HMAP_FOR_EACH_WITH_HASH (ps, node, hash, &map->strings) {
+        if (!strcmp(ps->s, s)) {
+            ps->n_refs++;
+            return ps->s;
+        }
+    }
+    len = strlen(s);
+    ps = xmalloc(sizeof *ps + len + 1);
+    ps->n_refs = 1;
+    memcpy(ps->s, s, len + 1);
+    hmap_insert(&map->strings, &ps->node, hash);
+    return ps->s;
+}
+
+/* Drops a reference to 's', a string from string_ref() on 'map' or NULL,
+ * freeing it with its last reference. */
+static void
+string_unref(struct rdma_qp_map *map, const char *s)
+{
+    if (s) {
+        struct qpm_string *ps = CONTAINER_OF(s, struct qpm_string, s);
+
+        if (!--ps->n_refs) {
+            hmap_remove(&map->strings, &ps->node);
+            free(ps);
+        }
+    }
 }
 
 /* Returns the binding in 'map' whose key is 'key', or NULL. */
@@ -218,8 +267,10 @@ rdma_binding_set_qpn(struct rdma_qp_map *map, struct rdma_binding *b,
         hmap_remove(&map->by_qpn, &b->qpn_node);
     }
     if (device != b->device) {
-        free(b->device);
-        b->device = nullable_xstrdup(device);
+        const char *old = b->device;
+
+        b->device = string_ref(map, device);
+        string_unref(map, old);
     }
     b->qpn = qpn;
     if (qpn) {
@@ -330,7 +381,7 @@ rdma_qp_map_add(struct rdma_qp_map *map, uint64_t key, uint64_t cm_id,
         vp = xzalloc(sizeof *vp);
         vp->name = xstrdup(vport);
         vp->next_cm_id = 1;
-        ovs_list_init(&vp->bindings);
+        hmap_init(&vp->bindings);
         hmap_insert(&map->vports, &vp->node, hash_string(vport, 0));
     }
     b->key = key;
@@ -340,11 +391,10 @@ rdma_qp_map_add(struct rdma_qp_map *map, uint64_t key, uint64_t cm_id,
     vp->n_not_installed++;
     map->seqno++;
     note_change(map, key, cm_id, vport);
-    ovs_list_push_back(&vp->bindings, &b->vport_node);
+    hmap_insert(&vp->bindings, &b->vport_node, hash_uint64(cm_id));
     vp->n_bindings++;
     ovs_list_init(&b->path_node);
     hmap_insert(&map->bindings, &b->key_node, hash_uint64(key));
-    hmap_insert(&map->by_name, &b->name_node, hash_name(vport, cm_id));
     return b;
 }
 
@@ -359,8 +409,7 @@ rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
     rdma_binding_set_qpn(map, b, NULL, 0);
     rdma_binding_set_via_fdb(map, b, false);
     hmap_remove(&map->bindings, &b->key_node);
-    hmap_remove(&map->by_name, &b->name_node);
-    ovs_list_remove(&b->vport_node);
+    hmap_remove(&vp->bindings, &b->vport_node);
     if (b->state != RDMA_BINDING_INSTALLED) {
         vp->n_not_installed--;
     }
@@ -371,11 +420,11 @@ rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
     }
     if (!--vp->n_bindings) {
         hmap_remove(&map->vports, &vp->node);
+        hmap_destroy(&vp->bindings);
         free(vp->name);
         free(vp);
     }
-    free(b->reason);
-    free(b->device);
+    string_unref(map, b->reason);
     free(b);
 }
 
@@ -418,9 +467,11 @@ rdma_binding_set_state(struct rdma_qp_map *map, struct rdma_binding *b,
     }
     if (b->state != state || !reason != !b->reason
         || (reason && strcmp(reason, b->reason))) {
+        const char *old = b->reason;
+
         map->seqno++;
-        free(b->reason);
-        b->reason = nullable_xstrdup(reason);
+        b->reason = string_ref(map, reason);
+        string_unref(map, old);
     }
     b->state = state;
 }
@@ -516,7 +567,7 @@ sorted_bindings(const struct rdma_qp_map *map, const char *vport, size_t *n)
 
         array = xmalloc((vp ? vp->n_bindings : 0) * sizeof *array + 1);
         if (vp) {
-            LIST_FOR_EACH (b, vport_node, &vp->bindings) {
+            HMAP_FOR_EACH (b, vport_node, &vp->bindings) {
                 array[(*n)++] = b;
             }
         }

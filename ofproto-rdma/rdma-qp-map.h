@@ -59,7 +59,8 @@ enum rdma_binding_state {
 struct rdma_qpm_vport {
     struct hmap_node node;      /* In rdma_qp_map's 'vports', by name. */
     char *name;                 /* Interface name. */
-    struct ovs_list bindings;   /* Its "struct rdma_binding"s. */
+    struct hmap bindings;       /* Its "struct rdma_binding"s, by cm_id:
+                                 * how a connection is found by name. */
     size_t n_bindings;          /* Length of 'bindings'. */
     size_t n_not_installed;     /* Bindings not in state installed. */
     struct eth_addr mac;        /* Inner source MAC of its bindings. */
@@ -95,14 +96,18 @@ struct rdma_path {
                                  * NULL. */
 };
 
-/* One bound connection. */
+/* One bound connection.
+ *
+ * Kept small, since a host may hold a million: the fields that all
+ * bindings through one tunnel share live in its path; its 'device' and
+ * 'reason' point into the map's string pool (shared by every binding with
+ * the same text); the flags are bit-fields. */
 struct rdma_binding {
     struct hmap_node key_node;  /* In rdma_qp_map's 'bindings', by 'key'. */
-    struct hmap_node name_node; /* In rdma_qp_map's 'by_name', by vport
-                                 * name and 'cm_id'. */
     struct hmap_node qpn_node;  /* In rdma_qp_map's 'by_qpn', by 'device'
                                  * and 'qpn', if 'qpn'. */
-    struct ovs_list vport_node; /* In its vport's 'bindings'. */
+    struct hmap_node vport_node; /* In its vport's 'bindings', by
+                                 * 'cm_id'. */
     struct ovs_list path_node;  /* In its path's 'bindings', if 'path'. */
     uint64_t key;               /* Unique in the map; the NIC entry's key
                                  * (the "cm_id" of struct rdma_nic_entry).
@@ -111,18 +116,13 @@ struct rdma_binding {
     uint64_t cm_id;             /* rdma_cm identifier; unique per vport
                                  * only: a connection is named by its vport
                                  * and its cm_id ("VPORT/CM_ID"). */
-    char *device;               /* The vport's RDMA device (NIC function)
+    const char *device;         /* The vport's RDMA device (NIC function)
                                  * at bind time, or NULL: QPNs are unique
-                                 * per device. */
+                                 * per device.  In the map's string pool:
+                                 * set it with rdma_binding_set_qpn(). */
     uint64_t owner;             /* Tenant connection whose closing releases
                                  * it, or 0 (admin, persistent, or
                                  * restored after a restart). */
-    bool persistent;            /* Bound as "persistent" by a tenant. */
-    bool qp_checked;            /* The QP exists on 'device' as the kernel
-                                 * shows it (rdma-qp-source.h): its peer
-                                 * QPN and state come from there, and the
-                                 * binding goes when the QP does. */
-    uint8_t qp_state;           /* If 'qp_checked', the QP's state. */
     uint64_t generation;        /* 1 at install, +1 per modify, 0 if never
                                  * installed. */
     uint64_t tuple_hash;        /* ovl_tuple_hash64() of the installed
@@ -134,14 +134,23 @@ struct rdma_binding {
     struct in6_addr src_ip;     /* Inner source IP. */
     struct in6_addr dst_ip;     /* Inner destination IP. */
     struct eth_addr dst_mac;    /* Inner destination MAC, if has_dst_mac. */
-    bool has_dst_mac;           /* Whether the request gave dst_mac. */
-    bool src_ip_given;          /* Whether the request gave src_ip. */
-    bool installed;             /* Whether the NIC holds an entry. */
-    bool reselect;              /* Tunnel choice must be redone. */
-    bool via_fdb;               /* Tunnel chosen by MAC learning. */
-    bool nic_failed;            /* Last NIC operation failed: retry. */
-    enum rdma_binding_state state; /* See above. */
-    char *reason;               /* Why pending or failed, else NULL. */
+    unsigned int qp_state : 4;  /* If 'qp_checked', the QP's state (an
+                                 * IBV_QPS_* value, 0 to 7). */
+    unsigned int state : 2;     /* An enum rdma_binding_state, see above. */
+    bool persistent : 1;        /* Bound as "persistent" by a tenant. */
+    bool qp_checked : 1;        /* The QP exists on 'device' as the kernel
+                                 * shows it (rdma-qp-source.h): its peer
+                                 * QPN and state come from there, and the
+                                 * binding goes when the QP does. */
+    bool has_dst_mac : 1;       /* Whether the request gave dst_mac. */
+    bool src_ip_given : 1;      /* Whether the request gave src_ip. */
+    bool installed : 1;         /* Whether the NIC holds an entry. */
+    bool reselect : 1;          /* Tunnel choice must be redone. */
+    bool via_fdb : 1;           /* Tunnel chosen by MAC learning. */
+    bool nic_failed : 1;        /* Last NIC operation failed: retry. */
+    const char *reason;         /* Why pending or failed, else NULL.  In
+                                 * the map's string pool: set it with
+                                 * rdma_binding_set_state(). */
 };
 
 /* A recorded change: the binding (vport, cm_id) came, went, moved or
@@ -164,10 +173,11 @@ struct rdma_qp_map {
     size_t n_changes;           /* Number of 'changes'. */
     size_t allocated_changes;   /* Allocated elements of 'changes'. */
     struct hmap bindings;       /* "struct rdma_binding"s, by key. */
-    struct hmap by_name;        /* The same, by vport name and cm_id. */
     struct hmap by_qpn;         /* Those with a QPN, by device and QPN. */
     struct hmap vports;         /* "struct rdma_qpm_vport"s, by name. */
     struct hmap paths;          /* "struct rdma_path"s, by tunnel name. */
+    struct hmap strings;        /* String pool: the bindings' 'device's and
+                                 * 'reason's, by content, refcounted. */
     size_t n_via_fdb;           /* Bindings with 'via_fdb' set. */
 };
 

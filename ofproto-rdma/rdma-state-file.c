@@ -467,6 +467,157 @@ open_for_read(const char *file_name)
     return stream;
 }
 
+/* Reads one line from 'stream' into 'line' (cleared first), without its
+ * new-line.  Returns '\n' if the line ended with one, else EOF. */
+static int
+read_line(FILE *stream, struct ds *line)
+{
+    int c;
+
+    ds_clear(line);
+    while ((c = getc(stream)) != EOF && c != '\n') {
+        ds_put_char(line, c);
+    }
+    return c;
+}
+
+/* Checks the header line 'line' of 'file_name', whose CRC check gave
+ * 'crc' (check_crc()), and stores its version in 'r'.  Returns NULL, or
+ * an error message (caller frees) if the file is not a state file this
+ * ovs-rdmad reads.  A damaged header is noted in 'r' (the records after
+ * it are read as the current version). */
+static char *
+load_header(const char *file_name, const char *line, int crc,
+            struct rdma_state_report *r)
+{
+    int v = crc < 0 ? -1 : parse_header(line);
+
+    if (v < 0) {
+        note_damage(file_name, r, 1, 0, "damaged header");
+    } else if (v == 0) {
+        return xstrdup("line 1: not an ovs-rdmad state file (no "
+                       "\"version\")");
+    } else if (v != 1 && v != RDMA_STATE_VERSION) {
+        return xasprintf("format version %d is not supported (this "
+                         "ovs-rdmad reads versions 1 and %d)", v,
+                         RDMA_STATE_VERSION);
+    } else {
+        r->version = v;
+    }
+    return NULL;
+}
+
+/* Replays record 'line', line 'line_number' of 'file_name' at byte
+ * 'start', whose CRC check gave 'crc', into 'live', counting it in 'r',
+ * or notes it in 'r' as damaged. */
+static void
+load_record(const char *file_name, const char *line, int crc,
+            int line_number, long long int start,
+            struct rdma_state_report *r, struct replay *live)
+{
+    if (crc < 0) {
+        note_damage(file_name, r, line_number, start, "CRC mismatch");
+    } else if (!crc && r->version != 1) {
+        note_damage(file_name, r, line_number, start, "no CRC");
+    } else {
+        struct json *json = json_from_string(line);
+        char *msg = (json->type == JSON_STRING
+                     ? xstrdup(json_string(json))
+                     : replay_record(json, r->version, live));
+
+        if (msg) {
+            note_damage(file_name, r, line_number, start, msg);
+            free(msg);
+        } else {
+            r->n_records++;
+        }
+        json_destroy(json);
+    }
+}
+
+/* Reads every line of 'stream', the log 'file_name', and replays its
+ * records into 'live', noting what it finds in 'r'.  Returns NULL or an
+ * error message (caller frees). */
+static char *
+replay_stream(const char *file_name, FILE *stream,
+              struct rdma_state_report *r, struct replay *live)
+{
+    struct ds line = DS_EMPTY_INITIALIZER;
+    long long int offset = 0;
+    char *error = NULL;
+    int line_number = 0;
+
+    for (;;) {
+        long long int start = offset;
+        int c = read_line(stream, &line);
+        size_t len = line.length;
+        int crc;
+
+        if (c == EOF && !len) {
+            break;
+        }
+        offset += len + (c == '\n');
+        line_number++;
+        if (c == EOF) {
+            /* Cut short by a crash while it was appended: the changes it
+             * held were never acknowledged as saved. */
+            VLOG_WARN("%s: line %d (byte %lld): ignoring a last record that "
+                      "is incomplete (no new-line)", file_name, line_number,
+                      start);
+            r->torn_tail = true;
+            break;
+        }
+        crc = check_crc(ds_cstr(&line), len);
+        if (line_number == 1) {
+            error = load_header(file_name, ds_cstr(&line), crc, r);
+            if (error) {
+                break;
+            }
+        } else {
+            load_record(file_name, ds_cstr(&line), crc, line_number, start,
+                        r, live);
+        }
+    }
+    if (!error && ferror(stream)) {
+        error = xasprintf("read error: %s", ovs_strerror(errno));
+    }
+    if (!error && !line_number) {
+        VLOG_WARN("%s: the file is empty (not even a header line): no "
+                  "connection to restore", file_name);
+    }
+    ds_destroy(&line);
+    return error;
+}
+
+/* Empties 'live' and frees it: into '*sp' and '*np' if 'keep', else
+ * freeing its connections too. */
+static void
+replay_finish(struct replay *live, bool keep,
+              struct rdma_saved_binding **sp, size_t *np)
+{
+    struct replay_node *node;
+
+    if (keep) {
+        struct rdma_saved_binding *s;
+        size_t n = 0;
+
+        s = xmalloc((hmap_count(&live->keys) ? hmap_count(&live->keys) : 1)
+                    * sizeof *s);
+        HMAP_FOR_EACH_POP (node, node, &live->keys) {
+            s[n++] = node->s;
+            free(node);
+        }
+        *sp = s;
+        *np = n;
+    } else {
+        HMAP_FOR_EACH_POP (node, node, &live->keys) {
+            replay_node_free(node);
+        }
+    }
+    hmap_destroy(&live->keys);
+    hmap_destroy(&live->names);
+}
+
 /* Reads the log 'file_name' and replays it.  On success returns NULL,
  * stores the live connections in '*sp' and '*np' (free them with
  * rdma_saved_bindings_free()) and, if 'r' is nonnull, what it found in
@@ -481,12 +632,8 @@ rdma_state_load(const char *file_name, struct rdma_saved_binding **sp,
 {
     struct replay live = { HMAP_INITIALIZER(&live.keys),
                            HMAP_INITIALIZER(&live.names) };
-    struct ds line = DS_EMPTY_INITIALIZER;
     struct rdma_state_report r;
-    struct replay_node *node;
-    long long int offset = 0;
     char *error = NULL;
-    int line_number = 0;
     FILE *stream;
 
     memset(&r, 0, sizeof r);
@@ -494,107 +641,15 @@ rdma_state_load(const char *file_name, struct rdma_saved_binding **sp,
     *sp = NULL;
     *np = 0;
     stream = open_for_read(file_name);
-    if (!stream) {
-        if (errno == ENOENT) {
-            goto done;
-        }
+    if (stream) {
+        error = replay_stream(file_name, stream, &r, &live);
+        fclose(stream);
+    } else if (errno != ENOENT) {
         error = (errno == ELOOP
                  ? xstrdup("it is a symbolic link (refused)")
                  : xasprintf("cannot open: %s", ovs_strerror(errno)));
-        goto done;
     }
-
-    for (;;) {
-        long long int start = offset;
-        size_t len;
-        int c, crc;
-
-        ds_clear(&line);
-        while ((c = getc(stream)) != EOF && c != '\n') {
-            ds_put_char(&line, c);
-        }
-        if (c == EOF && !line.length) {
-            break;
-        }
-        len = line.length;
-        offset += len + (c == '\n');
-        line_number++;
-        if (c == EOF) {
-            /* Cut short by a crash while it was appended: the changes it
-             * held were never acknowledged as saved. */
-            VLOG_WARN("%s: line %d (byte %lld): ignoring a last record that "
-                      "is incomplete (no new-line)", file_name, line_number,
-                      start);
-            r.torn_tail = true;
-            break;
-        }
-        crc = check_crc(ds_cstr(&line), len);
-        if (line_number == 1) {
-            int v = crc < 0 ? -1 : parse_header(ds_cstr(&line));
-
-            if (v < 0) {
-                note_damage(file_name, &r, 1, 0, "damaged header");
-            } else if (v == 0) {
-                error = xstrdup("line 1: not an ovs-rdmad state file (no "
-                                "\"version\")");
-                break;
-            } else if (v != 1 && v != RDMA_STATE_VERSION) {
-                error = xasprintf("format version %d is not supported (this "
-                                  "ovs-rdmad reads versions 1 and %d)", v,
-                                  RDMA_STATE_VERSION);
-                break;
-            } else {
-                r.version = v;
-            }
-        } else if (crc < 0) {
-            note_damage(file_name, &r, line_number, start, "CRC mismatch");
-        } else if (!crc && r.version != 1) {
-            note_damage(file_name, &r, line_number, start, "no CRC");
-        } else {
-            struct json *json = json_from_string(ds_cstr(&line));
-            char *msg = (json->type == JSON_STRING
-                         ? xstrdup(json_string(json))
-                         : replay_record(json, r.version, &live));
-
-            if (msg) {
-                note_damage(file_name, &r, line_number, start, msg);
-                free(msg);
-            } else {
-                r.n_records++;
-            }
-            json_destroy(json);
-        }
-    }
-    if (!error && ferror(stream)) {
-        error = xasprintf("read error: %s", ovs_strerror(errno));
-    }
-    if (!error && !line_number) {
-        VLOG_WARN("%s: the file is empty (not even a header line): no "
-                  "connection to restore", file_name);
-    }
-    fclose(stream);
-
-done:
-    ds_destroy(&line);
-    if (!error) {
-        struct rdma_saved_binding *s;
-        size_t n = 0;
-
-        s = xmalloc((hmap_count(&live.keys) ? hmap_count(&live.keys) : 1)
-                    * sizeof *s);
-        HMAP_FOR_EACH_POP (node, node, &live.keys) {
-            s[n++] = node->s;
-            free(node);
-        }
-        *sp = s;
-        *np = n;
-    } else {
-        HMAP_FOR_EACH_POP (node, node, &live.keys) {
-            replay_node_free(node);
-        }
-    }
-    hmap_destroy(&live.keys);
-    hmap_destroy(&live.names);
+    replay_finish(&live, !error, sp, np);
     if (rp) {
         *rp = r;
     } else {

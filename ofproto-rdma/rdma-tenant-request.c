@@ -152,11 +152,13 @@ handle_update(struct rdma_engine *e, const char *vport,
     return *errorp ? NULL : rdma_binding_to_json(b);
 }
 
-/* Handles "unbind" on vport 'vport'.  Returns the result, or NULL after
- * storing an error message in '*errorp'. */
+/* Handles "unbind" on vport 'vport', storing the cm_id it names in
+ * '*cm_idp'.  Returns the result, or NULL after storing an error message in
+ * '*errorp'. */
 static struct json *
 handle_unbind(struct rdma_engine *e, const char *vport,
-              const struct jsonrpc_msg *request, char **errorp)
+              const struct jsonrpc_msg *request, uint64_t *cm_idp,
+              char **errorp)
 {
     const struct json *param = object_param(request, errorp);
     struct rdma_request req;
@@ -173,6 +175,7 @@ handle_unbind(struct rdma_engine *e, const char *vport,
     *errorp = param_set(&req, param, "cm_id");
     if (!*errorp) {
         /* A tenant only ever names its own vport's connections. */
+        *cm_idp = req.cm_id;
         *errorp = rdma_engine_unbind(e, vport, req.cm_id);
     }
     if (*errorp) {
@@ -204,6 +207,7 @@ handle_request(struct rdma_engine *e, const char *vport, uint64_t owner,
     enum rdma_ack_op op = RDMA_ACK_REFRESH;
     const char *method = request->method;
     struct json *result = NULL;
+    uint64_t unbound = 0;
     char *error = NULL;
 
     COVERAGE_INC(rdma_tenant_request);
@@ -212,7 +216,7 @@ handle_request(struct rdma_engine *e, const char *vport, uint64_t owner,
                                         !strcmp(method, "bind"), &error);
         op = !strcmp(method, "bind") ? RDMA_ACK_BIND : op;
     } else if (!strcmp(method, "unbind")) {
-        result = handle_unbind(e, vport, request, &error);
+        result = handle_unbind(e, vport, request, &unbound, &error);
         op = RDMA_ACK_UNBIND;
     } else if (!strcmp(method, "update")) {
         result = handle_update(e, vport, request, &error);
@@ -238,9 +242,8 @@ handle_request(struct rdma_engine *e, const char *vport, uint64_t owner,
     if (op != RDMA_ACK_REFRESH) {
         change->changed = true;
         change->op = op;
-        change->cm_id = json_cm_id(op == RDMA_ACK_UNBIND
-                                   ? json_array(request->params)->elems[0]
-                                   : result);
+        change->cm_id = (op == RDMA_ACK_UNBIND ? unbound
+                         : json_cm_id(result));
         change->id = json_clone(request->id);
     }
     return jsonrpc_create_reply(result, request->id);

@@ -18,6 +18,7 @@
 #include <config.h>
 
 #include "rdma-tenant.h"
+#include "rdma-tenant-private.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -43,9 +44,7 @@
 #include "rdma-qp-map.h"
 #include "rdma-request.h"
 #include "rdma-resolve.h"
-#include "socket-util.h"
 #include "stream.h"
-#include "stream-fd.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -85,58 +84,6 @@ COVERAGE_DEFINE(rdma_tenant_released);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
-/* One vport's listening socket. */
-struct tenant_socket {
-    struct hmap_node node;      /* In rdma_tenant's 'sockets', by vport. */
-    struct ovs_list rr_node;    /* In rdma_tenant's 'rr'. */
-    char *vport;                /* The vport it serves. */
-    struct pstream *pstream;    /* The listener. */
-    int fd;                     /* 'pstream''s file descriptor. */
-    bool readable;              /* poll() found a connection waiting. */
-    struct ovs_list conns;      /* "struct tenant_conn"s, in the order they
-                                 * are served next. */
-    size_t n_conns;             /* Length of 'conns'. */
-};
-
-/* A connection from a tenant. */
-struct tenant_conn {
-    struct ovs_list node;       /* In its socket's 'conns'. */
-    struct tenant_socket *socket; /* The socket it came in on. */
-    struct stream *stream;      /* The connection. */
-    uint64_t serial;            /* Owner of the bindings it makes. */
-    struct rdma_json_scanner scanner; /* Splits and checks messages. */
-    struct ds rx;               /* Bytes received, not yet scanned. */
-    size_t rx_ofs;              /* Bytes of 'rx' already scanned. */
-    struct ds msg;              /* The message being received. */
-    bool ready;                 /* 'msg' is complete, not yet handled. */
-    bool throttled;             /* 'ready' and held by the rate limit. */
-    struct ds tx;               /* Reply bytes not yet sent. */
-    size_t tx_ofs;              /* Bytes of 'tx' already sent. */
-    double tokens;              /* Rate limit bucket. */
-    long long int refilled;     /* When 'tokens' was last refilled. */
-    long long int last_active;  /* Last request or connection time. */
-};
-
-/* The tenants' front end. */
-struct rdma_tenant {
-    struct rdma_engine *engine; /* What requests act on; not owned. */
-    char *dir;                  /* Where the sockets are. */
-    gid_t gid;                  /* --tenant-group, or (gid_t) -1. */
-    int idle_ms;                /* Idle timeout, 0 for none. */
-    int rate;                   /* Requests per second per connection. */
-    struct hmap sockets;        /* "struct tenant_socket"s. */
-    struct ovs_list rr;         /* The same, in the order they are served
-                                 * next (round robin). */
-    bool more;                  /* Work was left for the next run. */
-    struct pollfd *pfds;        /* rdma_tenant_run()'s poll() set. */
-    size_t allocated_pfds;      /* Allocated length of 'pfds'. */
-    unsigned int idl_seqno;     /* Engine configuration last synced. */
-    bool synced;                /* Whether synced at all. */
-    bool dir_ok;                /* Whether 'dir' exists and is safe. */
-    uint64_t next_serial;       /* Next connection's 'serial'. */
-};
-
-static int check_dir(const char *dir, gid_t, char **errorp);
 
 /* Creates the tenants' front end for 'engine', with its sockets in 'dir'
  * (NULL for $OVS_RUNDIR/ovs-rdmad), group 'gid' ((gid_t) -1 for the
@@ -164,8 +111,9 @@ rdma_tenant_create(struct rdma_engine *engine, const char *dir, gid_t gid,
 /* Closes 'c' and frees it.  If 'release' (the tenant closed it, or it
  * failed or idled out, as opposed to the daemon exiting), releases the
  * bindings it made that are not persistent. */
-static void
-conn_destroy(struct rdma_tenant *t, struct tenant_conn *c, bool release)
+void
+rdma_tenant_conn_destroy(struct rdma_tenant *t, struct tenant_conn *c,
+                         bool release)
 {
     size_t n;
 
@@ -188,223 +136,6 @@ conn_destroy(struct rdma_tenant *t, struct tenant_conn *c, bool release)
     ds_destroy(&c->msg);
     ds_destroy(&c->tx);
     free(c);
-}
-
-/* Returns the socket for 'vport', or NULL. */
-static struct tenant_socket *
-find_socket(const struct rdma_tenant *t, const char *vport)
-{
-    struct tenant_socket *s;
-
-    HMAP_FOR_EACH_WITH_HASH (s, node, hash_string(vport, 0), &t->sockets) {
-        if (!strcmp(s->vport, vport)) {
-            return s;
-        }
-    }
-    return NULL;
-}
-
-/* Closes socket 's' (which removes its file) and its connections. */
-static void
-socket_destroy(struct rdma_tenant *t, struct tenant_socket *s)
-{
-    struct tenant_conn *c;
-
-    LIST_FOR_EACH_SAFE (c, node, &s->conns) {
-        conn_destroy(t, c, false);
-    }
-    hmap_remove(&t->sockets, &s->node);
-    ovs_list_remove(&s->rr_node);
-    pstream_close(s->pstream);
-    free(s->vport);
-    free(s);
-}
-
-/* Returns true if 'name' can be a socket file name in 't''s directory. */
-static bool
-is_safe_name(const char *name)
-{
-    return name[0] && name[0] != '.' && !strchr(name, '/');
-}
-
-/* Makes a stream for 'fd', a connection accepted on a tenant socket
- * (called by pstream_accept()). */
-static int
-accept_unix(int fd, const struct sockaddr_storage *ss OVS_UNUSED,
-            size_t ss_len OVS_UNUSED, struct stream **streamp)
-{
-    static unsigned int next_idx;
-
-    return new_fd_stream(xasprintf("unix#%u", next_idx++), fd, 0, AF_UNIX,
-                         streamp);
-}
-
-/* Listens on 'name' ("punix:PATH", PATH absolute) as pstream_open() would,
- * but also stores the listening socket in '*fdp', so that the front end can
- * poll() all its sockets at once and call accept() only on those with a
- * connection waiting (an accept() that finds nothing still costs the kernel
- * a file).  Returns 0 or a positive errno value. */
-static int
-listen_unix(const char *name, struct pstream **pstreamp, int *fdp)
-{
-    char *path = abs_file_name(ovs_rundir(), name + 6);
-    int fd, error;
-
-    fd = make_unix_socket(SOCK_STREAM, true, path, NULL);
-    if (fd < 0) {
-        free(path);
-        return -fd;
-    }
-    if (listen(fd, 64) < 0) {
-        error = errno;
-        close(fd);
-        unlink(path);
-        free(path);
-        return error;
-    }
-    *fdp = fd;
-    return new_fd_pstream(xstrdup(name), fd, accept_unix, path, pstreamp);
-}
-
-/* Opens the socket for 'vport', mode 0660, in the tenant group if any. */
-static void
-socket_create(struct rdma_tenant *t, const char *vport)
-{
-    struct tenant_socket *s;
-    struct pstream *pstream;
-    char *name;
-    int error, fd = -1;
-
-    if (!is_safe_name(vport)) {
-        VLOG_WARN_RL(&rl, "vport %s: no tenant socket (the name cannot be "
-                     "a file name)", vport);
-        return;
-    }
-    name = xasprintf("punix:%s/%s.sock", t->dir, vport);
-    error = listen_unix(name, &pstream, &fd);
-    if (!error && (chmod(name + 6, 0660)
-                   || (t->gid != (gid_t) -1
-                       && chown(name + 6, -1, t->gid)))) {
-        error = errno;
-        pstream_close(pstream);
-    }
-    if (error) {
-        VLOG_WARN_RL(&rl, "vport %s: cannot listen on %s (%s)", vport,
-                     name + 6, ovs_strerror(error));
-        free(name);
-        return;
-    }
-    VLOG_INFO("vport %s: tenant socket %s", vport, name + 6);
-    free(name);
-
-    s = xzalloc(sizeof *s);
-    s->vport = xstrdup(vport);
-    s->pstream = pstream;
-    s->fd = fd;
-    ovs_list_init(&s->conns);
-    hmap_insert(&t->sockets, &s->node, hash_string(vport, 0));
-    ovs_list_push_back(&t->rr, &s->rr_node);
-}
-
-/* Makes sure that 'dir' is a directory that only this daemon's user can
- * write to, creating it (mode 0750, group 'gid' if not (gid_t) -1) if it
- * does not exist.  A directory that exists already must be owned by this
- * user, not be writable by its group or others, and not be a symbolic
- * link: anyone else able to write there could replace a tenant's socket
- * and answer its requests.  Returns 0, or a positive errno value after
- * storing a message in '*errorp' (caller frees). */
-static int
-check_dir(const char *dir, gid_t gid, char **errorp)
-{
-    struct stat st;
-
-    *errorp = NULL;
-    if (!mkdir(dir, 0750)) {
-        /* mkdir() applied the umask, which may have removed more. */
-        if (chmod(dir, 0750)
-            || (gid != (gid_t) -1 && chown(dir, -1, gid))) {
-            *errorp = xasprintf("%s: cannot set the mode or group of the "
-                                "tenant socket directory (%s)", dir,
-                                ovs_strerror(errno));
-            return errno;
-        }
-    } else if (errno != EEXIST) {
-        *errorp = xasprintf("%s: cannot create the tenant socket directory "
-                            "(%s)", dir, ovs_strerror(errno));
-        return errno;
-    }
-    if (lstat(dir, &st)) {
-        *errorp = xasprintf("%s: %s", dir, ovs_strerror(errno));
-        return errno;
-    }
-    if (S_ISLNK(st.st_mode)) {
-        *errorp = xasprintf("%s: the tenant socket directory is a symbolic "
-                            "link: refusing to use it (remove it, or give "
-                            "--tenant-dir a real directory)", dir);
-        return ELOOP;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        *errorp = xasprintf("%s: not a directory: refusing to use it as the "
-                            "tenant socket directory", dir);
-        return ENOTDIR;
-    }
-    if (st.st_uid != geteuid()) {
-        *errorp = xasprintf("%s: the tenant socket directory is owned by "
-                            "uid %u, not by ovs-rdmad's user (uid %u): "
-                            "refusing to use it (remove it and ovs-rdmad "
-                            "creates its own)", dir, (unsigned) st.st_uid,
-                            (unsigned) geteuid());
-        return EPERM;
-    }
-    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-        *errorp = xasprintf("%s: the tenant socket directory is writable by "
-                            "its group or by others (mode %04o): refusing "
-                            "to use it (chmod go-w it, or remove it)", dir,
-                            (unsigned) (st.st_mode & 07777));
-        return EPERM;
-    }
-    if (gid != (gid_t) -1 && st.st_gid != gid && chown(dir, -1, gid)) {
-        *errorp = xasprintf("%s: cannot give the tenant socket directory "
-                            "group %u (%s)", dir, (unsigned) gid,
-                            ovs_strerror(errno));
-        return errno;
-    }
-    return 0;
-}
-
-/* Makes the sockets match the engine's RDMA vports. */
-static void
-sync_sockets(struct rdma_tenant *t)
-{
-    const struct rdma_mapping *cfg = rdma_engine_get_config(t->engine);
-    const struct rdma_map_vport *vp;
-    struct tenant_socket *s;
-
-    if (!t->dir_ok) {
-        char *error;
-
-        if (check_dir(t->dir, t->gid, &error)) {
-            VLOG_ERR_RL(&rl, "%s; no tenant sockets until it is fixed",
-                        error);
-            free(error);
-            return;
-        }
-        t->dir_ok = true;
-    }
-    HMAP_FOR_EACH_SAFE (s, node, &t->sockets) {
-        if (!rdma_mapping_find_vport(cfg, s->vport)) {
-            VLOG_INFO("vport %s: closing its tenant socket (no longer an "
-                      "RDMA vport)", s->vport);
-            socket_destroy(t, s);
-        }
-    }
-    HMAP_FOR_EACH (vp, node, &cfg->vports) {
-        if (!find_socket(t, vp->name)) {
-            socket_create(t, vp->name);
-        }
-    }
-    t->idl_seqno = rdma_engine_get_config_seqno(t->engine);
-    t->synced = true;
 }
 
 /* Refills 'c''s rate-limit bucket at 'rate' requests per second.  Returns
@@ -461,16 +192,16 @@ send_held(void *h_, const char *error, bool send)
         struct json *json;
 
         msg = jsonrpc_create_error(json_string_create(error), h->id);
-        h->id = NULL;
         json = jsonrpc_msg_to_json(msg);
         json_to_ds(json, 0, &h->c->tx);
         json_destroy(json);
     } else if (send) {
         ds_put_cstr(&h->c->tx, h->reply);
     }
-    if (send) {
-        /* An error shows at the connection's next run. */
-        conn_send(h->c);
+    if (send && conn_send(h->c)) {
+        /* The error shows at the connection's next run: make it come now.
+         * (A reply sent, or waiting for room, needs no extra main-loop
+         * iteration: rdma_tenant_wait() runs after this and sees it.) */
         poll_immediate_wake();
     }
     json_destroy(h->id);
@@ -581,7 +312,12 @@ conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
         }
         scan = rdma_json_scanner_feed(&c->scanner, c->rx.string + c->rx_ofs,
                                       c->rx.length - c->rx_ofs, &used);
-        ds_put_buffer(&c->msg, c->rx.string + c->rx_ofs, used);
+        if (scan != RDMA_JSON_INCOMPLETE || c->scanner.started) {
+            ds_put_buffer(&c->msg, c->rx.string + c->rx_ofs, used);
+        }
+        /* (Else it was white space between messages: dropped, so that it
+         * neither grows the buffer nor keeps the connection from being
+         * idle.) */
         c->rx_ofs += used;
         if (scan == RDMA_JSON_BROKEN) {
             VLOG_WARN_RL(&rl, "vport %s: %s: closing the connection (%s)",
@@ -619,7 +355,7 @@ conn_is_idle(const struct rdma_tenant *t, const struct tenant_conn *c)
     qvp = rdma_qp_map_find_vport(rdma_engine_get_map(t->engine),
                                  c->socket->vport);
     if (qvp) {
-        LIST_FOR_EACH (b, vport_node, &qvp->bindings) {
+        HMAP_FOR_EACH (b, vport_node, &qvp->bindings) {
             if (b->owner == c->serial) {
                 return false;
             }
@@ -688,7 +424,7 @@ socket_run(struct rdma_tenant *t, struct tenant_socket *s,
             COVERAGE_INC(rdma_tenant_idle_closed);
             VLOG_INFO("vport %s: %s: closing an idle connection",
                       s->vport, stream_get_name(c->stream));
-            conn_destroy(t, c, true);
+            rdma_tenant_conn_destroy(t, c, true);
         } else if (error) {
             if (error != EOF && error != EPROTO) {
                 /* (EPROTO was logged with its reason.) */
@@ -696,7 +432,7 @@ socket_run(struct rdma_tenant *t, struct tenant_socket *s,
                              "(%s)", s->vport, stream_get_name(c->stream),
                              ovs_retval_to_string(error));
             }
-            conn_destroy(t, c, true);
+            rdma_tenant_conn_destroy(t, c, true);
         }
     }
 }
@@ -719,7 +455,7 @@ rdma_tenant_run(struct rdma_tenant *t)
         && (!t->synced
             || t->idl_seqno != rdma_engine_get_config_seqno(t->engine)
             || !t->dir_ok)) {
-        sync_sockets(t);
+        rdma_tenant_sync_sockets(t);
     }
     /* Which sockets have a connection waiting: one poll() for all of them
      * rather than one accept() each. */
@@ -806,7 +542,7 @@ rdma_tenant_destroy(struct rdma_tenant *t)
 
     if (t) {
         HMAP_FOR_EACH_SAFE (s, node, &t->sockets) {
-            socket_destroy(t, s);
+            rdma_tenant_socket_destroy(t, s);
         }
         hmap_destroy(&t->sockets);
         free(t->pfds);

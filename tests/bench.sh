@@ -9,6 +9,8 @@
 #   BENCH_UNIXCTL number of binds through unixctl (default 10000)
 #   BENCH_TENANT_SEQ binds by one client, one at a time (default 20000)
 #   BENCH_TENANT  binds by 8 pipelining clients (default 80000)
+#   BENCH_SYNC    binds by one client with 64 in flight, per --state-sync
+#                 mode (default 20000; a tenth of them one at a time)
 #   BENCH_UNDERLAY_POLL ovs-rdmad's --underlay-poll in the tenant and
 #                 end-to-end cases, in ms (default 20)
 #   BENCH_E2E     binding counts of the end-to-end cases (default
@@ -72,6 +74,8 @@ for sync in none fdatasync; do
     fi
     $bench unixctl ${BENCH_UNIXCTL:-10000} "$ctl"
     $bench tenant ${BENCH_TENANT_SEQ:-20000} "$rundir/ovs-rdmad/vm1.sock" 1
+    $bench sync $sync ${BENCH_SYNC:-20000} "$rundir/ovs-rdmad/vm1.sock" \
+        "$ctl" "$rundir"
     $bench tenant ${BENCH_TENANT:-80000} "$rundir/ovs-rdmad/vm1.sock" 64 8
     OVS_RUNDIR=$rundir ovs-appctl -t "$ctl" rdma/show-state | grep '^writes'
     if test $sync = none; then

@@ -57,7 +57,9 @@
 
 #include <config.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -264,6 +266,25 @@ rss_bytes(void)
     return resident * sysconf(_SC_PAGESIZE);
 }
 
+/* With BENCH_PERF_CTL set to the path of a "perf record --control
+ * fifo:CTL" control FIFO, writes 'cmd' ("enable" or "disable") to it, so
+ * that a profile covers only the measured step:
+ *
+ *   mkfifo ctl; BENCH_PERF_CTL=ctl perf record -D -1 --control fifo:ctl \
+ *       tests/rdma-bench refresh 1000000
+ */
+static void
+perf_control(const char *cmd)
+{
+    const char *path = getenv("BENCH_PERF_CTL");
+    FILE *f;
+
+    if (path && (f = fopen(path, "w"))) {
+        fprintf(f, "%s\n", cmd);
+        fclose(f);
+    }
+}
+
 /* "bind N". */
 static void
 run_bind(long long int n)
@@ -308,11 +329,13 @@ refresh_once(long long int n, int pct)
     }
     make_config(&cfg, "192.0.4.1");
     modify0 = rdma_engine_get_stats(b.engine)->n_modify;
+    perf_control("enable");
     c0 = cpu_ns();
     t0 = now_ns();
     rdma_engine_set_config(b.engine, &cfg);
     t0 = now_ns() - t0;
     c0 = cpu_ns() - c0;
+    perf_control("disable");
     printf("refresh after one remote_ip change, %lld QPs, %3d%% affected: "
            "%9.3f ms (CPU %9.3f ms), %"PRIu64" modified (%.0f ns per "
            "affected QP)", n, pct, t0 / 1e6, c0 / 1e6,
@@ -498,6 +521,17 @@ run_zero_touch(long long int n)
     bench_destroy(&b);
 }
 
+/* Returns the bytes of heap in use: malloc'd chunks, counting those that
+ * malloc takes straight from mmap (big arrays, such as hash tables'
+ * buckets), which 'uordblks' leaves out. */
+static size_t
+heap_in_use(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+
+    return mi.uordblks + mi.hblkhd;
+}
+
 /* "memory N": RSS per binding of the whole process, and of the dummy NIC's
  * own table measured apart, so that the QP map's share shows. */
 static void
@@ -515,12 +549,12 @@ run_memory(long long int n)
 
     bench_init(&b);
     before = rss_bytes();
-    heap_before = mallinfo2().uordblks;
+    heap_before = heap_in_use();
     for (i = 0; i < n; i++) {
         bench_bind(&b, i, i % N_TUNNELS);
     }
     after = rss_bytes();
-    heap_after = mallinfo2().uordblks;
+    heap_after = heap_in_use();
 
     /* The same number of entries in a second dummy NIC alone. */
     error = rdma_nic_open("dummy:log=0", &nic);
@@ -530,14 +564,14 @@ run_memory(long long int n)
     memset(&entry, 0, sizeof entry);
     memset(&src, 0, sizeof src);
     nic_before = rss_bytes();
-    nic_heap_before = mallinfo2().uordblks;
+    nic_heap_before = heap_in_use();
     for (i = 0; i < n; i++) {
         entry.cm_id = i + 1;
         rdma_nic_bind_source(nic, entry.cm_id, &src);
         rdma_nic_install(nic, &entry);
     }
     nic_after = rss_bytes();
-    nic_heap_after = mallinfo2().uordblks;
+    nic_heap_after = heap_in_use();
 
     printf("RSS with %lld bindings: %.0f bytes per binding in all, of which "
            "the dummy NIC's table %.0f and ovs-rdmad's QP map %.0f "
@@ -548,8 +582,9 @@ run_memory(long long int n)
            sizeof(struct rdma_binding));
     per = ((double) (heap_after - heap_before)
            - (double) (nic_heap_after - nic_heap_before)) / n;
-    printf("heap in use (mallinfo2) per binding for ovs-rdmad's QP map and "
-           "engine at %lld bindings: %.0f B (the dummy NIC's table: %.0f B)",
+    printf("heap in use (mallinfo2, with mmap'd blocks: hash buckets "
+           "included) per binding for ovs-rdmad's QP map and engine at %lld "
+           "bindings: %.0f B (the dummy NIC's table: %.0f B)",
            n, per, (double) (nic_heap_after - nic_heap_before) / n);
     print_target(per, "<= 128 B", 164, true, "B");
     rdma_nic_close(nic);
@@ -894,6 +929,188 @@ print_daemon_cpu(pid_t pid, long long int cpu0, long long int n,
         printf("  ovs-rdmad CPU per %s: %.1f us (one free core: %.0f/s)\n",
                what, (cpu - cpu0) / 1e3 / n, n / ((cpu - cpu0) / 1e9));
     }
+}
+
+/* Returns the mean cost, in microseconds, of writing 100 bytes to a
+ * file in directory 'dir' and calling fdatasync(): appended (the file
+ * grows, as the state file does) if 'append', else overwritten in
+ * place. */
+static double
+fdatasync_us(const char *dir, bool append)
+{
+    char *name = xasprintf("%s/bench-sync-probe", dir);
+    char buf[100];
+    long long int t;
+    int fd, i;
+
+    memset(buf, 'x', sizeof buf);
+    fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) {
+        ovs_fatal(errno, "%s", name);
+    }
+    t = now_ns();
+    for (i = 0; i < 200; i++) {
+        if ((append ? write(fd, buf, sizeof buf)
+             : pwrite(fd, buf, sizeof buf, 0)) != sizeof buf
+            || fdatasync(fd)) {
+            ovs_fatal(errno, "%s", name);
+        }
+    }
+    t = now_ns() - t;
+    close(fd);
+    unlink(name);
+    free(name);
+    return t / 1e3 / 200;
+}
+
+/* Returns the "syncs" count in "rdma/show-state" from ovs-rdmad at
+ * 'unixctl', or -1. */
+static long long int
+state_syncs(const char *unixctl)
+{
+    char *result = NULL, *err = NULL;
+    struct jsonrpc *client;
+    long long int syncs = -1;
+    const char *p;
+
+    if (unixctl_client_create(unixctl, &client)) {
+        return -1;
+    }
+    if (!unixctl_client_transact(client, "rdma/show-state", 0, NULL,
+                                 &result, &err)
+        && result && (p = strstr(result, "syncs: "))) {
+        syncs = atoll(p + 7);
+    }
+    jsonrpc_close(client);
+    free(result);
+    free(err);
+    return syncs;
+}
+
+/* Returns the CPU time (user + system), in nanoseconds, of the threads
+ * of process 'pid' whose name starts with 'prefix' if 'match', else of
+ * its other threads; -1 on error. */
+static long long int
+threads_cpu_ns(pid_t pid, const char *prefix, bool match)
+{
+    long long int total = 0;
+    struct dirent *de;
+    char name[512];
+    DIR *dir;
+
+    snprintf(name, sizeof name, "/proc/%ld/task", (long int) pid);
+    dir = opendir(name);
+    if (!dir) {
+        return -1;
+    }
+    while ((de = readdir(dir)) != NULL) {
+        unsigned long long int utime, stime;
+        char buf[1024], *p;
+        FILE *f;
+
+        if (de->d_name[0] == '.') {
+            continue;
+        }
+        snprintf(name, sizeof name, "/proc/%ld/task/%s/stat",
+                 (long int) pid, de->d_name);
+        f = fopen(name, "r");
+        if (!f) {
+            continue;
+        }
+        p = fgets(buf, sizeof buf, f) ? strrchr(buf, ')') : NULL;
+        fclose(f);
+        if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+                         "%*u %llu %llu", &utime, &stime) != 2) {
+            continue;
+        }
+        /* The name is between the first '(' and the last ')'. */
+        if ((strncmp(strchr(buf, '(') + 1, prefix, strlen(prefix)) == 0)
+            == match) {
+            total += (utime + stime) * (1000000000LL / sysconf(_SC_CLK_TCK));
+        }
+    }
+    closedir(dir);
+    return total;
+}
+
+/* Prints the CPU time that the main thread(s) of ovs-rdmad 'pid' and its
+ * sync thread used per bind, for 'n' binds, since 'main0' and 'sync0'. */
+static void
+print_sync_cpu(pid_t pid, long long int main0, long long int sync0,
+               long long int n)
+{
+    long long int main1 = threads_cpu_ns(pid, "state_sync", false);
+    long long int sync1 = threads_cpu_ns(pid, "state_sync", true);
+
+    if (main0 >= 0 && main1 > main0) {
+        printf("  ovs-rdmad CPU per bind: %.1f us in the main loop (one "
+               "free core: %.0f binds/s), %.1f us in the sync thread\n",
+               (main1 - main0) / 1e3 / n, n / ((main1 - main0) / 1e9),
+               (sync1 - sync0) / 1e3 / n);
+    }
+}
+
+/* "sync MODE N TENANT UNIXCTL STATE_DIR": the write-ahead benchmark for
+ * ovs-rdmad running with --state-sync=MODE, its tenant socket TENANT, its
+ * unixctl socket UNIXCTL and its state file in STATE_DIR.  Prints the bare
+ * cost of an fdatasync() there, then binds (and unbinds) by one client one
+ * at a time (N / 10 of them) and with 64 in flight (N), each rate with its
+ * target and the number of fdatasync() calls per bind. */
+static void
+run_sync(const char *mode, long long int n, const char *tenant,
+         const char *unixctl, const char *dir)
+{
+    bool fdatasync_mode = !strcmp(mode, "fdatasync");
+    double append_us = fdatasync_us(dir, true);
+    long long int seq_n = MAX(1, n / 10);
+    long long int syncs0, syncs1, main0, sync0, t;
+    char target[160];
+    pid_t pid;
+    int fd;
+
+    /* The probes below keep this process away from its poll loop for a
+     * while: not worth a warning. */
+    vlog_set_levels_from_string_assert("timeval:off");
+    vlog_set_levels_from_string_assert("coverage:off");
+    printf("bare fdatasync() of 100 bytes on the state file's file system: "
+           "%.0f us appended (the file grows, as the log does), %.0f us "
+           "overwritten in place\n", append_us, fdatasync_us(dir, false));
+
+    fd = connect_unix(tenant);
+    pid = peer_pid(fd);
+    syncs0 = state_syncs(unixctl);
+    main0 = threads_cpu_ns(pid, "state_sync", false);
+    sync0 = threads_cpu_ns(pid, "state_sync", true);
+    t = tenant_pipeline(fd, true, 4000000, seq_n, 1, NULL);
+    syncs1 = state_syncs(unixctl);
+    printf("--state-sync=%s, one client, sequential, %lld QPs: %.0f "
+           "binds/s, %.2f fdatasync per bind", mode, seq_n,
+           seq_n / (t / 1e9), (syncs1 - syncs0) / (double) seq_n);
+    if (fdatasync_mode) {
+        snprintf(target, sizeof target, "none: each request waits for "
+                 "its own sync, so at most 1/(%.0f us) = %.0f binds/s "
+                 "here", append_us, 1e6 / append_us);
+    } else {
+        snprintf(target, sizeof target, ">= 20000 binds/s");
+    }
+    print_target(seq_n / (t / 1e9), target, 0, false, "");
+    print_sync_cpu(pid, main0, sync0, seq_n);
+    tenant_pipeline(fd, false, 4000000, seq_n, 64, NULL);
+
+    syncs0 = state_syncs(unixctl);
+    main0 = threads_cpu_ns(pid, "state_sync", false);
+    sync0 = threads_cpu_ns(pid, "state_sync", true);
+    t = tenant_pipeline(fd, true, 4000000, n, 64, NULL);
+    syncs1 = state_syncs(unixctl);
+    printf("--state-sync=%s, one client, 64 in flight, %lld QPs: %.0f "
+           "binds/s, %.3f fdatasync per bind", mode, n, n / (t / 1e9),
+           (syncs1 - syncs0) / (double) n);
+    print_target(n / (t / 1e9), (fdatasync_mode
+                                 ? ">= 10000 binds/s (group commit)"
+                                 : "none (no sync)"), 0, false, "");
+    print_sync_cpu(pid, main0, sync0, n);
+    tenant_pipeline(fd, false, 4000000, n, 64, NULL);
+    close(fd);
 }
 
 /* "tenant N SOCKET [WINDOW [CLIENTS]]": N "bind" requests on a vport's
@@ -1267,6 +1484,10 @@ main(int argc, char *argv[])
     long long int n;
 
     set_program_name(argv[0]);
+    if (argc == 7 && !strcmp(argv[1], "sync") && atoll(argv[3]) > 0) {
+        run_sync(argv[2], atoll(argv[3]), argv[4], argv[5], argv[6]);
+        return 0;
+    }
     if (argc < 3 || (n = atoll(argv[2])) <= 0) {
         ovs_fatal(0, "usage: %s bind|refresh|memory|zero-touch N "
                   "| config T | unixctl N SOCKET [same] "
@@ -1274,6 +1495,7 @@ main(int argc, char *argv[])
                   "| flowchange N SOCKET COMMAND NEEDLE "
                   "| e2e N UNIXCTL TENANT COMMAND LABEL [BEFORE_MS] "
                   "| idle N TENANT SECONDS "
+                  "| sync MODE N TENANT UNIXCTL STATE_DIR "
                   "| flood[-nice] N UNIXCTL FLOODED OTHER", argv[0]);
     }
     if (!strcmp(argv[1], "bind")) {

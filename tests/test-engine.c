@@ -66,7 +66,7 @@ test_qp_map_indexes(void)
     CHECK(!rdma_qp_map_find_key(&map, 4));
     CHECK_INT(hmap_count(&map.vports), 2);
     CHECK_INT(rdma_qp_map_find_vport(&map, "vm1")->n_bindings, 2);
-    CHECK_INT(list_len(&rdma_qp_map_find_vport(&map, "vm1")->bindings), 2);
+    CHECK_INT(hmap_count(&rdma_qp_map_find_vport(&map, "vm1")->bindings), 2);
     CHECK_INT(rdma_qp_map_find_vport(&map, "vm1")->n_not_installed, 2);
 
     p1 = rdma_qp_map_get_path(&map, "t1");

@@ -1037,6 +1037,65 @@ test_batch(void)
     rdma_nic_close(nic);
 }
 
+/* "index": the dummy's compact index by key (a direct array for dense
+ * keys, its hash table for the others) finds every entry however the keys
+ * come: a sparse key installed before the array grew over it, keys far
+ * beyond it, removed and reinstalled keys. */
+static void
+test_index(void)
+{
+    const uint64_t sparse = 70000, far = UINT64_C(1) << 40;
+    struct rdma_nic_entry e, *entries;
+    struct rdma_nic *nic;
+    size_t n_entries;
+    uint64_t key;
+
+    nic = nic_open_ok("dummy:log=0");
+
+    /* Installed while no array covers it. */
+    e = nic_entry(sparse, 1, 1, 5001);
+    CHECK_INT(rdma_nic_install(nic, &e), 0);
+    e = nic_entry(far, 2, 1, 5001);
+    CHECK_INT(rdma_nic_install(nic, &e), 0);
+
+    /* Dense keys make the array grow over 'sparse'. */
+    for (key = 1; key <= 66000; key++) {
+        e = nic_entry(key, key, 1, 5001);
+        CHECK_INT(rdma_nic_install(nic, &e), 0);
+    }
+    e = nic_entry(sparse, 1, 1, 5001);
+    CHECK_INT(rdma_nic_install(nic, &e), EEXIST);
+    e = nic_entry(sparse, 1, 2, 5002);
+    CHECK_INT(rdma_nic_modify(nic, &e), 0);
+    e = nic_entry(far, 2, 2, 5002);
+    CHECK_INT(rdma_nic_modify(nic, &e), 0);
+    e = nic_entry(66001, 3, 2, 5002);
+    CHECK_INT(rdma_nic_modify(nic, &e), ENOENT);
+    CHECK_INT(rdma_nic_dump(nic, &entries, &n_entries), 0);
+    CHECK_INT(n_entries, 66002);
+    free(entries);
+
+    /* Removed keys are gone from the index; reinstalled ones are back. */
+    CHECK_INT(rdma_nic_remove(nic, sparse), 0);
+    CHECK_INT(rdma_nic_remove(nic, 5), 0);
+    CHECK_INT(rdma_nic_remove(nic, far), 0);
+    e = nic_entry(sparse, 1, 3, 5003);
+    CHECK_INT(rdma_nic_modify(nic, &e), ENOENT);
+    e = nic_entry(5, 5, 2, 5003);
+    CHECK_INT(rdma_nic_modify(nic, &e), ENOENT);
+    e = nic_entry(far, 2, 3, 5003);
+    CHECK_INT(rdma_nic_modify(nic, &e), ENOENT);
+    CHECK_INT(rdma_nic_remove(nic, 5), ENOENT);
+    e = nic_entry(5, 5, 1, 5004);
+    CHECK_INT(rdma_nic_install(nic, &e), 0);
+    e = nic_entry(5, 5, 2, 5004);
+    CHECK_INT(rdma_nic_modify(nic, &e), 0);
+    CHECK_INT(rdma_nic_dump(nic, &entries, &n_entries), 0);
+    CHECK_INT(n_entries, 66000);
+    free(entries);
+    rdma_nic_close(nic);
+}
+
 /* A group of tests that "rdma-test nic GROUP" runs. */
 struct nic_group {
     const char *name;           /* GROUP on the command line. */
@@ -1053,6 +1112,7 @@ static const struct nic_group nic_groups[] = {
     { "faults", test_faults },
     { "log", test_log },
     { "commands", test_commands },
+    { "index", test_index },
     { "provider", test_provider },
     { "batch", test_batch },
 };

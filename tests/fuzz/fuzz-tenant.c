@@ -243,8 +243,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rdma_engine_release_owner(engine, "vm1", 1);
     check_invariants();
     while ((qvp = rdma_qp_map_find_vport(&map, "vm1"))) {
-        rdma_engine_release(engine, CONTAINER_OF(ovs_list_front(
-                                                      &qvp->bindings),
+        rdma_engine_release(engine, CONTAINER_OF(hmap_first(&qvp->bindings),
                                                   struct rdma_binding,
                                                   vport_node));
     }

@@ -197,6 +197,83 @@ dummy_parse_uint(const char *name, const char *value, unsigned int *n)
             : xasprintf("%s: \"%s\" is not a number", name, value));
 }
 
+/* Parses the dummy NIC's options 'args' into '*caps', '*log_max' and
+ * '*table_file' (each left as it is if not given).  Returns NULL or a
+ * malloc'd error message. */
+static char *
+dummy_parse_args(const struct smap *args, struct rdma_nic_caps *caps,
+                 unsigned int *log_max, const char **table_file)
+{
+    struct smap_node *node;
+
+    SMAP_FOR_EACH (node, args) {
+        const char *key = node->key;
+        const char *value = node->value;
+        unsigned int n;
+        char *error;
+
+        if (!strcmp(key, "capacity")) {
+            error = dummy_parse_uint(key, value, &n);
+            caps->max_entries = n;
+        } else if (!strcmp(key, "ipv6")) {
+            /* Both: an IPv6 underlay and IPv6 tenant addresses. */
+            error = dummy_parse_bool(key, value, &caps->ipv6_underlay);
+            caps->ipv6_inner = caps->ipv6_underlay;
+        } else if (!strcmp(key, "vlan")) {
+            error = dummy_parse_bool(key, value, &caps->vlan);
+        } else if (!strcmp(key, "vxlan")) {
+            error = dummy_parse_bool(key, value, &caps->vxlan);
+        } else if (!strcmp(key, "geneve")) {
+            error = dummy_parse_bool(key, value, &caps->geneve);
+        } else if (!strcmp(key, "resolves_neighbour")) {
+            error = dummy_parse_bool(key, value, &caps->resolves_neighbour);
+        } else if (!strcmp(key, "log")) {
+            error = dummy_parse_uint(key, value, log_max);
+        } else if (!strcmp(key, "table")) {
+            *table_file = value;
+            error = NULL;
+        } else {
+            error = xasprintf("unknown option \"%s\" (options: capacity, "
+                              "ipv6, vlan, vxlan, geneve, resolves_neighbour, "
+                              "log, table)", key);
+        }
+        if (error) {
+            return error;
+        }
+    }
+    return NULL;
+}
+
+/* Fills the table of 'dummy' from 'table_file' (option table=FILE), which
+ * it also remembers.  Returns 0, or an errno with a message in
+ * '*errorp'. */
+static int
+dummy_load_table(struct dummy_nic *dummy, const char *table_file,
+                 char **errorp)
+{
+    struct rdma_nic_entry *entries;
+    size_t i, n;
+    int error;
+
+    error = rdma_nic_dummy_table_load(table_file, &entries, &n);
+    if (error) {
+        *errorp = xasprintf("table=%s: cannot read (%s)", table_file,
+                            ovs_strerror(error));
+        return error;
+    }
+    for (i = 0; i < n; i++) {
+        struct dummy_entry *e = xmalloc(sizeof *e);
+
+        e->entry = entries[i];
+        hmap_insert(&dummy->entries, &e->hmap_node,
+                    hash_uint64(e->entry.cm_id));
+        dummy_index_add(dummy, e);
+    }
+    free(entries);
+    dummy->table_file = abs_file_name(NULL, table_file);
+    return 0;
+}
+
 /* The 'open' op: see rdma-nic-provider.h. */
 static int
 dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
@@ -207,44 +284,13 @@ dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
     };
     unsigned int log_max = DUMMY_LOG_DEFAULT;
     const char *table_file = NULL;
-    struct smap_node *node;
     struct dummy_nic *dummy;
+    char *error;
 
-    SMAP_FOR_EACH (node, args) {
-        const char *key = node->key;
-        const char *value = node->value;
-        unsigned int n;
-        char *error;
-
-        if (!strcmp(key, "capacity")) {
-            error = dummy_parse_uint(key, value, &n);
-            caps.max_entries = n;
-        } else if (!strcmp(key, "ipv6")) {
-            /* Both: an IPv6 underlay and IPv6 tenant addresses. */
-            error = dummy_parse_bool(key, value, &caps.ipv6_underlay);
-            caps.ipv6_inner = caps.ipv6_underlay;
-        } else if (!strcmp(key, "vlan")) {
-            error = dummy_parse_bool(key, value, &caps.vlan);
-        } else if (!strcmp(key, "vxlan")) {
-            error = dummy_parse_bool(key, value, &caps.vxlan);
-        } else if (!strcmp(key, "geneve")) {
-            error = dummy_parse_bool(key, value, &caps.geneve);
-        } else if (!strcmp(key, "resolves_neighbour")) {
-            error = dummy_parse_bool(key, value, &caps.resolves_neighbour);
-        } else if (!strcmp(key, "log")) {
-            error = dummy_parse_uint(key, value, &log_max);
-        } else if (!strcmp(key, "table")) {
-            table_file = value;
-            error = NULL;
-        } else {
-            error = xasprintf("unknown option \"%s\" (options: capacity, "
-                              "ipv6, vlan, vxlan, geneve, resolves_neighbour, "
-                              "log, table)", key);
-        }
-        if (error) {
-            *errorp = error;
-            return EINVAL;
-        }
+    error = dummy_parse_args(args, &caps, &log_max, &table_file);
+    if (error) {
+        *errorp = error;
+        return EINVAL;
     }
 
     dummy = xzalloc(sizeof *dummy);
@@ -255,29 +301,14 @@ dummy_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
     dummy->log_max = log_max;
     dummy->fail_op = -1;
     if (table_file) {
-        struct rdma_nic_entry *entries;
-        size_t i, n;
-        int error;
+        int err = dummy_load_table(dummy, table_file, errorp);
 
-        error = rdma_nic_dummy_table_load(table_file, &entries, &n);
-        if (error) {
-            *errorp = xasprintf("table=%s: cannot read (%s)", table_file,
-                                ovs_strerror(error));
+        if (err) {
             hmap_destroy(&dummy->entries);
             hmap_destroy(&dummy->sources);
             free(dummy);
-            return error;
+            return err;
         }
-        for (i = 0; i < n; i++) {
-            struct dummy_entry *e = xmalloc(sizeof *e);
-
-            e->entry = entries[i];
-            hmap_insert(&dummy->entries, &e->hmap_node,
-                        hash_uint64(e->entry.cm_id));
-            dummy_index_add(dummy, e);
-        }
-        free(entries);
-        dummy->table_file = abs_file_name(NULL, table_file);
     }
     ovs_list_push_back(&dummy_nics, &dummy->list_node);
     dummy_unixctl_register();

@@ -169,28 +169,27 @@ soft_parse_port(const char *name, const char *value, uint16_t *port,
     return 0;
 }
 
-/* rdma_nic_class 'open'. */
+/* Parses the soft NIC's options 'args' into '*devp' (NULL if not given),
+ * '*vxlan_port' and '*geneve_port' (left as they are if not given).
+ * Returns 0, or an errno with a message in '*errorp'. */
 static int
-soft_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
+soft_parse_args(const struct smap *args, const char **devp,
+                uint16_t *vxlan_port, uint16_t *geneve_port, char **errorp)
 {
-    uint16_t vxlan_port = OVL_VXLAN_PORT, geneve_port = OVL_GENEVE_PORT;
-    struct sockaddr_ll sll;
     const struct smap_node *node;
-    const char *dev = NULL;
-    struct soft_nic *soft;
-    int ifindex, fd, error;
+    int error;
 
     SMAP_FOR_EACH (node, args) {
         if (!strcmp(node->key, "dev")) {
-            dev = node->value;
+            *devp = node->value;
         } else if (!strcmp(node->key, "vxlan_port")) {
-            error = soft_parse_port(node->key, node->value, &vxlan_port,
+            error = soft_parse_port(node->key, node->value, vxlan_port,
                                     errorp);
             if (error) {
                 return error;
             }
         } else if (!strcmp(node->key, "geneve_port")) {
-            error = soft_parse_port(node->key, node->value, &geneve_port,
+            error = soft_parse_port(node->key, node->value, geneve_port,
                                     errorp);
             if (error) {
                 return error;
@@ -201,11 +200,19 @@ soft_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
             return EINVAL;
         }
     }
-    if (!dev) {
-        *errorp = xstrdup("dev=IFNAME is required: the Linux device the "
-                          "soft NIC sends and receives frames on");
-        return EINVAL;
-    }
+    return 0;
+}
+
+/* Opens a non-blocking AF_PACKET socket bound to device 'dev', into
+ * '*fdp', with the device's interface index in '*ifindexp'.  Returns 0, or
+ * an errno with a message in '*errorp'. */
+static int
+soft_open_socket(const char *dev, int *ifindexp, int *fdp, char **errorp)
+{
+    struct sockaddr_ll sll;
+    int ifindex, fd, error;
+    int rcvbuf;
+
     ifindex = if_nametoindex(dev);
     if (!ifindex) {
         error = errno;
@@ -233,16 +240,41 @@ soft_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
     }
     /* Room for a few milliseconds of traffic, as a NIC's receive ring
      * would have; the kernel caps it at net.core.rmem_max. */
-    {
-        int rcvbuf = 4 * 1024 * 1024;
-
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-    }
+    rcvbuf = 4 * 1024 * 1024;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     error = set_nonblocking(fd);
     if (error) {
         close(fd);
         *errorp = xasprintf("cannot make the socket non-blocking: %s",
                             ovs_strerror(error));
+        return error;
+    }
+    *ifindexp = ifindex;
+    *fdp = fd;
+    return 0;
+}
+
+/* rdma_nic_class 'open'. */
+static int
+soft_open(const struct smap *args, struct rdma_nic **nicp, char **errorp)
+{
+    uint16_t vxlan_port = OVL_VXLAN_PORT, geneve_port = OVL_GENEVE_PORT;
+    const char *dev = NULL;
+    struct soft_nic *soft;
+    int ifindex = 0, fd = -1;
+    int error;
+
+    error = soft_parse_args(args, &dev, &vxlan_port, &geneve_port, errorp);
+    if (error) {
+        return error;
+    }
+    if (!dev) {
+        *errorp = xstrdup("dev=IFNAME is required: the Linux device the "
+                          "soft NIC sends and receives frames on");
+        return EINVAL;
+    }
+    error = soft_open_socket(dev, &ifindex, &fd, errorp);
+    if (error) {
         return error;
     }
 
@@ -656,6 +688,85 @@ soft_command_nic(struct unixctl_conn *conn)
     return soft_current;
 }
 
+/* Parses the arguments of "rdma-soft/send" after CM_ID, 'argv[2]' to
+ * 'argv[argc - 1]', into '*payloadp' (NULL if none), '*sizep' (-1 if
+ * none) and '*countp'.  Returns true, or false after replying to 'conn'
+ * with what is wrong. */
+static bool
+soft_send_parse(struct unixctl_conn *conn, int argc, const char *argv[],
+                const char **payloadp, int *sizep, int *countp)
+{
+    int i;
+
+    for (i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--size") && i + 1 < argc) {
+            if (!str_to_int(argv[++i], 10, sizep) || *sizep < 0
+                || *sizep > SOFT_MAX_PAYLOAD) {
+                unixctl_command_reply_error(conn, "--size must be 0 to "
+                                            "4096");
+                return false;
+            }
+        } else if (!strcmp(argv[i], "--count") && i + 1 < argc) {
+            if (!str_to_int(argv[++i], 10, countp) || *countp < 1
+                || *countp > 1000000) {
+                unixctl_command_reply_error(conn, "--count must be 1 to "
+                                            "1000000");
+                return false;
+            }
+        } else if (!*payloadp && argv[i][0] != '-') {
+            *payloadp = argv[i];
+        } else {
+            unixctl_command_reply_error(conn, "usage: rdma-soft/send CM_ID "
+                                        "(PAYLOAD | --size N) [--count N]");
+            return false;
+        }
+    }
+    if (!*payloadp == (*sizep < 0)) {
+        unixctl_command_reply_error(conn, "give either a PAYLOAD or "
+                                    "--size N");
+        return false;
+    }
+    return true;
+}
+
+/* Returns the message of "rdma-soft/send" to 'qp' with 'payload' (NULL if
+ * none) or else 'size' bytes 0, 1, 2, ..., with its length in '*sizep',
+ * or NULL after replying to 'conn' with what is wrong. */
+static uint8_t *
+soft_send_message(struct unixctl_conn *conn, const struct soft_qp *qp,
+                  const char *payload, int size, int *sizep)
+{
+    uint8_t *buf;
+    int i;
+
+    if ((payload ? strlen(payload) : size) > qp->e.tuple.path_mtu) {
+        char *msg = xasprintf("a payload of %"PRIuSIZE" bytes exceeds the "
+                              "connection's RoCE path MTU of %"PRIu16" "
+                              "(the soft NIC does not segment messages)",
+                              payload ? strlen(payload) : (size_t) size,
+                              qp->e.tuple.path_mtu);
+        unixctl_command_reply_error(conn, msg);
+        free(msg);
+        return NULL;
+    }
+    if (payload) {
+        size = strlen(payload);
+        if (size > SOFT_MAX_PAYLOAD) {
+            unixctl_command_reply_error(conn, "PAYLOAD is longer than 4096 "
+                                        "bytes");
+            return NULL;
+        }
+        buf = xmemdup(payload, size);
+    } else {
+        buf = xmalloc(MAX(size, 1));
+        for (i = 0; i < size; i++) {
+            buf[i] = i;
+        }
+    }
+    *sizep = size;
+    return buf;
+}
+
 /* "rdma-soft/send CM_ID (PAYLOAD | --size N) [--count N]". */
 static void
 soft_unixctl_send(struct unixctl_conn *conn, int argc, const char *argv[],
@@ -667,6 +778,7 @@ soft_unixctl_send(struct unixctl_conn *conn, int argc, const char *argv[],
     int size = -1, count = 1, i, error = 0, sent = 0;
     struct soft_qp *qp;
     uint8_t *buf;
+    char *msg;
 
     if (!soft) {
         return;
@@ -675,32 +787,7 @@ soft_unixctl_send(struct unixctl_conn *conn, int argc, const char *argv[],
         unixctl_command_reply_error(conn, "CM_ID must be a number");
         return;
     }
-    for (i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--size") && i + 1 < argc) {
-            if (!str_to_int(argv[++i], 10, &size) || size < 0
-                || size > SOFT_MAX_PAYLOAD) {
-                unixctl_command_reply_error(conn, "--size must be 0 to "
-                                            "4096");
-                return;
-            }
-        } else if (!strcmp(argv[i], "--count") && i + 1 < argc) {
-            if (!str_to_int(argv[++i], 10, &count) || count < 1
-                || count > 1000000) {
-                unixctl_command_reply_error(conn, "--count must be 1 to "
-                                            "1000000");
-                return;
-            }
-        } else if (!payload && argv[i][0] != '-') {
-            payload = argv[i];
-        } else {
-            unixctl_command_reply_error(conn, "usage: rdma-soft/send CM_ID "
-                                        "(PAYLOAD | --size N) [--count N]");
-            return;
-        }
-    }
-    if (!payload == (size < 0)) {
-        unixctl_command_reply_error(conn, "give either a PAYLOAD or "
-                                    "--size N");
+    if (!soft_send_parse(conn, argc, argv, &payload, &size, &count)) {
         return;
     }
     qp = soft_find_cm(soft, cm_id);
@@ -709,29 +796,9 @@ soft_unixctl_send(struct unixctl_conn *conn, int argc, const char *argv[],
                                     "cm_id (see rdma/show-qp-map)");
         return;
     }
-    if ((payload ? strlen(payload) : size) > qp->e.tuple.path_mtu) {
-        char *msg = xasprintf("a payload of %"PRIuSIZE" bytes exceeds the "
-                              "connection's RoCE path MTU of %"PRIu16" "
-                              "(the soft NIC does not segment messages)",
-                              payload ? strlen(payload) : (size_t) size,
-                              qp->e.tuple.path_mtu);
-        unixctl_command_reply_error(conn, msg);
-        free(msg);
+    buf = soft_send_message(conn, qp, payload, size, &size);
+    if (!buf) {
         return;
-    }
-    if (payload) {
-        size = strlen(payload);
-        if (size > SOFT_MAX_PAYLOAD) {
-            unixctl_command_reply_error(conn, "PAYLOAD is longer than 4096 "
-                                        "bytes");
-            return;
-        }
-        buf = xmemdup(payload, size);
-    } else {
-        buf = xmalloc(MAX(size, 1));
-        for (i = 0; i < size; i++) {
-            buf[i] = i;
-        }
     }
     for (i = 0; i < count; i++) {
         error = soft_send(soft, qp, buf, size);
@@ -742,15 +809,14 @@ soft_unixctl_send(struct unixctl_conn *conn, int argc, const char *argv[],
     }
     free(buf);
     if (error) {
-        char *msg = xasprintf("sent %d of %d, then: %s", sent, count,
-                              ovs_strerror(error));
+        msg = xasprintf("sent %d of %d, then: %s", sent, count,
+                        ovs_strerror(error));
         unixctl_command_reply_error(conn, msg);
-        free(msg);
     } else {
-        char *msg = xasprintf("sent %d\n", sent);
+        msg = xasprintf("sent %d\n", sent);
         unixctl_command_reply(conn, msg);
-        free(msg);
     }
+    free(msg);
 }
 
 /* Appends the non-zero drop counters in 'drops' to 'ds'. */

@@ -37,23 +37,16 @@ outer_ttl(const struct ovl_tuple *t, uint8_t inner_ttl)
             : t->ttl ? t->ttl : OVL_TTL_DEFAULT);
 }
 
-/* Builds into 'buf' the outer header for 'tuple', with its length fields
- * and IPv4 header checksum still zero (ovl_header_finish() fills them for a
- * given inner frame), and returns its length. */
-size_t
-ovl_header_build(const struct ovl_tuple *t, uint8_t buf[OVL_HEADER_MAX])
+/* Writes at 'p' the outer Ethernet header of tuple 't' (and its VLAN tag,
+ * if any) for an IPv4 ('v4') or IPv6 underlay, and returns the end. */
+static uint8_t *
+build_eth(const struct ovl_tuple *t, bool v4, uint8_t *p)
 {
-    /* For "inherit", the header carries the value for an inner TTL of 64
-     * and TOS 0, as ofproto/trace shows it; ovl_header_inherit() applies
-     * the real inner values per frame. */
-    bool v4 = rdma_ip_is_v4(&t->remote_ip);
-    struct eth_header *eth = (struct eth_header *) buf;
-    uint8_t *p = buf + sizeof *eth;
-    struct udp_header *udp;
+    struct eth_header *eth = (struct eth_header *) p;
 
-    memset(buf, 0, OVL_HEADER_MAX);
     eth->eth_dst = t->nexthop_mac;
     eth->eth_src = t->local_mac;
+    p += sizeof *eth;
     if (t->vlan) {
         struct vlan_header *vh = (struct vlan_header *) p;
 
@@ -64,7 +57,17 @@ ovl_header_build(const struct ovl_tuple *t, uint8_t buf[OVL_HEADER_MAX])
     } else {
         eth->eth_type = htons(v4 ? ETH_TYPE_IP : ETH_TYPE_IPV6);
     }
+    return p;
+}
 
+/* Writes at 'p' the outer IPv4 ('v4') or IPv6 header of tuple 't', with
+ * its length and checksum zero, and returns the end.  For "inherit", the
+ * header carries the value for an inner TTL of 64 and TOS 0, as
+ * ofproto/trace shows it; ovl_header_inherit() applies the real inner
+ * values per frame. */
+static uint8_t *
+build_ip(const struct ovl_tuple *t, bool v4, uint8_t *p)
+{
     if (v4) {
         struct ip_header *ip = (struct ip_header *) p;
 
@@ -91,16 +94,14 @@ ovl_header_build(const struct ovl_tuple *t, uint8_t buf[OVL_HEADER_MAX])
         memcpy(&ip6->ip6_dst, &t->remote_ip, sizeof ip6->ip6_dst);
         p += sizeof *ip6;
     }
+    return p;
+}
 
-    udp = (struct udp_header *) p;
-    udp->udp_src = htons(t->udp_src);
-    udp->udp_dst = htons(t->udp_dst);
-    if (t->csum && v4) {
-        /* As OVS marks it in tnl_push: compute per frame. */
-        udp->udp_csum = htons(0xffff);
-    }
-    p += sizeof *udp;
-
+/* Writes at 'p' the overlay header of tuple 't' (VXLAN, or Geneve with its
+ * options), and returns the end. */
+static uint8_t *
+build_overlay(const struct ovl_tuple *t, uint8_t *p)
+{
     if (t->type == OVL_VXLAN) {
         struct vxlanhdr *vx = (struct vxlanhdr *) p;
 
@@ -127,6 +128,33 @@ ovl_header_build(const struct ovl_tuple *t, uint8_t buf[OVL_HEADER_MAX])
         }
         p += t->geneve_opts_len;
     }
+    return p;
+}
+
+/* Builds into 'buf' the outer header for 'tuple', with its length fields
+ * and IPv4 header checksum still zero (ovl_header_finish() fills them for a
+ * given inner frame), and returns its length. */
+size_t
+ovl_header_build(const struct ovl_tuple *t, uint8_t buf[OVL_HEADER_MAX])
+{
+    bool v4 = rdma_ip_is_v4(&t->remote_ip);
+    struct udp_header *udp;
+    uint8_t *p;
+
+    memset(buf, 0, OVL_HEADER_MAX);
+    p = build_eth(t, v4, buf);
+    p = build_ip(t, v4, p);
+
+    udp = (struct udp_header *) p;
+    udp->udp_src = htons(t->udp_src);
+    udp->udp_dst = htons(t->udp_dst);
+    if (t->csum && v4) {
+        /* As OVS marks it in tnl_push: compute per frame. */
+        udp->udp_csum = htons(0xffff);
+    }
+    p += sizeof *udp;
+
+    p = build_overlay(t, p);
     return p - buf;
 }
 
@@ -250,6 +278,86 @@ ovl_header_finish(uint8_t *frame, size_t hdr_len, size_t inner_len)
     }
 }
 
+/* Appends to 'ds' the IPv4 ('v4') or IPv6 header at 'l3' as
+ * ofproto/trace prints it in a tnl_push action's header. */
+static void
+format_odp_ip(const uint8_t *l3, bool v4, struct ds *ds)
+{
+    if (v4) {
+        const struct ip_header *ip = (const struct ip_header *) l3;
+
+        ds_put_format(ds, "ipv4(src="IP_FMT",dst="IP_FMT",proto=%d,tos=%#x,"
+                      "ttl=%d,frag=0x%x),",
+                      IP_ARGS(get_16aligned_be32(&ip->ip_src)),
+                      IP_ARGS(get_16aligned_be32(&ip->ip_dst)),
+                      ip->ip_proto, ip->ip_tos, ip->ip_ttl,
+                      ntohs(ip->ip_frag_off));
+    } else {
+        const struct ovs_16aligned_ip6_hdr *ip6 = (const void *) l3;
+        uint32_t flow = ntohl(get_16aligned_be32(&ip6->ip6_flow));
+        struct in6_addr a;
+
+        ds_put_cstr(ds, "ipv6(src=");
+        memcpy(&a, &ip6->ip6_src, sizeof a);
+        ipv6_format_addr(&a, ds);
+        ds_put_cstr(ds, ",dst=");
+        memcpy(&a, &ip6->ip6_dst, sizeof a);
+        ipv6_format_addr(&a, ds);
+        ds_put_format(ds, ",label=%d,proto=%d,tclass=0x%x,hlimit=%d),",
+                      (int) (flow & IPV6_LABEL_MASK), ip6->ip6_nxt,
+                      (flow >> 20) & 0xff, ip6->ip6_hlim);
+    }
+}
+
+/* Appends to 'ds' the Geneve options in the 'olen' bytes at 'o', as OVS's
+ * format_geneve_opts() does. */
+static void
+format_odp_geneve_opts(const uint8_t *o, size_t olen, struct ds *ds)
+{
+    size_t i = 0;
+
+    ds_put_cstr(ds, ",options(");
+    while (i + 4 <= olen) {
+        size_t dlen = (o[i + 3] & 0x1f) * 4;
+
+        ds_put_format(ds, "{class=%#x,type=%#x,len=%"PRIuSIZE,
+                      (o[i] << 8) | o[i + 1], o[i + 2], dlen);
+        if (dlen && i + 4 + dlen <= olen) {
+            ds_put_char(ds, ',');
+            ds_put_hex(ds, o + i + 4, dlen);
+        }
+        ds_put_char(ds, '}');
+        i += 4 + dlen;
+    }
+    ds_put_char(ds, ')');
+}
+
+/* Appends to 'ds' the Geneve or VXLAN header at 'p', the end of the outer
+ * UDP header, as ofproto/trace prints it, and closes header(...). */
+static void
+format_odp_overlay(const uint8_t *p, struct ds *ds)
+{
+    const struct genevehdr *gnh = (const struct genevehdr *) p;
+
+    if (gnh->proto_type == htons(ETH_TYPE_TEB)) {
+        size_t olen = gnh->opt_len * 4;
+
+        ds_put_format(ds, "geneve(%s%svni=0x%"PRIx32,
+                      gnh->oam ? "oam," : "", gnh->critical ? "crit," : "",
+                      ntohl(get_16aligned_be32(&gnh->vni)) >> 8);
+        if (olen) {
+            format_odp_geneve_opts((const uint8_t *) (gnh + 1), olen, ds);
+        }
+        ds_put_cstr(ds, "))");
+    } else {
+        const struct vxlanhdr *vx = (const struct vxlanhdr *) p;
+
+        ds_put_format(ds, "vxlan(flags=0x%"PRIx32",vni=0x%"PRIx32"))",
+                      ntohl(get_16aligned_be32(&vx->vx_flags)),
+                      ntohl(get_16aligned_be32(&vx->vx_vni)) >> 8);
+    }
+}
+
 /* Appends to 'ds' the outer header in the first 'hdr_len' bytes of 'hdr'
  * (built by ovl_header_build()) as Open vSwitch's ofproto/trace prints a
  * tnl_push action's header:
@@ -283,69 +391,10 @@ ovl_header_format_odp(const uint8_t *hdr_, size_t hdr_len, struct ds *ds)
                    == htons(ETH_TYPE_TEB) ? 5 : 4),
                   ETH_ADDR_ARGS(eth->eth_dst), ETH_ADDR_ARGS(eth->eth_src),
                   v4 ? ETH_TYPE_IP : ETH_TYPE_IPV6);
-    if (v4) {
-        const struct ip_header *ip = (const struct ip_header *) l3;
-
-        ds_put_format(ds, "ipv4(src="IP_FMT",dst="IP_FMT",proto=%d,tos=%#x,"
-                      "ttl=%d,frag=0x%x),",
-                      IP_ARGS(get_16aligned_be32(&ip->ip_src)),
-                      IP_ARGS(get_16aligned_be32(&ip->ip_dst)),
-                      ip->ip_proto, ip->ip_tos, ip->ip_ttl,
-                      ntohs(ip->ip_frag_off));
-    } else {
-        const struct ovs_16aligned_ip6_hdr *ip6 = (const void *) l3;
-        uint32_t flow = ntohl(get_16aligned_be32(&ip6->ip6_flow));
-        struct in6_addr a;
-
-        ds_put_cstr(ds, "ipv6(src=");
-        memcpy(&a, &ip6->ip6_src, sizeof a);
-        ipv6_format_addr(&a, ds);
-        ds_put_cstr(ds, ",dst=");
-        memcpy(&a, &ip6->ip6_dst, sizeof a);
-        ipv6_format_addr(&a, ds);
-        ds_put_format(ds, ",label=%d,proto=%d,tclass=0x%x,hlimit=%d),",
-                      (int) (flow & IPV6_LABEL_MASK), ip6->ip6_nxt,
-                      (flow >> 20) & 0xff, ip6->ip6_hlim);
-    }
+    format_odp_ip(l3, v4, ds);
     ds_put_format(ds, "udp(src=0,dst=%d,csum=0x%x),", ntohs(udp->udp_dst),
                   ntohs(udp->udp_csum));
-    if (((const struct genevehdr *) (udp + 1))->proto_type
-        == htons(ETH_TYPE_TEB)) {
-        const struct genevehdr *gnh = (const struct genevehdr *) (udp + 1);
-
-        const uint8_t *o = (const uint8_t *) (gnh + 1);
-        size_t olen = gnh->opt_len * 4;
-
-        ds_put_format(ds, "geneve(%s%svni=0x%"PRIx32,
-                      gnh->oam ? "oam," : "", gnh->critical ? "crit," : "",
-                      ntohl(get_16aligned_be32(&gnh->vni)) >> 8);
-        if (olen) {
-            size_t i = 0;
-
-            /* As OVS's format_geneve_opts(). */
-            ds_put_cstr(ds, ",options(");
-            while (i + 4 <= olen) {
-                size_t dlen = (o[i + 3] & 0x1f) * 4;
-
-                ds_put_format(ds, "{class=%#x,type=%#x,len=%"PRIuSIZE,
-                              (o[i] << 8) | o[i + 1], o[i + 2], dlen);
-                if (dlen && i + 4 + dlen <= olen) {
-                    ds_put_char(ds, ',');
-                    ds_put_hex(ds, o + i + 4, dlen);
-                }
-                ds_put_char(ds, '}');
-                i += 4 + dlen;
-            }
-            ds_put_char(ds, ')');
-        }
-        ds_put_cstr(ds, "))");
-    } else {
-        const struct vxlanhdr *vx = (const struct vxlanhdr *) (udp + 1);
-
-        ds_put_format(ds, "vxlan(flags=0x%"PRIx32",vni=0x%"PRIx32"))",
-                      ntohl(get_16aligned_be32(&vx->vx_flags)),
-                      ntohl(get_16aligned_be32(&vx->vx_vni)) >> 8);
-    }
+    format_odp_overlay((const uint8_t *) (udp + 1), ds);
     if (vh) {
         ds_put_format(ds, " push_vlan(vid=%d,pcp=%d)",
                       ntohs(vh->vlan_tci) & VLAN_VID_MASK,

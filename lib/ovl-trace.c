@@ -418,6 +418,93 @@ rewrites_inner(struct span before)
     return count(before, "push_vlan(") != count(before, "pop_vlan");
 }
 
+/* Stores in '*errorp' that the tunnel action of trace 'tr' cannot be
+ * parsed, and returns EINVAL. */
+static int
+trace_bad(const struct ovl_trace *tr, char **errorp)
+{
+    *errorp = xasprintf("cannot parse the tunnel action in the trace "
+                        "(datapath actions: %s)", tr->actions);
+    return EINVAL;
+}
+
+/* Stores in '*errorp' that the flows of trace 'tr' change the tenant's
+ * packet before encapsulating it, and returns EOPNOTSUPP. */
+static int
+trace_rewrites(const struct ovl_trace *tr, char **errorp)
+{
+    *errorp = xasprintf("the flows change the tenant's packet before "
+                        "encapsulating it (datapath actions: %s); the NIC "
+                        "cannot repeat that", tr->actions);
+    return EOPNOTSUPP;
+}
+
+/* Parses the tnl_push action 'sec' (its arguments) of datapath actions
+ * 'acts' into '*tr'.  Returns 0, or an errno with a message in '*errorp'
+ * as ovl_trace_parse(). */
+static int
+parse_tnl_push_action(struct span acts, struct span sec, struct ovl_trace *tr,
+                      char **errorp)
+{
+    struct span before = { acts.s, sec.s - acts.s };
+    struct span hdr, port;
+
+    if (rewrites_inner(before)) {
+        return trace_rewrites(tr, errorp);
+    }
+    if (find_section(sec, "tnl_port", &port)) {
+        tr->tnl_port = xmemdup0(port.s, port.len);
+    }
+    if (!find_section(sec, "header", &hdr)) {
+        return trace_bad(tr, errorp);
+    }
+    switch (parse_header(hdr, tr)) {
+    case 0:
+        return 0;
+    case EPROTONOSUPPORT:
+        *errorp = xasprintf("the flows send it over a tunnel that is "
+                            "neither vxlan nor geneve (%s)", tr->actions);
+        return EOPNOTSUPP;
+    default:
+        return trace_bad(tr, errorp);
+    }
+}
+
+/* Parses the set(tunnel(...)) action at 'p' in datapath actions 'acts',
+ * and the output port after it, into '*tr'.  Returns 0, or an errno with
+ * a message in '*errorp' as ovl_trace_parse(). */
+static int
+parse_set_tunnel_action(struct span acts, const char *p, struct ovl_trace *tr,
+                        char **errorp)
+{
+    struct span before = { acts.s, p - acts.s };
+    const char *after;
+    struct span sec, tun;
+
+    sec.s = p + 4;
+    sec.len = balanced_len(sec.s, acts.s + acts.len);
+    if (sec.len == SIZE_MAX) {
+        return trace_bad(tr, errorp);
+    }
+    if (rewrites_inner(before)) {
+        return trace_rewrites(tr, errorp);
+    }
+    if (!find_section(sec, "tunnel", &tun) || parse_set_tunnel(tun, tr)) {
+        return trace_bad(tr, errorp);
+    }
+    /* The output port follows: "set(tunnel(...)),PORT". */
+    after = sec.s + sec.len + 1;
+    if (after < acts.s + acts.len && *after == ',') {
+        const char *q = ++after;
+
+        while (q < acts.s + acts.len && *q != ',') {
+            q++;
+        }
+        tr->tnl_port = xmemdup0(after, q - after);
+    }
+    return 0;
+}
+
 /* Parses 'output', the text ofproto/trace printed, into '*tr'.  Returns
  * 0 with '*tr' filled (its 'outcome' says what happened), or an errno with
  * a message in '*errorp' (caller frees): EINVAL if the output cannot be
@@ -468,72 +555,11 @@ ovl_trace_parse(const char *output, struct ovl_trace *tr, char **errorp)
     tr->outcome = OVL_TRACE_TUNNEL;
     tr->tuple.ttl = OVL_TTL_DEFAULT;
     if (find_section(acts, "tnl_push", &sec)) {
-        struct span hdr, port;
-        struct span before = { acts.s, sec.s - acts.s };
-
-        if (rewrites_inner(before)) {
-            goto rewrite;
-        }
-        if (find_section(sec, "tnl_port", &port)) {
-            tr->tnl_port = xmemdup0(port.s, port.len);
-        }
-        if (!find_section(sec, "header", &hdr)) {
-            goto bad;
-        }
-        switch (parse_header(hdr, tr)) {
-        case 0:
-            break;
-        case EPROTONOSUPPORT:
-            *errorp = xasprintf("the flows send it over a tunnel that is "
-                                "neither vxlan nor geneve (%s)",
-                                tr->actions);
-            return EOPNOTSUPP;
-        default:
-            goto bad;
-        }
+        return parse_tnl_push_action(acts, sec, tr, errorp);
     } else if ((p = memmem(acts.s, acts.len, "set(tunnel(", 11))) {
-        const char *after;
-        struct span tun;
-        struct span before = { acts.s, p - acts.s };
-
-        sec.s = p + 4;
-        sec.len = balanced_len(sec.s, acts.s + acts.len);
-        if (sec.len == SIZE_MAX) {
-            goto bad;
-        }
-
-        if (rewrites_inner(before)) {
-            goto rewrite;
-        }
-        if (!find_section(sec, "tunnel", &tun)
-            || parse_set_tunnel(tun, tr)) {
-            goto bad;
-        }
-        /* The output port follows: "set(tunnel(...)),PORT". */
-        after = sec.s + sec.len + 1;
-        if (after < acts.s + acts.len && *after == ',') {
-            const char *q = ++after;
-
-            while (q < acts.s + acts.len && *q != ',') {
-                q++;
-            }
-            tr->tnl_port = xmemdup0(after, q - after);
-        }
-    } else {
-        goto bad;
+        return parse_set_tunnel_action(acts, p, tr, errorp);
     }
-    return 0;
-
-rewrite:
-    *errorp = xasprintf("the flows change the tenant's packet before "
-                        "encapsulating it (datapath actions: %s); the NIC "
-                        "cannot repeat that", tr->actions);
-    return EOPNOTSUPP;
-
-bad:
-    *errorp = xasprintf("cannot parse the tunnel action in the trace "
-                        "(datapath actions: %s)", tr->actions);
-    return EINVAL;
+    return trace_bad(tr, errorp);
 }
 
 /* Frees what 'tr' holds. */

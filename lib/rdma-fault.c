@@ -26,6 +26,7 @@
 
 #include "openvswitch/util.h"
 #include "openvswitch/vlog.h"
+#include "ovs-thread.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_fault);
@@ -44,6 +45,13 @@ static char armed[32];
 
 /* How many more times 'armed' may be reached before the crash. */
 static unsigned int countdown;
+
+/* 0 if 'armed' crashes; else the errno value rdma_fault_error() returns. */
+static int armed_error;
+
+/* Guards 'armed', 'countdown' and 'armed_error': points are also reached
+ * in other threads (the state file's sync thread). */
+static struct ovs_mutex mutex = OVS_MUTEX_INITIALIZER;
 
 /* Enables fault injection (crash points stay disarmed until armed). */
 void
@@ -83,25 +91,71 @@ is_point(const char *name)
     return false;
 }
 
-/* Arms crash point 'name' to fire the 'n'th time it is reached (n >= 1),
- * or disarms every point if 'name' is "none".  Returns 0, EPERM if fault
+/* Arms point 'name' to crash the 'n'th time it is reached (n >= 1), if
+ * 'error' is 0, or to fail with 'error' then (rdma_fault_error()); or
+ * disarms every point if 'name' is "none".  Returns 0, EPERM if fault
  * injection is not enabled, or EINVAL for an unknown name or n == 0. */
 int
-rdma_fault_arm(const char *name, unsigned int n)
+rdma_fault_arm_error(const char *name, unsigned int n, int error)
 {
     if (!enabled) {
         return EPERM;
     }
-    if (!strcmp(name, "none")) {
-        armed[0] = '\0';
-        return 0;
-    }
-    if (!is_point(name) || !n || strlen(name) >= sizeof armed) {
+    if (strcmp(name, "none")
+        && (!is_point(name) || !n || strlen(name) >= sizeof armed)) {
         return EINVAL;
     }
-    ovs_strlcpy(armed, name, sizeof armed);
-    countdown = n;
+    ovs_mutex_lock(&mutex);
+    if (!strcmp(name, "none")) {
+        armed[0] = '\0';
+    } else {
+        ovs_strlcpy(armed, name, sizeof armed);
+        countdown = n;
+        armed_error = error;
+    }
+    ovs_mutex_unlock(&mutex);
     return 0;
+}
+
+/* Arms crash point 'name' to fire the 'n'th time it is reached (n >= 1),
+ * or disarms every point if 'name' is "none" (rdma_fault_arm_error()). */
+int
+rdma_fault_arm(const char *name, unsigned int n)
+{
+    return rdma_fault_arm_error(name, n, 0);
+}
+
+/* Returns true if point 'name' is armed for 'error' (0: a crash) and this
+ * is the time it fires; then disarms it.  Call with 'mutex' held. */
+static bool
+fires(const char *name, bool error)
+    OVS_REQUIRES(mutex)
+{
+    if (armed[0] && !strcmp(name, armed) && !armed_error == !error
+        && !--countdown) {
+        armed[0] = '\0';
+        return true;
+    }
+    return false;
+}
+
+/* Error point 'name': returns 0, or the errno value it is armed with
+ * (rdma_fault_arm_error()) when its count is reached, once. */
+int
+rdma_fault_error(const char *name)
+{
+    int error = 0;
+
+    if (enabled) {
+        ovs_mutex_lock(&mutex);
+        if (fires(name, true)) {
+            error = armed_error;
+            VLOG_WARN("fault point %s reached: failing with %s", name,
+                      ovs_strerror(error));
+        }
+        ovs_mutex_unlock(&mutex);
+    }
+    return error;
 }
 
 /* Crash point 'name': kills the process with SIGKILL if it is armed and
@@ -109,10 +163,14 @@ rdma_fault_arm(const char *name, unsigned int n)
 void
 rdma_fault_point(const char *name)
 {
-    if (enabled && armed[0] && !strcmp(name, armed) && !--countdown) {
-        VLOG_WARN("crash point %s reached: killing myself with SIGKILL",
-                  name);
-        kill(getpid(), SIGKILL);
-        OVS_NOT_REACHED();
+    if (enabled) {
+        ovs_mutex_lock(&mutex);
+        if (fires(name, false)) {
+            VLOG_WARN("crash point %s reached: killing myself with SIGKILL",
+                      name);
+            kill(getpid(), SIGKILL);
+            OVS_NOT_REACHED();
+        }
+        ovs_mutex_unlock(&mutex);
     }
 }

@@ -24,14 +24,21 @@
  * enabled fault injection (ovs-rdmad --enable-fault-injection) and a test
  * armed that point (ovs-appctl rdma/crash-at NAME [N]): then the Nth time
  * the point is reached the process kills itself with SIGKILL, exactly as
- * "kill -9" at that step would.  Only one point is armed at a time. */
+ * "kill -9" at that step would.  Only one point is armed at a time.
+ *
+ * A point where a system call can fail also calls rdma_fault_error("NAME")
+ * before it: armed with an error instead (rdma/fail-at NAME N ERRNO), the
+ * Nth time it returns that errno value once, and the caller takes it for
+ * the system call's failure. */
 
 #include <stdbool.h>
 
 void rdma_fault_enable(void);
 bool rdma_fault_enabled(void);
 int rdma_fault_arm(const char *name, unsigned int n);
+int rdma_fault_arm_error(const char *name, unsigned int n, int error);
 void rdma_fault_point(const char *name);
+int rdma_fault_error(const char *name);
 const char *rdma_fault_point_names(void);
 
 #endif /* rdma-fault.h */

@@ -86,6 +86,55 @@ roce_icrc(const uint8_t *l3, size_t len)
     return crc;
 }
 
+/* Writes at 'l3' the inner IPv4 ('v4', with DF, TTL 64 and its header
+ * checksum) or IPv6 (hop limit 64) header of the connection 't'
+ * describes, for 'l4_len' bytes of UDP. */
+static void
+build_ip(const struct ovl_tuple *t, bool v4, size_t l4_len, uint8_t *l3)
+{
+    if (v4) {
+        struct ip_header *ip = (struct ip_header *) l3;
+
+        ip->ip_ihl_ver = IP_IHL_VER(5, 4);
+        ip->ip_tot_len = htons(IP_HEADER_LEN + l4_len);
+        ip->ip_frag_off = htons(IP_DONT_FRAGMENT);
+        ip->ip_ttl = ROCE_TTL;
+        ip->ip_proto = IPPROTO_UDP;
+        put_16aligned_be32(&ip->ip_src,
+                           in6_addr_get_mapped_ipv4(&t->inner_src_ip));
+        put_16aligned_be32(&ip->ip_dst,
+                           in6_addr_get_mapped_ipv4(&t->inner_dst_ip));
+        ip->ip_csum = csum(ip, sizeof *ip);
+    } else {
+        struct ovs_16aligned_ip6_hdr *ip6 = (void *) l3;
+
+        put_16aligned_be32(&ip6->ip6_flow, htonl(6 << 28));
+        ip6->ip6_plen = htons(l4_len);
+        ip6->ip6_nxt = IPPROTO_UDP;
+        ip6->ip6_hlim = ROCE_TTL;
+        memcpy(&ip6->ip6_src, &t->inner_src_ip, sizeof ip6->ip6_src);
+        memcpy(&ip6->ip6_dst, &t->inner_dst_ip, sizeof ip6->ip6_dst);
+    }
+}
+
+/* Writes at 'p' the ROCE_BTH_LEN bytes of the base transport header
+ * 'bth', for a payload followed by 'pad' bytes of padding. */
+static void
+build_bth(const struct roce_bth *bth, size_t pad, uint8_t *p)
+{
+    p[0] = bth->opcode;
+    p[1] = (bth->solicited ? 0x80 : 0) | (pad << 4);
+    p[2] = bth->pkey >> 8;
+    p[3] = bth->pkey;
+    p[5] = bth->dest_qp >> 16;
+    p[6] = bth->dest_qp >> 8;
+    p[7] = bth->dest_qp;
+    p[8] = bth->ack_req ? 0x80 : 0;
+    p[9] = bth->psn >> 16;
+    p[10] = bth->psn >> 8;
+    p[11] = bth->psn;
+}
+
 /* Builds into 'buf' ('buf_size' bytes) the inner frame of one packet of the
  * connection 't' describes, from t->inner_src_* to t->inner_dst_*:
  * Ethernet, IPv4 (DF, TTL 64, header checksum) or IPv6 (hop limit 64) as
@@ -117,29 +166,7 @@ roce_frame_build(const struct ovl_tuple *t, const struct roce_bth *bth,
     eth->eth_dst = t->inner_dst_mac;
     eth->eth_src = t->inner_src_mac;
     eth->eth_type = htons(v4 ? ETH_TYPE_IP : ETH_TYPE_IPV6);
-    if (v4) {
-        struct ip_header *ip = (struct ip_header *) l3;
-
-        ip->ip_ihl_ver = IP_IHL_VER(5, 4);
-        ip->ip_tot_len = htons(l3_len + l4_len);
-        ip->ip_frag_off = htons(IP_DONT_FRAGMENT);
-        ip->ip_ttl = ROCE_TTL;
-        ip->ip_proto = IPPROTO_UDP;
-        put_16aligned_be32(&ip->ip_src,
-                           in6_addr_get_mapped_ipv4(&t->inner_src_ip));
-        put_16aligned_be32(&ip->ip_dst,
-                           in6_addr_get_mapped_ipv4(&t->inner_dst_ip));
-        ip->ip_csum = csum(ip, sizeof *ip);
-    } else {
-        struct ovs_16aligned_ip6_hdr *ip6 = (void *) l3;
-
-        put_16aligned_be32(&ip6->ip6_flow, htonl(6 << 28));
-        ip6->ip6_plen = htons(l4_len);
-        ip6->ip6_nxt = IPPROTO_UDP;
-        ip6->ip6_hlim = ROCE_TTL;
-        memcpy(&ip6->ip6_src, &t->inner_src_ip, sizeof ip6->ip6_src);
-        memcpy(&ip6->ip6_dst, &t->inner_dst_ip, sizeof ip6->ip6_dst);
-    }
+    build_ip(t, v4, l4_len, l3);
 
     udp = (struct udp_header *) (l3 + l3_len);
     udp->udp_src = htons(t->udp_src);
@@ -147,17 +174,7 @@ roce_frame_build(const struct ovl_tuple *t, const struct roce_bth *bth,
     udp->udp_len = htons(l4_len);
 
     p = (uint8_t *) (udp + 1);
-    p[0] = bth->opcode;
-    p[1] = (bth->solicited ? 0x80 : 0) | (pad << 4);
-    p[2] = bth->pkey >> 8;
-    p[3] = bth->pkey;
-    p[5] = bth->dest_qp >> 16;
-    p[6] = bth->dest_qp >> 8;
-    p[7] = bth->dest_qp;
-    p[8] = bth->ack_req ? 0x80 : 0;
-    p[9] = bth->psn >> 16;
-    p[10] = bth->psn >> 8;
-    p[11] = bth->psn;
+    build_bth(bth, pad, p);
     memcpy(p + ROCE_BTH_LEN, payload, len);
 
     if (!v4) {

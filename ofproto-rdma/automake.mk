@@ -35,6 +35,10 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-kneigh.h \
 	ofproto-rdma/rdma-mapping.c \
 	ofproto-rdma/rdma-mapping.h \
+	ofproto-rdma/rdma-mapping-build.c \
+	ofproto-rdma/rdma-mapping-equal.c \
+	ofproto-rdma/rdma-mapping-parse.c \
+	ofproto-rdma/rdma-mapping-private.h \
 	ofproto-rdma/rdma-ovsdb.c \
 	ofproto-rdma/rdma-ovsdb.h \
 	ofproto-rdma/rdma-persist.c \

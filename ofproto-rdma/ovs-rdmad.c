@@ -38,6 +38,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "rdma-ack.h"
 #include "rdma-appctl.h"
+#include "rdma-errno.h"
 #include "rdma-fault.h"
 #include "rdma-engine.h"
 #include "rdma-nic.h"
@@ -126,6 +127,8 @@ rdmad_start(struct rdmad *d, const struct rdmad_options *opts,
                              ovs_rdmad_show_state, &d->persist);
     if (rdma_fault_enabled()) {
         unixctl_command_register("rdma/crash-at", "POINT [N]", 1, 2,
+                                 ovs_rdmad_crash_at, NULL);
+        unixctl_command_register("rdma/fail-at", "POINT N ERRNO", 3, 3,
                                  ovs_rdmad_crash_at, NULL);
     }
     rdma_ovsdb_init(remote);
@@ -509,7 +512,8 @@ usage(void)
            "  --state-sync=MODE       confirm a change once its record is\n"
            "                          written (none, the default) or on\n"
            "                          disk (fdatasync)\n"
-           "  --enable-fault-injection  accept rdma/crash-at (tests only)\n"
+           "  --enable-fault-injection  accept rdma/crash-at and\n"
+           "                            rdma/fail-at (tests only)\n"
            "  --tenant-group=GROUP    group of the tenant socket directory\n"
            "                          and sockets\n"
            "  --tenant-idle-timeout=SECS  close tenant connections that\n"
@@ -563,18 +567,29 @@ ovs_rdmad_show_state(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&ds);
 }
 
-/* "rdma/crash-at POINT [N]": arms a crash point (tests only). */
+/* "rdma/crash-at POINT [N]": arms a crash point; "rdma/fail-at POINT N
+ * ERRNO": arms it to fail with ERRNO (an errno name, e.g. EIO) instead, where
+ * the point can (tests only). */
 static void
 ovs_rdmad_crash_at(struct unixctl_conn *conn, int argc, const char *argv[],
                    void *aux OVS_UNUSED)
 {
     unsigned int n = 1;
+    int error = 0;
 
     if (argc > 2 && (!str_to_uint(argv[2], 10, &n) || !n)) {
         unixctl_command_reply_error(conn, "N must be a positive integer");
         return;
     }
-    if (rdma_fault_arm(argv[1], n)) {
+    if (argc > 3) {
+        error = rdma_errno_from_string(argv[3]);
+        if (error <= 0) {
+            unixctl_command_reply_error(conn, "ERRNO must be an errno name "
+                                        "such as EIO");
+            return;
+        }
+    }
+    if (rdma_fault_arm_error(argv[1], n, error)) {
         char *msg = xasprintf("unknown crash point \"%s\" (points: none "
                               "%s)", argv[1], rdma_fault_point_names());
 

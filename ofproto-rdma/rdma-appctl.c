@@ -234,6 +234,64 @@ rdma_appctl_set_zero_touch(const struct rdma_zero_touch *zt)
     zero_touch = zt;
 }
 
+/* Returns the QP map of 'engine', or only VPORT's bindings if 'vport' is
+ * nonnull, as pretty JSON, with the NIC entries still being removed and
+ * the kernel's connections not bound.  The caller frees it. */
+static char *
+show_qp_map_json(const struct rdma_engine *engine, const char *vport)
+{
+    const struct rdma_retry *retry = rdma_engine_get_retry(engine);
+    struct rdma_qp_map *map = rdma_engine_get_map(engine);
+    struct json *j = rdma_qp_map_to_json(map, nic_details,
+                                         CONST_CAST(void *, engine), vport);
+    char *s;
+
+    if (rdma_retry_count(retry, vport)) {
+        json_object_put(j, "removing", rdma_retry_to_json(retry, vport));
+    }
+    if (zero_touch) {
+        json_object_put(j, "kernel_not_bound",
+                        rdma_zero_touch_unplaced_to_json(zero_touch, vport));
+    }
+    s = json_to_string(j, JSSF_PRETTY | JSSF_SORT);
+    json_destroy(j);
+    return s;
+}
+
+/* Appends to 'ds' the QP map of 'engine', or only VPORT's bindings if
+ * 'vport' is nonnull, as text, with the NIC entries still being removed
+ * and the kernel's connections not bound. */
+static void
+show_qp_map_text(const struct rdma_engine *engine, const char *vport,
+                 struct ds *ds)
+{
+    const struct rdma_retry *retry = rdma_engine_get_retry(engine);
+    struct rdma_qp_map *map = rdma_engine_get_map(engine);
+    size_t n_removing = rdma_retry_count(retry, vport);
+
+    rdma_qp_map_format(map, vport, nic_details, CONST_CAST(void *, engine),
+                       ds);
+    if (n_removing) {
+        /* The NIC entries still being removed go before the last line,
+         * the count, which says how many there are. */
+        struct ds count = DS_EMPTY_INITIALIZER;
+        const char *last;
+
+        ds_chomp(ds, '\n');
+        last = strrchr(ds_cstr(ds), '\n');
+        last = last ? last + 1 : ds_cstr(ds);
+        ds_put_format(&count, "%s, %"PRIuSIZE" removing\n", last,
+                      n_removing);
+        ds_truncate(ds, last - ds_cstr(ds));
+        rdma_retry_format(retry, vport, ds);
+        ds_put_buffer(ds, count.string, count.length);
+        ds_destroy(&count);
+    }
+    if (zero_touch) {
+        rdma_zero_touch_format_unplaced(zero_touch, vport, ds);
+    }
+}
+
 /* "rdma/show-qp-map [--json] [VPORT]": prints the QP map, or only VPORT's
  * bindings, as text or as JSON. */
 static void
@@ -244,7 +302,6 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
     const struct rdma_retry *retry = rdma_engine_get_retry(engine);
     struct rdma_qp_map *map = rdma_engine_get_map(engine);
     const char *vport = NULL;
-    size_t n_removing;
     bool json = false;
     int i;
 
@@ -274,50 +331,15 @@ rdma_appctl_show_qp_map(struct unixctl_conn *conn, int argc,
                                     vport));
         return;
     }
-    n_removing = rdma_retry_count(retry, vport);
     if (json) {
-        struct json *j = rdma_qp_map_to_json(map, nic_details,
-                                             CONST_CAST(void *, engine),
-                                             vport);
-        char *s;
+        char *s = show_qp_map_json(engine, vport);
 
-        if (n_removing) {
-            json_object_put(j, "removing",
-                            rdma_retry_to_json(retry, vport));
-        }
-        if (zero_touch) {
-            json_object_put(j, "kernel_not_bound",
-                            rdma_zero_touch_unplaced_to_json(zero_touch,
-                                                             vport));
-        }
-        s = json_to_string(j, JSSF_PRETTY | JSSF_SORT);
         unixctl_command_reply(conn, s);
         free(s);
-        json_destroy(j);
     } else {
         struct ds ds = DS_EMPTY_INITIALIZER;
 
-        rdma_qp_map_format(map, vport, nic_details,
-                           CONST_CAST(void *, engine), &ds);
-        if (n_removing) {
-            /* The NIC entries still being removed go before the last line,
-             * the count, which says how many there are. */
-            struct ds count = DS_EMPTY_INITIALIZER;
-            const char *last;
-
-            ds_chomp(&ds, '\n');
-            last = strrchr(ds_cstr(&ds), '\n');
-            last = last ? last + 1 : ds_cstr(&ds);
-            ds_put_format(&count, "%s, %"PRIuSIZE" removing\n", last,
-                          n_removing);
-            ds_truncate(&ds, last - ds_cstr(&ds));
-            rdma_retry_format(retry, vport, &ds);
-            ds_put_buffer(&ds, count.string, count.length);
-            ds_destroy(&count);
-        }
-        if (zero_touch) {
-            rdma_zero_touch_format_unplaced(zero_touch, vport, &ds);
-        }
+        show_qp_map_text(engine, vport, &ds);
         unixctl_command_reply(conn, ds_cstr(&ds));
         ds_destroy(&ds);
     }

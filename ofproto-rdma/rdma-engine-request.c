@@ -629,9 +629,9 @@ note_unsaved_update(struct rdma_engine *e, const struct rdma_binding *b)
  * RTR; an installed entry is modified (generation + 1), unless nothing
  * changed.  For a connection whose QP the kernel shows, a request (not
  * 'from_kernel') is taken only while the kernel knows no peer or the same
- * one (rdma_engine_check_peer()).  On success returns NULL and the binding
- * in '*bp'; on error returns a message (caller frees) and changes nothing.
- * Runs within the caller's resolution round. */
+ * one (rdma_engine_check_peer()).  On success returns NULL and the
+ * binding in '*bp'; on error returns a message (caller frees) and changes
+ * nothing.  Runs within the caller's resolution round. */
 char *
 rdma_engine_update__(struct rdma_engine *e, const char *vport,
                      uint64_t cm_id, uint32_t remote_qpn, bool from_kernel,

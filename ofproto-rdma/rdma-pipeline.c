@@ -295,6 +295,32 @@ rdma_pipeline_may_skip_trace(void)
     return flows_unchanged;
 }
 
+/* Resolves, as rdma_resolve_path() does, the path of a tunnel named 'name'
+ * on 'bridge' whose overlay fields are those of 'tuple' and whose options
+ * are 'opts': the tunnel that a trace showed, which need not be one of
+ * 'm''s.  Stores the result in '*base'; returns RDMA_RESOLVE_OK or another
+ * status with a reason in '*errorp' (caller frees). */
+static enum rdma_resolve_status
+resolve_tuple(const struct rdma_mapping *m, const char *name,
+              const struct rdma_map_bridge *bridge,
+              const struct ovl_tuple *tuple, struct ovl_tuple *opts,
+              const struct rdma_nic_caps *caps, struct ovl_tuple *base,
+              char **errorp)
+{
+    struct rdma_map_tunnel tmp;
+
+    memset(&tmp, 0, sizeof tmp);
+    tmp.name = CONST_CAST(char *, name);
+    tmp.bridge = bridge;
+    tmp.type = tuple->type;
+    tmp.vni = tuple->vni;
+    tmp.dst_port = tuple->udp_dst;
+    tmp.remote_ip = tuple->remote_ip;
+    tmp.local_ip = tuple->local_ip;
+    tmp.opts = opts;
+    return rdma_resolve_path(m, &tmp, caps, base, errorp);
+}
+
 /* Re-resolves the underlay of a pipeline path whose overlay fields, as the
  * last trace gave them, are in 'prev', into '*base', with the same checks
  * as rdma_resolve_path().  'tunnel' names the tunnel for messages. */
@@ -307,7 +333,6 @@ rdma_pipeline_refresh_underlay(const struct rdma_mapping *m,
                                struct ovl_tuple *base, char **errorp)
 {
     enum rdma_resolve_status status;
-    struct rdma_map_tunnel tmp;
     struct ovl_tuple opts, key;
     struct memo *memo;
     uint32_t hash;
@@ -327,16 +352,8 @@ rdma_pipeline_refresh_underlay(const struct rdma_mapping *m,
 
     memset(&opts, 0, sizeof opts);
     ovl_tuple_copy_options(&opts, prev);
-    memset(&tmp, 0, sizeof tmp);
-    tmp.name = CONST_CAST(char *, tunnel ? tunnel : "?");
-    tmp.bridge = vp->bridge;
-    tmp.type = prev->type;
-    tmp.vni = prev->vni;
-    tmp.dst_port = prev->udp_dst;
-    tmp.remote_ip = prev->remote_ip;
-    tmp.local_ip = prev->local_ip;
-    tmp.opts = &opts;
-    status = rdma_resolve_path(m, &tmp, caps, base, errorp);
+    status = resolve_tuple(m, tunnel ? tunnel : "?", vp->bridge, prev, &opts,
+                           caps, base, errorp);
     if (flows_unchanged) {
         memo = xmalloc(sizeof *memo);
         memo->bridge = vp->bridge;
@@ -419,36 +436,15 @@ format_flow(const struct rdma_map_vport *vp, const struct in6_addr *src_ip,
                   ROCE_V2_PORT);
 }
 
-/* Resolves the path from vport 'vp' (source IP 'src_ip') to 'dst_ip' at
- * 'dst_mac' through the bridge's OpenFlow pipeline, into '*base' (the
- * fields all connections of the path share, as rdma_resolve_path()
- * computes them), and checks it against 'caps'.  Stores in '*tunnelp' the
- * name of the tunnel it leaves on, or NULL (caller frees).  Returns
- * RDMA_RESOLVE_OK, or another status with a reason in '*errorp' (caller
- * frees). */
-enum rdma_resolve_status
-rdma_pipeline_resolve(const struct rdma_mapping *m,
-                      const struct rdma_map_vport *vp,
-                      const struct in6_addr *src_ip,
-                      const struct in6_addr *dst_ip,
-                      const struct eth_addr *dst_mac,
-                      const struct rdma_nic_caps *caps,
-                      struct ovl_tuple *base, char **tunnelp, char **errorp)
+/* Checks what tracing from vport 'vp' (source IP 'src_ip') to 'dst_ip'
+ * (formatted in 'dst_s') at 'dst_mac' needs.  Returns RDMA_RESOLVE_OK, or
+ * another status with a reason in '*errorp' (caller frees). */
+static enum rdma_resolve_status
+check_traceable(const struct rdma_map_vport *vp,
+                const struct in6_addr *src_ip, const struct in6_addr *dst_ip,
+                const char *dst_s, const struct eth_addr *dst_mac,
+                char **errorp)
 {
-    const struct rdma_map_tunnel *match;
-    enum rdma_resolve_status status;
-    struct ds flow = DS_EMPTY_INITIALIZER;
-    struct rdma_map_tunnel tmp;
-    struct ovl_tuple opts;
-    char dst_s[INET6_ADDRSTRLEN];
-    struct ovl_trace tr;
-    char *output = NULL, *error = NULL;
-    int err;
-
-    memset(base, 0, sizeof *base);
-    *tunnelp = NULL;
-    *errorp = NULL;
-    rdma_ip_to_string(dst_ip, dst_s);
     if (!vp->bridge) {
         *errorp = xasprintf("vport %s is on no bridge", vp->name);
         return RDMA_RESOLVE_FAILED;
@@ -472,6 +468,65 @@ rdma_pipeline_resolve(const struct rdma_mapping *m,
                              "src_ip=)", vp->name, dst_s);
         return RDMA_RESOLVE_FAILED;
     }
+    return RDMA_RESOLVE_OK;
+}
+
+/* Checks the outcome of trace 'tr' of 'flow' from vport 'vp' to 'dst_s'.
+ * Returns RDMA_RESOLVE_OK if the packet leaves on one tunnel, else
+ * RDMA_RESOLVE_PENDING with a reason in '*errorp' (caller frees). */
+static enum rdma_resolve_status
+check_outcome(const struct ovl_trace *tr, const struct rdma_map_vport *vp,
+              const char *dst_s, const char *flow, char **errorp)
+{
+    switch (tr->outcome) {
+    case OVL_TRACE_DROP:
+        *errorp = xasprintf("the flows of %s drop RoCE from %s to %s "
+                             "(ofproto/trace %s: drop)", vp->bridge->name,
+                             vp->name, dst_s, flow);
+        break;
+    case OVL_TRACE_NEIGH_MISS:
+        *errorp = xasprintf("ovs-vswitchd does not know the MAC of the "
+                             "tunnel's next hop to %s yet (it sent an "
+                             "ARP/ND request)", dst_s);
+        break;
+    case OVL_TRACE_NO_TUNNEL:
+        *errorp = xasprintf("the flows of %s send RoCE from %s to %s out "
+                             "on no tunnel (datapath actions: %s)",
+                             vp->bridge->name, vp->name, dst_s, tr->actions);
+        break;
+    case OVL_TRACE_MANY_TUNNELS:
+        *errorp = xasprintf("the flows of %s send RoCE from %s to %s out "
+                             "on %d tunnels (flooded: the destination MAC "
+                             "is not known to the bridge yet)",
+                             vp->bridge->name, vp->name, dst_s,
+                             tr->n_tunnels);
+        break;
+    case OVL_TRACE_UNFINISHED:
+        *errorp = xasprintf("the trace of RoCE from %s to %s stops at a "
+                             "recirculation (datapath actions: %s)",
+                             vp->name, dst_s, tr->actions);
+        break;
+    case OVL_TRACE_TUNNEL:
+        return RDMA_RESOLVE_OK;
+    }
+    return RDMA_RESOLVE_PENDING;
+}
+
+/* Traces the synthetic RoCEv2 packet of vport 'vp' from 'src_ip' to
+ * 'dst_ip' (formatted in 'dst_s') at 'dst_mac' through its bridge's
+ * flows, into '*tr'.  Returns RDMA_RESOLVE_OK if it leaves on one tunnel
+ * (the caller destroys '*tr'), else another status with a reason in
+ * '*errorp' (caller frees) and nothing in '*tr' to destroy. */
+static enum rdma_resolve_status
+trace_path(const struct rdma_map_vport *vp, const struct in6_addr *src_ip,
+           const struct in6_addr *dst_ip, const char *dst_s,
+           const struct eth_addr *dst_mac, struct ovl_trace *tr,
+           char **errorp)
+{
+    enum rdma_resolve_status status;
+    struct ds flow = DS_EMPTY_INITIALIZER;
+    char *output = NULL, *error = NULL;
+    int err;
 
     format_flow(vp, src_ip, dst_ip, dst_mac, &flow);
     err = run_trace(vp->bridge->name, ds_cstr(&flow), &output, &error);
@@ -483,106 +538,121 @@ rdma_pipeline_resolve(const struct rdma_mapping *m,
         return (err == EINVAL ? RDMA_RESOLVE_FAILED
                 : RDMA_RESOLVE_UNREACHABLE);
     }
-    err = ovl_trace_parse(output, &tr, &error);
+    err = ovl_trace_parse(output, tr, &error);
     free(output);
     if (err) {
         *errorp = xasprintf("pipeline of %s to %s: %s", vp->bridge->name,
                              dst_s, error);
         free(error);
-        ovl_trace_destroy(&tr);
+        ovl_trace_destroy(tr);
         ds_destroy(&flow);
         return RDMA_RESOLVE_FAILED;
     }
-
-    status = RDMA_RESOLVE_PENDING;
-    switch (tr.outcome) {
-    case OVL_TRACE_DROP:
-        *errorp = xasprintf("the flows of %s drop RoCE from %s to %s "
-                             "(ofproto/trace %s: drop)", vp->bridge->name,
-                             vp->name, dst_s, ds_cstr(&flow));
-        break;
-    case OVL_TRACE_NEIGH_MISS:
-        *errorp = xasprintf("ovs-vswitchd does not know the MAC of the "
-                             "tunnel's next hop to %s yet (it sent an "
-                             "ARP/ND request)", dst_s);
-        break;
-    case OVL_TRACE_NO_TUNNEL:
-        *errorp = xasprintf("the flows of %s send RoCE from %s to %s out "
-                             "on no tunnel (datapath actions: %s)",
-                             vp->bridge->name, vp->name, dst_s, tr.actions);
-        break;
-    case OVL_TRACE_MANY_TUNNELS:
-        *errorp = xasprintf("the flows of %s send RoCE from %s to %s out "
-                             "on %d tunnels (flooded: the destination MAC "
-                             "is not known to the bridge yet)",
-                             vp->bridge->name, vp->name, dst_s,
-                             tr.n_tunnels);
-        break;
-    case OVL_TRACE_UNFINISHED:
-        *errorp = xasprintf("the trace of RoCE from %s to %s stops at a "
-                             "recirculation (datapath actions: %s)",
-                             vp->name, dst_s, tr.actions);
-        break;
-    case OVL_TRACE_TUNNEL:
-        status = RDMA_RESOLVE_OK;
-        break;
-    }
+    status = check_outcome(tr, vp, dst_s, ds_cstr(&flow), errorp);
     ds_destroy(&flow);
     if (status != RDMA_RESOLVE_OK) {
-        ovl_trace_destroy(&tr);
+        ovl_trace_destroy(tr);
+    }
+    return status;
+}
+
+/* Fills in the overlay type of trace 'tr' if the trace did not tell it:
+ * that of 'match', the tunnel it leaves on (NULL if unknown), else the
+ * one of its UDP port.  Returns true if known, else false with a reason in
+ * '*errorp' (caller frees). */
+static bool
+complete_type(struct ovl_trace *tr, const struct rdma_map_tunnel *match,
+              char **errorp)
+{
+    if (tr->type_known) {
+        return true;
+    } else if (match) {
+        tr->tuple.type = match->type;
+    } else if (tr->tuple.udp_dst == OVL_VXLAN_PORT
+               || tr->tuple.udp_dst == OVL_GENEVE_PORT) {
+        tr->tuple.type = (tr->tuple.udp_dst == OVL_VXLAN_PORT
+                          ? OVL_VXLAN : OVL_GENEVE);
+    } else {
+        *errorp = xasprintf("cannot tell the overlay type of tunnel %s "
+                             "(UDP port %d)", tr->tnl_port,
+                             tr->tuple.udp_dst);
+        return false;
+    }
+    return true;
+}
+
+/* Stores in '*opts' the tunnel options of trace 'tr' as the trace shows
+ * them, plus what a trace of one packet cannot show, from 'match', the
+ * tunnel it leaves on (NULL if unknown): whether TOS and TTL follow the
+ * inner packet, and the receive key. */
+static void
+trace_options(const struct ovl_trace *tr,
+              const struct rdma_map_tunnel *match, struct ovl_tuple *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    ovl_tuple_copy_options(opts, &tr->tuple);
+    if (opts->ttl == OVL_TTL_DEFAULT) {
+        opts->ttl = 0;
+    }
+    if (match) {
+        if (match->opts->tos_inherit) {
+            opts->tos_inherit = true;
+            opts->tos = 0;
+        }
+        if (match->opts->ttl_inherit) {
+            opts->ttl_inherit = true;
+            opts->ttl = 0;
+        }
+        opts->rx_vni_set = match->opts->rx_vni_set;
+        opts->rx_vni = match->opts->rx_vni;
+    }
+}
+
+/* Resolves the path from vport 'vp' (source IP 'src_ip') to 'dst_ip' at
+ * 'dst_mac' through the bridge's OpenFlow pipeline, into '*base' (the
+ * fields all connections of the path share, as rdma_resolve_path()
+ * computes them), and checks it against 'caps'.  Stores in '*tunnelp' the
+ * name of the tunnel it leaves on, or NULL (caller frees).  Returns
+ * RDMA_RESOLVE_OK, or another status with a reason in '*errorp' (caller
+ * frees).  In steps: check, trace, find the tunnel, complete the overlay
+ * fields, resolve the underlay. */
+enum rdma_resolve_status
+rdma_pipeline_resolve(const struct rdma_mapping *m,
+                      const struct rdma_map_vport *vp,
+                      const struct in6_addr *src_ip,
+                      const struct in6_addr *dst_ip,
+                      const struct eth_addr *dst_mac,
+                      const struct rdma_nic_caps *caps,
+                      struct ovl_tuple *base, char **tunnelp, char **errorp)
+{
+    const struct rdma_map_tunnel *match;
+    enum rdma_resolve_status status;
+    char dst_s[INET6_ADDRSTRLEN];
+    struct ovl_tuple opts;
+    struct ovl_trace tr;
+
+    memset(base, 0, sizeof *base);
+    *tunnelp = NULL;
+    *errorp = NULL;
+    rdma_ip_to_string(dst_ip, dst_s);
+    status = check_traceable(vp, src_ip, dst_ip, dst_s, dst_mac, errorp);
+    if (status != RDMA_RESOLVE_OK) {
+        return status;
+    }
+    status = trace_path(vp, src_ip, dst_ip, dst_s, dst_mac, &tr, errorp);
+    if (status != RDMA_RESOLVE_OK) {
         return status;
     }
 
     match = find_tunnel(m, vp, &tr);
-    if (!tr.type_known) {
-        if (match) {
-            tr.tuple.type = match->type;
-        } else if (tr.tuple.udp_dst == OVL_VXLAN_PORT
-                   || tr.tuple.udp_dst == OVL_GENEVE_PORT) {
-            tr.tuple.type = (tr.tuple.udp_dst == OVL_VXLAN_PORT
-                             ? OVL_VXLAN : OVL_GENEVE);
-        } else {
-            *errorp = xasprintf("cannot tell the overlay type of tunnel %s "
-                                 "(UDP port %d)", tr.tnl_port,
-                                 tr.tuple.udp_dst);
-            ovl_trace_destroy(&tr);
-            return RDMA_RESOLVE_FAILED;
-        }
+    if (!complete_type(&tr, match, errorp)) {
+        ovl_trace_destroy(&tr);
+        return RDMA_RESOLVE_FAILED;
     }
-
-    /* The options as the trace shows them, plus what a trace of one packet
-     * cannot show: whether TOS and TTL follow the inner packet, and the
-     * receive key. */
-    memset(&opts, 0, sizeof opts);
-    ovl_tuple_copy_options(&opts, &tr.tuple);
-    if (opts.ttl == OVL_TTL_DEFAULT) {
-        opts.ttl = 0;
-    }
-    if (match) {
-        if (match->opts->tos_inherit) {
-            opts.tos_inherit = true;
-            opts.tos = 0;
-        }
-        if (match->opts->ttl_inherit) {
-            opts.ttl_inherit = true;
-            opts.ttl = 0;
-        }
-        opts.rx_vni_set = match->opts->rx_vni_set;
-        opts.rx_vni = match->opts->rx_vni;
-    }
-
-    memset(&tmp, 0, sizeof tmp);
-    tmp.name = match ? match->name : tr.tnl_port ? tr.tnl_port : "?";
-    tmp.bridge = vp->bridge;
-    tmp.type = tr.tuple.type;
-    tmp.vni = tr.tuple.vni;
-    tmp.dst_port = tr.tuple.udp_dst;
-    tmp.remote_ip = tr.tuple.remote_ip;
-    tmp.local_ip = tr.tuple.local_ip;
-    tmp.opts = &opts;
-    *tunnelp = xstrdup(tmp.name);
-
-    status = rdma_resolve_path(m, &tmp, caps, base, errorp);
+    trace_options(&tr, match, &opts);
+    *tunnelp = xstrdup(match ? match->name : tr.tnl_port ? tr.tnl_port : "?");
+    status = resolve_tuple(m, *tunnelp, vp->bridge, &tr.tuple, &opts, caps,
+                           base, errorp);
     if (status == RDMA_RESOLVE_OK && tr.has_header) {
         /* The userspace datapath showed its whole header: its MACs are the
          * ones it uses. */

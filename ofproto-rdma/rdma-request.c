@@ -356,6 +356,50 @@ scanner_check_number(struct rdma_json_scanner *s)
     s->number_too_long = false;
 }
 
+/* Stores 'error' as the reason why the stream of 's' cannot be a sequence
+ * of JSON-RPC messages, found at byte 'i' of the current buffer, in
+ * 's->error' and 'i' in '*used', and returns RDMA_JSON_BROKEN. */
+static enum rdma_json_scan
+scanner_broken(struct rdma_json_scanner *s, char *error, size_t i,
+               size_t *used)
+{
+    free(s->error);
+    s->error = error;
+    *used = i;
+    return RDMA_JSON_BROKEN;
+}
+
+/* Scans 'c' if it is part of the string or number that 's' is in.
+ * Returns true if it was, false if 'c' is the first byte after it (or
+ * 's' is in neither). */
+static bool
+scanner_token_byte(struct rdma_json_scanner *s, unsigned char c)
+{
+    if (s->in_string) {
+        if (s->escape) {
+            s->escape = false;
+        } else if (c == '\\') {
+            s->escape = true;
+        } else if (c == '"') {
+            s->in_string = false;
+        }
+        return true;
+    }
+    if (s->in_number) {
+        if (strchr("0123456789+-.eE", c) && c) {
+            if (s->number_len < sizeof s->number - 1) {
+                s->number[s->number_len++] = c;
+                s->number[s->number_len] = '\0';
+            } else {
+                s->number_too_long = true;
+            }
+            return true;
+        }
+        scanner_check_number(s);
+    }
+    return false;
+}
+
 /* Scans the 'len' bytes in 'buf', the next part of a message on a stream
  * of JSON-RPC messages.  Returns:
  *
@@ -386,44 +430,21 @@ rdma_json_scanner_feed(struct rdma_json_scanner *s, const char *buf,
         unsigned char c = buf[i];
 
         if (s->started && ++s->size > RDMA_REQUEST_MAX_SIZE) {
-            free(s->error);
-            s->error = xasprintf("request larger than %d bytes",
-                                 RDMA_REQUEST_MAX_SIZE);
-            *used = i;
-            return RDMA_JSON_BROKEN;
+            return scanner_broken(s, xasprintf("request larger than %d bytes",
+                                               RDMA_REQUEST_MAX_SIZE),
+                                  i, used);
         }
-        if (s->in_string) {
-            if (s->escape) {
-                s->escape = false;
-            } else if (c == '\\') {
-                s->escape = true;
-            } else if (c == '"') {
-                s->in_string = false;
-            }
+        if (scanner_token_byte(s, c)) {
             continue;
-        }
-        if (s->in_number) {
-            if (strchr("0123456789+-.eE", c) && c) {
-                if (s->number_len < sizeof s->number - 1) {
-                    s->number[s->number_len++] = c;
-                    s->number[s->number_len] = '\0';
-                } else {
-                    s->number_too_long = true;
-                }
-                continue;
-            }
-            scanner_check_number(s);
         }
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
             continue;
         }
         if (!s->started) {
             if (c != '{') {
-                free(s->error);
-                s->error = xstrdup("a JSON-RPC message must be a JSON "
-                                   "object");
-                *used = i;
-                return RDMA_JSON_BROKEN;
+                return scanner_broken(s, xstrdup("a JSON-RPC message must "
+                                                 "be a JSON object"),
+                                      i, used);
             }
             s->started = true;
             s->size = 1;
@@ -432,11 +453,10 @@ rdma_json_scanner_feed(struct rdma_json_scanner *s, const char *buf,
         case '{':
         case '[':
             if (++s->depth > RDMA_REQUEST_MAX_DEPTH) {
-                free(s->error);
-                s->error = xasprintf("request nested more than %d deep",
-                                     RDMA_REQUEST_MAX_DEPTH);
-                *used = i;
-                return RDMA_JSON_BROKEN;
+                return scanner_broken(s, xasprintf("request nested more "
+                                                   "than %d deep",
+                                                   RDMA_REQUEST_MAX_DEPTH),
+                                      i, used);
             }
             break;
         case '}':

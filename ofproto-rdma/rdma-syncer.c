@@ -86,7 +86,10 @@ syncer_main(void *s_)
          * sent for one of them already would be a bug (tests/faults.at
          * kills the daemon here). */
         rdma_fault_point("state-sync");
-        error = fdatasync(fd) ? errno : 0;
+        error = rdma_fault_error("state-sync");
+        if (!error) {
+            error = fdatasync(fd) ? errno : 0;
+        }
         close(fd);
 
         ovs_mutex_lock(&s->mutex);

@@ -25,7 +25,6 @@
 #include "rdma-qp-map.h"
 #include "rdma-qp-source.h"
 #include "rdma-request.h"
-#include "sset.h"
 #include "util.h"
 
 /* The kernel's view of the QPs (rdma-qp-source.h): a bind's QP must exist
@@ -42,29 +41,20 @@ char *
 rdma_engine_check_qp(const struct rdma_map_vport *vp,
                      const struct rdma_request *req, struct rdma_kqp *kqp)
 {
-    const struct rdma_kqp *found = NULL;
-    struct rdma_kqp *qps;
-    size_t n;
     int error;
 
     if (!req->has_qpn) {
         return xasprintf("vport %s is on RDMA device %s: give the number of "
                          "the QP to bind (qpn=N)", vp->name, vp->device);
     }
-    error = rdma_qp_source_dump(vp->device, &qps, &n);
-    if (error && error != ENODEV) {
-        return xasprintf("cannot read the QPs of RDMA device %s (%s): try "
-                         "again", vp->device, ovs_strerror(error));
-    }
-    found = rdma_kqp_find(qps, n, req->qpn);
-    if (found) {
-        *kqp = *found;
-    }
-    free(qps);
-    if (!found) {
+    error = rdma_qp_source_find(vp->device, req->qpn, true, kqp);
+    if (error == ENOENT) {
         return xasprintf("qpn %"PRIu32" is not a QP of RDMA device %s (the "
                          "RDMA device of vport %s): bind a QP that exists",
                          req->qpn, vp->device, vp->name);
+    } else if (error) {
+        return xasprintf("cannot read the QPs of RDMA device %s (%s): try "
+                         "again", vp->device, ovs_strerror(error));
     }
     return NULL;
 }
@@ -79,96 +69,75 @@ rdma_engine_check_qp(const struct rdma_map_vport *vp,
 char *
 rdma_engine_check_peer(const struct rdma_binding *b, uint32_t remote_qpn)
 {
-    const struct rdma_kqp *kqp;
-    struct rdma_kqp *qps;
-    char *msg = NULL;
-    size_t n;
+    struct rdma_kqp kqp;
     int error;
 
-    error = rdma_qp_source_dump(b->device, &qps, &n);
-    if (error && error != ENODEV) {
+    error = rdma_qp_source_find(b->device, b->qpn, true, &kqp);
+    if (error == ENOENT) {
+        return xasprintf("QP %"PRIu32" of %s/%"PRIu64" no longer exists on "
+                         "RDMA device %s: nothing to update", b->qpn,
+                         b->vport->name, b->cm_id, b->device);
+    } else if (error) {
         return xasprintf("cannot read the QPs of RDMA device %s (%s): try "
                          "again", b->device, ovs_strerror(error));
+    } else if (kqp.rqpn && kqp.rqpn != remote_qpn) {
+        return xasprintf("the peer QPN of %s/%"PRIu64" comes from the "
+                         "kernel once its QP is connected: QP %"PRIu32" on "
+                         "RDMA device %s has peer %"PRIu32", not %"PRIu32,
+                         b->vport->name, b->cm_id, b->qpn, b->device,
+                         kqp.rqpn, remote_qpn);
     }
-    kqp = rdma_kqp_find(qps, n, b->qpn);
-    if (!kqp) {
-        msg = xasprintf("QP %"PRIu32" of %s/%"PRIu64" no longer exists on "
-                        "RDMA device %s: nothing to update", b->qpn,
-                        b->vport->name, b->cm_id, b->device);
-    } else if (kqp->rqpn && kqp->rqpn != remote_qpn) {
-        msg = xasprintf("the peer QPN of %s/%"PRIu64" comes from the "
-                        "kernel once its QP is connected: QP %"PRIu32" on "
-                        "RDMA device %s has peer %"PRIu32", not %"PRIu32,
-                        b->vport->name, b->cm_id, b->qpn, b->device,
-                        kqp->rqpn, remote_qpn);
-    }
-    free(qps);
-    return msg;
+    return NULL;
 }
 
-/* Compares the QPs of the kernel with the bindings whose QP it checks:
- * releases those whose QP no longer exists, and takes the peer QPN and
- * state of the others from the kernel. */
+/* Compares the QPs of the kernel (this iteration's snapshot of each RDMA
+ * device) with the bindings whose QP it checks: releases those whose QP no
+ * longer exists, and takes the peer QPN and state of the others from the
+ * kernel.  A device whose QPs cannot be read is tried again next time. */
 void
 rdma_engine_check_qps(struct rdma_engine *e)
 {
-    struct sset devices = SSET_INITIALIZER(&devices);
+    struct rdma_binding **gone = NULL;
+    size_t n_gone = 0, allocated = 0, i;
     struct rdma_binding *b;
-    const char *device;
 
     if (rdma_qp_source_type() == RDMA_QP_SOURCE_NONE) {
         return;
     }
     HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
-        if (b->qp_checked && b->device) {
-            sset_add(&devices, b->device);
+        struct rdma_kqp kqp;
+        int error;
+
+        if (!b->qp_checked || !b->device) {
+            continue;
+        }
+        error = rdma_qp_source_find(b->device, b->qpn, false, &kqp);
+        if (error == ENOENT) {
+            if (n_gone >= allocated) {
+                gone = x2nrealloc(gone, &allocated, sizeof *gone);
+            }
+            gone[n_gone++] = b;
+            continue;
+        } else if (error) {
+            continue;
+        }
+        if (b->qp_state != kqp.state) {
+            b->qp_state = kqp.state;
+            e->map->seqno++;
+        }
+        if (kqp.rqpn && kqp.rqpn != b->remote_qpn) {
+            struct rdma_binding *bb;
+
+            free(rdma_engine_update__(e, b->vport->name, b->cm_id,
+                                      kqp.rqpn, true, &bb));
         }
     }
-    SSET_FOR_EACH (device, &devices) {
-        struct rdma_binding **gone = NULL;
-        size_t n_gone = 0, allocated = 0, n, i;
-        struct rdma_kqp *qps;
-        int error = rdma_qp_source_dump(device, &qps, &n);
-
-        if (error && error != ENODEV) {
-            continue;           /* Try again next time. */
-        }
-        HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
-            const struct rdma_kqp *kqp;
-
-            if (!b->qp_checked || !b->device || strcmp(b->device, device)) {
-                continue;
-            }
-            kqp = rdma_kqp_find(qps, n, b->qpn);
-            if (!kqp) {
-                if (n_gone >= allocated) {
-                    gone = x2nrealloc(gone, &allocated, sizeof *gone);
-                }
-                gone[n_gone++] = b;
-                continue;
-            }
-            if (b->qp_state != kqp->state) {
-                b->qp_state = kqp->state;
-                e->map->seqno++;
-            }
-            if (kqp->rqpn && kqp->rqpn != b->remote_qpn) {
-                struct rdma_binding *bb;
-                char *msg;
-
-                msg = rdma_engine_update__(e, b->vport->name, b->cm_id,
-                                           kqp->rqpn, true, &bb);
-                free(msg);
-            }
-        }
-        for (i = 0; i < n_gone; i++) {
-            VLOG_INFO("%s/%"PRIu64": releasing it: its QP %"PRIu32" no "
-                      "longer exists on RDMA device %s",
-                      gone[i]->vport->name, gone[i]->cm_id, gone[i]->qpn,
-                      device);
-            rdma_engine_release(e, gone[i]);
-        }
-        free(gone);
-        free(qps);
+    for (i = 0; i < n_gone; i++) {
+        VLOG_INFO("%s/%"PRIu64": releasing it: its QP %"PRIu32" no "
+                  "longer exists on RDMA device %s",
+                  gone[i]->vport->name, gone[i]->cm_id, gone[i]->qpn,
+                  gone[i]->device);
+        rdma_engine_release(e, gone[i]);
     }
-    sset_destroy(&devices);
+    free(gone);
 }

@@ -32,6 +32,7 @@
 #include "rdma-request.h"
 #include "rdma-resolve.h"
 #include "rdma-underlay.h"
+#include "rdma-zero-touch.h"
 #include "roce-frame.h"
 #include "sset.h"
 #include "util.h"
@@ -360,6 +361,14 @@ bind_choose_ids(struct rdma_engine *e, const struct rdma_request *req,
 {
     if (req->has_cm_id) {
         *cm_idp = req->cm_id;
+        if (rdma_zero_touch_owns(*cm_idp) && !req->zero_touch) {
+            return xasprintf("cm_id %"PRIu64" is reserved for zero-touch "
+                             "binding (cm_ids %"PRIu64" to %"PRIu64"): "
+                             "choose one below %"PRIu64" or above %"PRIu64,
+                             *cm_idp, RDMA_ZT_CM_ID_BASE,
+                             2 * RDMA_ZT_CM_ID_BASE - 1, RDMA_ZT_CM_ID_BASE,
+                             2 * RDMA_ZT_CM_ID_BASE - 1);
+        }
         if (rdma_qp_map_find(e->map, vp->name, *cm_idp)) {
             return xasprintf("cm_id %"PRIu64" is already bound on vport %s "
                              "(unbind it first)", *cm_idp, vp->name);
@@ -371,8 +380,11 @@ bind_choose_ids(struct rdma_engine *e, const struct rdma_request *req,
 
         qvp = rdma_qp_map_find_vport(e->map, vp->name);
         cm_id = qvp ? qvp->next_cm_id : 1;
-        while (rdma_qp_map_find(e->map, vp->name, cm_id)) {
-            cm_id++;
+        while (rdma_qp_map_find(e->map, vp->name, cm_id)
+               || rdma_zero_touch_owns(cm_id)) {
+            /* Zero-touch's range is skipped whole. */
+            cm_id = (rdma_zero_touch_owns(cm_id) ? 2 * RDMA_ZT_CM_ID_BASE
+                     : cm_id + 1);
         }
         if (qvp) {
             qvp->next_cm_id = cm_id + 1;

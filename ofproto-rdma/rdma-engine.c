@@ -28,6 +28,7 @@
 #include "rdma-config-guard.h"
 #include "rdma-pipeline.h"
 #include "rdma-qp-map.h"
+#include "rdma-qp-source.h"
 #include "rdma-underlay.h"
 #include "timeval.h"
 #include "util.h"
@@ -326,6 +327,9 @@ rdma_engine_run(struct rdma_engine *e, const struct ovsdb_idl *idl)
                        && (!e->have_cfg
                            || ovsdb_idl_get_seqno(idl) != e->idl_seqno));
 
+    /* A new main-loop iteration: the kernel's QPs are dumped afresh, once
+     * per RDMA device, for all of this iteration's checks. */
+    rdma_qp_source_run();
     if (config_due || poll_due) {
         rdma_underlay_begin();
     }

@@ -96,6 +96,7 @@ fake_set(struct unixctl_conn *conn, int argc, const char *argv[],
     }
     f->qp.rqpn = rqpn;
     f->qp.state = state;
+    rdma_qp_source_invalidate();
     unixctl_command_reply(conn, NULL);
 }
 
@@ -119,6 +120,7 @@ fake_del(struct unixctl_conn *conn, int argc OVS_UNUSED, const char *argv[],
     hmap_remove(&fake_qps, &f->node);
     free(f->device);
     free(f);
+    rdma_qp_source_invalidate();
     unixctl_command_reply(conn, NULL);
 }
 
@@ -187,6 +189,7 @@ rdma_qp_source_fake_qp_set(const char *device, const struct rdma_kqp *qp)
         hmap_insert(&fake_qps, &f->node, hash_string(device, qp->lqpn));
     }
     f->qp = *qp;
+    rdma_qp_source_invalidate();
 }
 
 /* Parses "IP" or "IP:PORT" (IPv4) in 's' into '*ip' and '*port'.  Returns
@@ -455,6 +458,18 @@ rdma_qp_fake_dump_qps(const char *device, struct rdma_kqp **qpsp,
     return *np ? 0 : ENODEV;
 }
 
+/* "rdma-qp/fake-dumps": prints the number of QP dumps made so far (one
+ * per RDMA device and main-loop iteration, at most). */
+static void
+fake_dumps(struct unixctl_conn *conn, int argc OVS_UNUSED,
+           const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    char *reply = xasprintf("%"PRIu64, rdma_qp_source_n_dumps());
+
+    unixctl_command_reply(conn, reply);
+    free(reply);
+}
+
 /* Registers the "rdma-qp/fake-*" commands that fill the fake tables. */
 void
 rdma_qp_fake_register(void)
@@ -476,4 +491,6 @@ rdma_qp_fake_register(void)
                              fake_neigh_del, NULL);
     unixctl_command_register("rdma-qp/fake-netdev-peer", "DEVICE [PEER]",
                              1, 2, fake_netdev_peer, NULL);
+    unixctl_command_register("rdma-qp/fake-dumps", "", 0, 0, fake_dumps,
+                             NULL);
 }

@@ -30,6 +30,7 @@
 int rdma_qp_netlink_dump_qps(const char *device, struct rdma_kqp **,
                              size_t *);
 int rdma_qp_netlink_dump_cm_ids(struct rdma_kcm **, size_t *);
+void rdma_qp_netlink_flush(void);
 int rdma_qp_netlink_netdev(const char *device, uint32_t pid,
                            uint32_t *ifindex, char *name);
 char *rdma_qp_netlink_device_peer(const char *device, uint32_t pid,

@@ -26,6 +26,8 @@
 #include <unistd.h>
 #include <linux/netlink.h>
 
+#include "hash.h"
+#include "openvswitch/hmap.h"
 #include "openvswitch/vlog.h"
 #include "util.h"
 
@@ -206,17 +208,126 @@ rdma_qp_source_device_peer(const char *device, uint32_t pid, char **peerp)
             : rdma_qp_netlink_device_peer(device, pid, peerp));
 }
 
-/* Returns the QP with local number 'lqpn' among the 'n' in 'qps', or
- * NULL. */
-const struct rdma_kqp *
-rdma_kqp_find(const struct rdma_kqp *qps, size_t n, uint32_t lqpn)
-{
-    size_t i;
+/* The QPs of one RDMA device, as one dump showed them. */
+struct qp_snapshot {
+    struct hmap_node node;      /* In 'snapshots', by hash of 'device'. */
+    char *device;               /* The RDMA device. */
+    int error;                  /* 0, or the dump's error (not ENODEV). */
+    struct rdma_kqp *qps;       /* The QPs, by increasing 'lqpn'. */
+    size_t n;                   /* Number of 'qps'. */
+    bool refreshed;             /* Dumped again after a miss. */
+};
 
-    for (i = 0; i < n; i++) {
-        if (qps[i].lqpn == lqpn) {
-            return &qps[i];
+/* The snapshots of this main-loop iteration. */
+static struct hmap snapshots = HMAP_INITIALIZER(&snapshots);
+
+/* Number of QP dumps made, for the tests. */
+static uint64_t n_dumps;
+
+/* qsort() and bsearch() comparison of two QPs by local QPN. */
+static int
+compare_lqpn(const void *a_, const void *b_)
+{
+    const struct rdma_kqp *a = a_, *b = b_;
+
+    return a->lqpn < b->lqpn ? -1 : a->lqpn > b->lqpn;
+}
+
+/* Dumps the QPs of the device of 's' into 's' again. */
+static void
+snapshot_fill(struct qp_snapshot *s)
+{
+    free(s->qps);
+    s->error = rdma_qp_source_dump(s->device, &s->qps, &s->n);
+    if (s->error == ENODEV) {
+        s->error = 0;           /* No such device: it has no QPs. */
+    }
+    if (s->n) {
+        qsort(s->qps, s->n, sizeof *s->qps, compare_lqpn);
+    }
+    n_dumps++;
+}
+
+/* Returns the snapshot of the QPs of 'device' of this iteration, dumping
+ * them if there is none yet. */
+static struct qp_snapshot *
+snapshot_get(const char *device)
+{
+    uint32_t hash = hash_string(device, 0);
+    struct qp_snapshot *s;
+
+    HMAP_FOR_EACH_WITH_HASH (s, node, hash, &snapshots) {
+        if (!strcmp(s->device, device)) {
+            return s;
         }
     }
-    return NULL;
+    s = xzalloc(sizeof *s);
+    s->device = xstrdup(device);
+    hmap_insert(&snapshots, &s->node, hash);
+    snapshot_fill(s);
+    return s;
+}
+
+/* Returns QP 'lqpn' of snapshot 's', or NULL. */
+static const struct rdma_kqp *
+snapshot_search(const struct qp_snapshot *s, uint32_t lqpn)
+{
+    const struct rdma_kqp key = { .lqpn = lqpn };
+
+    return (s->n ? bsearch(&key, s->qps, s->n, sizeof *s->qps, compare_lqpn)
+            : NULL);
+}
+
+/* Drops the snapshots: the next lookup of each device dumps it again.
+ * The fake table calls it when it changes. */
+void
+rdma_qp_source_invalidate(void)
+{
+    struct qp_snapshot *s;
+
+    HMAP_FOR_EACH_POP (s, node, &snapshots) {
+        free(s->device);
+        free(s->qps);
+        free(s);
+    }
+}
+
+/* Starts a new main-loop iteration: the QPs are dumped again (once per
+ * device) at the next lookups. */
+void
+rdma_qp_source_run(void)
+{
+    rdma_qp_source_invalidate();
+    rdma_qp_netlink_flush();
+}
+
+/* Stores in '*kqp' QP 'lqpn' of RDMA device 'device', as the snapshot of
+ * this iteration shows it.  If the snapshot lacks it and 'refresh_on_miss'
+ * (a QP being bound may be younger than the snapshot), the device is dumped
+ * again, once per iteration.  Returns 0, ENOENT if there is no such QP (or
+ * no such device), or the positive errno value of a failed dump. */
+int
+rdma_qp_source_find(const char *device, uint32_t lqpn,
+                    bool refresh_on_miss, struct rdma_kqp *kqp)
+{
+    struct qp_snapshot *s = snapshot_get(device);
+    const struct rdma_kqp *found = snapshot_search(s, lqpn);
+
+    if (!found && refresh_on_miss && !s->refreshed) {
+        s->refreshed = true;
+        snapshot_fill(s);
+        found = snapshot_search(s, lqpn);
+    }
+    if (found) {
+        *kqp = *found;
+        return 0;
+    }
+    return s->error ? s->error : ENOENT;
+}
+
+/* Returns the number of QP dumps made so far. */
+uint64_t
+rdma_qp_source_n_dumps(void)
+{
+    return n_dumps;
 }

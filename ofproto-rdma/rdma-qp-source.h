@@ -121,7 +121,14 @@ void rdma_qp_source_fake_cm_set(const struct rdma_kcm *);
 bool rdma_qp_source_fake_cm_del(const char *device, uint32_t cm_idn);
 void rdma_qp_source_fake_qp_set(const char *device,
                                 const struct rdma_kqp *);
-const struct rdma_kqp *rdma_kqp_find(const struct rdma_kqp *, size_t n,
-                                     uint32_t lqpn);
+
+/* The QPs of each RDMA device are dumped once per main-loop iteration, at
+ * the first lookup, and kept sorted for the others (rdma_qp_source_find());
+ * rdma_qp_source_run() starts a new iteration. */
+void rdma_qp_source_run(void);
+int rdma_qp_source_find(const char *device, uint32_t lqpn,
+                        bool refresh_on_miss, struct rdma_kqp *);
+void rdma_qp_source_invalidate(void);
+uint64_t rdma_qp_source_n_dumps(void);
 
 #endif /* rdma-qp-source.h */

@@ -61,6 +61,8 @@ struct rdma_request {
     bool admin;                 /* From the admin: may name any source IP;
                                  * not subject to the tenants' quotas. */
     uint64_t owner;             /* Tenant connection that makes it, or 0. */
+    bool zero_touch;            /* From zero-touch binding: the only one
+                                 * that may use its cm_id range. */
 };
 
 /* Largest request, in bytes, that a tenant socket accepts. */

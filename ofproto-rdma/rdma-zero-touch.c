@@ -240,28 +240,17 @@ zt_unbind(struct rdma_zero_touch *zt, struct zt_conn *c, const char *why)
         }
     }
 }
-/* Tries to bind connection 'c'. */
-static void
-zt_place(struct rdma_zero_touch *zt, struct zt_conn *c)
+/* Looks for an existing binding of connection 'c' of device 'd' at
+ * 'cm_id', releasing zero-touch's stale ones of its QP or its cm_id.
+ * Returns true if that settled 'c' (adopted, or its QP or cm_id is a
+ * tenant's or the administrator's), false if it needs a new binding. */
+static bool
+zt_reuse(struct rdma_zero_touch *zt, struct zt_conn *c,
+         const struct zt_dev *d, uint64_t cm_id)
 {
     const struct rdma_kcm *cm = &c->cm;
     struct rdma_binding *b;
-    struct rdma_request req;
-    const struct zt_dev *d;
-    uint64_t cm_id;
-    char *error;
 
-    if (!cm->lqpn) {
-        zt_set_state(zt, c, ZT_WAIT, xstrdup("waiting for its QP"));
-        return;
-    }
-    d = zt_dev_resolve(zt, cm, &error);
-    if (!d) {
-        zt_set_state(zt, c, ZT_UNPLACED, error);
-        return;
-    }
-
-    cm_id = zt_cm_id(cm);
     /* The GSI QP is every connection's: bound once per peer. */
     b = (cm->lqpn == RDMA_GSI_QPN ? NULL
          : rdma_qp_map_find_qpn(zt->map, cm->device, cm->lqpn));
@@ -274,22 +263,26 @@ zt_place(struct rdma_zero_touch *zt, struct zt_conn *c)
                                    "%s/%"PRIu64" (tenant socket or "
                                    "administrator)", cm->lqpn,
                                    b->vport->name, b->cm_id));
-            return;
+            return true;
         }
         /* A stale zero-touch binding of another connection. */
-        error = rdma_engine_unbind(zt->engine, b->vport->name, b->cm_id);
-        free(error);
+        free(rdma_engine_unbind(zt->engine, b->vport->name, b->cm_id));
         b = NULL;
     }
     if (!b) {
         b = rdma_qp_map_find(zt->map, d->iface, cm_id);
-        if (b && b->qpn != cm->lqpn) {
-            error = rdma_engine_unbind(zt->engine, d->iface, cm_id);
-            free(error);
-            b = NULL;
-        }
     }
-    if (b && ipv6_addr_equals(&b->dst_ip, &cm->dst)) {
+    if (b && !zt_binding(b)) {
+        /* Not one of ours (a tenant's persistent binding restored from a
+         * state file older than the range's reservation): it stays. */
+        zt_set_state(zt, c, ZT_TENANT,
+                     xasprintf("cm_id %"PRIu64" of vport %s is bound "
+                               "already by a tenant socket or the "
+                               "administrator: unbind it", cm_id,
+                               d->iface));
+        return true;
+    }
+    if (b && b->qpn == cm->lqpn && ipv6_addr_equals(&b->dst_ip, &cm->dst)) {
         /* Bound before a restart: adopt it, no NIC operation. */
         free(c->vport);
         c->vport = xstrdup(d->iface);
@@ -298,11 +291,22 @@ zt_place(struct rdma_zero_touch *zt, struct zt_conn *c)
         zt->stats.n_adopted++;
         VLOG_INFO("%s/%"PRIu64": adopted kernel connection %s/%"PRIu32,
                   d->iface, cm_id, cm->device, cm->cm_idn);
-        return;
+        return true;
     } else if (b) {
-        error = rdma_engine_unbind(zt->engine, d->iface, cm_id);
-        free(error);
+        free(rdma_engine_unbind(zt->engine, d->iface, cm_id));
     }
+    return false;
+}
+
+/* Binds connection 'c' of device 'd' anew as 'cm_id', or says why not. */
+static void
+zt_bind(struct rdma_zero_touch *zt, struct zt_conn *c,
+        const struct zt_dev *d, uint64_t cm_id)
+{
+    const struct rdma_kcm *cm = &c->cm;
+    struct rdma_binding *b;
+    struct rdma_request req;
+    char *error;
 
     memset(&req, 0, sizeof req);
     req.vport = d->iface;
@@ -313,6 +317,7 @@ zt_place(struct rdma_zero_touch *zt, struct zt_conn *c)
     req.has_cm_id = true;
     req.qpn = cm->lqpn;
     req.has_qpn = true;
+    req.zero_touch = true;
     if (cm->has_dst_mac) {
         req.dst_mac = cm->dst_mac;
     } else if (!rdma_kneigh_lookup(zt->neighs, cm->pid, &cm->dst,
@@ -348,6 +353,29 @@ zt_place(struct rdma_zero_touch *zt, struct zt_conn *c)
                   "after its QP was seen", d->iface, cm_id, ds_cstr(&ds),
                   time_msec() - c->first_seen);
         ds_destroy(&ds);
+    }
+}
+
+/* Tries to bind connection 'c'. */
+static void
+zt_place(struct rdma_zero_touch *zt, struct zt_conn *c)
+{
+    const struct zt_dev *d;
+    uint64_t cm_id;
+    char *error;
+
+    if (!c->cm.lqpn) {
+        zt_set_state(zt, c, ZT_WAIT, xstrdup("waiting for its QP"));
+        return;
+    }
+    d = zt_dev_resolve(zt, &c->cm, &error);
+    if (!d) {
+        zt_set_state(zt, c, ZT_UNPLACED, error);
+        return;
+    }
+    cm_id = zt_cm_id(&c->cm);
+    if (!zt_reuse(zt, c, d, cm_id)) {
+        zt_bind(zt, c, d, cm_id);
     }
 }
 
@@ -436,50 +464,31 @@ zt_now_ns(void)
     return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Notes that the dump of the kernel's connections failed with 'error',
- * and says so once until a dump succeeds again. */
+/* Brings the binding of kernel connection 'cm', seen in the current dump,
+ * in line; 'retry_all' if the RDMA devices' vports changed. */
 static void
-zt_dump_failed(struct rdma_zero_touch *zt, int error)
+zt_poll_cm(struct rdma_zero_touch *zt, const struct rdma_kcm *cm,
+           bool retry_all)
 {
-    zt->stats.n_dump_errors++;
-    if (!zt->dump_error_logged) {
-        if (error == EOPNOTSUPP) {
-            VLOG_WARN("zero-touch binding cannot see the kernel's "
-                      "rdma_cm connections: no RDMA netlink (the kernel "
-                      "has no RDMA stack, or --qp-source is not "
-                      "netlink)");
-        } else {
-            VLOG_WARN("cannot read the kernel's rdma_cm connections "
-                      "(%s): zero-touch binding keeps the bindings it "
-                      "made and tries again", ovs_strerror(error));
-        }
-        zt->dump_error_logged = true;
-    }
-}
+    struct zt_conn *c;
+    bool changed;
 
-/* Finds or adds the connection that the dump shows as 'cm', marks it seen
- * in this dump, and stores in '*changed' whether it is new or changed (a
- * bound connection that changed is unbound first). */
-static struct zt_conn *
-zt_track(struct rdma_zero_touch *zt, const struct rdma_kcm *cm,
-         bool *changed)
-{
-    struct zt_conn *c = zt_conn_find(zt, cm->device, cm->cm_idn);
-
+    c = zt_conn_find(zt, cm->device, cm->cm_idn);
     if (!c) {
         c = xzalloc(sizeof *c);
         c->cm = *cm;
         c->state = ZT_WAIT;
         c->first_seen = cm->lqpn ? time_msec() : 0;
-        hmap_insert(&zt->conns, &c->node, zt_hash(cm->device, cm->cm_idn));
-        *changed = true;
+        hmap_insert(&zt->conns, &c->node,
+                    zt_hash(cm->device, cm->cm_idn));
+        changed = true;
     } else {
-        *changed = (c->cm.lqpn != cm->lqpn
-                    || c->cm.dev_index != cm->dev_index
-                    || c->cm.pid != cm->pid
-                    || !ipv6_addr_equals(&c->cm.src, &cm->src)
-                    || !ipv6_addr_equals(&c->cm.dst, &cm->dst));
-        if (*changed && c->state == ZT_BOUND) {
+        changed = (c->cm.lqpn != cm->lqpn
+                   || c->cm.dev_index != cm->dev_index
+                   || c->cm.pid != cm->pid
+                   || !ipv6_addr_equals(&c->cm.src, &cm->src)
+                   || !ipv6_addr_equals(&c->cm.dst, &cm->dst));
+        if (changed && c->state == ZT_BOUND) {
             zt_unbind(zt, c, "changed");
             zt_set_state(zt, c, ZT_WAIT, NULL);
         }
@@ -489,17 +498,7 @@ zt_track(struct rdma_zero_touch *zt, const struct rdma_kcm *cm,
         c->cm = *cm;
     }
     c->seen = zt->n_dumps;
-    return c;
-}
 
-/* Brings connection 'c', just seen in a dump, and its binding in line:
- * places it if it waits, follows a binding released from elsewhere, and,
- * when 'retry_all' (the RDMA devices' vports changed) or it 'changed',
- * places it again where needed. */
-static void
-zt_follow(struct rdma_zero_touch *zt, struct zt_conn *c, bool changed,
-          bool retry_all)
-{
     switch (c->state) {
     case ZT_BOUND:
         if (!rdma_qp_map_find(zt->map, c->vport, c->cm_id)) {
@@ -518,8 +517,8 @@ zt_follow(struct rdma_zero_touch *zt, struct zt_conn *c, bool changed,
         break;
     case ZT_UNPLACED:
     case ZT_TENANT:
-        /* Retried after every dump: the configuration, the underlay or
-         * the other binding may have changed. */
+        /* Retried after every dump: the configuration, the underlay
+         * or the other binding may have changed. */
         zt_place(zt, c);
         break;
     case ZT_RELEASED:
@@ -530,12 +529,48 @@ zt_follow(struct rdma_zero_touch *zt, struct zt_conn *c, bool changed,
     }
 }
 
-/* Forgets the connections the last dump did not show (unbinding those
- * bound), and releases orphaned zero-touch bindings when the map changed. */
-static void
-zt_sweep(struct rdma_zero_touch *zt)
+/* Dumps the kernel's connections once and brings the bindings in line. */
+void
+rdma_zero_touch_poll(struct rdma_zero_touch *zt)
 {
+    long long int start = zt_now_ns();
     struct zt_conn *c;
+    struct rdma_kcm *cms;
+    size_t n, i;
+    bool retry_all;
+    int error;
+
+    error = rdma_qp_source_dump_cm_ids(&cms, &n);
+    if (error) {
+        zt->stats.n_dump_errors++;
+        if (!zt->dump_error_logged) {
+            if (error == EOPNOTSUPP) {
+                VLOG_WARN("zero-touch binding cannot see the kernel's "
+                          "rdma_cm connections: no RDMA netlink (the kernel "
+                          "has no RDMA stack, or --qp-source is not "
+                          "netlink)");
+            } else {
+                VLOG_WARN("cannot read the kernel's rdma_cm connections "
+                          "(%s): zero-touch binding keeps the bindings it "
+                          "made and tries again", ovs_strerror(error));
+            }
+            zt->dump_error_logged = true;
+        }
+        return;
+    }
+    zt->dump_error_logged = false;
+    zt->n_dumps++;
+    zt_add_listener_peers(zt, &cms, &n);
+    retry_all = zt->devs_changed;
+    zt->devs_changed = false;
+
+    for (i = 0; i < n; i++) {
+        if (zt_wanted(&cms[i])) {
+            zt_poll_cm(zt, &cms[i], retry_all);
+        }
+    }
+    free(cms);
+    rdma_kneigh_cache_flush(zt->neighs);
 
     HMAP_FOR_EACH_SAFE (c, node, &zt->conns) {
         if (c->seen != zt->n_dumps) {
@@ -550,40 +585,6 @@ zt_sweep(struct rdma_zero_touch *zt)
         zt->orphan_scanned = true;
         zt->orphan_seqno = zt->map->seqno;
     }
-}
-
-/* Dumps the kernel's connections once and brings the bindings in line. */
-void
-rdma_zero_touch_poll(struct rdma_zero_touch *zt)
-{
-    long long int start = zt_now_ns();
-    struct rdma_kcm *cms;
-    size_t n, i;
-    bool retry_all;
-    int error;
-
-    error = rdma_qp_source_dump_cm_ids(&cms, &n);
-    if (error) {
-        zt_dump_failed(zt, error);
-        return;
-    }
-    zt->dump_error_logged = false;
-    zt->n_dumps++;
-    zt_add_listener_peers(zt, &cms, &n);
-    retry_all = zt->devs_changed;
-    zt->devs_changed = false;
-
-    for (i = 0; i < n; i++) {
-        if (zt_wanted(&cms[i])) {
-            bool changed;
-            struct zt_conn *c = zt_track(zt, &cms[i], &changed);
-
-            zt_follow(zt, c, changed, retry_all);
-        }
-    }
-    free(cms);
-    rdma_kneigh_cache_flush(zt->neighs);
-    zt_sweep(zt);
 
     zt->stats.n_polls++;
     zt->stats.last_poll_ns = zt_now_ns() - start;

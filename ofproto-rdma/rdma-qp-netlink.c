@@ -44,6 +44,7 @@
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
+#include "rdma-netns.h"
 #include "rdma-qp-source-private.h"
 #include "timeval.h"
 #include "util.h"
@@ -55,9 +56,6 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
 
 /* Longest wait, in ms, for the next part of a dump. */
 #define QPNL_TIMEOUT_MS 2000
-
-/* ovs-rdmad's own network namespace. */
-#define SELF_NETNS "/proc/self/ns/net"
 
 /* Dumps tried again when the kernel says one was interrupted by a change
  * (NLM_F_DUMP_INTR). */
@@ -422,32 +420,14 @@ static int
 qpnl_open_devices_in(uint32_t pid, struct nl_sock **sockp,
                      struct qpnl_result *r)
 {
-    int self = -1, target = -1, error = 0;
     struct nl_sock *sock = NULL;
+    int self, error;
 
-    if (pid) {
-        char path[64];
-
-        snprintf(path, sizeof path, "/proc/%"PRIu32"/ns/net", pid);
-        self = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
-        target = open(path, O_RDONLY | O_CLOEXEC);
-        if (self < 0 || target < 0 || setns(target, CLONE_NEWNET)) {
-            error = errno ? errno : EINVAL;
-        }
-    }
+    error = rdma_netns_enter(pid, &self);
     if (!error) {
         /* The socket stays in the namespace it was made in. */
         error = nl_sock_create(NETLINK_RDMA, &sock);
-        if (pid && setns(self, CLONE_NEWNET)) {
-            ovs_fatal(errno, "cannot return to ovs-rdmad's network "
-                      "namespace");
-        }
-    }
-    if (self >= 0) {
-        close(self);
-    }
-    if (target >= 0) {
-        close(target);
+        rdma_netns_leave(self);
     }
     if (error) {
         return error;

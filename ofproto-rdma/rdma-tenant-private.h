@@ -75,6 +75,7 @@ struct rdma_tenant {
     struct ovs_list rr;         /* The same, in the order they are served
                                  * next (round robin). */
     bool more;                  /* Work was left for the next run. */
+    size_t n_handled;           /* Requests handled in the current run. */
     struct pollfd *pfds;        /* rdma_tenant_run()'s poll() set. */
     size_t allocated_pfds;      /* Allocated length of 'pfds'. */
     unsigned int idl_seqno;     /* Engine configuration last synced. */

@@ -220,6 +220,7 @@ conn_handle(struct rdma_tenant *t, struct tenant_conn *c)
 
     c->ready = false;
     c->last_active = time_msec();
+    t->n_handled++;
     retval = rdma_tenant_handle_message(t->engine, c->socket->vport,
                                         c->serial, &c->scanner,
                                         c->msg.string, c->msg.length,
@@ -445,11 +446,14 @@ rdma_tenant_set_rate(struct rdma_tenant *t, int rate)
     t->rate = MAX(1, rate);
 }
 
-/* Keeps the sockets in step with the vports and serves requests. */
-void
+/* Keeps the sockets in step with the vports and serves requests.  Returns
+ * the number of requests handled. */
+size_t
 rdma_tenant_run(struct rdma_tenant *t)
 {
     struct tenant_socket *s;
+
+    t->n_handled = 0;
 
     if (rdma_engine_has_config(t->engine)
         && (!t->synced
@@ -497,6 +501,7 @@ rdma_tenant_run(struct rdma_tenant *t)
         ovs_list_push_back(&t->rr, &s->rr_node);
         socket_run(t, s, deadline);
     }
+    return t->n_handled;
 }
 
 /* Arranges for poll_block() to wake up when a socket or connection needs

@@ -187,6 +187,7 @@ rdmad_run(struct rdmad *d)
     /* With --state-sync=fdatasync, the replies whose records the sync
      * thread made durable (rdma-syncer.h); all of them without it. */
     rdma_ack_flush(d->persist.n_synced);
+    rdma_tenant_flush(d->tenant);
 }
 
 /* Arranges for poll_block() to wake up when a module of 'd' has work. */

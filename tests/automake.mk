@@ -131,6 +131,7 @@ tests_rdma_test_SOURCES = \
 	tests/fake-underlay.h \
 	tests/rdma-test.c \
 	tests/rdma-test.h \
+	tests/test-addr.c \
 	tests/test-engine.c \
 	tests/test-hash.c \
 	tests/test-header.c \

@@ -24,6 +24,7 @@
 #include "openvswitch/json.h"
 #include "packets.h"
 #include "rdma-addr.h"
+#include "rdma-json-text.h"
 
 /* Returns true if 'a' and 'b' hold the same tuple. */
 bool
@@ -161,62 +162,110 @@ ovl_tuple_format(const struct ovl_tuple *t, struct ds *ds)
     format_options(t, ds);
 }
 
+/* One member of a tuple's JSON form: a string if 'string' is nonnull,
+ * else an integer. */
+struct tuple_member {
+    const char *name;           /* Member name. */
+    const char *string;         /* String value, or NULL. */
+    long long int integer;      /* Integer value, if 'string' is NULL. */
+};
+
+/* Text of a tuple's addresses, for tuple_members(). */
+struct tuple_text {
+    char ips[4][46];            /* The four IP addresses. */
+    char macs[4][18];           /* The four MACs. */
+    struct ds options;          /* Tunnel options ("" for the defaults). */
+};
+
+/* Fills 'm' (room for 16) with the members of 't''s JSON form, using
+ * 'text' (whose 'options' the caller initializes and frees) for their
+ * text.  Returns how many there are.  The one list of the members, for
+ * ovl_tuple_to_json() and ovl_tuple_put_json(). */
+static size_t
+tuple_members(const struct ovl_tuple *t, struct tuple_member m[16],
+              struct tuple_text *text)
+{
+    const struct in6_addr *ips[] = {
+        &t->local_ip, &t->remote_ip, &t->inner_src_ip, &t->inner_dst_ip,
+    };
+    static const char *const ip_names[] = {
+        "local_ip", "remote_ip", "inner_src_ip", "inner_dst_ip",
+    };
+    const struct eth_addr macs[] = {
+        t->local_mac, t->nexthop_mac, t->inner_src_mac, t->inner_dst_mac,
+    };
+    static const char *const mac_names[] = {
+        "local_mac", "nexthop_mac", "inner_src_mac", "inner_dst_mac",
+    };
+    size_t n = 0;
+
+    m[n++] = (struct tuple_member) { "type", ovl_type_to_string(t->type),
+                                     0 };
+    m[n++] = (struct tuple_member) { "vni", NULL, t->vni };
+    m[n++] = (struct tuple_member) { "udp_src", NULL, t->udp_src };
+    m[n++] = (struct tuple_member) { "udp_dst", NULL, t->udp_dst };
+    m[n++] = (struct tuple_member) { "vlan", NULL, t->vlan };
+    m[n++] = (struct tuple_member) { "underlay_mtu", NULL, t->underlay_mtu };
+    m[n++] = (struct tuple_member) { "path_mtu", NULL, t->path_mtu };
+    for (size_t i = 0; i < 4; i++) {
+        m[n++] = (struct tuple_member) {
+            ip_names[i], rdma_ip_to_string(ips[i], text->ips[i]), 0
+        };
+    }
+    for (size_t i = 0; i < 4; i++) {
+        m[n++] = (struct tuple_member) {
+            mac_names[i], rdma_mac_to_string(macs[i], text->macs[i]), 0
+        };
+    }
+    if (has_options(t)) {
+        /* Tunnel options, only when not the defaults: "options" is the
+         * same text as ovl_tuple_format() appends, without the leading
+         * space. */
+        format_options(t, &text->options);
+        m[n++] = (struct tuple_member) {
+            "options", ds_cstr(&text->options) + 1, 0
+        };
+    }
+    return n;
+}
+
 /* Adds the members of 'tuple' to JSON object 'object': strings for the
  * type, addresses and MACs, integers for the rest.  The names are those of
  * ovl_tuple_format(). */
 void
 ovl_tuple_to_json(const struct ovl_tuple *t, struct json *object)
 {
-    struct {
-        const char *name;
-        const struct in6_addr *ip;
-    } ips[] = {
-        { "local_ip", &t->local_ip },
-        { "remote_ip", &t->remote_ip },
-        { "inner_src_ip", &t->inner_src_ip },
-        { "inner_dst_ip", &t->inner_dst_ip },
-    };
-    struct {
-        const char *name;
-        struct eth_addr mac;
-    } macs[] = {
-        { "local_mac", t->local_mac },
-        { "nexthop_mac", t->nexthop_mac },
-        { "inner_src_mac", t->inner_src_mac },
-        { "inner_dst_mac", t->inner_dst_mac },
-    };
-    size_t i;
+    struct tuple_text text = { .options = DS_EMPTY_INITIALIZER };
+    struct tuple_member m[16];
+    size_t n = tuple_members(t, m, &text);
 
-    json_object_put_string(object, "type", ovl_type_to_string(t->type));
-    json_object_put(object, "vni", json_integer_create(t->vni));
-    json_object_put(object, "udp_src", json_integer_create(t->udp_src));
-    json_object_put(object, "udp_dst", json_integer_create(t->udp_dst));
-    json_object_put(object, "vlan", json_integer_create(t->vlan));
-    json_object_put(object, "underlay_mtu",
-                    json_integer_create(t->underlay_mtu));
-    json_object_put(object, "path_mtu", json_integer_create(t->path_mtu));
-    for (i = 0; i < ARRAY_SIZE(ips); i++) {
-        char buf[46];
-
-        json_object_put_string(object, ips[i].name,
-                               rdma_ip_to_string(ips[i].ip, buf));
+    for (size_t i = 0; i < n; i++) {
+        json_object_put(object, m[i].name,
+                        (m[i].string
+                         ? json_string_create(m[i].string)
+                         : json_integer_create(m[i].integer)));
     }
-    for (i = 0; i < ARRAY_SIZE(macs); i++) {
-        char buf[18];
+    ds_destroy(&text.options);
+}
 
-        json_object_put_string(object, macs[i].name,
-                               rdma_mac_to_string(macs[i].mac, buf));
-    }
-    if (has_options(t)) {
-        struct ds ds = DS_EMPTY_INITIALIZER;
+/* Appends the members of ovl_tuple_to_json()'s form of 't' to the JSON
+ * object being written into 'ds' (see rdma-json-text.h), as text. */
+void
+ovl_tuple_put_json(const struct ovl_tuple *t, struct ds *ds)
+{
+    struct tuple_text text = { .options = DS_EMPTY_INITIALIZER };
+    struct tuple_member m[16];
+    size_t n = tuple_members(t, m, &text);
 
-        /* Tunnel options, only when not the defaults: "options" is the
-         * same text as ovl_tuple_format() appends, without the leading
-         * space. */
-        format_options(t, &ds);
-        json_object_put_string(object, "options", ds_cstr(&ds) + 1);
-        ds_destroy(&ds);
+    for (size_t i = 0; i < n; i++) {
+        rdma_json_put_name(ds, m[i].name);
+        if (m[i].string) {
+            rdma_json_put_string(ds, m[i].string);
+        } else {
+            rdma_json_put_int(ds, m[i].integer);
+        }
     }
+    ds_destroy(&text.options);
 }
 
 /* Returns the outer UDP source port for a connection with tuple 't' (whose

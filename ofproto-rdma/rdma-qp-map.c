@@ -40,11 +40,16 @@ rdma_qp_map_init(struct rdma_qp_map *map)
     map->changes = NULL;
     map->n_changes = 0;
     map->allocated_changes = 0;
-    hmap_init(&map->bindings);
-    hmap_init(&map->by_qpn);
+    map->slabs = NULL;
+    map->n_slabs = 0;
+    map->free_id = 0;
+    map->n_bindings = 0;
+    memset(&map->by_key, 0, sizeof map->by_key);
+    memset(&map->by_qpn, 0, sizeof map->by_qpn);
     hmap_init(&map->vports);
     hmap_init(&map->paths);
     hmap_init(&map->strings);
+    hmap_init(&map->ips);
     map->n_via_fdb = 0;
 }
 
@@ -54,15 +59,23 @@ rdma_qp_map_destroy(struct rdma_qp_map *map)
 {
     struct rdma_binding *b;
 
-    HMAP_FOR_EACH_SAFE (b, key_node, &map->bindings) {
+    size_t i;
+
+    RDMA_QP_MAP_FOR_EACH (b, map) {
         rdma_qp_map_remove(map, b);
     }
-    hmap_destroy(&map->bindings);
-    hmap_destroy(&map->by_qpn);
+    free(map->by_key.buckets);
+    free(map->by_qpn.buckets);
+    for (i = 0; i < map->n_slabs; i++) {
+        free(map->slabs[i]);
+    }
+    free(map->slabs);
     hmap_destroy(&map->vports);
     hmap_destroy(&map->paths);
     ovs_assert(hmap_is_empty(&map->strings));
     hmap_destroy(&map->strings);
+    ovs_assert(hmap_is_empty(&map->ips));
+    hmap_destroy(&map->ips);
     rdma_qp_map_changes_free(map->changes, map->n_changes);
 }
 
@@ -70,7 +83,7 @@ rdma_qp_map_destroy(struct rdma_qp_map *map)
 size_t
 rdma_qp_map_count(const struct rdma_qp_map *map)
 {
-    return hmap_count(&map->bindings);
+    return map->n_bindings;
 }
 
 /* Makes 'map' record the cm_id of every binding that comes, goes or moves
@@ -129,12 +142,228 @@ note_change(struct rdma_qp_map *map, uint64_t key, uint64_t cm_id,
     }
 }
 
-/* Returns the hash of QPN 'qpn' on 'device' (NULL for the NIC's default
- * function). */
+/* Returns the hash of QPN 'qpn' on a device whose name hashes to
+ * 'device_hash' (device_hash()). */
 static uint32_t
-hash_qpn(const char *device, uint32_t qpn)
+hash_qpn(uint32_t device_hash, uint32_t qpn)
 {
-    return hash_string(device ? device : "", qpn);
+    return hash_int(qpn, device_hash);
+}
+
+/* Returns the hash of device name 'device' (NULL for the NIC's default
+ * function, hashed as ""), as the string pool has it. */
+static uint32_t
+device_hash(const char *device)
+{
+    return hash_string(device ? device : "", 0);
+}
+
+static uint32_t pooled_string_hash(const char *);
+
+/* Returns the hash of 'b' in index 'type'. */
+static uint32_t
+index_hash(const struct rdma_binding *b, enum rdma_qpm_index_type type)
+{
+    switch (type) {
+    case RDMA_QPM_BY_KEY:
+        return hash_uint64(b->key);
+    case RDMA_QPM_BY_QPN:
+        return hash_qpn(pooled_string_hash(b->device), b->qpn);
+    case RDMA_QPM_BY_CM_ID:
+        return hash_uint64(b->cm_id);
+    case RDMA_QPM_N_INDEXES:
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+/* Returns the number of the first binding in the chain of 'hash' in 'idx',
+ * or 0. */
+static uint32_t
+index_first(const struct rdma_qpm_index *idx, uint32_t hash)
+{
+    return idx->buckets ? idx->buckets[hash & idx->mask] : 0;
+}
+
+/* Gives 'idx', an index of type 'type' of 'map', 'mask' + 1 buckets (a
+ * power of 2), rehashing its bindings. */
+static void
+index_resize(const struct rdma_qp_map *map, struct rdma_qpm_index *idx,
+             enum rdma_qpm_index_type type, uint32_t mask)
+{
+    uint32_t *buckets = xcalloc((size_t) mask + 1, sizeof *buckets);
+    size_t i;
+
+    for (i = 0; idx->buckets && i <= idx->mask; i++) {
+        uint32_t id = idx->buckets[i];
+
+        while (id) {
+            struct rdma_binding *b = rdma_qp_map_binding(map, id);
+            uint32_t *head = &buckets[index_hash(b, type) & mask];
+
+            id = b->index_next[type];
+            b->index_next[type] = *head;
+            *head = b->id;
+        }
+    }
+    free(idx->buckets);
+    idx->buckets = buckets;
+    idx->mask = mask;
+}
+
+/* Adds 'b' to 'idx', an index of type 'type' of 'map'.  Like an hmap, the
+ * index keeps between 1 and 2 bindings per bucket once it has grown. */
+static void
+index_insert(const struct rdma_qp_map *map, struct rdma_qpm_index *idx,
+             enum rdma_qpm_index_type type, struct rdma_binding *b)
+{
+    uint32_t *head;
+
+    if (!idx->buckets || idx->n / 2 > idx->mask) {
+        /* As hmap's calc_mask(): at least n / 2 buckets. */
+        uint32_t mask = (idx->n + 1) / 2;
+
+        mask |= mask >> 1;
+        mask |= mask >> 2;
+        mask |= mask >> 4;
+        mask |= mask >> 8;
+        mask |= mask >> 16;
+        index_resize(map, idx, type, mask);
+    }
+    head = &idx->buckets[index_hash(b, type) & idx->mask];
+    b->index_next[type] = *head;
+    *head = b->id;
+    idx->n++;
+}
+
+/* Removes 'b' from 'idx', an index of type 'type' of 'map' that holds it.
+ * Like an hmap, the index keeps its buckets (iterations may go on). */
+static void
+index_remove(const struct rdma_qp_map *map, struct rdma_qpm_index *idx,
+             enum rdma_qpm_index_type type, struct rdma_binding *b)
+{
+    uint32_t *link = &idx->buckets[index_hash(b, type) & idx->mask];
+
+    while (*link != b->id) {
+        ovs_assert(*link);
+        link = &rdma_qp_map_binding(map, *link)->index_next[type];
+    }
+    *link = b->index_next[type];
+    b->index_next[type] = 0;
+    idx->n--;
+}
+
+/* Returns the number of bindings in bucket 'bucket' of 'idx', an index of
+ * type 'type' of 'map' (for tests of the hash's spread). */
+size_t
+rdma_qpm_index_chain_length(const struct rdma_qp_map *map,
+                            const struct rdma_qpm_index *idx,
+                            enum rdma_qpm_index_type type, size_t bucket)
+{
+    uint32_t id = idx->buckets ? idx->buckets[bucket] : 0;
+    size_t n = 0;
+
+    for (; id; id = rdma_qp_map_binding(map, id)->index_next[type]) {
+        n++;
+    }
+    return n;
+}
+
+/* Returns the next binding of 'map' from 'c' on, or NULL: the iteration
+ * behind RDMA_QP_MAP_FOR_EACH(), over the slabs. */
+struct rdma_binding *
+rdma_qp_map_next__(const struct rdma_qp_map *map, struct rdma_qpm_cursor *c)
+{
+    while (c->bucket < map->n_slabs * RDMA_QPM_SLAB) {
+        struct rdma_binding *b = &map->slabs[c->bucket / RDMA_QPM_SLAB]
+                                            [c->bucket % RDMA_QPM_SLAB];
+
+        c->bucket++;
+        if (b->vport) {
+            return b;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the next binding of 'vp' from 'c' on, or NULL: the iteration
+ * behind RDMA_QPM_VPORT_FOR_EACH(). */
+struct rdma_binding *
+rdma_qpm_vport_next__(const struct rdma_qpm_vport *vp,
+                      struct rdma_qpm_cursor *c)
+{
+    const struct rdma_qpm_index *idx = &vp->bindings;
+    struct rdma_binding *b;
+
+    while (!c->next) {
+        if (!idx->buckets || c->bucket > idx->mask) {
+            return NULL;
+        }
+        c->next = idx->buckets[c->bucket++];
+    }
+    b = rdma_qp_map_binding(vp->map, c->next);
+    c->next = b->index_next[RDMA_QPM_BY_CM_ID];
+    return b;
+}
+
+/* Returns the binding of 'map' that 'c' names and moves 'c' to the next
+ * one of its path, or NULL: the iteration behind RDMA_PATH_FOR_EACH(). */
+struct rdma_binding *
+rdma_path_next__(const struct rdma_qp_map *map, struct rdma_qpm_cursor *c)
+{
+    struct rdma_binding *b;
+
+    if (!c->next) {
+        return NULL;
+    }
+    b = rdma_qp_map_binding(map, c->next);
+    c->next = b->path_next;
+    return b;
+}
+
+/* Returns a zeroed binding from 'map''s slabs, with its number set. */
+static struct rdma_binding *
+binding_alloc(struct rdma_qp_map *map)
+{
+    struct rdma_binding *b;
+    uint32_t id;
+
+    if (!map->free_id) {
+        size_t n = map->n_slabs;
+        size_t allocated = n;
+        int i;
+
+        ovs_assert((n + 1) * RDMA_QPM_SLAB <= UINT32_MAX);
+        map->slabs = x2nrealloc(map->slabs, &allocated, sizeof *map->slabs);
+        map->slabs[n] = xmalloc(RDMA_QPM_SLAB * sizeof *map->slabs[n]);
+        map->n_slabs = n + 1;
+        /* Free list in slot order, so that the lowest numbers go first. */
+        for (i = RDMA_QPM_SLAB - 1; i >= 0; i--) {
+            b = &map->slabs[n][i];
+            memset(b, 0, sizeof *b);
+            b->id = n * RDMA_QPM_SLAB + i + 1;
+            b->index_next[0] = map->free_id;
+            map->free_id = b->id;
+        }
+    }
+    id = map->free_id;
+    b = rdma_qp_map_binding(map, id);
+    map->free_id = b->index_next[0];
+    memset(b, 0, sizeof *b);
+    b->id = id;
+    return b;
+}
+
+/* Returns 'b' to 'map''s free slots. */
+static void
+binding_free(struct rdma_qp_map *map, struct rdma_binding *b)
+{
+    uint32_t id = b->id;
+
+    memset(b, 0, sizeof *b);
+    b->id = id;
+    b->index_next[0] = map->free_id;
+    map->free_id = id;
 }
 
 /* Returns the binding in 'map' of vport 'vport' with 'cm_id', or NULL. */
@@ -149,8 +378,9 @@ rdma_qp_map_find(const struct rdma_qp_map *map, const char *vport,
     if (!vp) {
         return NULL;
     }
-    HMAP_FOR_EACH_WITH_HASH (b, vport_node, hash_uint64(cm_id),
-                             &vp->bindings) {
+    for (uint32_t id = index_first(&vp->bindings, hash_uint64(cm_id)); id;
+         id = b->index_next[RDMA_QPM_BY_CM_ID]) {
+        b = rdma_qp_map_binding(map, id);
         if (b->cm_id == cm_id) {
             return b;
         }
@@ -193,6 +423,15 @@ string_ref(struct rdma_qp_map *map, const char *s)
     return ps->s;
 }
 
+/* Returns the hash of 's', a string from string_ref() or NULL, as
+ * device_hash() computes it. */
+static uint32_t
+pooled_string_hash(const char *s)
+{
+    return s ? CONTAINER_OF(s, struct qpm_string, s)->node.hash
+             : device_hash(NULL);
+}
+
 /* Drops a reference to 's', a string from string_ref() on 'map' or NULL,
  * freeing it with its last reference. */
 static void
@@ -214,7 +453,9 @@ rdma_qp_map_find_key(const struct rdma_qp_map *map, uint64_t key)
 {
     struct rdma_binding *b;
 
-    HMAP_FOR_EACH_WITH_HASH (b, key_node, hash_uint64(key), &map->bindings) {
+    for (uint32_t id = index_first(&map->by_key, hash_uint64(key)); id;
+         id = b->index_next[RDMA_QPM_BY_KEY]) {
+        b = rdma_qp_map_binding(map, id);
         if (b->key == key) {
             return b;
         }
@@ -228,10 +469,12 @@ struct rdma_binding *
 rdma_qp_map_find_qpn(const struct rdma_qp_map *map, const char *device,
                      uint32_t qpn)
 {
+    uint32_t hash = hash_qpn(device_hash(device), qpn);
     struct rdma_binding *b;
 
-    HMAP_FOR_EACH_WITH_HASH (b, qpn_node, hash_qpn(device, qpn),
-                             &map->by_qpn) {
+    for (uint32_t id = index_first(&map->by_qpn, hash); id;
+         id = b->index_next[RDMA_QPM_BY_QPN]) {
+        b = rdma_qp_map_binding(map, id);
         if (b->qpn == qpn && !strcmp(b->device ? b->device : "",
                                      device ? device : "")) {
             return b;
@@ -264,7 +507,7 @@ rdma_binding_set_qpn(struct rdma_qp_map *map, struct rdma_binding *b,
                      const char *device, uint32_t qpn)
 {
     if (b->qpn) {
-        hmap_remove(&map->by_qpn, &b->qpn_node);
+        index_remove(map, &map->by_qpn, RDMA_QPM_BY_QPN, b);
     }
     if (device != b->device) {
         const char *old = b->device;
@@ -274,7 +517,7 @@ rdma_binding_set_qpn(struct rdma_qp_map *map, struct rdma_binding *b,
     }
     b->qpn = qpn;
     if (qpn) {
-        hmap_insert(&map->by_qpn, &b->qpn_node, hash_qpn(device, qpn));
+        index_insert(map, &map->by_qpn, RDMA_QPM_BY_QPN, b);
     }
 }
 
@@ -332,7 +575,6 @@ rdma_qp_map_get_path(struct rdma_qp_map *map, const char *tunnel)
     if (!p) {
         p = xzalloc(sizeof *p);
         p->tunnel = xstrdup(tunnel);
-        ovs_list_init(&p->bindings);
         p->dirty = true;
         hmap_insert(&map->paths, &p->node, hash_string(tunnel, 0));
     }
@@ -374,27 +616,28 @@ struct rdma_binding *
 rdma_qp_map_add(struct rdma_qp_map *map, uint64_t key, uint64_t cm_id,
                 const char *vport)
 {
-    struct rdma_binding *b = xzalloc(sizeof *b);
+    struct rdma_binding *b = binding_alloc(map);
     struct rdma_qpm_vport *vp = rdma_qp_map_find_vport(map, vport);
 
     if (!vp) {
         vp = xzalloc(sizeof *vp);
+        vp->map = map;
         vp->name = xstrdup(vport);
         vp->next_cm_id = 1;
-        hmap_init(&vp->bindings);
         hmap_insert(&map->vports, &vp->node, hash_string(vport, 0));
     }
     b->key = key;
     b->cm_id = cm_id;
     b->vport = vp;
     b->state = RDMA_BINDING_PENDING;
+    b->ip6 = true;              /* Both addresses ::, until set. */
     vp->n_not_installed++;
     map->seqno++;
     note_change(map, key, cm_id, vport);
-    hmap_insert(&vp->bindings, &b->vport_node, hash_uint64(cm_id));
+    index_insert(map, &vp->bindings, RDMA_QPM_BY_CM_ID, b);
     vp->n_bindings++;
-    ovs_list_init(&b->path_node);
-    hmap_insert(&map->bindings, &b->key_node, hash_uint64(key));
+    index_insert(map, &map->by_key, RDMA_QPM_BY_KEY, b);
+    map->n_bindings++;
     return b;
 }
 
@@ -408,8 +651,10 @@ rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
     rdma_binding_set_path(map, b, NULL);
     rdma_binding_set_qpn(map, b, NULL, 0);
     rdma_binding_set_via_fdb(map, b, false);
-    hmap_remove(&map->bindings, &b->key_node);
-    hmap_remove(&vp->bindings, &b->vport_node);
+    rdma_binding_set_ips(map, b, &in6addr_any, &in6addr_any);
+    index_remove(map, &map->by_key, RDMA_QPM_BY_KEY, b);
+    map->n_bindings--;
+    index_remove(map, &vp->bindings, RDMA_QPM_BY_CM_ID, b);
     if (b->state != RDMA_BINDING_INSTALLED) {
         vp->n_not_installed--;
     }
@@ -420,12 +665,12 @@ rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
     }
     if (!--vp->n_bindings) {
         hmap_remove(&map->vports, &vp->node);
-        hmap_destroy(&vp->bindings);
+        free(vp->bindings.buckets);
         free(vp->name);
         free(vp);
     }
     string_unref(map, b->reason);
-    free(b);
+    binding_free(map, b);
 }
 
 /* Moves 'b' to path 'p' (NULL for none), freeing its old path if that was
@@ -441,13 +686,28 @@ rdma_binding_set_path(struct rdma_qp_map *map, struct rdma_binding *b,
     }
     note_change(map, b->key, b->cm_id, b->vport->name);
     if (old) {
-        ovs_list_remove(&b->path_node);
-        ovs_list_init(&b->path_node);
+        if (b->path_prev) {
+            rdma_qp_map_binding(map, b->path_prev)->path_next = b->path_next;
+        } else {
+            old->first = b->path_next;
+        }
+        if (b->path_next) {
+            rdma_qp_map_binding(map, b->path_next)->path_prev = b->path_prev;
+        } else {
+            old->last = b->path_prev;
+        }
+        b->path_prev = b->path_next = 0;
         old->n_bindings--;
     }
     b->path = p;
     if (p) {
-        ovs_list_push_back(&p->bindings, &b->path_node);
+        b->path_prev = p->last;
+        if (p->last) {
+            rdma_qp_map_binding(map, p->last)->path_next = b->id;
+        } else {
+            p->first = b->id;
+        }
+        p->last = b->id;
         p->n_bindings++;
     }
     path_unref(map, old);
@@ -485,6 +745,84 @@ rdma_binding_note_change(struct rdma_qp_map *map,
     note_change(map, b->key, b->cm_id, b->vport->name);
 }
 
+/* Returns the inner source IP of 'b'. */
+struct in6_addr
+rdma_binding_src_ip(const struct rdma_binding *b)
+{
+    return (!b->ip6 ? in6_addr_mapped_ipv4(b->ips.ip4.src)
+            : b->ips.ip6 ? b->ips.ip6->src
+            : in6addr_any);
+}
+
+/* Returns the inner destination IP of 'b'. */
+struct in6_addr
+rdma_binding_dst_ip(const struct rdma_binding *b)
+{
+    return (!b->ip6 ? in6_addr_mapped_ipv4(b->ips.ip4.dst)
+            : b->ips.ip6 ? b->ips.ip6->dst
+            : in6addr_any);
+}
+
+/* Returns true if 'b''s inner destination IP is 'ip'. */
+bool
+rdma_binding_dst_ip_is(const struct rdma_binding *b,
+                       const struct in6_addr *ip)
+{
+    struct in6_addr dst = rdma_binding_dst_ip(b);
+
+    return ipv6_addr_equals(&dst, ip);
+}
+
+/* Sets the inner addresses of 'b', a binding of 'map' (or one on the stack
+ * that is given back :: and :: before it goes), to 'src' and 'dst': in
+ * place if both are IPv4, else in 'map''s address pool. */
+void
+rdma_binding_set_ips(struct rdma_qp_map *map, struct rdma_binding *b,
+                     const struct in6_addr *src, const struct in6_addr *dst)
+{
+    const struct rdma_qpm_ips *old = b->ip6 ? b->ips.ip6 : NULL;
+
+    if (IN6_IS_ADDR_V4MAPPED(src) && IN6_IS_ADDR_V4MAPPED(dst)) {
+        b->ip6 = false;
+        b->ips.ip4.src = in6_addr_get_mapped_ipv4(src);
+        b->ips.ip4.dst = in6_addr_get_mapped_ipv4(dst);
+    } else if (ipv6_addr_is_set(src) || ipv6_addr_is_set(dst)) {
+        struct rdma_qpm_ips *ips;
+        uint32_t hash = hash_bytes(src, sizeof *src,
+                                   hash_bytes(dst, sizeof *dst, 0));
+
+        b->ip6 = true;
+        b->ips.ip6 = NULL;
+        HMAP_FOR_EACH_WITH_HASH (ips, node, hash, &map->ips) {
+            if (ipv6_addr_equals(&ips->src, src)
+                && ipv6_addr_equals(&ips->dst, dst)) {
+                ips->n_refs++;
+                b->ips.ip6 = ips;
+                break;
+            }
+        }
+        if (!b->ips.ip6) {
+            ips = xmalloc(sizeof *ips);
+            ips->n_refs = 1;
+            ips->src = *src;
+            ips->dst = *dst;
+            hmap_insert(&map->ips, &ips->node, hash);
+            b->ips.ip6 = ips;
+        }
+    } else {
+        b->ip6 = true;
+        b->ips.ip6 = NULL;
+    }
+    if (old) {
+        struct rdma_qpm_ips *o = CONST_CAST(struct rdma_qpm_ips *, old);
+
+        if (!--o->n_refs) {
+            hmap_remove(&map->ips, &o->node);
+            free(o);
+        }
+    }
+}
+
 /* Stores in '*t' the full tuple of 'b': its path's shared fields (zero if
  * it has no path) plus its own. */
 void
@@ -497,8 +835,8 @@ rdma_binding_get_tuple(const struct rdma_binding *b, struct ovl_tuple *t)
     }
     t->inner_src_mac = b->vport->mac;
     t->inner_dst_mac = b->has_dst_mac ? b->dst_mac : eth_addr_zero;
-    t->inner_src_ip = b->src_ip;
-    t->inner_dst_ip = b->dst_ip;
+    t->inner_src_ip = rdma_binding_src_ip(b);
+    t->inner_dst_ip = rdma_binding_dst_ip(b);
     t->udp_src = b->path ? ovl_udp_src_port(t, b->qpn) : 0;
 }
 
@@ -567,13 +905,13 @@ sorted_bindings(const struct rdma_qp_map *map, const char *vport, size_t *n)
 
         array = xmalloc((vp ? vp->n_bindings : 0) * sizeof *array + 1);
         if (vp) {
-            HMAP_FOR_EACH (b, vport_node, &vp->bindings) {
+            RDMA_QPM_VPORT_FOR_EACH (b, vp) {
                 array[(*n)++] = b;
             }
         }
     } else {
-        array = xmalloc(hmap_count(&map->bindings) * sizeof *array + 1);
-        HMAP_FOR_EACH (b, key_node, &map->bindings) {
+        array = xmalloc(map->n_bindings * sizeof *array + 1);
+        RDMA_QP_MAP_FOR_EACH (b, map) {
             array[(*n)++] = b;
         }
     }

@@ -78,6 +78,8 @@ void
 rdma_state_put(const struct rdma_binding *b, struct ds *ds)
 {
     struct json *o = json_object_create();
+    struct in6_addr dst = rdma_binding_dst_ip(b);
+    struct in6_addr src = rdma_binding_src_ip(b);
     struct json *top;
     char buf[46];
 
@@ -88,7 +90,7 @@ rdma_state_put(const struct rdma_binding *b, struct ds *ds)
     json_object_put(o, "qpn", json_integer_create(b->qpn));
     json_object_put(o, "remote_qpn", json_integer_create(b->remote_qpn));
     json_object_put_string(o, "vport", b->vport->name);
-    json_object_put_string(o, "dst_ip", rdma_ip_to_string(&b->dst_ip, buf));
+    json_object_put_string(o, "dst_ip", rdma_ip_to_string(&dst, buf));
     if (b->has_dst_mac) {
         char mac[18];
 
@@ -97,7 +99,7 @@ rdma_state_put(const struct rdma_binding *b, struct ds *ds)
     }
     if (b->src_ip_given) {
         json_object_put_string(o, "src_ip",
-                               rdma_ip_to_string(&b->src_ip, buf));
+                               rdma_ip_to_string(&src, buf));
     }
     if (b->path) {
         json_object_put_string(o, "tunnel", b->path->tunnel);

@@ -364,7 +364,7 @@ conn_is_idle(const struct rdma_tenant *t, const struct tenant_conn *c)
     qvp = rdma_qp_map_find_vport(rdma_engine_get_map(t->engine),
                                  c->socket->vport);
     if (qvp) {
-        HMAP_FOR_EACH (b, vport_node, &qvp->bindings) {
+        RDMA_QPM_VPORT_FOR_EACH (b, qvp) {
             if (b->owner == c->serial) {
                 return false;
             }

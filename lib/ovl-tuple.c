@@ -162,14 +162,6 @@ ovl_tuple_format(const struct ovl_tuple *t, struct ds *ds)
     format_options(t, ds);
 }
 
-/* One member of a tuple's JSON form: a string if 'string' is nonnull,
- * else an integer. */
-struct tuple_member {
-    const char *name;           /* Member name. */
-    const char *string;         /* String value, or NULL. */
-    long long int integer;      /* Integer value, if 'string' is NULL. */
-};
-
 /* Text of a tuple's addresses, for tuple_members(). */
 struct tuple_text {
     char ips[4][46];            /* The four IP addresses. */
@@ -182,7 +174,7 @@ struct tuple_text {
  * text.  Returns how many there are.  The one list of the members, for
  * ovl_tuple_to_json() and ovl_tuple_put_json(). */
 static size_t
-tuple_members(const struct ovl_tuple *t, struct tuple_member m[16],
+tuple_members(const struct ovl_tuple *t, struct rdma_json_member m[16],
               struct tuple_text *text)
 {
     const struct in6_addr *ips[] = {
@@ -199,32 +191,28 @@ tuple_members(const struct ovl_tuple *t, struct tuple_member m[16],
     };
     size_t n = 0;
 
-    m[n++] = (struct tuple_member) { "type", ovl_type_to_string(t->type),
-                                     0 };
-    m[n++] = (struct tuple_member) { "vni", NULL, t->vni };
-    m[n++] = (struct tuple_member) { "udp_src", NULL, t->udp_src };
-    m[n++] = (struct tuple_member) { "udp_dst", NULL, t->udp_dst };
-    m[n++] = (struct tuple_member) { "vlan", NULL, t->vlan };
-    m[n++] = (struct tuple_member) { "underlay_mtu", NULL, t->underlay_mtu };
-    m[n++] = (struct tuple_member) { "path_mtu", NULL, t->path_mtu };
+    m[n++] = RDMA_JSON_MEMBER_STRING("type", ovl_type_to_string(t->type));
+    m[n++] = RDMA_JSON_MEMBER_INT("vni", t->vni);
+    m[n++] = RDMA_JSON_MEMBER_INT("udp_src", t->udp_src);
+    m[n++] = RDMA_JSON_MEMBER_INT("udp_dst", t->udp_dst);
+    m[n++] = RDMA_JSON_MEMBER_INT("vlan", t->vlan);
+    m[n++] = RDMA_JSON_MEMBER_INT("underlay_mtu", t->underlay_mtu);
+    m[n++] = RDMA_JSON_MEMBER_INT("path_mtu", t->path_mtu);
     for (size_t i = 0; i < 4; i++) {
-        m[n++] = (struct tuple_member) {
-            ip_names[i], rdma_ip_to_string(ips[i], text->ips[i]), 0
-        };
+        m[n++] = RDMA_JSON_MEMBER_STRING(
+            ip_names[i], rdma_ip_to_string(ips[i], text->ips[i]));
     }
     for (size_t i = 0; i < 4; i++) {
-        m[n++] = (struct tuple_member) {
-            mac_names[i], rdma_mac_to_string(macs[i], text->macs[i]), 0
-        };
+        m[n++] = RDMA_JSON_MEMBER_STRING(
+            mac_names[i], rdma_mac_to_string(macs[i], text->macs[i]));
     }
     if (has_options(t)) {
         /* Tunnel options, only when not the defaults: "options" is the
          * same text as ovl_tuple_format() appends, without the leading
          * space. */
         format_options(t, &text->options);
-        m[n++] = (struct tuple_member) {
-            "options", ds_cstr(&text->options) + 1, 0
-        };
+        m[n++] = RDMA_JSON_MEMBER_STRING("options",
+                                         ds_cstr(&text->options) + 1);
     }
     return n;
 }
@@ -236,14 +224,11 @@ void
 ovl_tuple_to_json(const struct ovl_tuple *t, struct json *object)
 {
     struct tuple_text text = { .options = DS_EMPTY_INITIALIZER };
-    struct tuple_member m[16];
+    struct rdma_json_member m[16];
     size_t n = tuple_members(t, m, &text);
 
     for (size_t i = 0; i < n; i++) {
-        json_object_put(object, m[i].name,
-                        (m[i].string
-                         ? json_string_create(m[i].string)
-                         : json_integer_create(m[i].integer)));
+        json_object_put(object, m[i].name, rdma_json_member_to_json(&m[i]));
     }
     ds_destroy(&text.options);
 }
@@ -254,16 +239,11 @@ void
 ovl_tuple_put_json(const struct ovl_tuple *t, struct ds *ds)
 {
     struct tuple_text text = { .options = DS_EMPTY_INITIALIZER };
-    struct tuple_member m[16];
+    struct rdma_json_member m[16];
     size_t n = tuple_members(t, m, &text);
 
     for (size_t i = 0; i < n; i++) {
-        rdma_json_put_name(ds, m[i].name);
-        if (m[i].string) {
-            rdma_json_put_string(ds, m[i].string);
-        } else {
-            rdma_json_put_int(ds, m[i].integer);
-        }
+        rdma_json_put_member(ds, &m[i]);
     }
     ds_destroy(&text.options);
 }

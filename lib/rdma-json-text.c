@@ -58,3 +58,43 @@ rdma_json_put_string(struct ds *ds, const char *s)
 {
     json_string_escape(s, ds);
 }
+
+/* Returns the value of 'm' as a new JSON tree. */
+struct json *
+rdma_json_member_to_json(const struct rdma_json_member *m)
+{
+    switch (m->type) {
+    case RDMA_JSON_INT:
+        return json_integer_create(m->integer);
+    case RDMA_JSON_STRING:
+        return json_string_create(m->string);
+    case RDMA_JSON_BOOL:
+        return json_boolean_create(m->integer != 0);
+    case RDMA_JSON_NULL:
+    default:
+        return json_null_create();
+    }
+}
+
+/* Appends member 'm' (name and value) to the object being written into
+ * 'ds'. */
+void
+rdma_json_put_member(struct ds *ds, const struct rdma_json_member *m)
+{
+    rdma_json_put_name(ds, m->name);
+    switch (m->type) {
+    case RDMA_JSON_INT:
+        rdma_json_put_int(ds, m->integer);
+        break;
+    case RDMA_JSON_STRING:
+        rdma_json_put_string(ds, m->string);
+        break;
+    case RDMA_JSON_BOOL:
+        ds_put_cstr(ds, m->integer ? "true" : "false");
+        break;
+    case RDMA_JSON_NULL:
+    default:
+        ds_put_cstr(ds, "null");
+        break;
+    }
+}

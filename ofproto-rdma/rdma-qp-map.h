@@ -341,6 +341,7 @@ void rdma_binding_get_tuple(const struct rdma_binding *, struct ovl_tuple *);
 
 void rdma_binding_format(const struct rdma_binding *, struct ds *);
 struct json *rdma_binding_to_json(const struct rdma_binding *);
+void rdma_binding_put_json(const struct rdma_binding *, struct ds *);
 /* Returns a new JSON object with a NIC provider's own detail of the entry
  * of NIC key 'key' (e.g. rdma_nic_get_details()), or NULL for none. */
 typedef struct json *rdma_qp_map_details_func(uint64_t key, void *aux);

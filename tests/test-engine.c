@@ -21,9 +21,12 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/list.h"
 #include "packets.h"
 #include "fake-underlay.h"
@@ -67,6 +70,37 @@ vport_len(const struct rdma_qpm_vport *vp)
 
     RDMA_QPM_VPORT_FOR_EACH (b, vp) {
         CHECK(b->vport == vp);
+        n++;
+    }
+    return n;
+}
+
+/* Checks that each binding's JSON text (rdma_binding_put_json(), a
+ * tenant's reply) parses into the same JSON as rdma_binding_to_json(),
+ * and returns how many bindings it checked. */
+static size_t
+check_binding_text(const struct rdma_qp_map *map)
+{
+    const struct rdma_binding *b;
+    size_t n = 0;
+
+    RDMA_QP_MAP_FOR_EACH (b, map) {
+        struct ds text = DS_EMPTY_INITIALIZER;
+        struct json *tree = rdma_binding_to_json(b);
+        struct json *parsed;
+
+        rdma_binding_put_json(b, &text);
+        parsed = json_from_string(ds_cstr(&text));
+        if (!json_equal(tree, parsed)) {
+            char *want = json_to_string(tree, JSSF_SORT);
+
+            rdma_test_fail(__FILE__, __LINE__, "binding text %s, expected "
+                           "%s", ds_cstr(&text), want);
+            free(want);
+        }
+        json_destroy(parsed);
+        json_destroy(tree);
+        ds_destroy(&text);
         n++;
     }
     return n;
@@ -120,6 +154,14 @@ test_qp_map_indexes(void)
     rdma_binding_set_state(&map, a, RDMA_BINDING_PENDING, "waiting");
     CHECK_INT(a->vport->n_not_installed, 2);
     CHECK(!strcmp(a->reason, "waiting"));
+
+    /* The reply's text: pending with a reason, not installed, a vport name
+     * that needs escaping, a QP state, a binding with no path. */
+    struct rdma_binding *d = rdma_qp_map_add(&map, 4, 4, "v\"m\\3\n");
+    d->qp_checked = true;
+    d->owner = 7;
+    CHECK_INT(check_binding_text(&map), 4);
+    rdma_qp_map_remove(&map, d);
 
     /* Removing bindings frees vports and paths with the last one. */
     rdma_qp_map_remove(&map, c);
@@ -240,6 +282,7 @@ test_engine_refresh(void)
     b3 = bind_qp(e, 3, "10.2.0.2");
     b4 = bind_qp(e, 4, "10.2.0.3");
     CHECK_INT(rdma_engine_get_stats(e)->n_install, 4);
+    CHECK_INT(check_binding_text(&map), 4);
     CHECK(!strcmp(b1->path->tunnel, "t1"));
     CHECK(!strcmp(b3->path->tunnel, "t2"));
     CHECK_INT(b1->state, RDMA_BINDING_INSTALLED);
@@ -301,6 +344,7 @@ test_engine_refresh(void)
     CHECK_INT(b1->state, RDMA_BINDING_FAILED);
     CHECK(!b1->installed);
     CHECK_INT(b3->vport->n_not_installed, 4);
+    CHECK_INT(check_binding_text(&map), 4);
     make_config(&cfg, "192.0.2.9", 7, true, true);
     rdma_engine_set_config(e, &cfg);
     CHECK_INT(rdma_engine_get_stats(e)->n_install, 8);
@@ -554,6 +598,7 @@ test_engine_restore_partial(void)
     CHECK(b && b->state == RDMA_BINDING_INSTALLED);
     CHECK(b && b->path && b->path->stale);
     CHECK(b && b->path && b->path->base.nexthop_mac.ea[5] == 0x02);
+    CHECK_INT(check_binding_text(&map), 2);
     CHECK_INT(nic_count(nic), 2);
 
     /* When it answers again with what it had, still nothing to do. */

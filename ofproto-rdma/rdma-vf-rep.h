@@ -30,8 +30,8 @@
  *
  *   - the PF's uplink representor is the PF's netdev (under its "net"
  *     directory) whose phys_port_name is "p<P>" (the devlink port's
- *     physical port number; mlx5 and netdevsim print "p0" for a first
- *     port); its phys_switch_id names the eswitch;
+ *     physical port number, which mlx5 sets to the same PF index as the
+ *     pfnum of its VF ports); its phys_switch_id names the eswitch;
  *
  *   - the VF's representor is the netdev in /sys/class/net (ovs-rdmad's
  *     network namespace) on the same switch (equal phys_switch_id) whose

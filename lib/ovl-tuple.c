@@ -23,6 +23,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "packets.h"
+#include "rdma-addr.h"
 
 /* Returns true if 'a' and 'b' hold the same tuple. */
 bool
@@ -133,26 +134,12 @@ format_options(const struct ovl_tuple *t, struct ds *ds)
     }
 }
 
-/* Returns 'ip' as text: dotted quad for IPv4-mapped addresses, else IPv6.
- * The caller frees the string. */
-static char *
-ovl_ip_to_string(const struct in6_addr *ip)
-{
-    struct ds ds = DS_EMPTY_INITIALIZER;
-
-    ipv6_format_mapped(ip, &ds);
-    return ds_steal_cstr(&ds);
-}
-
 /* Appends 'tuple' to 'ds' as space-separated "key=value" pairs, in the
  * order and with the names of the JSON form (ovl_tuple_to_json()). */
 void
 ovl_tuple_format(const struct ovl_tuple *t, struct ds *ds)
 {
-    char *local_ip = ovl_ip_to_string(&t->local_ip);
-    char *remote_ip = ovl_ip_to_string(&t->remote_ip);
-    char *inner_src_ip = ovl_ip_to_string(&t->inner_src_ip);
-    char *inner_dst_ip = ovl_ip_to_string(&t->inner_dst_ip);
+    char local_ip[46], remote_ip[46], inner_src_ip[46], inner_dst_ip[46];
 
     ds_put_format(ds, "type=%s vni=%"PRIu32" local_ip=%s remote_ip=%s "
                   "local_mac="ETH_ADDR_FMT" nexthop_mac="ETH_ADDR_FMT" "
@@ -161,17 +148,17 @@ ovl_tuple_format(const struct ovl_tuple *t, struct ds *ds)
                   "inner_src_ip=%s inner_dst_ip=%s "
                   "inner_src_mac="ETH_ADDR_FMT" "
                   "inner_dst_mac="ETH_ADDR_FMT,
-                  ovl_type_to_string(t->type), t->vni, local_ip, remote_ip,
+                  ovl_type_to_string(t->type), t->vni,
+                  rdma_ip_to_string(&t->local_ip, local_ip),
+                  rdma_ip_to_string(&t->remote_ip, remote_ip),
                   ETH_ADDR_ARGS(t->local_mac), ETH_ADDR_ARGS(t->nexthop_mac),
                   t->vlan, t->underlay_mtu, t->path_mtu, t->udp_src,
-                  t->udp_dst, inner_src_ip, inner_dst_ip,
+                  t->udp_dst,
+                  rdma_ip_to_string(&t->inner_src_ip, inner_src_ip),
+                  rdma_ip_to_string(&t->inner_dst_ip, inner_dst_ip),
                   ETH_ADDR_ARGS(t->inner_src_mac),
                   ETH_ADDR_ARGS(t->inner_dst_mac));
     format_options(t, ds);
-    free(local_ip);
-    free(remote_ip);
-    free(inner_src_ip);
-    free(inner_dst_ip);
 }
 
 /* Adds the members of 'tuple' to JSON object 'object': strings for the
@@ -209,13 +196,16 @@ ovl_tuple_to_json(const struct ovl_tuple *t, struct json *object)
                     json_integer_create(t->underlay_mtu));
     json_object_put(object, "path_mtu", json_integer_create(t->path_mtu));
     for (i = 0; i < ARRAY_SIZE(ips); i++) {
-        json_object_put(object, ips[i].name,
-                        json_string_create_nocopy(
-                            ovl_ip_to_string(ips[i].ip)));
+        char buf[46];
+
+        json_object_put_string(object, ips[i].name,
+                               rdma_ip_to_string(ips[i].ip, buf));
     }
     for (i = 0; i < ARRAY_SIZE(macs); i++) {
-        json_object_put_format(object, macs[i].name, ETH_ADDR_FMT,
-                               ETH_ADDR_ARGS(macs[i].mac));
+        char buf[18];
+
+        json_object_put_string(object, macs[i].name,
+                               rdma_mac_to_string(macs[i].mac, buf));
     }
     if (has_options(t)) {
         struct ds ds = DS_EMPTY_INITIALIZER;

@@ -90,8 +90,10 @@ rdma_state_put(const struct rdma_binding *b, struct ds *ds)
     json_object_put_string(o, "vport", b->vport->name);
     json_object_put_string(o, "dst_ip", rdma_ip_to_string(&b->dst_ip, buf));
     if (b->has_dst_mac) {
-        json_object_put_format(o, "dst_mac", ETH_ADDR_FMT,
-                               ETH_ADDR_ARGS(b->dst_mac));
+        char mac[18];
+
+        json_object_put_string(o, "dst_mac",
+                               rdma_mac_to_string(b->dst_mac, mac));
     }
     if (b->src_ip_given) {
         json_object_put_string(o, "src_ip",

@@ -77,6 +77,8 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-underlay-ovs.c \
 	ofproto-rdma/rdma-underlay-ovs.h \
 	ofproto-rdma/rdma-underlay-provider.h \
+	ofproto-rdma/rdma-vf-rep.c \
+	ofproto-rdma/rdma-vf-rep.h \
 	ofproto-rdma/rdma-zero-touch.c \
 	ofproto-rdma/rdma-zero-touch.h \
 	ofproto-rdma/rdma-zero-touch-private.h \

@@ -95,6 +95,7 @@ rdma_zero_touch_create(struct rdma_engine *engine, struct rdma_qp_map *map,
     smap_init(&zt->iface_devices);
     zt->neighs = rdma_kneigh_cache_create();
     ds_init(&zt->listeners);
+    smap_init(&zt->listen_failed);
     return zt;
 }
 
@@ -127,6 +128,7 @@ rdma_zero_touch_destroy(struct rdma_zero_touch *zt)
         zt_devs_destroy(zt);
         rdma_kneigh_cache_destroy(zt->neighs);
         ds_destroy(&zt->listeners);
+        smap_destroy(&zt->listen_failed);
         free(zt);
     }
 }

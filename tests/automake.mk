@@ -20,6 +20,7 @@ TESTSUITE_AT = \
 	tests/tenant.at \
 	tests/trust.at \
 	tests/zero-touch.at \
+	tests/zero-touch-vf.at \
 	tests/preload.at \
 	tests/soft.at \
 	tests/tc.at \

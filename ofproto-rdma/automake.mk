@@ -46,6 +46,8 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-persist.c \
 	ofproto-rdma/rdma-persist.h \
 	ofproto-rdma/rdma-qp-map.c \
+	ofproto-rdma/rdma-qp-map-index.c \
+	ofproto-rdma/rdma-qp-map-private.h \
 	ofproto-rdma/rdma-qp-map-show.c \
 	ofproto-rdma/rdma-qp-map.h \
 	ofproto-rdma/rdma-qp-fake.c \

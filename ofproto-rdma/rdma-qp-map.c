@@ -16,6 +16,7 @@
 
 #include <config.h>
 #include "rdma-qp-map.h"
+#include "rdma-qp-map-private.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -157,8 +158,9 @@ device_hash(const char *device)
 static uint32_t pooled_string_hash(const char *);
 
 /* Returns the hash of 'b' in index 'type'. */
-static uint32_t
-index_hash(const struct rdma_binding *b, enum rdma_qpm_index_type type)
+uint32_t
+rdma_qpm_index_hash(const struct rdma_binding *b,
+                    enum rdma_qpm_index_type type)
 {
     switch (type) {
     case RDMA_QPM_BY_KEY:
@@ -171,150 +173,6 @@ index_hash(const struct rdma_binding *b, enum rdma_qpm_index_type type)
     default:
         OVS_NOT_REACHED();
     }
-}
-
-/* Returns the number of the first binding in the chain of 'hash' in 'idx',
- * or 0. */
-static uint32_t
-index_first(const struct rdma_qpm_index *idx, uint32_t hash)
-{
-    return idx->buckets ? idx->buckets[hash & idx->mask] : 0;
-}
-
-/* Gives 'idx', an index of type 'type' of 'map', 'mask' + 1 buckets (a
- * power of 2), rehashing its bindings. */
-static void
-index_resize(const struct rdma_qp_map *map, struct rdma_qpm_index *idx,
-             enum rdma_qpm_index_type type, uint32_t mask)
-{
-    uint32_t *buckets = xcalloc((size_t) mask + 1, sizeof *buckets);
-    size_t i;
-
-    for (i = 0; idx->buckets && i <= idx->mask; i++) {
-        uint32_t id = idx->buckets[i];
-
-        while (id) {
-            struct rdma_binding *b = rdma_qp_map_binding(map, id);
-            uint32_t *head = &buckets[index_hash(b, type) & mask];
-
-            id = b->index_next[type];
-            b->index_next[type] = *head;
-            *head = b->id;
-        }
-    }
-    free(idx->buckets);
-    idx->buckets = buckets;
-    idx->mask = mask;
-}
-
-/* Adds 'b' to 'idx', an index of type 'type' of 'map'.  Like an hmap, the
- * index keeps between 1 and 2 bindings per bucket once it has grown. */
-static void
-index_insert(const struct rdma_qp_map *map, struct rdma_qpm_index *idx,
-             enum rdma_qpm_index_type type, struct rdma_binding *b)
-{
-    uint32_t *head;
-
-    if (!idx->buckets || idx->n / 2 > idx->mask) {
-        /* As hmap's calc_mask(): at least n / 2 buckets. */
-        uint32_t mask = (idx->n + 1) / 2;
-
-        mask |= mask >> 1;
-        mask |= mask >> 2;
-        mask |= mask >> 4;
-        mask |= mask >> 8;
-        mask |= mask >> 16;
-        index_resize(map, idx, type, mask);
-    }
-    head = &idx->buckets[index_hash(b, type) & idx->mask];
-    b->index_next[type] = *head;
-    *head = b->id;
-    idx->n++;
-}
-
-/* Removes 'b' from 'idx', an index of type 'type' of 'map' that holds it.
- * Like an hmap, the index keeps its buckets (iterations may go on). */
-static void
-index_remove(const struct rdma_qp_map *map, struct rdma_qpm_index *idx,
-             enum rdma_qpm_index_type type, struct rdma_binding *b)
-{
-    uint32_t *link = &idx->buckets[index_hash(b, type) & idx->mask];
-
-    while (*link != b->id) {
-        ovs_assert(*link);
-        link = &rdma_qp_map_binding(map, *link)->index_next[type];
-    }
-    *link = b->index_next[type];
-    b->index_next[type] = 0;
-    idx->n--;
-}
-
-/* Returns the number of bindings in bucket 'bucket' of 'idx', an index of
- * type 'type' of 'map' (for tests of the hash's spread). */
-size_t
-rdma_qpm_index_chain_length(const struct rdma_qp_map *map,
-                            const struct rdma_qpm_index *idx,
-                            enum rdma_qpm_index_type type, size_t bucket)
-{
-    uint32_t id = idx->buckets ? idx->buckets[bucket] : 0;
-    size_t n = 0;
-
-    for (; id; id = rdma_qp_map_binding(map, id)->index_next[type]) {
-        n++;
-    }
-    return n;
-}
-
-/* Returns the next binding of 'map' from 'c' on, or NULL: the iteration
- * behind RDMA_QP_MAP_FOR_EACH(), over the slabs. */
-struct rdma_binding *
-rdma_qp_map_next__(const struct rdma_qp_map *map, struct rdma_qpm_cursor *c)
-{
-    while (c->bucket < map->n_slabs * RDMA_QPM_SLAB) {
-        struct rdma_binding *b = &map->slabs[c->bucket / RDMA_QPM_SLAB]
-                                            [c->bucket % RDMA_QPM_SLAB];
-
-        c->bucket++;
-        if (b->vport) {
-            return b;
-        }
-    }
-    return NULL;
-}
-
-/* Returns the next binding of 'vp' from 'c' on, or NULL: the iteration
- * behind RDMA_QPM_VPORT_FOR_EACH(). */
-struct rdma_binding *
-rdma_qpm_vport_next__(const struct rdma_qpm_vport *vp,
-                      struct rdma_qpm_cursor *c)
-{
-    const struct rdma_qpm_index *idx = &vp->bindings;
-    struct rdma_binding *b;
-
-    while (!c->next) {
-        if (!idx->buckets || c->bucket > idx->mask) {
-            return NULL;
-        }
-        c->next = idx->buckets[c->bucket++];
-    }
-    b = rdma_qp_map_binding(vp->map, c->next);
-    c->next = b->index_next[RDMA_QPM_BY_CM_ID];
-    return b;
-}
-
-/* Returns the binding of 'map' that 'c' names and moves 'c' to the next
- * one of its path, or NULL: the iteration behind RDMA_PATH_FOR_EACH(). */
-struct rdma_binding *
-rdma_path_next__(const struct rdma_qp_map *map, struct rdma_qpm_cursor *c)
-{
-    struct rdma_binding *b;
-
-    if (!c->next) {
-        return NULL;
-    }
-    b = rdma_qp_map_binding(map, c->next);
-    c->next = b->path_next;
-    return b;
 }
 
 /* Returns a zeroed binding from 'map''s slabs, with its number set. */
@@ -374,8 +232,9 @@ rdma_qp_map_find(const struct rdma_qp_map *map, const char *vport,
     if (!vp) {
         return NULL;
     }
-    for (uint32_t id = index_first(&vp->bindings, hash_uint64(cm_id)); id;
-         id = b->index_next[RDMA_QPM_BY_CM_ID]) {
+    for (uint32_t id = rdma_qpm_index_first(&vp->bindings,
+                                            hash_uint64(cm_id));
+         id; id = b->index_next[RDMA_QPM_BY_CM_ID]) {
         b = rdma_qp_map_binding(map, id);
         if (b->cm_id == cm_id) {
             return b;
@@ -449,8 +308,9 @@ rdma_qp_map_find_key(const struct rdma_qp_map *map, uint64_t key)
 {
     struct rdma_binding *b;
 
-    for (uint32_t id = index_first(&map->by_key, hash_uint64(key)); id;
-         id = b->index_next[RDMA_QPM_BY_KEY]) {
+    for (uint32_t id = rdma_qpm_index_first(&map->by_key,
+                                            hash_uint64(key));
+         id; id = b->index_next[RDMA_QPM_BY_KEY]) {
         b = rdma_qp_map_binding(map, id);
         if (b->key == key) {
             return b;
@@ -468,7 +328,7 @@ rdma_qp_map_find_qpn(const struct rdma_qp_map *map, const char *device,
     uint32_t hash = hash_qpn(device_hash(device), qpn);
     struct rdma_binding *b;
 
-    for (uint32_t id = index_first(&map->by_qpn, hash); id;
+    for (uint32_t id = rdma_qpm_index_first(&map->by_qpn, hash); id;
          id = b->index_next[RDMA_QPM_BY_QPN]) {
         b = rdma_qp_map_binding(map, id);
         if (b->qpn == qpn && !strcmp(b->device ? b->device : "",
@@ -503,7 +363,7 @@ rdma_binding_set_qpn(struct rdma_qp_map *map, struct rdma_binding *b,
                      const char *device, uint32_t qpn)
 {
     if (b->qpn) {
-        index_remove(map, &map->by_qpn, RDMA_QPM_BY_QPN, b);
+        rdma_qpm_index_remove(map, &map->by_qpn, RDMA_QPM_BY_QPN, b);
     }
     if (device != b->device) {
         const char *old = b->device;
@@ -513,7 +373,7 @@ rdma_binding_set_qpn(struct rdma_qp_map *map, struct rdma_binding *b,
     }
     b->qpn = qpn;
     if (qpn) {
-        index_insert(map, &map->by_qpn, RDMA_QPM_BY_QPN, b);
+        rdma_qpm_index_insert(map, &map->by_qpn, RDMA_QPM_BY_QPN, b);
     }
 }
 
@@ -630,9 +490,9 @@ rdma_qp_map_add(struct rdma_qp_map *map, uint64_t key, uint64_t cm_id,
     vp->n_not_installed++;
     map->seqno++;
     note_change(map, key, cm_id, vport);
-    index_insert(map, &vp->bindings, RDMA_QPM_BY_CM_ID, b);
+    rdma_qpm_index_insert(map, &vp->bindings, RDMA_QPM_BY_CM_ID, b);
     vp->n_bindings++;
-    index_insert(map, &map->by_key, RDMA_QPM_BY_KEY, b);
+    rdma_qpm_index_insert(map, &map->by_key, RDMA_QPM_BY_KEY, b);
     map->n_bindings++;
     return b;
 }
@@ -648,9 +508,9 @@ rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
     rdma_binding_set_qpn(map, b, NULL, 0);
     rdma_binding_set_via_fdb(map, b, false);
     rdma_binding_set_ips(map, b, &in6addr_any, &in6addr_any);
-    index_remove(map, &map->by_key, RDMA_QPM_BY_KEY, b);
+    rdma_qpm_index_remove(map, &map->by_key, RDMA_QPM_BY_KEY, b);
     map->n_bindings--;
-    index_remove(map, &vp->bindings, RDMA_QPM_BY_CM_ID, b);
+    rdma_qpm_index_remove(map, &vp->bindings, RDMA_QPM_BY_CM_ID, b);
     if (b->state != RDMA_BINDING_INSTALLED) {
         vp->n_not_installed--;
     }

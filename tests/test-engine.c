@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
@@ -39,6 +40,7 @@
 #include "rdma-qp-map.h"
 #include "rdma-request.h"
 #include "rdma-resolve.h"
+#include "rdma-state-file.h"
 #include "rdma-test.h"
 #include "rdma-underlay.h"
 #include "util.h"
@@ -75,9 +77,50 @@ vport_len(const struct rdma_qpm_vport *vp)
     return n;
 }
 
+/* Appends the state file's "put" record of 'b' to 'ds' as the state file
+ * wrote it before it wrote records as text: a JSON tree serialized with
+ * sorted members, a space, the CRC-32, a new-line. */
+static void
+reference_put(const struct rdma_binding *b, struct ds *ds)
+{
+    struct json *o = json_object_create();
+    struct in6_addr dst = rdma_binding_dst_ip(b);
+    struct in6_addr src = rdma_binding_src_ip(b);
+    struct json *top = json_object_create();
+    size_t start = ds->length;
+    char buf[46];
+
+    json_object_put(o, "cm_id", json_integer_create(b->cm_id));
+    if (b->key != b->cm_id) {
+        json_object_put(o, "key", json_integer_create(b->key));
+    }
+    json_object_put(o, "qpn", json_integer_create(b->qpn));
+    json_object_put(o, "remote_qpn", json_integer_create(b->remote_qpn));
+    json_object_put_string(o, "vport", b->vport->name);
+    json_object_put_string(o, "dst_ip", ipv6_string_mapped(buf, &dst));
+    if (b->has_dst_mac) {
+        json_object_put_format(o, "dst_mac", ETH_ADDR_FMT,
+                               ETH_ADDR_ARGS(b->dst_mac));
+    }
+    if (b->src_ip_given) {
+        json_object_put_string(o, "src_ip", ipv6_string_mapped(buf, &src));
+    }
+    if (b->path) {
+        json_object_put_string(o, "tunnel", b->path->tunnel);
+    }
+    json_object_put(top, "put", o);
+    json_to_ds(top, JSSF_SORT, ds);
+    json_destroy(top);
+    ds_put_format(ds, " %08lx\n",
+                  crc32(crc32(0L, Z_NULL, 0),
+                        (const Bytef *) ds->string + start,
+                        ds->length - start));
+}
+
 /* Checks that each binding's JSON text (rdma_binding_put_json(), a
  * tenant's reply) parses into the same JSON as rdma_binding_to_json(),
- * and returns how many bindings it checked. */
+ * and that its state-file record is byte for byte what the JSON tree
+ * would give (reference_put()).  Returns how many bindings it checked. */
 static size_t
 check_binding_text(const struct rdma_qp_map *map)
 {
@@ -100,6 +143,14 @@ check_binding_text(const struct rdma_qp_map *map)
         }
         json_destroy(parsed);
         json_destroy(tree);
+
+        struct ds want = DS_EMPTY_INITIALIZER;
+
+        ds_clear(&text);
+        rdma_state_put(b, &text);
+        reference_put(b, &want);
+        CHECK_STR(ds_cstr(&text), ds_cstr(&want));
+        ds_destroy(&want);
         ds_destroy(&text);
         n++;
     }
@@ -157,9 +208,17 @@ test_qp_map_indexes(void)
 
     /* The reply's text: pending with a reason, not installed, a vport name
      * that needs escaping, a QP state, a binding with no path. */
-    struct rdma_binding *d = rdma_qp_map_add(&map, 4, 4, "v\"m\\3\n");
+    struct rdma_binding *d = rdma_qp_map_add(&map, 9, 4, "v\"m\\3\n");
+    struct in6_addr src, dst;
+
     d->qp_checked = true;
     d->owner = 7;
+    d->has_dst_mac = true;
+    d->dst_mac = (struct eth_addr) { { { 0x02, 0, 0xab, 0xcd, 0xef, 0x10 } } };
+    rdma_ip_parse("fd00::1", &src);
+    rdma_ip_parse("10.200.3.4", &dst);
+    rdma_binding_set_ips(&map, d, &src, &dst);
+    d->src_ip_given = true;
     CHECK_INT(check_binding_text(&map), 4);
     rdma_qp_map_remove(&map, d);
 

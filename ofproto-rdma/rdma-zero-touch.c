@@ -34,6 +34,7 @@
 #include "rdma-qp-map.h"
 #include "rdma-qp-source.h"
 #include "rdma-zero-touch-private.h"
+#include "rdma-zt-wake.h"
 #include "rdma-request.h"
 #include "smap.h"
 #include "timeval.h"
@@ -86,6 +87,7 @@ rdma_zero_touch_create(struct rdma_engine *engine, struct rdma_qp_map *map,
     zt->engine = engine;
     zt->map = map;
     zt->poll_ms = MAX(1, poll_ms);
+    zt->wake_enabled = true;
     zt->next_poll = LLONG_MIN;
     hmap_init(&zt->conns);
     hmap_init(&zt->bound);
@@ -124,6 +126,7 @@ rdma_zero_touch_destroy(struct rdma_zero_touch *zt)
         }
         hmap_destroy(&zt->conns);
         hmap_destroy(&zt->bound);
+        zt_wake_destroy(zt->wake);
         zt_devs_destroy(zt);
         rdma_kneigh_cache_destroy(zt->neighs);
         ds_destroy(&zt->listeners);
@@ -173,6 +176,10 @@ zt_format_cm(const struct rdma_kcm *cm, struct ds *ds)
 
     if (cm->cm_idn & ZT_LISTEN_IDN) {
         ds_put_format(ds, "%s/listener %s:%"PRIu16, cm->device,
+                      zt_ip_to_string(&cm->src, buf), cm->src_port);
+    } else if (cm->cm_idn & ZT_ACTIVE_IDN) {
+        ds_put_format(ds, "%s/%"PRIu32"/gsi %s:%"PRIu16, cm->device,
+                      cm->cm_idn & ~ZT_ACTIVE_IDN,
                       zt_ip_to_string(&cm->src, buf), cm->src_port);
     } else {
         ds_put_format(ds, "%s/%"PRIu32" %s:%"PRIu16, cm->device,
@@ -560,6 +567,7 @@ rdma_zero_touch_poll(struct rdma_zero_touch *zt)
     }
     zt->dump_error_logged = false;
     zt->n_dumps++;
+    zt_add_active_gsi(&cms, &n);
     zt_add_listener_peers(zt, &cms, &n);
     retry_all = zt->devs_changed;
     zt->devs_changed = false;
@@ -591,27 +599,61 @@ rdma_zero_touch_poll(struct rdma_zero_touch *zt)
     zt->stats.total_poll_ns += zt->stats.last_poll_ns;
 }
 
+/* With a wake-up (rdma-zt-wake.c), a periodic dump still runs, this many
+ * times less often than when polling only: it catches what no tracepoint
+ * reports (a listener entering LISTEN, a neighbour entry that goes, a
+ * binding the engine released). */
+#define ZT_WAKE_RESCAN_FACTOR 10
+
+/* Says whether to look for a wake-up at all ("--zero-touch-wake"): if
+ * not, 'zt' only polls.  Call before its first rdma_zero_touch_run(). */
+void
+rdma_zero_touch_set_wake(struct rdma_zero_touch *zt, bool enable)
+{
+    zt->wake_enabled = enable;
+}
+
+/* Returns the interval of the periodic dumps of 'zt', in ms. */
+int
+zt_interval(const struct rdma_zero_touch *zt)
+{
+    return (zt->wake && zt_wake_mode(zt->wake) != ZT_WAKE_POLL
+            ? zt->poll_ms * ZT_WAKE_RESCAN_FACTOR : zt->poll_ms);
+}
+
 /* Runs the watcher: re-reads the RDMA devices of the Interfaces when the
- * database 'idl' changed, and dumps the kernel's connections when due. */
+ * database 'idl' changed, and dumps the kernel's connections when due or
+ * when woken (at most once per main-loop iteration). */
 void
 rdma_zero_touch_run(struct rdma_zero_touch *zt, const struct ovsdb_idl *idl)
 {
+    bool woken;
+
+    if (!zt->wake) {
+        zt->wake = zt_wake_create(zt->wake_enabled);
+    }
+    woken = zt_wake_run(zt->wake);
     if (idl && ovsrec_open_vswitch_first(idl)
         && (!zt->have_devs || ovsdb_idl_get_seqno(idl) != zt->idl_seqno)) {
         zt->idl_seqno = ovsdb_idl_get_seqno(idl);
         zt->have_devs = true;
         zt_read_devices(zt, idl);
     }
-    if (zt->have_devs && time_msec() >= zt->next_poll) {
-        zt->next_poll = time_msec() + zt->poll_ms;
+    if (zt->have_devs && (woken || time_msec() >= zt->next_poll)) {
+        zt->next_poll = time_msec() + zt_interval(zt);
+        zt->stats.n_woken += woken;
         rdma_zero_touch_poll(zt);
     }
 }
 
-/* Arranges for poll_block() to wake when the next dump is due. */
+/* Arranges for poll_block() to wake when the next dump is due, or when
+ * something wakes the watcher. */
 void
 rdma_zero_touch_wait(struct rdma_zero_touch *zt)
 {
+    if (zt->wake) {
+        zt_wake_wait(zt->wake);
+    }
     if (zt->have_devs) {
         poll_timer_wait_until(zt->next_poll);
     }

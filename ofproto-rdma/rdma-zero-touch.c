@@ -178,6 +178,7 @@ zt_format_cm(const struct rdma_kcm *cm, struct ds *ds)
         ds_put_format(ds, "%s/listener %s:%"PRIu16, cm->device,
                       zt_ip_to_string(&cm->src, buf), cm->src_port);
     } else if (cm->cm_idn & ZT_ACTIVE_IDN) {
+        /* The GSI binding of an active cm_id without a QP yet. */
         ds_put_format(ds, "%s/%"PRIu32"/gsi %s:%"PRIu16, cm->device,
                       cm->cm_idn & ~ZT_ACTIVE_IDN,
                       zt_ip_to_string(&cm->src, buf), cm->src_port);
@@ -235,14 +236,18 @@ zt_unbind(struct rdma_zero_touch *zt, struct zt_conn *c, const char *why)
 
     if (b && zt_binding(b)) {
         char *error = rdma_engine_unbind(zt->engine, c->vport, c->cm_id);
+        bool gsi = ((c->cm.cm_idn & (ZT_LISTEN_IDN | ZT_ACTIVE_IDN))
+                    == ZT_ACTIVE_IDN);
 
         if (error) {
             VLOG_WARN("%s/%"PRIu64": %s", c->vport, c->cm_id, error);
             free(error);
         } else {
             VLOG_INFO_RL(&bind_rl, "%s/%"PRIu64": unbound: kernel "
-                         "connection %s/%"PRIu32" %s", c->vport, c->cm_id,
-                         c->cm.device, c->cm.cm_idn, why);
+                         "connection %s/%"PRIu32"%s %s", c->vport, c->cm_id,
+                         c->cm.device,
+                         gsi ? c->cm.cm_idn & ~ZT_ACTIVE_IDN : c->cm.cm_idn,
+                         gsi ? "/gsi" : "", why);
             zt->stats.n_unbound++;
         }
     }

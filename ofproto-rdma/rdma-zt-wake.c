@@ -66,6 +66,10 @@ static const struct zt_tp zt_tps[] = {
     { "rdma_cma", "cm_qp_create", false, false, 0 },
     { "rdma_cma", "cm_qp_destroy", false, false, 0 },
     { "rdma_cma", "cm_id_destroy", false, false, 0 },
+    /* A QP that a process created (ibv_create_qp()) is the cm_id's only
+     * from rdma_connect() or rdma_accept() on: these show when. */
+    { "rdma_cma", "cm_send_req", true, false, 0 },
+    { "rdma_cma", "cm_send_rep", true, false, 0 },
     { "neigh", "neigh_create", true, false, 0 },
 };
 #define ZT_N_TPS ARRAY_SIZE(zt_tps)

@@ -22,7 +22,9 @@
  * With the kernel as the source (--qp-source=netlink), the kernel's
  * tracepoints rdma_cma:cm_event_handler (every rdma_cm event delivered:
  * ADDR_RESOLVED, ROUTE_RESOLVED, CONNECT_REQUEST, ESTABLISHED, ...),
- * cm_id_attach, cm_qp_create, cm_qp_destroy and cm_id_destroy, and
+ * cm_id_attach, cm_qp_create, cm_qp_destroy, cm_id_destroy, cm_send_req
+ * and cm_send_rep (a process's QP is its cm_id's from rdma_connect() or
+ * rdma_accept() on), and
  * neigh:neigh_create (a new neighbour: a listener's new peer), each opened
  * with perf_event_open(PERF_TYPE_TRACEPOINT) on every online CPU into one
  * small ring per CPU.  No BPF program: the records are only counted, and

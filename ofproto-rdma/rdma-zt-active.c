@@ -22,8 +22,8 @@
  * connection manager sends it again seconds later.  The address and the
  * peer are known earlier, at address resolution.  So every cm_id of a
  * connected port space (TCP or IB) whose address is resolved
- * (ADDR_RESOLVED, ROUTE_QUERY, ROUTE_RESOLVED or CONNECT) and that has no
- * QP yet gets, in each dump, a connection to the GSI QP (QP 1, the one
+ * (ADDR_RESOLVED, ROUTE_QUERY or ROUTE_RESOLVED) and that has no QP yet
+ * gets, in each dump, a connection to the GSI QP (QP 1, the one
  * that carries the connection manager's messages of every connection)
  * with its own addresses: the binding a listener's peer gets
  * (rdma-zt-listen.c), made through the same engine checks (the source
@@ -55,11 +55,14 @@ zt_active_pre_qp(const struct rdma_kcm *cm)
         || cm->cm_idn & (ZT_LISTEN_IDN | ZT_ACTIVE_IDN)) {
         return false;
     }
+    /* Not CONNECT: an application's QP is its cm_id's from rdma_connect()
+     * on, so a cm_id in CONNECT without a QP is a listener's child before
+     * rdma_accept(), whose peer the listener's binding lets in already
+     * (rdma-zt-listen.c). */
     switch (cm->state) {
     case RDMA_KCM_ADDR_RESOLVED:
     case RDMA_KCM_ROUTE_QUERY:
     case RDMA_KCM_ROUTE_RESOLVED:
-    case RDMA_KCM_CONNECT:
         return true;
     default:
         return false;

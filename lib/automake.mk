@@ -13,6 +13,8 @@ lib_libcommon_la_SOURCES = \
 	lib/ovl-type.h \
 	lib/rdma-addr.c \
 	lib/rdma-addr.h \
+	lib/rdma-json-text.c \
+	lib/rdma-json-text.h \
 	lib/rdma-errno.c \
 	lib/rdma-errno.h \
 	lib/rdma-mtu.c \

@@ -23,6 +23,8 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "packets.h"
+#include "rdma-addr.h"
+#include "rdma-json-text.h"
 
 /* Returns true if 'a' and 'b' hold the same tuple. */
 bool
@@ -133,26 +135,12 @@ format_options(const struct ovl_tuple *t, struct ds *ds)
     }
 }
 
-/* Returns 'ip' as text: dotted quad for IPv4-mapped addresses, else IPv6.
- * The caller frees the string. */
-static char *
-ovl_ip_to_string(const struct in6_addr *ip)
-{
-    struct ds ds = DS_EMPTY_INITIALIZER;
-
-    ipv6_format_mapped(ip, &ds);
-    return ds_steal_cstr(&ds);
-}
-
 /* Appends 'tuple' to 'ds' as space-separated "key=value" pairs, in the
  * order and with the names of the JSON form (ovl_tuple_to_json()). */
 void
 ovl_tuple_format(const struct ovl_tuple *t, struct ds *ds)
 {
-    char *local_ip = ovl_ip_to_string(&t->local_ip);
-    char *remote_ip = ovl_ip_to_string(&t->remote_ip);
-    char *inner_src_ip = ovl_ip_to_string(&t->inner_src_ip);
-    char *inner_dst_ip = ovl_ip_to_string(&t->inner_dst_ip);
+    char local_ip[46], remote_ip[46], inner_src_ip[46], inner_dst_ip[46];
 
     ds_put_format(ds, "type=%s vni=%"PRIu32" local_ip=%s remote_ip=%s "
                   "local_mac="ETH_ADDR_FMT" nexthop_mac="ETH_ADDR_FMT" "
@@ -161,17 +149,72 @@ ovl_tuple_format(const struct ovl_tuple *t, struct ds *ds)
                   "inner_src_ip=%s inner_dst_ip=%s "
                   "inner_src_mac="ETH_ADDR_FMT" "
                   "inner_dst_mac="ETH_ADDR_FMT,
-                  ovl_type_to_string(t->type), t->vni, local_ip, remote_ip,
+                  ovl_type_to_string(t->type), t->vni,
+                  rdma_ip_to_string(&t->local_ip, local_ip),
+                  rdma_ip_to_string(&t->remote_ip, remote_ip),
                   ETH_ADDR_ARGS(t->local_mac), ETH_ADDR_ARGS(t->nexthop_mac),
                   t->vlan, t->underlay_mtu, t->path_mtu, t->udp_src,
-                  t->udp_dst, inner_src_ip, inner_dst_ip,
+                  t->udp_dst,
+                  rdma_ip_to_string(&t->inner_src_ip, inner_src_ip),
+                  rdma_ip_to_string(&t->inner_dst_ip, inner_dst_ip),
                   ETH_ADDR_ARGS(t->inner_src_mac),
                   ETH_ADDR_ARGS(t->inner_dst_mac));
     format_options(t, ds);
-    free(local_ip);
-    free(remote_ip);
-    free(inner_src_ip);
-    free(inner_dst_ip);
+}
+
+/* Text of a tuple's addresses, for tuple_members(). */
+struct tuple_text {
+    char ips[4][46];            /* The four IP addresses. */
+    char macs[4][18];           /* The four MACs. */
+    struct ds options;          /* Tunnel options ("" for the defaults). */
+};
+
+/* Fills 'm' (room for 16) with the members of 't''s JSON form, using
+ * 'text' (whose 'options' the caller initializes and frees) for their
+ * text.  Returns how many there are.  The one list of the members, for
+ * ovl_tuple_to_json() and ovl_tuple_put_json(). */
+static size_t
+tuple_members(const struct ovl_tuple *t, struct rdma_json_member m[16],
+              struct tuple_text *text)
+{
+    const struct in6_addr *ips[] = {
+        &t->local_ip, &t->remote_ip, &t->inner_src_ip, &t->inner_dst_ip,
+    };
+    static const char *const ip_names[] = {
+        "local_ip", "remote_ip", "inner_src_ip", "inner_dst_ip",
+    };
+    const struct eth_addr macs[] = {
+        t->local_mac, t->nexthop_mac, t->inner_src_mac, t->inner_dst_mac,
+    };
+    static const char *const mac_names[] = {
+        "local_mac", "nexthop_mac", "inner_src_mac", "inner_dst_mac",
+    };
+    size_t n = 0;
+
+    m[n++] = RDMA_JSON_MEMBER_STRING("type", ovl_type_to_string(t->type));
+    m[n++] = RDMA_JSON_MEMBER_INT("vni", t->vni);
+    m[n++] = RDMA_JSON_MEMBER_INT("udp_src", t->udp_src);
+    m[n++] = RDMA_JSON_MEMBER_INT("udp_dst", t->udp_dst);
+    m[n++] = RDMA_JSON_MEMBER_INT("vlan", t->vlan);
+    m[n++] = RDMA_JSON_MEMBER_INT("underlay_mtu", t->underlay_mtu);
+    m[n++] = RDMA_JSON_MEMBER_INT("path_mtu", t->path_mtu);
+    for (size_t i = 0; i < 4; i++) {
+        m[n++] = RDMA_JSON_MEMBER_STRING(
+            ip_names[i], rdma_ip_to_string(ips[i], text->ips[i]));
+    }
+    for (size_t i = 0; i < 4; i++) {
+        m[n++] = RDMA_JSON_MEMBER_STRING(
+            mac_names[i], rdma_mac_to_string(macs[i], text->macs[i]));
+    }
+    if (has_options(t)) {
+        /* Tunnel options, only when not the defaults: "options" is the
+         * same text as ovl_tuple_format() appends, without the leading
+         * space. */
+        format_options(t, &text->options);
+        m[n++] = RDMA_JSON_MEMBER_STRING("options",
+                                         ds_cstr(&text->options) + 1);
+    }
+    return n;
 }
 
 /* Adds the members of 'tuple' to JSON object 'object': strings for the
@@ -180,53 +223,29 @@ ovl_tuple_format(const struct ovl_tuple *t, struct ds *ds)
 void
 ovl_tuple_to_json(const struct ovl_tuple *t, struct json *object)
 {
-    struct {
-        const char *name;
-        const struct in6_addr *ip;
-    } ips[] = {
-        { "local_ip", &t->local_ip },
-        { "remote_ip", &t->remote_ip },
-        { "inner_src_ip", &t->inner_src_ip },
-        { "inner_dst_ip", &t->inner_dst_ip },
-    };
-    struct {
-        const char *name;
-        struct eth_addr mac;
-    } macs[] = {
-        { "local_mac", t->local_mac },
-        { "nexthop_mac", t->nexthop_mac },
-        { "inner_src_mac", t->inner_src_mac },
-        { "inner_dst_mac", t->inner_dst_mac },
-    };
-    size_t i;
+    struct tuple_text text = { .options = DS_EMPTY_INITIALIZER };
+    struct rdma_json_member m[16];
+    size_t n = tuple_members(t, m, &text);
 
-    json_object_put_string(object, "type", ovl_type_to_string(t->type));
-    json_object_put(object, "vni", json_integer_create(t->vni));
-    json_object_put(object, "udp_src", json_integer_create(t->udp_src));
-    json_object_put(object, "udp_dst", json_integer_create(t->udp_dst));
-    json_object_put(object, "vlan", json_integer_create(t->vlan));
-    json_object_put(object, "underlay_mtu",
-                    json_integer_create(t->underlay_mtu));
-    json_object_put(object, "path_mtu", json_integer_create(t->path_mtu));
-    for (i = 0; i < ARRAY_SIZE(ips); i++) {
-        json_object_put(object, ips[i].name,
-                        json_string_create_nocopy(
-                            ovl_ip_to_string(ips[i].ip)));
+    for (size_t i = 0; i < n; i++) {
+        json_object_put(object, m[i].name, rdma_json_member_to_json(&m[i]));
     }
-    for (i = 0; i < ARRAY_SIZE(macs); i++) {
-        json_object_put_format(object, macs[i].name, ETH_ADDR_FMT,
-                               ETH_ADDR_ARGS(macs[i].mac));
-    }
-    if (has_options(t)) {
-        struct ds ds = DS_EMPTY_INITIALIZER;
+    ds_destroy(&text.options);
+}
 
-        /* Tunnel options, only when not the defaults: "options" is the
-         * same text as ovl_tuple_format() appends, without the leading
-         * space. */
-        format_options(t, &ds);
-        json_object_put_string(object, "options", ds_cstr(&ds) + 1);
-        ds_destroy(&ds);
+/* Appends the members of ovl_tuple_to_json()'s form of 't' to the JSON
+ * object being written into 'ds' (see rdma-json-text.h), as text. */
+void
+ovl_tuple_put_json(const struct ovl_tuple *t, struct ds *ds)
+{
+    struct tuple_text text = { .options = DS_EMPTY_INITIALIZER };
+    struct rdma_json_member m[16];
+    size_t n = tuple_members(t, m, &text);
+
+    for (size_t i = 0; i < n; i++) {
+        rdma_json_put_member(ds, &m[i]);
     }
+    ds_destroy(&text.options);
 }
 
 /* Returns the outer UDP source port for a connection with tuple 't' (whose

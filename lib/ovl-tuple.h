@@ -119,6 +119,7 @@ struct ovl_tuple {
 bool ovl_tuple_equals(const struct ovl_tuple *, const struct ovl_tuple *);
 void ovl_tuple_format(const struct ovl_tuple *, struct ds *);
 void ovl_tuple_to_json(const struct ovl_tuple *, struct json *object);
+void ovl_tuple_put_json(const struct ovl_tuple *, struct ds *);
 uint16_t ovl_udp_src_port(const struct ovl_tuple *, uint32_t qpn);
 uint64_t ovl_tuple_hash64(const struct ovl_tuple *);
 bool ovl_tuple_options_equal(const struct ovl_tuple *,

@@ -25,6 +25,7 @@
 #include <netinet/in.h>
 
 #include "openvswitch/compiler.h"
+#include "openvswitch/types.h"
 
 bool rdma_ip_parse(const char *, struct in6_addr *);
 char *rdma_ip_parse_cidr(const char *, struct in6_addr *, unsigned int *plen)
@@ -34,5 +35,6 @@ bool rdma_ip_is_set(const struct in6_addr *);
 bool rdma_ip_in_prefix(const struct in6_addr *, const struct in6_addr *prefix,
                        unsigned int plen);
 const char *rdma_ip_to_string(const struct in6_addr *, char buf[46]);
+const char *rdma_mac_to_string(const struct eth_addr, char buf[18]);
 
 #endif /* rdma-addr.h */

@@ -46,6 +46,9 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-persist.c \
 	ofproto-rdma/rdma-persist.h \
 	ofproto-rdma/rdma-qp-map.c \
+	ofproto-rdma/rdma-qp-map-index.c \
+	ofproto-rdma/rdma-qp-map-private.h \
+	ofproto-rdma/rdma-qp-map-show.c \
 	ofproto-rdma/rdma-qp-map.h \
 	ofproto-rdma/rdma-qp-fake.c \
 	ofproto-rdma/rdma-qp-netlink.c \
@@ -76,6 +79,8 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-underlay-ovs.c \
 	ofproto-rdma/rdma-underlay-ovs.h \
 	ofproto-rdma/rdma-underlay-provider.h \
+	ofproto-rdma/rdma-vf-rep.c \
+	ofproto-rdma/rdma-vf-rep.h \
 	ofproto-rdma/rdma-zero-touch.c \
 	ofproto-rdma/rdma-zero-touch.h \
 	ofproto-rdma/rdma-zero-touch-private.h \

@@ -95,6 +95,8 @@ struct rdmad {
     struct rdma_tenant *tenant; /* The tenants' sockets. */
     struct rdma_zero_touch *zt; /* --bind-mode=zero-touch, or NULL. */
     bool exiting;               /* Whether "exit" was requested. */
+    long long int unixctl_due;  /* When the unixctl server must run next
+                                 * even if tenants keep the loop busy. */
 };
 
 /* Sets up every module of 'd' (whose 'nic' is open) from 'opts', with
@@ -166,8 +168,16 @@ rdmad_run(struct rdmad *d)
     rdma_engine_run(d->engine, rdma_ovsdb_idl());
     rdma_nic_run(d->nic);
     rdma_status_run(rdma_ovsdb_idl(), rdma_ovsdb_txn(), d->engine);
-    unixctl_server_run(d->unixctl);
-    rdma_tenant_run(d->tenant);
+    /* OVS's unixctl_server_run() tries accept() on its socket each time,
+     * and Linux fails it with EAGAIN only after allocating a socket: that
+     * was the most expensive system call of a tenant's request.  So in the
+     * iterations that serve tenants the control socket is run at most once
+     * a millisecond; in every other iteration (which is the next one, if
+     * only the control socket woke the loop) at once. */
+    if (!rdma_tenant_run(d->tenant) || time_msec() >= d->unixctl_due) {
+        unixctl_server_run(d->unixctl);
+        d->unixctl_due = time_msec() + 1;
+    }
     if (d->zt) {
         rdma_zero_touch_run(d->zt, rdma_ovsdb_idl());
     }
@@ -179,6 +189,7 @@ rdmad_run(struct rdmad *d)
     /* With --state-sync=fdatasync, the replies whose records the sync
      * thread made durable (rdma-syncer.h); all of them without it. */
     rdma_ack_flush(d->persist.n_synced);
+    rdma_tenant_flush(d->tenant);
 }
 
 /* Arranges for poll_block() to wake up when a module of 'd' has work. */

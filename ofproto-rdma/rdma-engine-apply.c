@@ -54,7 +54,7 @@ rdma_worklist_add_vport(struct rdma_worklist *wl, struct rdma_qpm_vport *vp)
 {
     struct rdma_binding *b;
 
-    HMAP_FOR_EACH (b, vport_node, &vp->bindings) {
+    RDMA_QPM_VPORT_FOR_EACH (b, vp) {
         b->reselect = true;
         rdma_worklist_add(wl, b);
     }
@@ -292,10 +292,12 @@ static char *
 pipeline_key(const struct rdma_binding *b)
 {
     char src_s[INET6_ADDRSTRLEN], dst_s[INET6_ADDRSTRLEN];
+    struct in6_addr src = rdma_binding_src_ip(b);
+    struct in6_addr dst = rdma_binding_dst_ip(b);
 
     return xasprintf("pipeline %s %s %s "ETH_ADDR_FMT, b->vport->name,
-                     rdma_ip_to_string(&b->src_ip, src_s),
-                     rdma_ip_to_string(&b->dst_ip, dst_s),
+                     rdma_ip_to_string(&src, src_s),
+                     rdma_ip_to_string(&dst, dst_s),
                      ETH_ADDR_ARGS(b->has_dst_mac ? b->dst_mac
                                    : eth_addr_zero));
 }
@@ -366,6 +368,7 @@ binding_reselect(struct rdma_engine *e, struct rdma_binding *b,
 {
     const struct rdma_map_tunnel *t;
     enum rdma_tunnel_choice choice;
+    struct in6_addr dst;
     char *error = NULL;
 
     b->reselect = false;
@@ -379,8 +382,8 @@ binding_reselect(struct rdma_engine *e, struct rdma_binding *b,
         if (!p->pipeline) {
             p->pipeline = true;
             p->vport = xstrdup(vp->name);
-            p->src_ip = b->src_ip;
-            p->dst_ip = b->dst_ip;
+            p->src_ip = rdma_binding_src_ip(b);
+            p->dst_ip = rdma_binding_dst_ip(b);
             p->dst_mac = b->has_dst_mac ? b->dst_mac : eth_addr_zero;
         }
         if (p->dirty) {
@@ -390,7 +393,8 @@ binding_reselect(struct rdma_engine *e, struct rdma_binding *b,
         rdma_binding_set_path(e->map, b, p);
         return NULL;
     }
-    t = rdma_resolve_tunnel(&e->cfg, vp, &b->dst_ip,
+    dst = rdma_binding_dst_ip(b);
+    t = rdma_resolve_tunnel(&e->cfg, vp, &dst,
                             b->has_dst_mac ? &b->dst_mac : NULL, &choice,
                             &error);
     if (!t) {
@@ -432,9 +436,13 @@ update_binding(struct rdma_engine *e, struct rdma_binding *b,
         reason = rdma_map_vport_no_mac(vp->name);
         rdma_engine_apply(e, b, false, NULL, RDMA_BINDING_FAILED, reason);
     } else {
+        struct in6_addr src = rdma_binding_src_ip(b);
+        struct in6_addr dst = rdma_binding_dst_ip(b);
+
         b->vport->mac = vp->mac;
-        if (!b->src_ip_given) {
-            b->src_ip = vp->ip;
+        if (!b->src_ip_given && !ipv6_addr_equals(&src, &vp->ip)) {
+            src = vp->ip;
+            rdma_binding_set_ips(e->map, b, &src, &dst);
         }
         if (b->reselect || !b->path) {
             reason = binding_reselect(e, b, vp);
@@ -449,7 +457,7 @@ update_binding(struct rdma_engine *e, struct rdma_binding *b,
             rdma_engine_apply(e, b, false, NULL, RDMA_BINDING_PENDING,
                           "inner destination MAC unknown (bind with "
                           "dst_mac=MAC)");
-        } else if (rdma_ip_is_v4(&b->src_ip) != rdma_ip_is_v4(&b->dst_ip)) {
+        } else if (rdma_ip_is_v4(&src) != rdma_ip_is_v4(&dst)) {
             rdma_engine_apply(e, b, false, NULL, RDMA_BINDING_FAILED,
                           "source and destination IP versions differ");
         } else {
@@ -485,7 +493,7 @@ rdma_engine_update_paths(struct rdma_engine *e, struct rdma_worklist *wl,
         if ((all || p->dirty) && rdma_engine_update_path(e, p)) {
             struct rdma_binding *b;
 
-            LIST_FOR_EACH (b, path_node, &p->bindings) {
+            RDMA_PATH_FOR_EACH (b, p, e->map) {
                 rdma_worklist_add(wl, b);
             }
         }

@@ -104,7 +104,7 @@ rdma_engine_check_qps(struct rdma_engine *e)
     if (rdma_qp_source_type() == RDMA_QP_SOURCE_NONE) {
         return;
     }
-    HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
+    RDMA_QP_MAP_FOR_EACH (b, e->map) {
         struct rdma_kqp kqp;
         int error;
 

@@ -200,17 +200,18 @@ check_quota(struct rdma_engine *e, const struct rdma_map_vport *vp)
     return NULL;
 }
 
-/* Fills binding 'b' from 'req': its inner addresses and peer QPN, with
- * 'default_src_ip' as the source if 'req' names none. */
+/* Fills binding 'b' of 'map' from 'req': its inner addresses and peer
+ * QPN, with 'default_src_ip' as the source if 'req' names none. */
 static void
-request_to_binding(const struct rdma_request *req,
+request_to_binding(struct rdma_qp_map *map, const struct rdma_request *req,
                    const struct in6_addr *default_src_ip,
                    struct rdma_binding *b)
 {
-    b->dst_ip = req->dst_ip;
+    rdma_binding_set_ips(map, b,
+                         req->has_src_ip ? &req->src_ip : default_src_ip,
+                         &req->dst_ip);
     b->dst_mac = req->dst_mac;
     b->has_dst_mac = req->has_dst_mac;
-    b->src_ip = req->has_src_ip ? req->src_ip : *default_src_ip;
     b->src_ip_given = req->has_src_ip;
     b->remote_qpn = req->remote_qpn;
 }
@@ -228,7 +229,7 @@ rdma_engine_add_binding(struct rdma_engine *e, uint64_t key, uint64_t cm_id,
 {
     struct rdma_binding *b = rdma_qp_map_add(e->map, key, cm_id, req->vport);
 
-    request_to_binding(req, default_src_ip, b);
+    request_to_binding(e->map, req, default_src_ip, b);
     rdma_binding_set_qpn(e->map, b, vp ? vp->device : NULL, qpn);
     b->reselect = true;
     if (vp) {
@@ -304,8 +305,10 @@ rdma_engine_resolve(struct rdma_engine *e, const struct rdma_request *req,
     memset(&b, 0, sizeof b);
     b.vport = &qvp;
     b.path = &path;
-    request_to_binding(req, &vp->ip, &b);
+    request_to_binding(e->map, req, &vp->ip, &b);
     rdma_binding_get_tuple(&b, &r->tuple);
+    /* Gives back what 'b' took from the map's address pool. */
+    rdma_binding_set_ips(e->map, &b, &in6addr_any, &in6addr_any);
 
     r->tunnel = xstrdup(path.tunnel);
     free(pipeline_via);
@@ -519,7 +522,7 @@ rdma_engine_release_owner(struct rdma_engine *e, const char *vport,
         return 0;
     }
     owned = xmalloc(qvp->n_bindings * sizeof *owned);
-    HMAP_FOR_EACH (b, vport_node, &qvp->bindings) {
+    RDMA_QPM_VPORT_FOR_EACH (b, qvp) {
         if (b->owner == owner) {
             owned[n++] = b;
         }
@@ -564,7 +567,7 @@ rdma_engine_find_named(const struct rdma_engine *e, const char *name,
         sset_destroy(&names);
         return error;
     }
-    HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
+    RDMA_QP_MAP_FOR_EACH (b, e->map) {
         if (b->cm_id == cm_id) {
             sset_add(&names, b->vport->name);
             found = b;

@@ -184,7 +184,7 @@ poll_underlay__(struct rdma_engine *e)
              * the bindings. */
             continue;
         }
-        LIST_FOR_EACH (b, path_node, &p->bindings) {
+        RDMA_PATH_FOR_EACH (b, p, e->map) {
             if (b->via_fdb) {
                 b->reselect = true;
                 rdma_worklist_add(&wl, b);
@@ -216,7 +216,7 @@ rdma_engine_retry_failed(struct rdma_engine *e)
     struct rdma_worklist wl = RDMA_WORKLIST_INITIALIZER;
     struct rdma_binding *b;
 
-    HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
+    RDMA_QP_MAP_FOR_EACH (b, e->map) {
         if (b->nic_failed) {
             rdma_worklist_add(&wl, b);
         }
@@ -234,7 +234,7 @@ rdma_engine_refresh(struct rdma_engine *e)
     struct rdma_binding *b;
 
     rdma_underlay_begin();
-    HMAP_FOR_EACH (b, key_node, &e->map->bindings) {
+    RDMA_QP_MAP_FOR_EACH (b, e->map) {
         b->reselect = true;
         rdma_worklist_add(&wl, b);
     }
@@ -352,7 +352,7 @@ rdma_engine_run(struct rdma_engine *e, const struct ovsdb_idl *idl)
 void
 rdma_engine_wait(struct rdma_engine *e)
 {
-    if (e->poll_ms && hmap_count(&e->map->bindings)) {
+    if (e->poll_ms && rdma_qp_map_count(e->map)) {
         poll_timer_wait_until(e->next_poll);
     }
     retry_wait(e);
@@ -385,7 +385,7 @@ rdma_engine_vport_status(const struct rdma_engine *e, const char *vport,
     qvp = rdma_qp_map_find_vport(e->map, vport);
     if (qvp && qvp->n_not_installed) {
         n_bad = qvp->n_not_installed;
-        HMAP_FOR_EACH (b, vport_node, &qvp->bindings) {
+        RDMA_QPM_VPORT_FOR_EACH (b, qvp) {
             if (b->state != RDMA_BINDING_INSTALLED) {
                 first = b->reason;
                 break;

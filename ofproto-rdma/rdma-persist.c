@@ -319,7 +319,7 @@ save_file(const char *file_name, const struct rdma_qp_map *map,
     int error;
 
     rdma_state_header(&ds);
-    HMAP_FOR_EACH (b, key_node, &map->bindings) {
+    RDMA_QP_MAP_FOR_EACH (b, map) {
         rdma_state_put(b, &ds);
     }
     error = write_new_file(file_name, &ds, sync);

@@ -16,6 +16,7 @@
 
 #include <config.h>
 #include "rdma-qp-map.h"
+#include "rdma-qp-map-private.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +28,6 @@
 #include "rdma-qp-source.h"
 #include "util.h"
 
-/* Version of the JSON form of "rdma/show-qp-map --json".  Bump it only
- * for changes that would break a reader; adding members is not one. */
-#define RDMA_QP_MAP_JSON_VERSION 2
-
 /* Initializes 'map' as empty. */
 void
 rdma_qp_map_init(struct rdma_qp_map *map)
@@ -40,11 +37,16 @@ rdma_qp_map_init(struct rdma_qp_map *map)
     map->changes = NULL;
     map->n_changes = 0;
     map->allocated_changes = 0;
-    hmap_init(&map->bindings);
-    hmap_init(&map->by_qpn);
+    map->slabs = NULL;
+    map->n_slabs = 0;
+    map->free_id = 0;
+    map->n_bindings = 0;
+    memset(&map->by_key, 0, sizeof map->by_key);
+    memset(&map->by_qpn, 0, sizeof map->by_qpn);
     hmap_init(&map->vports);
     hmap_init(&map->paths);
     hmap_init(&map->strings);
+    hmap_init(&map->ips);
     map->n_via_fdb = 0;
 }
 
@@ -54,15 +56,23 @@ rdma_qp_map_destroy(struct rdma_qp_map *map)
 {
     struct rdma_binding *b;
 
-    HMAP_FOR_EACH_SAFE (b, key_node, &map->bindings) {
+    size_t i;
+
+    RDMA_QP_MAP_FOR_EACH (b, map) {
         rdma_qp_map_remove(map, b);
     }
-    hmap_destroy(&map->bindings);
-    hmap_destroy(&map->by_qpn);
+    free(map->by_key.buckets);
+    free(map->by_qpn.buckets);
+    for (i = 0; i < map->n_slabs; i++) {
+        free(map->slabs[i]);
+    }
+    free(map->slabs);
     hmap_destroy(&map->vports);
     hmap_destroy(&map->paths);
     ovs_assert(hmap_is_empty(&map->strings));
     hmap_destroy(&map->strings);
+    ovs_assert(hmap_is_empty(&map->ips));
+    hmap_destroy(&map->ips);
     rdma_qp_map_changes_free(map->changes, map->n_changes);
 }
 
@@ -70,7 +80,7 @@ rdma_qp_map_destroy(struct rdma_qp_map *map)
 size_t
 rdma_qp_map_count(const struct rdma_qp_map *map)
 {
-    return hmap_count(&map->bindings);
+    return map->n_bindings;
 }
 
 /* Makes 'map' record the cm_id of every binding that comes, goes or moves
@@ -129,12 +139,85 @@ note_change(struct rdma_qp_map *map, uint64_t key, uint64_t cm_id,
     }
 }
 
-/* Returns the hash of QPN 'qpn' on 'device' (NULL for the NIC's default
- * function). */
+/* Returns the hash of QPN 'qpn' on a device whose name hashes to
+ * 'device_hash' (device_hash()). */
 static uint32_t
-hash_qpn(const char *device, uint32_t qpn)
+hash_qpn(uint32_t device_hash, uint32_t qpn)
 {
-    return hash_string(device ? device : "", qpn);
+    return hash_int(qpn, device_hash);
+}
+
+/* Returns the hash of device name 'device' (NULL for the NIC's default
+ * function, hashed as ""), as the string pool has it. */
+static uint32_t
+device_hash(const char *device)
+{
+    return hash_string(device ? device : "", 0);
+}
+
+static uint32_t pooled_string_hash(const char *);
+
+/* Returns the hash of 'b' in index 'type'. */
+uint32_t
+rdma_qpm_index_hash(const struct rdma_binding *b,
+                    enum rdma_qpm_index_type type)
+{
+    switch (type) {
+    case RDMA_QPM_BY_KEY:
+        return hash_uint64(b->key);
+    case RDMA_QPM_BY_QPN:
+        return hash_qpn(pooled_string_hash(b->device), b->qpn);
+    case RDMA_QPM_BY_CM_ID:
+        return hash_uint64(b->cm_id);
+    case RDMA_QPM_N_INDEXES:
+    default:
+        OVS_NOT_REACHED();
+    }
+}
+
+/* Returns a zeroed binding from 'map''s slabs, with its number set. */
+static struct rdma_binding *
+binding_alloc(struct rdma_qp_map *map)
+{
+    struct rdma_binding *b;
+    uint32_t id;
+
+    if (!map->free_id) {
+        size_t n = map->n_slabs;
+        size_t allocated = n;
+        int i;
+
+        ovs_assert((n + 1) * RDMA_QPM_SLAB <= UINT32_MAX);
+        map->slabs = x2nrealloc(map->slabs, &allocated, sizeof *map->slabs);
+        map->slabs[n] = xmalloc(RDMA_QPM_SLAB * sizeof *map->slabs[n]);
+        map->n_slabs = n + 1;
+        /* Free list in slot order, so that the lowest numbers go first. */
+        for (i = RDMA_QPM_SLAB - 1; i >= 0; i--) {
+            b = &map->slabs[n][i];
+            memset(b, 0, sizeof *b);
+            b->id = n * RDMA_QPM_SLAB + i + 1;
+            b->index_next[0] = map->free_id;
+            map->free_id = b->id;
+        }
+    }
+    id = map->free_id;
+    b = rdma_qp_map_binding(map, id);
+    map->free_id = b->index_next[0];
+    memset(b, 0, sizeof *b);
+    b->id = id;
+    return b;
+}
+
+/* Returns 'b' to 'map''s free slots. */
+static void
+binding_free(struct rdma_qp_map *map, struct rdma_binding *b)
+{
+    uint32_t id = b->id;
+
+    memset(b, 0, sizeof *b);
+    b->id = id;
+    b->index_next[0] = map->free_id;
+    map->free_id = id;
 }
 
 /* Returns the binding in 'map' of vport 'vport' with 'cm_id', or NULL. */
@@ -149,8 +232,10 @@ rdma_qp_map_find(const struct rdma_qp_map *map, const char *vport,
     if (!vp) {
         return NULL;
     }
-    HMAP_FOR_EACH_WITH_HASH (b, vport_node, hash_uint64(cm_id),
-                             &vp->bindings) {
+    for (uint32_t id = rdma_qpm_index_first(&vp->bindings,
+                                            hash_uint64(cm_id));
+         id; id = b->index_next[RDMA_QPM_BY_CM_ID]) {
+        b = rdma_qp_map_binding(map, id);
         if (b->cm_id == cm_id) {
             return b;
         }
@@ -193,6 +278,15 @@ string_ref(struct rdma_qp_map *map, const char *s)
     return ps->s;
 }
 
+/* Returns the hash of 's', a string from string_ref() or NULL, as
+ * device_hash() computes it. */
+static uint32_t
+pooled_string_hash(const char *s)
+{
+    return s ? CONTAINER_OF(s, struct qpm_string, s)->node.hash
+             : device_hash(NULL);
+}
+
 /* Drops a reference to 's', a string from string_ref() on 'map' or NULL,
  * freeing it with its last reference. */
 static void
@@ -214,7 +308,10 @@ rdma_qp_map_find_key(const struct rdma_qp_map *map, uint64_t key)
 {
     struct rdma_binding *b;
 
-    HMAP_FOR_EACH_WITH_HASH (b, key_node, hash_uint64(key), &map->bindings) {
+    for (uint32_t id = rdma_qpm_index_first(&map->by_key,
+                                            hash_uint64(key));
+         id; id = b->index_next[RDMA_QPM_BY_KEY]) {
+        b = rdma_qp_map_binding(map, id);
         if (b->key == key) {
             return b;
         }
@@ -228,10 +325,12 @@ struct rdma_binding *
 rdma_qp_map_find_qpn(const struct rdma_qp_map *map, const char *device,
                      uint32_t qpn)
 {
+    uint32_t hash = hash_qpn(device_hash(device), qpn);
     struct rdma_binding *b;
 
-    HMAP_FOR_EACH_WITH_HASH (b, qpn_node, hash_qpn(device, qpn),
-                             &map->by_qpn) {
+    for (uint32_t id = rdma_qpm_index_first(&map->by_qpn, hash); id;
+         id = b->index_next[RDMA_QPM_BY_QPN]) {
+        b = rdma_qp_map_binding(map, id);
         if (b->qpn == qpn && !strcmp(b->device ? b->device : "",
                                      device ? device : "")) {
             return b;
@@ -264,7 +363,7 @@ rdma_binding_set_qpn(struct rdma_qp_map *map, struct rdma_binding *b,
                      const char *device, uint32_t qpn)
 {
     if (b->qpn) {
-        hmap_remove(&map->by_qpn, &b->qpn_node);
+        rdma_qpm_index_remove(map, &map->by_qpn, RDMA_QPM_BY_QPN, b);
     }
     if (device != b->device) {
         const char *old = b->device;
@@ -274,7 +373,7 @@ rdma_binding_set_qpn(struct rdma_qp_map *map, struct rdma_binding *b,
     }
     b->qpn = qpn;
     if (qpn) {
-        hmap_insert(&map->by_qpn, &b->qpn_node, hash_qpn(device, qpn));
+        rdma_qpm_index_insert(map, &map->by_qpn, RDMA_QPM_BY_QPN, b);
     }
 }
 
@@ -332,7 +431,6 @@ rdma_qp_map_get_path(struct rdma_qp_map *map, const char *tunnel)
     if (!p) {
         p = xzalloc(sizeof *p);
         p->tunnel = xstrdup(tunnel);
-        ovs_list_init(&p->bindings);
         p->dirty = true;
         hmap_insert(&map->paths, &p->node, hash_string(tunnel, 0));
     }
@@ -374,27 +472,28 @@ struct rdma_binding *
 rdma_qp_map_add(struct rdma_qp_map *map, uint64_t key, uint64_t cm_id,
                 const char *vport)
 {
-    struct rdma_binding *b = xzalloc(sizeof *b);
+    struct rdma_binding *b = binding_alloc(map);
     struct rdma_qpm_vport *vp = rdma_qp_map_find_vport(map, vport);
 
     if (!vp) {
         vp = xzalloc(sizeof *vp);
+        vp->map = map;
         vp->name = xstrdup(vport);
         vp->next_cm_id = 1;
-        hmap_init(&vp->bindings);
         hmap_insert(&map->vports, &vp->node, hash_string(vport, 0));
     }
     b->key = key;
     b->cm_id = cm_id;
     b->vport = vp;
     b->state = RDMA_BINDING_PENDING;
+    b->ip6 = true;              /* Both addresses ::, until set. */
     vp->n_not_installed++;
     map->seqno++;
     note_change(map, key, cm_id, vport);
-    hmap_insert(&vp->bindings, &b->vport_node, hash_uint64(cm_id));
+    rdma_qpm_index_insert(map, &vp->bindings, RDMA_QPM_BY_CM_ID, b);
     vp->n_bindings++;
-    ovs_list_init(&b->path_node);
-    hmap_insert(&map->bindings, &b->key_node, hash_uint64(key));
+    rdma_qpm_index_insert(map, &map->by_key, RDMA_QPM_BY_KEY, b);
+    map->n_bindings++;
     return b;
 }
 
@@ -408,8 +507,10 @@ rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
     rdma_binding_set_path(map, b, NULL);
     rdma_binding_set_qpn(map, b, NULL, 0);
     rdma_binding_set_via_fdb(map, b, false);
-    hmap_remove(&map->bindings, &b->key_node);
-    hmap_remove(&vp->bindings, &b->vport_node);
+    rdma_binding_set_ips(map, b, &in6addr_any, &in6addr_any);
+    rdma_qpm_index_remove(map, &map->by_key, RDMA_QPM_BY_KEY, b);
+    map->n_bindings--;
+    rdma_qpm_index_remove(map, &vp->bindings, RDMA_QPM_BY_CM_ID, b);
     if (b->state != RDMA_BINDING_INSTALLED) {
         vp->n_not_installed--;
     }
@@ -420,12 +521,12 @@ rdma_qp_map_remove(struct rdma_qp_map *map, struct rdma_binding *b)
     }
     if (!--vp->n_bindings) {
         hmap_remove(&map->vports, &vp->node);
-        hmap_destroy(&vp->bindings);
+        free(vp->bindings.buckets);
         free(vp->name);
         free(vp);
     }
     string_unref(map, b->reason);
-    free(b);
+    binding_free(map, b);
 }
 
 /* Moves 'b' to path 'p' (NULL for none), freeing its old path if that was
@@ -441,13 +542,28 @@ rdma_binding_set_path(struct rdma_qp_map *map, struct rdma_binding *b,
     }
     note_change(map, b->key, b->cm_id, b->vport->name);
     if (old) {
-        ovs_list_remove(&b->path_node);
-        ovs_list_init(&b->path_node);
+        if (b->path_prev) {
+            rdma_qp_map_binding(map, b->path_prev)->path_next = b->path_next;
+        } else {
+            old->first = b->path_next;
+        }
+        if (b->path_next) {
+            rdma_qp_map_binding(map, b->path_next)->path_prev = b->path_prev;
+        } else {
+            old->last = b->path_prev;
+        }
+        b->path_prev = b->path_next = 0;
         old->n_bindings--;
     }
     b->path = p;
     if (p) {
-        ovs_list_push_back(&p->bindings, &b->path_node);
+        b->path_prev = p->last;
+        if (p->last) {
+            rdma_qp_map_binding(map, p->last)->path_next = b->id;
+        } else {
+            p->first = b->id;
+        }
+        p->last = b->id;
         p->n_bindings++;
     }
     path_unref(map, old);
@@ -485,6 +601,84 @@ rdma_binding_note_change(struct rdma_qp_map *map,
     note_change(map, b->key, b->cm_id, b->vport->name);
 }
 
+/* Returns the inner source IP of 'b'. */
+struct in6_addr
+rdma_binding_src_ip(const struct rdma_binding *b)
+{
+    return (!b->ip6 ? in6_addr_mapped_ipv4(b->ips.ip4.src)
+            : b->ips.ip6 ? b->ips.ip6->src
+            : in6addr_any);
+}
+
+/* Returns the inner destination IP of 'b'. */
+struct in6_addr
+rdma_binding_dst_ip(const struct rdma_binding *b)
+{
+    return (!b->ip6 ? in6_addr_mapped_ipv4(b->ips.ip4.dst)
+            : b->ips.ip6 ? b->ips.ip6->dst
+            : in6addr_any);
+}
+
+/* Returns true if 'b''s inner destination IP is 'ip'. */
+bool
+rdma_binding_dst_ip_is(const struct rdma_binding *b,
+                       const struct in6_addr *ip)
+{
+    struct in6_addr dst = rdma_binding_dst_ip(b);
+
+    return ipv6_addr_equals(&dst, ip);
+}
+
+/* Sets the inner addresses of 'b', a binding of 'map' (or one on the stack
+ * that is given back :: and :: before it goes), to 'src' and 'dst': in
+ * place if both are IPv4, else in 'map''s address pool. */
+void
+rdma_binding_set_ips(struct rdma_qp_map *map, struct rdma_binding *b,
+                     const struct in6_addr *src, const struct in6_addr *dst)
+{
+    const struct rdma_qpm_ips *old = b->ip6 ? b->ips.ip6 : NULL;
+
+    if (IN6_IS_ADDR_V4MAPPED(src) && IN6_IS_ADDR_V4MAPPED(dst)) {
+        b->ip6 = false;
+        b->ips.ip4.src = in6_addr_get_mapped_ipv4(src);
+        b->ips.ip4.dst = in6_addr_get_mapped_ipv4(dst);
+    } else if (ipv6_addr_is_set(src) || ipv6_addr_is_set(dst)) {
+        struct rdma_qpm_ips *ips;
+        uint32_t hash = hash_bytes(src, sizeof *src,
+                                   hash_bytes(dst, sizeof *dst, 0));
+
+        b->ip6 = true;
+        b->ips.ip6 = NULL;
+        HMAP_FOR_EACH_WITH_HASH (ips, node, hash, &map->ips) {
+            if (ipv6_addr_equals(&ips->src, src)
+                && ipv6_addr_equals(&ips->dst, dst)) {
+                ips->n_refs++;
+                b->ips.ip6 = ips;
+                break;
+            }
+        }
+        if (!b->ips.ip6) {
+            ips = xmalloc(sizeof *ips);
+            ips->n_refs = 1;
+            ips->src = *src;
+            ips->dst = *dst;
+            hmap_insert(&map->ips, &ips->node, hash);
+            b->ips.ip6 = ips;
+        }
+    } else {
+        b->ip6 = true;
+        b->ips.ip6 = NULL;
+    }
+    if (old) {
+        struct rdma_qpm_ips *o = CONST_CAST(struct rdma_qpm_ips *, old);
+
+        if (!--o->n_refs) {
+            hmap_remove(&map->ips, &o->node);
+            free(o);
+        }
+    }
+}
+
 /* Stores in '*t' the full tuple of 'b': its path's shared fields (zero if
  * it has no path) plus its own. */
 void
@@ -497,206 +691,7 @@ rdma_binding_get_tuple(const struct rdma_binding *b, struct ovl_tuple *t)
     }
     t->inner_src_mac = b->vport->mac;
     t->inner_dst_mac = b->has_dst_mac ? b->dst_mac : eth_addr_zero;
-    t->inner_src_ip = b->src_ip;
-    t->inner_dst_ip = b->dst_ip;
+    t->inner_src_ip = rdma_binding_src_ip(b);
+    t->inner_dst_ip = rdma_binding_dst_ip(b);
     t->udp_src = b->path ? ovl_udp_src_port(t, b->qpn) : 0;
-}
-
-/* Returns the name of 'state'. */
-static const char *
-state_name(enum rdma_binding_state state)
-{
-    switch (state) {
-    case RDMA_BINDING_INSTALLED:
-        return "installed";
-    case RDMA_BINDING_PENDING:
-        return "pending";
-    case RDMA_BINDING_FAILED:
-        return "failed";
-    }
-    return "unknown";
-}
-
-/* Appends to 'ds' one line describing 'b', with its tuple. */
-void
-rdma_binding_format(const struct rdma_binding *b, struct ds *ds)
-{
-    struct ovl_tuple t;
-
-    ds_put_format(ds, "cm_id=%"PRIu64" qpn=%"PRIu32" remote_qpn=%"PRIu32" "
-                  "vport=%s state=", b->cm_id, b->qpn, b->remote_qpn,
-                  b->vport->name);
-    if (b->reason) {
-        ds_put_format(ds, "\"%s: %s\"", state_name(b->state), b->reason);
-    } else {
-        ds_put_cstr(ds, state_name(b->state));
-    }
-    if (b->path && b->path->stale && b->installed) {
-        ds_put_format(ds, " stale=\"%s\"", b->path->stale);
-    }
-    ds_put_format(ds, " generation=%"PRIu64" tunnel=%s ", b->generation,
-                  rdma_path_tunnel_name(b->path));
-    rdma_binding_get_tuple(b, &t);
-    ovl_tuple_format(&t, ds);
-}
-
-/* Compares bindings by vport name, then cm_id, for qsort(). */
-static int
-compare_bindings(const void *a_, const void *b_)
-{
-    const struct rdma_binding *const *a = a_;
-    const struct rdma_binding *const *b = b_;
-    int cmp = strcmp((*a)->vport->name, (*b)->vport->name);
-
-    return (cmp ? cmp
-            : (*a)->cm_id < (*b)->cm_id ? -1 : (*a)->cm_id > (*b)->cm_id);
-}
-
-/* Returns an array of the bindings of 'map', only those of 'vport' if it
- * is nonnull, sorted by cm_id, and their number in '*n'.  The caller
- * frees the array. */
-static const struct rdma_binding **
-sorted_bindings(const struct rdma_qp_map *map, const char *vport, size_t *n)
-{
-    const struct rdma_binding **array;
-    const struct rdma_binding *b;
-
-    *n = 0;
-    if (vport) {
-        const struct rdma_qpm_vport *vp = rdma_qp_map_find_vport(map, vport);
-
-        array = xmalloc((vp ? vp->n_bindings : 0) * sizeof *array + 1);
-        if (vp) {
-            HMAP_FOR_EACH (b, vport_node, &vp->bindings) {
-                array[(*n)++] = b;
-            }
-        }
-    } else {
-        array = xmalloc(hmap_count(&map->bindings) * sizeof *array + 1);
-        HMAP_FOR_EACH (b, key_node, &map->bindings) {
-            array[(*n)++] = b;
-        }
-    }
-    qsort(array, *n, sizeof *array, compare_bindings);
-    return array;
-}
-
-/* Appends to 'ds' the bindings in 'map', one per line in cm_id order, only
- * those of 'vport' if it is nonnull, then a count. */
-void
-rdma_qp_map_format(const struct rdma_qp_map *map, const char *vport,
-                   rdma_qp_map_details_func *details, void *aux,
-                   struct ds *ds)
-{
-    const struct rdma_binding **array;
-    size_t i, n;
-
-    array = sorted_bindings(map, vport, &n);
-    for (i = 0; i < n; i++) {
-        struct json *d = (details && array[i]->installed
-                          ? details(array[i]->key, aux) : NULL);
-
-        rdma_binding_format(array[i], ds);
-        if (d) {
-            ds_put_cstr(ds, " nic=");
-            json_to_ds(d, JSSF_SORT, ds);
-            json_destroy(d);
-        }
-        ds_put_char(ds, '\n');
-    }
-    free(array);
-    ds_put_format(ds, "%"PRIuSIZE" binding%s", n, n == 1 ? "" : "s");
-    if (vport) {
-        ds_put_format(ds, " on %s", vport);
-    }
-    ds_put_char(ds, '\n');
-}
-
-/* Returns the JSON form of 'b': see rdma_qp_map_to_json(). */
-struct json *
-rdma_binding_to_json(const struct rdma_binding *b)
-{
-    struct json *o = json_object_create();
-    struct ovl_tuple t;
-
-    json_object_put(o, "cm_id", json_integer_create(b->cm_id));
-    json_object_put(o, "qpn", json_integer_create(b->qpn));
-    json_object_put(o, "remote_qpn", json_integer_create(b->remote_qpn));
-    json_object_put_string(o, "vport", b->vport->name);
-    json_object_put_format(o, "name", "%s/%"PRIu64, b->vport->name,
-                           b->cm_id);
-    json_object_put(o, "persistent", json_boolean_create(!b->owner));
-    if (b->qp_checked) {
-        json_object_put_string(o, "qp_state",
-                               rdma_qp_state_name(b->qp_state));
-    }
-    json_object_put_string(o, "state", state_name(b->state));
-    if (b->reason) {
-        json_object_put_string(o, "reason", b->reason);
-    }
-    if (b->path && b->path->stale && b->installed) {
-        json_object_put_string(o, "stale", b->path->stale);
-    }
-    json_object_put(o, "generation", json_integer_create(b->generation));
-    json_object_put(o, "tunnel", (b->path
-                                  ? json_string_create(
-                                      rdma_path_tunnel_name(b->path))
-                                  : json_null_create()));
-    rdma_binding_get_tuple(b, &t);
-    ovl_tuple_to_json(&t, o);
-    return o;
-}
-
-/* Returns the JSON form of the bindings in 'map', only those of 'vport' if
- * it is nonnull, in order of vport name, then cm_id:
- *
- *     {"version": 2, "bindings": [BINDING, ...]}
- *
- * where each BINDING is an object with members cm_id, qpn, remote_qpn
- * (integers), vport (string), name (string "VPORT/CM_ID", the name that
- * identifies the connection: a cm_id is unique only within its vport),
- * persistent (boolean: false if the binding goes away when the tenant
- * connection that made it closes), qp_state (string, the QP's state as the
- * kernel shows it, e.g. "RTS", present only for QPs it checks), state
- * ("installed", "pending" or "failed"),
- * reason (string, present unless installed), stale (string, present when
- * an installed entry keeps its last good underlay because the underlay
- * cannot be resolved now), generation (integer), tunnel
- * (string, or null when none was found), the tuple's members (see
- * ovl_tuple_to_json()) and, for an installed binding when 'details' is
- * nonnull and returns an object, "nic": the NIC provider's own detail of
- * the entry.  'rdma_qp_map_format()' appends the same as " nic={...}".
- * The caller owns the returned JSON.
- *
- * Version 2 (this one) differs from version 1 in that cm_ids are per vport,
- * so (vport, cm_id), or "name", is the key, and in the members "name" and
- * "persistent". */
-struct json *
-rdma_qp_map_to_json(const struct rdma_qp_map *map,
-                    rdma_qp_map_details_func *details, void *aux,
-                    const char *vport)
-{
-    struct json *bindings = json_array_create_empty();
-    const struct rdma_binding **array;
-    struct json *top;
-    size_t i, n;
-
-    array = sorted_bindings(map, vport, &n);
-    for (i = 0; i < n; i++) {
-        struct json *o = rdma_binding_to_json(array[i]);
-        struct json *d = (details && array[i]->installed
-                          ? details(array[i]->key, aux) : NULL);
-
-        if (d) {
-            json_object_put(o, "nic", d);
-        }
-        json_array_add(bindings, o);
-    }
-    free(array);
-
-    top = json_object_create();
-    json_object_put(top, "version",
-                    json_integer_create(RDMA_QP_MAP_JSON_VERSION));
-    json_object_put(top, "bindings", bindings);
-    return top;
 }

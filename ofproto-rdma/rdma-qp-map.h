@@ -43,6 +43,7 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
 #include "openvswitch/types.h"
+#include "openvswitch/util.h"
 #include "ovl-tuple.h"
 
 struct ds;
@@ -55,12 +56,34 @@ enum rdma_binding_state {
     RDMA_BINDING_FAILED,        /* Cannot be installed; see 'reason'. */
 };
 
+/* An index of bindings: a hash table whose chains link bindings by their
+ * slab numbers (see "struct rdma_binding"), 4 bytes per binding and
+ * bucket instead of an hmap's 16-byte node and 8-byte bucket. */
+struct rdma_qpm_index {
+    uint32_t *buckets;          /* Each the number of its chain's first
+                                 * binding, or 0; NULL while empty. */
+    uint32_t mask;              /* Number of buckets minus 1. */
+    uint32_t n;                 /* Number of bindings in it. */
+};
+
+/* The indexes a binding is in: which of its 'index_next' each uses. */
+enum rdma_qpm_index_type {
+    RDMA_QPM_BY_KEY,            /* rdma_qp_map's 'by_key', by 'key'. */
+    RDMA_QPM_BY_QPN,            /* rdma_qp_map's 'by_qpn', by 'device' and
+                                 * 'qpn'. */
+    RDMA_QPM_BY_CM_ID,          /* A vport's 'bindings', by 'cm_id'. */
+    RDMA_QPM_N_INDEXES
+};
+
 /* A vport that has bindings. */
 struct rdma_qpm_vport {
     struct hmap_node node;      /* In rdma_qp_map's 'vports', by name. */
+    const struct rdma_qp_map *map; /* The map it is in. */
     char *name;                 /* Interface name. */
-    struct hmap bindings;       /* Its "struct rdma_binding"s, by cm_id:
-                                 * how a connection is found by name. */
+    struct rdma_qpm_index bindings; /* Its "struct rdma_binding"s, by
+                                 * cm_id: how a connection is found by
+                                 * name.  RDMA_QPM_VPORT_FOR_EACH()
+                                 * visits them. */
     size_t n_bindings;          /* Length of 'bindings'. */
     size_t n_not_installed;     /* Bindings not in state installed. */
     struct eth_addr mac;        /* Inner source MAC of its bindings. */
@@ -72,8 +95,12 @@ struct rdma_qpm_vport {
 struct rdma_path {
     struct hmap_node node;      /* In rdma_qp_map's 'paths', by tunnel. */
     char *tunnel;               /* Tunnel interface name. */
-    struct ovs_list bindings;   /* Its "struct rdma_binding"s. */
-    size_t n_bindings;          /* Length of 'bindings'. */
+    uint32_t first;             /* Slab number of its first binding, or 0:
+                                 * its bindings are a list linked by their
+                                 * 'path_prev' and 'path_next' in order of
+                                 * arrival (RDMA_PATH_FOR_EACH). */
+    uint32_t last;              /* Slab number of its last binding, or 0. */
+    size_t n_bindings;          /* Length of that list. */
     struct ovl_tuple base;      /* Shared fields; inner ones are zero. */
     char *reason;               /* NULL if usable, else why not. */
     bool failed;                /* With 'reason': failed, not pending. */
@@ -98,17 +125,28 @@ struct rdma_path {
 
 /* One bound connection.
  *
- * Kept small, since a host may hold a million: the fields that all
- * bindings through one tunnel share live in its path; its 'device' and
- * 'reason' point into the map's string pool (shared by every binding with
- * the same text); the flags are bit-fields. */
+ * Kept small, since a host may hold a million (the daemon's memory per
+ * binding is this struct plus about 6 bytes of index buckets; "make bench"
+ * measures it): bindings live in the map's slab, so there is no malloc
+ * header per binding, and the indexes and the path's list name them by
+ * 4-byte slab numbers rather than by pointers in 16-byte nodes; the fields
+ * that all bindings through one tunnel share live in its path; its
+ * 'device' and 'reason' point into the map's string pool (shared by every
+ * binding with the same text); two IPv4 addresses are stored in place and
+ * IPv6 ones in the map's address pool (read them with
+ * rdma_binding_src_ip() and rdma_binding_dst_ip(), set them with
+ * rdma_binding_set_ips()); the flags are bit-fields. */
 struct rdma_binding {
-    struct hmap_node key_node;  /* In rdma_qp_map's 'bindings', by 'key'. */
-    struct hmap_node qpn_node;  /* In rdma_qp_map's 'by_qpn', by 'device'
-                                 * and 'qpn', if 'qpn'. */
-    struct hmap_node vport_node; /* In its vport's 'bindings', by
-                                 * 'cm_id'. */
-    struct ovs_list path_node;  /* In its path's 'bindings', if 'path'. */
+    uint32_t id;                /* Its slab number, from 1: the map's
+                                 * rdma_qp_map_binding() returns it. */
+    uint32_t index_next[RDMA_QPM_N_INDEXES]; /* For each index it is in
+                                 * (enum rdma_qpm_index_type), the next
+                                 * binding of its chain, or 0; in a free
+                                 * slot, [0] is the next free one. */
+    uint32_t path_prev;         /* Previous binding of its path, or 0. */
+    uint32_t path_next;         /* Next binding of its path, or 0. */
+    uint32_t qpn;               /* Local QP number. */
+    uint32_t remote_qpn;        /* Peer's QP number, 0 if unknown. */
     uint64_t key;               /* Unique in the map; the NIC entry's key
                                  * (the "cm_id" of struct rdma_nic_entry).
                                  * Equal to 'cm_id' unless another vport's
@@ -127,12 +165,16 @@ struct rdma_binding {
                                  * installed. */
     uint64_t tuple_hash;        /* ovl_tuple_hash64() of the installed
                                  * tuple, if 'installed'. */
-    uint32_t qpn;               /* Local QP number. */
-    uint32_t remote_qpn;        /* Peer's QP number, 0 if unknown. */
-    struct rdma_qpm_vport *vport; /* Owning vport. */
+    struct rdma_qpm_vport *vport; /* Owning vport; NULL in a free slot. */
     struct rdma_path *path;     /* Tunnel path, or NULL if none. */
-    struct in6_addr src_ip;     /* Inner source IP. */
-    struct in6_addr dst_ip;     /* Inner destination IP. */
+    union {
+        struct {
+            ovs_be32 src;       /* Inner source IPv4 address. */
+            ovs_be32 dst;       /* Inner destination IPv4 address. */
+        } ip4;                  /* If !ip6: both addresses IPv4. */
+        const struct rdma_qpm_ips *ip6; /* If 'ip6': both addresses, in
+                                 * the map's address pool. */
+    } ips;                      /* Inner source and destination IPs. */
     struct eth_addr dst_mac;    /* Inner destination MAC, if has_dst_mac. */
     unsigned int qp_state : 4;  /* If 'qp_checked', the QP's state (an
                                  * IBV_QPS_* value, 0 to 7). */
@@ -148,9 +190,20 @@ struct rdma_binding {
     bool reselect : 1;          /* Tunnel choice must be redone. */
     bool via_fdb : 1;           /* Tunnel chosen by MAC learning. */
     bool nic_failed : 1;        /* Last NIC operation failed: retry. */
+    bool ip6 : 1;               /* Whether 'ips' is 'ip6' (not both
+                                 * addresses IPv4). */
     const char *reason;         /* Why pending or failed, else NULL.  In
                                  * the map's string pool: set it with
                                  * rdma_binding_set_state(). */
+};
+
+/* An IPv6 (or mixed) pair of inner addresses in a map's address pool,
+ * shared by every binding between the same two addresses. */
+struct rdma_qpm_ips {
+    struct hmap_node node;      /* In rdma_qp_map's 'ips', by content. */
+    size_t n_refs;              /* Bindings that point to it. */
+    struct in6_addr src;        /* Inner source IP. */
+    struct in6_addr dst;        /* Inner destination IP. */
 };
 
 /* A recorded change: the binding (vport, cm_id) came, went, moved or
@@ -172,14 +225,71 @@ struct rdma_qp_map {
                                  * (what rdma-persist saves). */
     size_t n_changes;           /* Number of 'changes'. */
     size_t allocated_changes;   /* Allocated elements of 'changes'. */
-    struct hmap bindings;       /* "struct rdma_binding"s, by key. */
-    struct hmap by_qpn;         /* Those with a QPN, by device and QPN. */
+    struct rdma_binding **slabs; /* The bindings' storage: 'n_slabs'
+                                 * arrays of RDMA_QPM_SLAB bindings, binding
+                                 * number N at slabs[(N - 1) / RDMA_QPM_SLAB]
+                                 * (never moved: pointers to bindings stay
+                                 * valid until they are removed). */
+    size_t n_slabs;             /* Number of 'slabs'. */
+    uint32_t free_id;           /* First free slot's number, or 0. */
+    size_t n_bindings;          /* Number of bindings. */
+    struct rdma_qpm_index by_key; /* Every binding, by key. */
+    struct rdma_qpm_index by_qpn; /* Those with a QPN, by device and QPN. */
     struct hmap vports;         /* "struct rdma_qpm_vport"s, by name. */
     struct hmap paths;          /* "struct rdma_path"s, by tunnel name. */
     struct hmap strings;        /* String pool: the bindings' 'device's and
                                  * 'reason's, by content, refcounted. */
+    struct hmap ips;            /* Address pool: the "struct rdma_qpm_ips"
+                                 * of bindings whose addresses are not both
+                                 * IPv4, by content, refcounted. */
     size_t n_via_fdb;           /* Bindings with 'via_fdb' set. */
 };
+
+/* Bindings per slab of a map's storage. */
+#define RDMA_QPM_SLAB 512
+
+/* Returns the binding of 'map' with slab number 'id' (nonzero). */
+static inline struct rdma_binding *
+rdma_qp_map_binding(const struct rdma_qp_map *map, uint32_t id)
+{
+    return &map->slabs[(id - 1) / RDMA_QPM_SLAB][(id - 1) % RDMA_QPM_SLAB];
+}
+
+/* A position in an iteration over bindings. */
+struct rdma_qpm_cursor {
+    size_t bucket;              /* Next bucket (or slot) to look at. */
+    uint32_t next;              /* Next binding's number, or 0. */
+};
+
+struct rdma_binding *rdma_qp_map_next__(const struct rdma_qp_map *,
+                                        struct rdma_qpm_cursor *);
+struct rdma_binding *rdma_qpm_vport_next__(const struct rdma_qpm_vport *,
+                                           struct rdma_qpm_cursor *);
+struct rdma_binding *rdma_path_next__(const struct rdma_qp_map *,
+                                      struct rdma_qpm_cursor *);
+
+/* Iterates 'B' over every binding of 'MAP'.  The loop's body may remove
+ * 'B' (only 'B') from the map. */
+#define RDMA_QP_MAP_FOR_EACH(B, MAP)                                    \
+    for (struct rdma_qpm_cursor ITER_VAR(B) = { 0, 0 };                 \
+         ((B) = rdma_qp_map_next__(MAP, &ITER_VAR(B))) != NULL; )
+
+/* Iterates 'B' over every binding of 'VPORT' (a "struct rdma_qpm_vport").
+ * The loop's body may remove 'B' (only 'B'), but not the last binding of
+ * the vport, which frees 'VPORT'. */
+#define RDMA_QPM_VPORT_FOR_EACH(B, VPORT)                               \
+    for (struct rdma_qpm_cursor ITER_VAR(B) = { 0, 0 };                 \
+         ((B) = rdma_qpm_vport_next__(VPORT, &ITER_VAR(B))) != NULL; )
+
+/* Iterates 'B' over the bindings of path 'PATH' of 'MAP', in order of
+ * arrival.  The loop's body may move 'B' (only 'B') to another path. */
+#define RDMA_PATH_FOR_EACH(B, PATH, MAP)                                \
+    for (struct rdma_qpm_cursor ITER_VAR(B) = { 0, (PATH)->first };     \
+         ((B) = rdma_path_next__(MAP, &ITER_VAR(B))) != NULL; )
+
+size_t rdma_qpm_index_chain_length(const struct rdma_qp_map *,
+                                   const struct rdma_qpm_index *,
+                                   enum rdma_qpm_index_type, size_t bucket);
 
 void rdma_qp_map_init(struct rdma_qp_map *);
 void rdma_qp_map_destroy(struct rdma_qp_map *);
@@ -219,10 +329,19 @@ void rdma_binding_set_state(struct rdma_qp_map *, struct rdma_binding *,
 void rdma_binding_note_change(struct rdma_qp_map *,
                               const struct rdma_binding *);
 
+struct in6_addr rdma_binding_src_ip(const struct rdma_binding *);
+struct in6_addr rdma_binding_dst_ip(const struct rdma_binding *);
+bool rdma_binding_dst_ip_is(const struct rdma_binding *,
+                            const struct in6_addr *);
+void rdma_binding_set_ips(struct rdma_qp_map *, struct rdma_binding *,
+                          const struct in6_addr *src,
+                          const struct in6_addr *dst);
+
 void rdma_binding_get_tuple(const struct rdma_binding *, struct ovl_tuple *);
 
 void rdma_binding_format(const struct rdma_binding *, struct ds *);
 struct json *rdma_binding_to_json(const struct rdma_binding *);
+void rdma_binding_put_json(const struct rdma_binding *, struct ds *);
 /* Returns a new JSON object with a NIC provider's own detail of the entry
  * of NIC key 'key' (e.g. rdma_nic_get_details()), or NULL for none. */
 typedef struct json *rdma_qp_map_details_func(uint64_t key, void *aux);

@@ -190,8 +190,7 @@ rdma_qp_netlink_device_peer(const char *device, uint32_t pid, char **peerp)
                          "its ifindex there");
     }
     if (!ndev.veth || !ndev.link) {
-        return xasprintf("netdev %s of RDMA device %s is not a veth (a VF "
-                         "representor is not found automatically)",
+        return xasprintf("netdev %s of RDMA device %s is not a veth",
                          ndev_name, device);
     }
     /* Ifindexes are per namespace: the peer must be in ovs-rdmad's. */

@@ -34,6 +34,7 @@
 #include "ovsdb-parser.h"
 #include "packets.h"
 #include "rdma-addr.h"
+#include "rdma-json-text.h"
 #include "rdma-qp-map.h"
 #include "rdma-request.h"
 #include "util.h"
@@ -50,16 +51,24 @@ line_crc(const char *p, size_t n)
     return crc32(crc32(0L, Z_NULL, 0), (const Bytef *) p, n);
 }
 
-/* Appends 'json' to 'ds' as one checked line: its text, a space, its
- * CRC-32 and a new-line.  Frees 'json'. */
+/* Ends the line that began at offset 'start' of 'ds': a space, the CRC-32
+ * of its text and a new-line. */
+static void
+end_line(struct ds *ds, size_t start)
+{
+    ds_put_format(ds, " %08"PRIx32"\n",
+                  line_crc(ds->string + start, ds->length - start));
+}
+
+/* Appends 'json' to 'ds' as one checked line: its text (members sorted),
+ * a space, its CRC-32 and a new-line.  Frees 'json'. */
 static void
 put_line(struct json *json, struct ds *ds)
 {
     size_t start = ds->length;
 
     json_to_ds(json, JSSF_SORT, ds);
-    ds_put_format(ds, " %08"PRIx32"\n",
-                  line_crc(ds->string + start, ds->length - start));
+    end_line(ds, start);
     json_destroy(json);
 }
 
@@ -73,53 +82,67 @@ rdma_state_header(struct ds *ds)
     put_line(o, ds);
 }
 
-/* Appends the "put" record of 'b' to 'ds'. */
+/* Appends the "put" record of 'b' to 'ds'.  (Written as text, members in
+ * the order JSSF_SORT gives, so that it is the line a JSON tree would
+ * give: records are written at every bind and compaction, where the tree
+ * cost more than the rest of the record's work.) */
 void
 rdma_state_put(const struct rdma_binding *b, struct ds *ds)
 {
-    struct json *o = json_object_create();
-    struct json *top;
+    struct in6_addr dst = rdma_binding_dst_ip(b);
+    size_t start = ds->length;
     char buf[46];
 
-    json_object_put(o, "cm_id", json_integer_create(b->cm_id));
-    if (b->key != b->cm_id) {
-        json_object_put(o, "key", json_integer_create(b->key));
-    }
-    json_object_put(o, "qpn", json_integer_create(b->qpn));
-    json_object_put(o, "remote_qpn", json_integer_create(b->remote_qpn));
-    json_object_put_string(o, "vport", b->vport->name);
-    json_object_put_string(o, "dst_ip", rdma_ip_to_string(&b->dst_ip, buf));
+    ds_put_cstr(ds, "{\"put\":{");
+    rdma_json_put_name(ds, "cm_id");
+    rdma_json_put_int(ds, b->cm_id);
+    rdma_json_put_name(ds, "dst_ip");
+    rdma_json_put_string(ds, rdma_ip_to_string(&dst, buf));
     if (b->has_dst_mac) {
-        json_object_put_format(o, "dst_mac", ETH_ADDR_FMT,
-                               ETH_ADDR_ARGS(b->dst_mac));
+        rdma_json_put_name(ds, "dst_mac");
+        rdma_json_put_string(ds, rdma_mac_to_string(b->dst_mac, buf));
     }
+    if (b->key != b->cm_id) {
+        rdma_json_put_name(ds, "key");
+        rdma_json_put_int(ds, b->key);
+    }
+    rdma_json_put_name(ds, "qpn");
+    rdma_json_put_int(ds, b->qpn);
+    rdma_json_put_name(ds, "remote_qpn");
+    rdma_json_put_int(ds, b->remote_qpn);
     if (b->src_ip_given) {
-        json_object_put_string(o, "src_ip",
-                               rdma_ip_to_string(&b->src_ip, buf));
+        struct in6_addr src = rdma_binding_src_ip(b);
+
+        rdma_json_put_name(ds, "src_ip");
+        rdma_json_put_string(ds, rdma_ip_to_string(&src, buf));
     }
     if (b->path) {
-        json_object_put_string(o, "tunnel", b->path->tunnel);
+        rdma_json_put_name(ds, "tunnel");
+        rdma_json_put_string(ds, b->path->tunnel);
     }
-    top = json_object_create();
-    json_object_put(top, "put", o);
-    put_line(top, ds);
+    rdma_json_put_name(ds, "vport");
+    rdma_json_put_string(ds, b->vport->name);
+    ds_put_cstr(ds, "}}");
+    end_line(ds, start);
 }
 
 /* Appends the "del" record of connection ('vport', 'cm_id'), whose key was
- * 'key', to 'ds'. */
+ * 'key', to 'ds' (as text, as rdma_state_put()). */
 void
 rdma_state_del(uint64_t key, uint64_t cm_id, const char *vport,
                struct ds *ds)
 {
-    struct json *o = json_object_create();
-    struct json *top;
+    size_t start = ds->length;
 
-    json_object_put(o, "cm_id", json_integer_create(cm_id));
-    json_object_put(o, "key", json_integer_create(key));
-    json_object_put_string(o, "vport", vport);
-    top = json_object_create();
-    json_object_put(top, "del", o);
-    put_line(top, ds);
+    ds_put_cstr(ds, "{\"del\":{");
+    rdma_json_put_name(ds, "cm_id");
+    rdma_json_put_int(ds, cm_id);
+    rdma_json_put_name(ds, "key");
+    rdma_json_put_int(ds, key);
+    rdma_json_put_name(ds, "vport");
+    rdma_json_put_string(ds, vport);
+    ds_put_cstr(ds, "}}");
+    end_line(ds, start);
 }
 
 /* Returns the message of 'error', a parser error, without its "Parsing X

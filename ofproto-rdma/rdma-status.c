@@ -58,7 +58,7 @@ kept_tunnels_by_vport(const struct rdma_engine *engine, struct shash *affected)
         }
         p = rdma_qp_map_find_path(map, t->name);
         if (p) {
-            LIST_FOR_EACH (b, path_node, &p->bindings) {
+            RDMA_PATH_FOR_EACH (b, p, map) {
                 shash_add_once(affected, b->vport->name, t->name);
             }
         }

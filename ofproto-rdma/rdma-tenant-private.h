@@ -62,6 +62,10 @@ struct tenant_conn {
     double tokens;              /* Rate limit bucket. */
     long long int refilled;     /* When 'tokens' was last refilled. */
     long long int last_active;  /* Last request or connection time. */
+    struct ovs_list flush_node; /* In rdma_tenant's 'to_flush', if
+                                 * 'flushing'. */
+    bool flushing;              /* Replies were released to 'tx' since the
+                                 * last rdma_tenant_flush(). */
 };
 
 /* The tenants' front end. */
@@ -75,6 +79,9 @@ struct rdma_tenant {
     struct ovs_list rr;         /* The same, in the order they are served
                                  * next (round robin). */
     bool more;                  /* Work was left for the next run. */
+    size_t n_handled;           /* Requests handled in the current run. */
+    struct ovs_list to_flush;   /* "struct tenant_conn"s whose held replies
+                                 * were released into their 'tx'. */
     struct pollfd *pfds;        /* rdma_tenant_run()'s poll() set. */
     size_t allocated_pfds;      /* Allocated length of 'pfds'. */
     unsigned int idl_seqno;     /* Engine configuration last synced. */

@@ -105,6 +105,7 @@ rdma_tenant_create(struct rdma_engine *engine, const char *dir, gid_t gid,
     t->next_serial = 1;
     hmap_init(&t->sockets);
     ovs_list_init(&t->rr);
+    ovs_list_init(&t->to_flush);
     return t;
 }
 
@@ -129,6 +130,9 @@ rdma_tenant_conn_destroy(struct rdma_tenant *t, struct tenant_conn *c,
                   n == 1 ? "" : "s");
     }
     ovs_list_remove(&c->node);
+    if (c->flushing) {
+        ovs_list_remove(&c->flush_node);
+    }
     c->socket->n_conns--;
     stream_close(c->stream);
     rdma_json_scanner_destroy(&c->scanner);
@@ -176,7 +180,8 @@ conn_send(struct tenant_conn *c)
 
 /* A reply held until the state file has the change it confirms. */
 struct held_reply {
-    struct tenant_conn *c;      /* Where it goes. */
+    struct rdma_tenant *t;      /* The front end of... */
+    struct tenant_conn *c;      /* ...the connection where it goes. */
     char *reply;                /* The reply, as built. */
     struct json *id;            /* The request's id. */
 };
@@ -198,11 +203,11 @@ send_held(void *h_, const char *error, bool send)
     } else if (send) {
         ds_put_cstr(&h->c->tx, h->reply);
     }
-    if (send && conn_send(h->c)) {
-        /* The error shows at the connection's next run: make it come now.
-         * (A reply sent, or waiting for room, needs no extra main-loop
-         * iteration: rdma_tenant_wait() runs after this and sees it.) */
-        poll_immediate_wake();
+    if (send && !h->c->flushing) {
+        /* Sent by rdma_tenant_flush(): the replies released together go
+         * out in one send. */
+        h->c->flushing = true;
+        ovs_list_push_back(&h->t->to_flush, &h->c->flush_node);
     }
     json_destroy(h->id);
     free(h->reply);
@@ -220,6 +225,7 @@ conn_handle(struct rdma_tenant *t, struct tenant_conn *c)
 
     c->ready = false;
     c->last_active = time_msec();
+    t->n_handled++;
     retval = rdma_tenant_handle_message(t->engine, c->socket->vport,
                                         c->serial, &c->scanner,
                                         c->msg.string, c->msg.length,
@@ -234,6 +240,7 @@ conn_handle(struct rdma_tenant *t, struct tenant_conn *c)
     if (change.changed) {
         struct held_reply *h = xmalloc(sizeof *h);
 
+        h->t = t;
         h->c = c;
         h->reply = ds_steal_cstr(&reply);
         h->id = change.id;
@@ -246,7 +253,7 @@ conn_handle(struct rdma_tenant *t, struct tenant_conn *c)
     rdma_json_scanner_destroy(&c->scanner);
     rdma_json_scanner_init(&c->scanner);
     ds_clear(&c->msg);
-    return conn_send(c);
+    return 0;
 }
 
 /* Runs connection 'c', handling at most '*budget' requests (and
@@ -328,7 +335,9 @@ conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
             c->ready = true;
         }
     }
-    return 0;
+    /* The replies of this run's requests that were not held, in one
+     * send. */
+    return conn_send(c);
 }
 
 /* Returns true if 'c' could make progress without waiting for its
@@ -355,7 +364,7 @@ conn_is_idle(const struct rdma_tenant *t, const struct tenant_conn *c)
     qvp = rdma_qp_map_find_vport(rdma_engine_get_map(t->engine),
                                  c->socket->vport);
     if (qvp) {
-        HMAP_FOR_EACH (b, vport_node, &qvp->bindings) {
+        RDMA_QPM_VPORT_FOR_EACH (b, qvp) {
             if (b->owner == c->serial) {
                 return false;
             }
@@ -445,11 +454,14 @@ rdma_tenant_set_rate(struct rdma_tenant *t, int rate)
     t->rate = MAX(1, rate);
 }
 
-/* Keeps the sockets in step with the vports and serves requests. */
-void
+/* Keeps the sockets in step with the vports and serves requests.  Returns
+ * the number of requests handled. */
+size_t
 rdma_tenant_run(struct rdma_tenant *t)
 {
     struct tenant_socket *s;
+
+    t->n_handled = 0;
 
     if (rdma_engine_has_config(t->engine)
         && (!t->synced
@@ -496,6 +508,26 @@ rdma_tenant_run(struct rdma_tenant *t)
         ovs_list_remove(&s->rr_node);
         ovs_list_push_back(&t->rr, &s->rr_node);
         socket_run(t, s, deadline);
+    }
+    return t->n_handled;
+}
+
+/* Sends the replies that rdma_ack_flush() released since the last call, one
+ * send per connection. */
+void
+rdma_tenant_flush(struct rdma_tenant *t)
+{
+    struct tenant_conn *c;
+
+    LIST_FOR_EACH_POP (c, flush_node, &t->to_flush) {
+        c->flushing = false;
+        if (conn_send(c)) {
+            /* The error shows at the connection's next run: make it come
+             * now.  (A reply sent, or waiting for room, needs no extra
+             * main-loop iteration: rdma_tenant_wait() runs after this and
+             * sees it.) */
+            poll_immediate_wake();
+        }
     }
 }
 

@@ -106,7 +106,8 @@ struct rdma_tenant *rdma_tenant_create(struct rdma_engine *,
                                        const char *dir, gid_t gid,
                                        int idle_ms);
 void rdma_tenant_set_rate(struct rdma_tenant *, int rate);
-void rdma_tenant_run(struct rdma_tenant *);
+size_t rdma_tenant_run(struct rdma_tenant *);
+void rdma_tenant_flush(struct rdma_tenant *);
 void rdma_tenant_wait(struct rdma_tenant *);
 void rdma_tenant_destroy(struct rdma_tenant *);
 

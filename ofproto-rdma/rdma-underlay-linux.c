@@ -231,6 +231,18 @@ resync_caches(void)
     seqno++;
 }
 
+/* Returns true if 'fd' has something to read now.  (Asking costs one
+ * poll(); letting libnl find out costs a failed recvmsg() and a buffer
+ * allocation, in every main loop iteration, most of which are for other
+ * modules.) */
+static bool
+fd_is_readable(int fd)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+    return poll(&pfd, 1, 0) != 0;
+}
+
 /* Processes the notifications that the kernel has sent since the last
  * call. */
 void
@@ -238,7 +250,7 @@ rdma_underlay_linux_run(void)
 {
     int err;
 
-    if (!mngr) {
+    if (!mngr || !fd_is_readable(nl_cache_mngr_get_fd(mngr))) {
         return;
     }
     err = nl_cache_mngr_data_ready(mngr);

@@ -108,6 +108,9 @@ struct rdma_zero_touch {
     struct rdma_kneigh_cache *neighs; /* Neighbour tables of this dump. */
     struct ds listeners;        /* The listeners of the last dump, one a
                                  * line, with their peers or why none. */
+    struct smap listen_failed;  /* Listeners of the last dump whose peers
+                                 * are not bound ("DEVICE/N") to why, as
+                                 * logged (rdma-zt-listen.c). */
     struct rdma_zero_touch_stats stats; /* Work done. */
 };
 

@@ -97,6 +97,7 @@ rdma_zero_touch_create(struct rdma_engine *engine, struct rdma_qp_map *map,
     smap_init(&zt->iface_devices);
     zt->neighs = rdma_kneigh_cache_create();
     ds_init(&zt->listeners);
+    smap_init(&zt->listen_failed);
     return zt;
 }
 
@@ -130,6 +131,7 @@ rdma_zero_touch_destroy(struct rdma_zero_touch *zt)
         zt_devs_destroy(zt);
         rdma_kneigh_cache_destroy(zt->neighs);
         ds_destroy(&zt->listeners);
+        smap_destroy(&zt->listen_failed);
         free(zt);
     }
 }
@@ -294,7 +296,7 @@ zt_reuse(struct rdma_zero_touch *zt, struct zt_conn *c,
                                d->iface));
         return true;
     }
-    if (b && b->qpn == cm->lqpn && ipv6_addr_equals(&b->dst_ip, &cm->dst)) {
+    if (b && b->qpn == cm->lqpn && rdma_binding_dst_ip_is(b, &cm->dst)) {
         /* Bound before a restart: adopt it, no NIC operation. */
         free(c->vport);
         c->vport = xstrdup(d->iface);
@@ -451,7 +453,7 @@ zt_scan_orphans(struct rdma_zero_touch *zt)
     size_t n = 0, allocated = 0, i;
     struct rdma_binding *b;
 
-    HMAP_FOR_EACH (b, key_node, &zt->map->bindings) {
+    RDMA_QP_MAP_FOR_EACH (b, zt->map) {
         if (zt_binding(b)) {
             const struct zt_conn *c = NULL;
             struct zt_conn *cc;

@@ -16,7 +16,8 @@
 
 /* Which vport an RDMA device belongs to, for zero-touch binding: the
  * Interface that names it (other_config:rdma-device), which always wins,
- * or else the OVS port that is the veth peer of the device's netdev
+ * or else the OVS port that is the representor of the device's SR-IOV VF
+ * (rdma_vf_rep_find(), sysfs), or the veth peer of the device's netdev
  * (rdma_qp_source_device_peer()).  A device found automatically is given
  * to the engine as its vport's device (rdma_engine_set_auto_device()), so
  * that binds there are checked against its QPs as with the explicit
@@ -31,6 +32,7 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/vlog.h"
 #include "rdma-engine.h"
+#include "rdma-vf-rep.h"
 #include "rdma-zero-touch-private.h"
 #include "smap.h"
 #include "util.h"
@@ -144,42 +146,68 @@ zt_dev_get(const struct rdma_zero_touch *zt, const char *device)
 }
 
 /* Looks for the OVS port behind the RDMA device of 'cm' (see above) and
- * records the result in 'd'. */
+ * records the result in 'd'.  A device on an SR-IOV VF is looked up by
+ * its representor only (its netdev is no veth); any other by its netdev's
+ * veth peer. */
 static void
 zt_dev_auto(struct rdma_zero_touch *zt, const struct rdma_kcm *cm,
             struct zt_dev *d)
 {
+    enum rdma_vf_rep_result vf;
     const char *rdma, *other;
-    char *peer = NULL;
+    char *peer = NULL, *what = NULL, *via;
 
     free(d->iface);
     free(d->reason);
     d->iface = NULL;
-    d->reason = rdma_qp_source_device_peer(cm->device, cm->pid, &peer);
+    d->reason = NULL;
     d->dev_index = cm->dev_index;
     d->seen = zt->n_dumps;
-    if (d->reason) {
+    vf = rdma_vf_rep_find(cm->device, &peer, &what);
+    if (vf == RDMA_VF_REP_FAILED) {
+        d->reason = what;
         return;
+    } else if (vf == RDMA_VF_REP_NOT_VF) {
+        d->reason = rdma_qp_source_device_peer(cm->device, cm->pid, &peer);
+        if (d->reason) {
+            if (what) {
+                char *reason = d->reason;
+
+                d->reason = xasprintf("%s; %s", reason, what);
+                free(reason);
+            }
+            free(what);
+            return;
+        }
+        via = xasprintf("its netdev's veth peer %s", peer);
+    } else {
+        via = xasprintf("the representor %s of its %s", peer, what);
     }
     rdma = smap_get(&zt->ifaces, peer);
     other = smap_get(&zt->iface_devices, peer);
     if (!rdma) {
-        d->reason = xasprintf("its netdev's veth peer %s is not an OVS "
-                              "port", peer);
+        d->reason = xasprintf("%s is not an OVS port", via);
     } else if (other) {
-        d->reason = xasprintf("its netdev's veth peer %s names RDMA device "
-                              "%s in other_config:rdma-device, which wins",
-                              peer, other);
+        d->reason = xasprintf("%s names RDMA device %s in "
+                              "other_config:rdma-device, which wins",
+                              via, other);
     } else {
         d->iface = peer;
         peer = NULL;
         d->rdma = !strcmp(rdma, "true");
-        VLOG_INFO("RDMA device %s: its netdev's veth peer is vport %s",
-                  cm->device, d->iface);
+        if (vf == RDMA_VF_REP_FOUND) {
+            VLOG_INFO("RDMA device %s: %s, its representor is vport %s",
+                      cm->device, what, d->iface);
+        } else {
+            VLOG_INFO("RDMA device %s: its netdev's veth peer is vport %s",
+                      cm->device, d->iface);
+        }
         if (d->rdma) {
             rdma_engine_set_auto_device(zt->engine, d->iface, cm->device);
         }
     }
+    free(via);
+    free(what);
     free(peer);
 }
 

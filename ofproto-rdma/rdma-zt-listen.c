@@ -30,7 +30,9 @@
  * addresses only.  They go when the listener or the neighbour entry goes.
  * Their cm_id numbers have the top bit set (ZT_LISTEN_IDN), which the
  * kernel's do not reach in practice (Documentation/design.rst, "Zero-touch
- * binding"). */
+ * binding").  A listener whose peers cannot be bound at all (no vport, no
+ * netdev) is shown with the reason by rdma/zero-touch-show and logged when
+ * the reason first appears or changes. */
 
 #include <config.h>
 
@@ -44,6 +46,7 @@
 #include "rdma-addr.h"
 #include "rdma-kneigh.h"
 #include "rdma-zero-touch-private.h"
+#include "smap.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_zt_listen);
@@ -60,11 +63,48 @@ zt_format_listener(struct rdma_zero_touch *zt, const struct rdma_kcm *cm)
                   zt_ip_to_string(&cm->src, buf), cm->src_port, cm->pid);
 }
 
+/* Records that no peer of listener 'cm' is bound, because of 'reason':
+ * shows it in the listeners' lines of 'zt' and adds it to 'failed', the
+ * listeners of this dump that failed ("DEVICE/N" to reason as logged).
+ * Logs it if the last dump did not log that reason for that listener
+ * ('error': a system problem, else a configuration one); a line that the
+ * rate limit drops is tried again on the next dump. */
+static void
+zt_listener_failed(struct rdma_zero_touch *zt, const struct rdma_kcm *cm,
+                   const char *reason, bool error, struct smap *failed)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 20);
+    char *key = xasprintf("%s/%"PRIu32, cm->device, cm->cm_idn);
+    const char *last = smap_get(&zt->listen_failed, key);
+    bool logged = true;
+
+    zt_format_listener(zt, cm);
+    ds_put_format(&zt->listeners, "no peer bound: %s\n", reason);
+    if (!last || strcmp(last, reason)) {
+        if (error ? VLOG_DROP_WARN(&rl) : VLOG_DROP_INFO(&rl)) {
+            logged = false;
+        } else {
+            char buf[INET6_ADDRSTRLEN + 1];
+
+            VLOG(error ? VLL_WARN : VLL_INFO, "listener %s %s:%"PRIu16
+                 " pid=%"PRIu32": its peers are not bound: %s", key,
+                 zt_ip_to_string(&cm->src, buf), cm->src_port, cm->pid,
+                 reason);
+        }
+    }
+    if (logged) {
+        smap_replace_nocopy(failed, key, xstrdup(reason));
+    }
+    free(key);
+}
+
 /* Returns true if 'cm' is a listener whose peers zero-touch binds: a
  * listening rdma_cm id of a connected service (port space TCP or IB) on
- * an RDMA device of an RDMA-enabled vport. */
+ * an RDMA device of an RDMA-enabled vport.  A listener that cannot be
+ * placed is recorded in 'failed' (zt_listener_failed()). */
 static bool
-zt_listener(struct rdma_zero_touch *zt, const struct rdma_kcm *cm)
+zt_listener(struct rdma_zero_touch *zt, const struct rdma_kcm *cm,
+            struct smap *failed)
 {
     const struct zt_dev *d;
     char *reason;
@@ -77,8 +117,7 @@ zt_listener(struct rdma_zero_touch *zt, const struct rdma_kcm *cm)
     }
     d = zt_dev_resolve(zt, cm, &reason);
     if (!d) {
-        zt_format_listener(zt, cm);
-        ds_put_format(&zt->listeners, "no peer bound: %s\n", reason);
+        zt_listener_failed(zt, cm, reason, false, failed);
         free(reason);
     }
     return d != NULL;
@@ -101,6 +140,7 @@ void
 zt_add_listener_peers(struct rdma_zero_touch *zt, struct rdma_kcm **cmsp,
                       size_t *np)
 {
+    struct smap failed = SMAP_INITIALIZER(&failed);
     size_t n0 = *np, allocated = *np, i;
 
     ds_clear(&zt->listeners);
@@ -111,22 +151,18 @@ zt_add_listener_peers(struct rdma_zero_touch *zt, struct rdma_kcm **cmsp,
         size_t n_peers, j;
         int error;
 
-        if (!zt_listener(zt, &cm)) {
+        if (!zt_listener(zt, &cm, &failed)) {
             continue;
         }
         /* Only the neighbours of the RDMA device's own netdev. */
         error = rdma_qp_source_netdev(cm.device, cm.pid, &ifindex);
         if (error) {
-            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+            char *reason = xasprintf("cannot find the netdev of RDMA "
+                                     "device %s (%s)", cm.device,
+                                     ovs_strerror(error));
 
-            VLOG_WARN_RL(&rl, "listener %s/%"PRIu32": cannot find the "
-                         "netdev of RDMA device %s (%s): its peers are not "
-                         "bound", cm.device, cm.cm_idn, cm.device,
-                         ovs_strerror(error));
-            zt_format_listener(zt, &cm);
-            ds_put_format(&zt->listeners, "no peer bound: cannot find "
-                          "the netdev of RDMA device %s (%s)\n", cm.device,
-                          ovs_strerror(error));
+            zt_listener_failed(zt, &cm, reason, true, &failed);
+            free(reason);
             continue;
         }
         rdma_kneigh_list(zt->neighs, cm.pid, ifindex, &peers, &n_peers);
@@ -169,4 +205,8 @@ zt_add_listener_peers(struct rdma_zero_touch *zt, struct rdma_kcm **cmsp,
         }
         free(peers);
     }
+    /* A listener that went, or whose peers can be bound now, is logged
+     * again if it fails again. */
+    hmap_swap(&zt->listen_failed.map, &failed.map);
+    smap_destroy(&failed);
 }

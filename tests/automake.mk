@@ -20,6 +20,7 @@ TESTSUITE_AT = \
 	tests/tenant.at \
 	tests/trust.at \
 	tests/zero-touch.at \
+	tests/zero-touch-vf.at \
 	tests/preload.at \
 	tests/soft.at \
 	tests/tc.at \
@@ -131,6 +132,7 @@ tests_rdma_test_SOURCES = \
 	tests/fake-underlay.h \
 	tests/rdma-test.c \
 	tests/rdma-test.h \
+	tests/test-addr.c \
 	tests/test-engine.c \
 	tests/test-hash.c \
 	tests/test-header.c \
@@ -152,7 +154,8 @@ tests_rdma_bench_SOURCES = \
 	tests/fake-underlay.h \
 	tests/rdma-bench.c \
 	tests/rdma-bench.h \
-	tests/rdma-bench-daemon.c
+	tests/rdma-bench-daemon.c \
+	tests/rdma-bench-floor.c
 tests_rdma_bench_LDADD = $(OFPROTO_RDMA_LIBS)
 noinst_PROGRAMS += tests/soft-bench
 tests_soft_bench_SOURCES = \

@@ -52,6 +52,12 @@ script_resolve() {
     ovs-vsctl get interface vm1 external_ids:attached-mac
 }
 
+# The floor under the tenant path: the same sequential client against
+# servers that only answer (plain read/write, OVS's poll loop, OVS's
+# jsonrpc), to tell what ovs-rdmad adds from what the machine costs.
+echo "== floor of the tenant path (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+$bench floor ${BENCH_FLOOR:-20000} "$rundir"
+
 for sync in none fdatasync; do
     # --tenant-rate: the default (500 requests/s per connection) is a
     # tenant's quota, not the daemon's capacity.

@@ -288,7 +288,7 @@ read_replies(int fd, struct reply_reader *r, const char *what)
  * 'fd', for cm_ids and QPNs 'base'...'base' + n - 1, with at most 'window'
  * in flight.  If 'lat' is nonnull and 'window' is 1, stores each request's
  * round trip in ns in lat[i].  Returns the time taken, in ns. */
-static long long int
+long long int
 tenant_pipeline(int fd, bool bind, long long int base, long long int n,
                 int window, long long int *lat)
 {
@@ -344,11 +344,10 @@ print_latency(const char *label, long long int *lat, long long int n)
     }
 }
 
-static int connect_unix(const char *path);
 
 /* Returns the CPU time (user + system) that process 'pid' has used, in
  * nanoseconds, or -1. */
-static long long int
+long long int
 process_cpu_ns(pid_t pid)
 {
     unsigned long long int utime, stime;
@@ -774,7 +773,7 @@ run_idle(long long int n, const char *tenant, int seconds)
 }
 
 /* Connects to the Unix socket 'path' and returns the fd; exits on error. */
-static int
+int
 connect_unix(const char *path)
 {
     struct sockaddr_un sun;

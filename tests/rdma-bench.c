@@ -608,7 +608,7 @@ main(int argc, char *argv[])
     if (argc < 3 || (n = atoll(argv[2])) <= 0) {
         ovs_fatal(0, "usage: %s bind|refresh|memory|zero-touch N "
                   "| config T | unixctl N SOCKET [same] "
-                  "| tenant N SOCKET [WINDOW [CLIENTS]] "
+                  "| tenant N SOCKET [WINDOW [CLIENTS]] | floor N DIR "
                   "| flowchange N SOCKET COMMAND NEEDLE "
                   "| e2e N UNIXCTL TENANT COMMAND LABEL [BEFORE_MS] "
                   "| idle N TENANT SECONDS "
@@ -628,6 +628,8 @@ main(int argc, char *argv[])
     } else if (!strcmp(argv[1], "tenant") && argc >= 4 && argc <= 6) {
         run_tenant(n, argv[3], argc >= 5 ? atoi(argv[4]) : 64,
                    argc == 6 ? MAX(1, atoi(argv[5])) : 1);
+    } else if (!strcmp(argv[1], "floor") && argc == 4) {
+        run_floor(n, argv[3]);
     } else if (!strcmp(argv[1], "config")) {
         run_config(n);
     } else if (!strcmp(argv[1], "idle") && argc == 5) {

@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* rdma-bench.c: clocks, memory, printing. */
 long long int now_ns(void);
@@ -33,6 +34,12 @@ void print_target(double value, const char *target, double baseline,
                   bool lower, const char *unit);
 
 /* rdma-bench-daemon.c: latency printing and the socket benchmarks. */
+int connect_unix(const char *path);
+long long int tenant_pipeline(int fd, bool bind, long long int base,
+                              long long int n, int window,
+                              long long int *lat);
+long long int process_cpu_ns(pid_t pid);
+void run_floor(long long int n, const char *dir);
 void print_latency(const char *label, long long int *lat, long long int n);
 void run_unixctl(long long int n, const char *socket, bool same);
 void run_tenant(long long int n, const char *socket, int window, int clients);

@@ -70,4 +70,14 @@ void rdma_test_fail(const char *file, int line, const char *fmt, ...)
         }                                                               \
     } while (0)
 
+/* Checks that strings A and B are equal. */
+#define CHECK_STR(A, B)                                                 \
+    do {                                                                \
+        const char *a_ = (A), *b_ = (B);                                \
+        if (strcmp(a_, b_)) {                                           \
+            rdma_test_fail(__FILE__, __LINE__, "%s is \"%s\", expected " \
+                           "\"%s\"", #A, a_, b_);                       \
+        }                                                               \
+    } while (0)
+
 #endif /* rdma-test.h */

@@ -21,9 +21,13 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/list.h"
 #include "packets.h"
 #include "fake-underlay.h"
@@ -36,15 +40,121 @@
 #include "rdma-qp-map.h"
 #include "rdma-request.h"
 #include "rdma-resolve.h"
+#include "rdma-state-file.h"
 #include "rdma-test.h"
 #include "rdma-underlay.h"
 #include "util.h"
 
-/* Checks that vport 'vp' and path 'p' list exactly 'n' bindings each. */
+/* Returns the number of bindings that path 'p' of 'map' lists, checking
+ * that each is on 'p' and that the list links both ways. */
 static size_t
-list_len(const struct ovs_list *list)
+path_len(const struct rdma_qp_map *map, const struct rdma_path *p)
 {
-    return ovs_list_size(list);
+    const struct rdma_binding *b;
+    uint32_t prev = 0;
+    size_t n = 0;
+
+    RDMA_PATH_FOR_EACH (b, p, map) {
+        CHECK(b->path == p && b->path_prev == prev);
+        prev = b->id;
+        n++;
+    }
+    CHECK_INT(p->last, prev);
+    return n;
+}
+
+/* Returns the number of bindings that vport 'vp' lists. */
+static size_t
+vport_len(const struct rdma_qpm_vport *vp)
+{
+    const struct rdma_binding *b;
+    size_t n = 0;
+
+    RDMA_QPM_VPORT_FOR_EACH (b, vp) {
+        CHECK(b->vport == vp);
+        n++;
+    }
+    return n;
+}
+
+/* Appends the state file's "put" record of 'b' to 'ds' as the state file
+ * wrote it before it wrote records as text: a JSON tree serialized with
+ * sorted members, a space, the CRC-32, a new-line. */
+static void
+reference_put(const struct rdma_binding *b, struct ds *ds)
+{
+    struct json *o = json_object_create();
+    struct in6_addr dst = rdma_binding_dst_ip(b);
+    struct in6_addr src = rdma_binding_src_ip(b);
+    struct json *top = json_object_create();
+    size_t start = ds->length;
+    char buf[46];
+
+    json_object_put(o, "cm_id", json_integer_create(b->cm_id));
+    if (b->key != b->cm_id) {
+        json_object_put(o, "key", json_integer_create(b->key));
+    }
+    json_object_put(o, "qpn", json_integer_create(b->qpn));
+    json_object_put(o, "remote_qpn", json_integer_create(b->remote_qpn));
+    json_object_put_string(o, "vport", b->vport->name);
+    json_object_put_string(o, "dst_ip", ipv6_string_mapped(buf, &dst));
+    if (b->has_dst_mac) {
+        json_object_put_format(o, "dst_mac", ETH_ADDR_FMT,
+                               ETH_ADDR_ARGS(b->dst_mac));
+    }
+    if (b->src_ip_given) {
+        json_object_put_string(o, "src_ip", ipv6_string_mapped(buf, &src));
+    }
+    if (b->path) {
+        json_object_put_string(o, "tunnel", b->path->tunnel);
+    }
+    json_object_put(top, "put", o);
+    json_to_ds(top, JSSF_SORT, ds);
+    json_destroy(top);
+    ds_put_format(ds, " %08lx\n",
+                  crc32(crc32(0L, Z_NULL, 0),
+                        (const Bytef *) ds->string + start,
+                        ds->length - start));
+}
+
+/* Checks that each binding's JSON text (rdma_binding_put_json(), a
+ * tenant's reply) parses into the same JSON as rdma_binding_to_json(),
+ * and that its state-file record is byte for byte what the JSON tree
+ * would give (reference_put()).  Returns how many bindings it checked. */
+static size_t
+check_binding_text(const struct rdma_qp_map *map)
+{
+    const struct rdma_binding *b;
+    size_t n = 0;
+
+    RDMA_QP_MAP_FOR_EACH (b, map) {
+        struct ds text = DS_EMPTY_INITIALIZER;
+        struct json *tree = rdma_binding_to_json(b);
+        struct json *parsed;
+
+        rdma_binding_put_json(b, &text);
+        parsed = json_from_string(ds_cstr(&text));
+        if (!json_equal(tree, parsed)) {
+            char *want = json_to_string(tree, JSSF_SORT);
+
+            rdma_test_fail(__FILE__, __LINE__, "binding text %s, expected "
+                           "%s", ds_cstr(&text), want);
+            free(want);
+        }
+        json_destroy(parsed);
+        json_destroy(tree);
+
+        struct ds want = DS_EMPTY_INITIALIZER;
+
+        ds_clear(&text);
+        rdma_state_put(b, &text);
+        reference_put(b, &want);
+        CHECK_STR(ds_cstr(&text), ds_cstr(&want));
+        ds_destroy(&want);
+        ds_destroy(&text);
+        n++;
+    }
+    return n;
 }
 
 /* Index maintenance: bindings hang off vports and paths, move between
@@ -66,7 +176,7 @@ test_qp_map_indexes(void)
     CHECK(!rdma_qp_map_find_key(&map, 4));
     CHECK_INT(hmap_count(&map.vports), 2);
     CHECK_INT(rdma_qp_map_find_vport(&map, "vm1")->n_bindings, 2);
-    CHECK_INT(hmap_count(&rdma_qp_map_find_vport(&map, "vm1")->bindings), 2);
+    CHECK_INT(vport_len(rdma_qp_map_find_vport(&map, "vm1")), 2);
     CHECK_INT(rdma_qp_map_find_vport(&map, "vm1")->n_not_installed, 2);
 
     p1 = rdma_qp_map_get_path(&map, "t1");
@@ -76,13 +186,13 @@ test_qp_map_indexes(void)
     rdma_binding_set_path(&map, b, p1);
     rdma_binding_set_path(&map, c, p2);
     CHECK_INT(p1->n_bindings, 2);
-    CHECK_INT(list_len(&p1->bindings), 2);
+    CHECK_INT(path_len(&map, p1), 2);
 
     /* Moving the last binding off a path frees the path. */
     rdma_binding_set_path(&map, c, p1);
     CHECK(!rdma_qp_map_find_path(&map, "t2"));
     CHECK_INT(p1->n_bindings, 3);
-    CHECK_INT(list_len(&p1->bindings), 3);
+    CHECK_INT(path_len(&map, p1), 3);
 
     /* State changes are counted per vport and bump the seqno. */
     seqno = map.seqno;
@@ -95,6 +205,22 @@ test_qp_map_indexes(void)
     rdma_binding_set_state(&map, a, RDMA_BINDING_PENDING, "waiting");
     CHECK_INT(a->vport->n_not_installed, 2);
     CHECK(!strcmp(a->reason, "waiting"));
+
+    /* The reply's text: pending with a reason, not installed, a vport name
+     * that needs escaping, a QP state, a binding with no path. */
+    struct rdma_binding *d = rdma_qp_map_add(&map, 9, 4, "v\"m\\3\n");
+    struct in6_addr src, dst;
+
+    d->qp_checked = true;
+    d->owner = 7;
+    d->has_dst_mac = true;
+    d->dst_mac = (struct eth_addr) { { { 0x02, 0, 0xab, 0xcd, 0xef, 0x10 } } };
+    rdma_ip_parse("fd00::1", &src);
+    rdma_ip_parse("10.200.3.4", &dst);
+    rdma_binding_set_ips(&map, d, &src, &dst);
+    d->src_ip_given = true;
+    CHECK_INT(check_binding_text(&map), 4);
+    rdma_qp_map_remove(&map, d);
 
     /* Removing bindings frees vports and paths with the last one. */
     rdma_qp_map_remove(&map, c);
@@ -215,6 +341,7 @@ test_engine_refresh(void)
     b3 = bind_qp(e, 3, "10.2.0.2");
     b4 = bind_qp(e, 4, "10.2.0.3");
     CHECK_INT(rdma_engine_get_stats(e)->n_install, 4);
+    CHECK_INT(check_binding_text(&map), 4);
     CHECK(!strcmp(b1->path->tunnel, "t1"));
     CHECK(!strcmp(b3->path->tunnel, "t2"));
     CHECK_INT(b1->state, RDMA_BINDING_INSTALLED);
@@ -276,6 +403,7 @@ test_engine_refresh(void)
     CHECK_INT(b1->state, RDMA_BINDING_FAILED);
     CHECK(!b1->installed);
     CHECK_INT(b3->vport->n_not_installed, 4);
+    CHECK_INT(check_binding_text(&map), 4);
     make_config(&cfg, "192.0.2.9", 7, true, true);
     rdma_engine_set_config(e, &cfg);
     CHECK_INT(rdma_engine_get_stats(e)->n_install, 8);
@@ -529,6 +657,7 @@ test_engine_restore_partial(void)
     CHECK(b && b->state == RDMA_BINDING_INSTALLED);
     CHECK(b && b->path && b->path->stale);
     CHECK(b && b->path && b->path->base.nexthop_mac.ea[5] == 0x02);
+    CHECK_INT(check_binding_text(&map), 2);
     CHECK_INT(nic_count(nic), 2);
 
     /* When it answers again with what it had, still nothing to do. */

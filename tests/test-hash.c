@@ -44,12 +44,22 @@ struct spread {
     size_t longest;             /* Longest chain. */
 };
 
+/* Adds a bucket of 'count' nodes to 's', whose 'n' and 'buckets' are
+ * set. */
+static void
+measure_bucket(struct spread *s, size_t count)
+{
+    double expected = (double) s->n / s->buckets;
+
+    s->chi2 += (count - expected) * (count - expected) / expected;
+    s->longest = MAX(s->longest, count);
+}
+
 /* Measures the spread of 'hmap'. */
 static struct spread
 measure(const struct hmap *hmap)
 {
     struct spread s = { .n = hmap_count(hmap), .buckets = hmap->mask + 1 };
-    double expected = (double) s.n / s.buckets;
     size_t i;
 
     for (i = 0; i <= hmap->mask; i++) {
@@ -59,8 +69,21 @@ measure(const struct hmap *hmap)
         for (node = hmap->buckets[i]; node; node = node->next) {
             count++;
         }
-        s.chi2 += (count - expected) * (count - expected) / expected;
-        s.longest = MAX(s.longest, count);
+        measure_bucket(&s, count);
+    }
+    return s;
+}
+
+/* Measures the spread of 'idx', an index of type 'type' of 'map'. */
+static struct spread
+measure_index(const struct rdma_qp_map *map, const struct rdma_qpm_index *idx,
+              enum rdma_qpm_index_type type)
+{
+    struct spread s = { .n = idx->n, .buckets = (size_t) idx->mask + 1 };
+    size_t i;
+
+    for (i = 0; i <= idx->mask; i++) {
+        measure_bucket(&s, rdma_qpm_index_chain_length(map, idx, type, i));
     }
     return s;
 }
@@ -92,6 +115,11 @@ check_spread(const char *file, int line, const char *what,
 #define CHECK_SPREAD(WHAT, PATTERN, HMAP)                               \
     do {                                                                \
         struct spread s_ = measure(HMAP);                               \
+        check_spread(__FILE__, __LINE__, WHAT, PATTERN, &s_);           \
+    } while (0)
+#define CHECK_INDEX_SPREAD(WHAT, PATTERN, MAP, INDEX, TYPE)             \
+    do {                                                                \
+        struct spread s_ = measure_index(MAP, INDEX, TYPE);             \
         check_spread(__FILE__, __LINE__, WHAT, PATTERN, &s_);           \
     } while (0)
 
@@ -173,10 +201,13 @@ test_qp_map_pattern(const struct pattern *p, size_t n)
         rdma_binding_set_qpn(&map, b, p->n_vports > 1 ? vport : NULL,
                              p->qpn(i / p->n_vports));
     }
-    CHECK_SPREAD("QP map by key", p->name, &map.bindings);
-    CHECK_SPREAD("QP map by vport and cm_id", p->name,
-                 &rdma_qp_map_find_vport(&map, "vm0")->bindings);
-    CHECK_SPREAD("QP map by device and QPN", p->name, &map.by_qpn);
+    CHECK_INDEX_SPREAD("QP map by key", p->name, &map, &map.by_key,
+                       RDMA_QPM_BY_KEY);
+    CHECK_INDEX_SPREAD("QP map by vport and cm_id", p->name, &map,
+                       &rdma_qp_map_find_vport(&map, "vm0")->bindings,
+                       RDMA_QPM_BY_CM_ID);
+    CHECK_INDEX_SPREAD("QP map by device and QPN", p->name, &map,
+                       &map.by_qpn, RDMA_QPM_BY_QPN);
     rdma_qp_map_destroy(&map);
 }
 

@@ -157,7 +157,7 @@ check_invariants(void)
 
     ovs_assert(!rdma_nic_dump(nic, &entries, &n_entries));
     vm1 = rdma_mapping_find_vport(rdma_engine_get_config(engine), "vm1");
-    HMAP_FOR_EACH (b, key_node, &map.bindings) {
+    RDMA_QP_MAP_FOR_EACH (b, &map) {
         char *qpn = xasprintf("%s/%"PRIu32, b->device ? b->device : "",
                               b->qpn);
 
@@ -179,8 +179,10 @@ check_invariants(void)
         if (!strcmp(b->vport->name, "vm1")) {
             bool own = false;
 
+            struct in6_addr src = rdma_binding_src_ip(b);
+
             for (i = 0; i < vm1->n_ips; i++) {
-                own |= ipv6_addr_equals(&vm1->ips[i], &b->src_ip);
+                own |= ipv6_addr_equals(&vm1->ips[i], &src);
             }
             ovs_assert(own);
         }
@@ -243,9 +245,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rdma_engine_release_owner(engine, "vm1", 1);
     check_invariants();
     while ((qvp = rdma_qp_map_find_vport(&map, "vm1"))) {
-        rdma_engine_release(engine, CONTAINER_OF(hmap_first(&qvp->bindings),
-                                                  struct rdma_binding,
-                                                  vport_node));
+        struct rdma_binding *b;
+
+        RDMA_QPM_VPORT_FOR_EACH (b, qvp) {
+            break;
+        }
+        rdma_engine_release(engine, b);
     }
     check_invariants();
     return 0;

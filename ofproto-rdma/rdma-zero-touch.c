@@ -329,10 +329,9 @@ zt_bind(struct rdma_zero_touch *zt, struct zt_conn *c,
 {
     const struct rdma_kcm *cm = &c->cm;
     struct rdma_binding *b;
+    long long int t0 = zt_now_ns(), t1;
     struct rdma_request req;
     char *error;
-
-    long long int t0 = zt_now_ns(), t1;
 
     memset(&req, 0, sizeof req);
     req.vport = d->iface;
@@ -483,7 +482,6 @@ zt_scan_orphans(struct rdma_zero_touch *zt)
     }
     free(orphans);
 }
-
 
 /* Brings the binding of kernel connection 'cm', seen in the current dump,
  * in line; 'retry_all' if the RDMA devices' vports changed. */

@@ -155,7 +155,7 @@ zt_tp_id(const char *tracefs, const struct zt_tp *tp, uint64_t *idp)
 {
     char *file = xasprintf("%s/events/%s/%s/id", tracefs, tp->system,
                            tp->name);
-    unsigned long long int id;
+    unsigned long long int id = 0;
     FILE *f = fopen(file, "r");
     int error = 0;
 

@@ -25,6 +25,7 @@
 #include "packets.h"
 #include "rdma-addr.h"
 #include "rdma-json-text.h"
+#include "util.h"
 
 /* Returns true if 'a' and 'b' hold the same tuple. */
 bool
@@ -162,6 +163,9 @@ ovl_tuple_format(const struct ovl_tuple *t, struct ds *ds)
     format_options(t, ds);
 }
 
+/* Most members a tuple's JSON form has. */
+#define TUPLE_MAX_MEMBERS 16
+
 /* Text of a tuple's addresses, for tuple_members(). */
 struct tuple_text {
     char ips[4][46];            /* The four IP addresses. */
@@ -169,12 +173,13 @@ struct tuple_text {
     struct ds options;          /* Tunnel options ("" for the defaults). */
 };
 
-/* Fills 'm' (room for 16) with the members of 't''s JSON form, using
+/* Fills 'm' with the members of 't''s JSON form, using
  * 'text' (whose 'options' the caller initializes and frees) for their
  * text.  Returns how many there are.  The one list of the members, for
  * ovl_tuple_to_json() and ovl_tuple_put_json(). */
 static size_t
-tuple_members(const struct ovl_tuple *t, struct rdma_json_member m[16],
+tuple_members(const struct ovl_tuple *t,
+              struct rdma_json_member m[TUPLE_MAX_MEMBERS],
               struct tuple_text *text)
 {
     const struct in6_addr *ips[] = {
@@ -214,6 +219,7 @@ tuple_members(const struct ovl_tuple *t, struct rdma_json_member m[16],
         m[n++] = RDMA_JSON_MEMBER_STRING("options",
                                          ds_cstr(&text->options) + 1);
     }
+    ovs_assert(n <= TUPLE_MAX_MEMBERS);
     return n;
 }
 
@@ -224,7 +230,7 @@ void
 ovl_tuple_to_json(const struct ovl_tuple *t, struct json *object)
 {
     struct tuple_text text = { .options = DS_EMPTY_INITIALIZER };
-    struct rdma_json_member m[16];
+    struct rdma_json_member m[TUPLE_MAX_MEMBERS];
     size_t n = tuple_members(t, m, &text);
 
     for (size_t i = 0; i < n; i++) {
@@ -239,7 +245,7 @@ void
 ovl_tuple_put_json(const struct ovl_tuple *t, struct ds *ds)
 {
     struct tuple_text text = { .options = DS_EMPTY_INITIALIZER };
-    struct rdma_json_member m[16];
+    struct rdma_json_member m[TUPLE_MAX_MEMBERS];
     size_t n = tuple_members(t, m, &text);
 
     for (size_t i = 0; i < n; i++) {

@@ -146,12 +146,16 @@ rdma_qp_map_format(const struct rdma_qp_map *map, const char *vport,
     ds_put_char(ds, '\n');
 }
 
-/* Fills 'm' (room for 12) with the members of 'b''s JSON form before its
+/* Most members a binding's JSON form has before its tuple's. */
+#define BINDING_MAX_MEMBERS 12
+
+/* Fills 'm' with the members of 'b''s JSON form before its
  * tuple's, writing the "name" member's text into 'name' (caller frees).
  * Returns how many there are.  The one list, for rdma_binding_to_json()
  * and rdma_binding_put_json(). */
 static size_t
-binding_members(const struct rdma_binding *b, struct rdma_json_member m[12],
+binding_members(const struct rdma_binding *b,
+                struct rdma_json_member m[BINDING_MAX_MEMBERS],
                 char **name)
 {
     size_t n = 0;
@@ -179,6 +183,7 @@ binding_members(const struct rdma_binding *b, struct rdma_json_member m[12],
               ? RDMA_JSON_MEMBER_STRING("tunnel",
                                         rdma_path_tunnel_name(b->path))
               : RDMA_JSON_MEMBER_NULL("tunnel"));
+    ovs_assert(n <= BINDING_MAX_MEMBERS);
     return n;
 }
 
@@ -187,7 +192,7 @@ struct json *
 rdma_binding_to_json(const struct rdma_binding *b)
 {
     struct json *o = json_object_create();
-    struct rdma_json_member m[12];
+    struct rdma_json_member m[BINDING_MAX_MEMBERS];
     struct ovl_tuple t;
     char *name;
     size_t n = binding_members(b, m, &name);
@@ -206,7 +211,7 @@ rdma_binding_to_json(const struct rdma_binding *b)
 void
 rdma_binding_put_json(const struct rdma_binding *b, struct ds *ds)
 {
-    struct rdma_json_member m[12];
+    struct rdma_json_member m[BINDING_MAX_MEMBERS];
     struct ovl_tuple t;
     char *name;
     size_t n = binding_members(b, m, &name);

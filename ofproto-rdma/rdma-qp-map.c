@@ -55,7 +55,6 @@ void
 rdma_qp_map_destroy(struct rdma_qp_map *map)
 {
     struct rdma_binding *b;
-
     size_t i;
 
     RDMA_QP_MAP_FOR_EACH (b, map) {
@@ -225,9 +224,8 @@ struct rdma_binding *
 rdma_qp_map_find(const struct rdma_qp_map *map, const char *vport,
                  uint64_t cm_id)
 {
-    struct rdma_binding *b;
-
     const struct rdma_qpm_vport *vp = rdma_qp_map_find_vport(map, vport);
+    struct rdma_binding *b;
 
     if (!vp) {
         return NULL;

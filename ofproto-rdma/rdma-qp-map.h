@@ -72,7 +72,7 @@ enum rdma_qpm_index_type {
     RDMA_QPM_BY_QPN,            /* rdma_qp_map's 'by_qpn', by 'device' and
                                  * 'qpn'. */
     RDMA_QPM_BY_CM_ID,          /* A vport's 'bindings', by 'cm_id'. */
-    RDMA_QPM_N_INDEXES
+    RDMA_QPM_N_INDEXES          /* Number of index types. */
 };
 
 /* A vport that has bindings. */

@@ -65,8 +65,10 @@ COVERAGE_DEFINE(rdma_tenant_released);
 
 /* Most time, in microseconds, that all tenant sockets together get per
  * main-loop iteration: once it is used up, the remaining sockets wait for
- * the next iteration (they come first then), so that the admin socket and
- * everything else in the loop never waits much longer than this. */
+ * the next iteration (they come first then), so that everything else in
+ * the loop never waits much longer than this.  (The admin socket, in
+ * iterations that serve tenants, runs at least once a millisecond and at
+ * once in any iteration that serves none: ovs-rdmad.c.) */
 #define USEC_PER_RUN 500
 
 /* Most bytes read from one connection per main-loop iteration. */
@@ -256,22 +258,18 @@ conn_handle(struct rdma_tenant *t, struct tenant_conn *c)
     return 0;
 }
 
-/* Runs connection 'c', handling at most '*budget' requests (and
- * decrementing it), none after 'deadline' (in microseconds).  Returns 0,
- * or a positive errno value if it must be closed. */
+/* Reads and handles 'c''s requests, at most '*budget' of them (decrementing
+ * it), none after 'deadline' (in microseconds), leaving the replies not
+ * held in 'c->tx'.  Returns 0, or a positive errno value (EOF at the end of
+ * the stream) if it must be closed. */
 static int
-conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
-         long long int deadline)
+conn_serve(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
+           long long int deadline)
 {
     bool drained = false;       /* A short read emptied the socket. */
     size_t n_read = 0;
     int error;
 
-    stream_run(c->stream);
-    error = conn_send(c);
-    if (error) {
-        return error;
-    }
     while (*budget > 0 && c->tx.length <= MAX_BACKLOG) {
         enum rdma_json_scan scan;
         size_t used;
@@ -335,9 +333,30 @@ conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
             c->ready = true;
         }
     }
-    /* The replies of this run's requests that were not held, in one
-     * send. */
-    return conn_send(c);
+    return 0;
+}
+
+/* Runs connection 'c', handling at most '*budget' requests (and
+ * decrementing it), none after 'deadline' (in microseconds).  Returns 0,
+ * or a positive errno value if it must be closed. */
+static int
+conn_run(struct rdma_tenant *t, struct tenant_conn *c, int *budget,
+         long long int deadline)
+{
+    int error, send_error;
+
+    stream_run(c->stream);
+    error = conn_send(c);
+    if (error) {
+        return error;
+    }
+    error = conn_serve(t, c, budget, deadline);
+    /* The replies of this run's requests that were not held, in one send;
+     * also when 'c' is about to be closed, for the requests that came
+     * before its end (a tenant may shut down its side after sending) or
+     * before a broken message. */
+    send_error = conn_send(c);
+    return error ? error : send_error;
 }
 
 /* Returns true if 'c' could make progress without waiting for its

@@ -36,8 +36,9 @@
 #define VF_ATTR_MAX 128
 
 /* Returns the sysfs root: /sys, or the autotests' fake tree named by
- * OVS_RDMA_TEST_SYSFS. */
-const char *
+ * OVS_RDMA_TEST_SYSFS.  (Only root can set a daemon's environment, and it
+ * can write /sys as well: the variable gives nobody anything new.) */
+static const char *
 rdma_vf_rep_sysfs_root(void)
 {
     const char *root = getenv("OVS_RDMA_TEST_SYSFS");

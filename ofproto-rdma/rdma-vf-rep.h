@@ -52,6 +52,5 @@ enum rdma_vf_rep_result {
 
 enum rdma_vf_rep_result rdma_vf_rep_find(const char *device, char **repp,
                                          char **whatp);
-const char *rdma_vf_rep_sysfs_root(void);
 
 #endif /* rdma-vf-rep.h */

@@ -80,6 +80,8 @@ struct zt_dev {
     uint32_t dev_index;         /* 'automatic': the device's index. */
     uint64_t seen;              /* 'automatic': dump it was looked for. */
     char *reason;               /* 'automatic', no 'iface': why not. */
+    long long int retry_at;     /* 'automatic', no 'iface': when to look
+                                 * again (time_msec()). */
 };
 
 /* The watcher. */

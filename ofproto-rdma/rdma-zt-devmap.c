@@ -35,10 +35,15 @@
 #include "rdma-vf-rep.h"
 #include "rdma-zero-touch-private.h"
 #include "smap.h"
+#include "timeval.h"
 #include "util.h"
 #include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(rdma_zt_devmap);
+
+/* How often a device that could not be placed is looked for again, in
+ * milliseconds. */
+#define ZT_DEV_RETRY_MS 1000
 
 /* Empties device table 'devs'. */
 static void
@@ -163,6 +168,10 @@ zt_dev_auto(struct rdma_zero_touch *zt, const struct rdma_kcm *cm,
     d->reason = NULL;
     d->dev_index = cm->dev_index;
     d->seen = zt->n_dumps;
+    /* (Looking costs a read of every netdev's sysfs attributes: a device
+     * that stays unplaced is looked for again once a second, not at every
+     * dump.  A database change looks again at once: zt_read_devices().) */
+    d->retry_at = time_msec() + ZT_DEV_RETRY_MS;
     vf = rdma_vf_rep_find(cm->device, &peer, &what);
     if (vf == RDMA_VF_REP_FAILED) {
         d->reason = what;
@@ -232,7 +241,8 @@ zt_dev_resolve(struct rdma_zero_touch *zt, const struct rdma_kcm *cm,
                         hash_string(cm->device, 0));
             zt_dev_auto(zt, cm, d);
         } else if (d->dev_index != cm->dev_index
-                   || (!d->iface && d->seen != zt->n_dumps)) {
+                   || (!d->iface && d->seen != zt->n_dumps
+                       && time_msec() >= d->retry_at)) {
             /* Another device of that name, or not found last time. */
             zt_dev_auto(zt, cm, d);
         }

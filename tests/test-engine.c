@@ -29,6 +29,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/list.h"
+#include "openvswitch/shash.h"
 #include "packets.h"
 #include "fake-underlay.h"
 #include "rdma-addr.h"
@@ -73,6 +74,30 @@ vport_len(const struct rdma_qpm_vport *vp)
     RDMA_QPM_VPORT_FOR_EACH (b, vp) {
         CHECK(b->vport == vp);
         n++;
+    }
+    return n;
+}
+
+/* Returns the number of members of the JSON object 'text' whose members
+ * are strings, numbers, booleans and nulls (a binding's text): the names
+ * are the strings followed by a colon. */
+static size_t
+count_members(const char *text)
+{
+    bool in_string = false;
+    size_t n = 0;
+
+    for (const char *p = text; *p; p++) {
+        if (in_string) {
+            if (*p == '\\' && p[1]) {
+                p++;
+            } else if (*p == '"') {
+                in_string = false;
+                n += p[1] == ':';
+            }
+        } else if (*p == '"') {
+            in_string = true;
+        }
     }
     return n;
 }
@@ -134,6 +159,9 @@ check_binding_text(const struct rdma_qp_map *map)
 
         rdma_binding_put_json(b, &text);
         parsed = json_from_string(ds_cstr(&text));
+        /* (The parser keeps one of a repeated member: count them.) */
+        CHECK_INT(count_members(ds_cstr(&text)),
+                  shash_count(json_object(tree)));
         if (!json_equal(tree, parsed)) {
             char *want = json_to_string(tree, JSSF_SORT);
 

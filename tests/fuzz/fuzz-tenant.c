@@ -177,9 +177,8 @@ check_invariants(void)
             ovs_assert(found);
         }
         if (!strcmp(b->vport->name, "vm1")) {
-            bool own = false;
-
             struct in6_addr src = rdma_binding_src_ip(b);
+            bool own = false;
 
             for (i = 0; i < vm1->n_ips; i++) {
                 own |= ipv6_addr_equals(&vm1->ips[i], &src);

@@ -84,9 +84,12 @@ ofproto_rdma_libofproto_rdma_la_SOURCES = \
 	ofproto-rdma/rdma-zero-touch.c \
 	ofproto-rdma/rdma-zero-touch.h \
 	ofproto-rdma/rdma-zero-touch-private.h \
+	ofproto-rdma/rdma-zt-active.c \
 	ofproto-rdma/rdma-zt-devmap.c \
 	ofproto-rdma/rdma-zt-listen.c \
-	ofproto-rdma/rdma-zt-show.c
+	ofproto-rdma/rdma-zt-show.c \
+	ofproto-rdma/rdma-zt-wake.c \
+	ofproto-rdma/rdma-zt-wake.h
 
 # Everything a program that uses the control plane links.
 OFPROTO_RDMA_LIBS = \

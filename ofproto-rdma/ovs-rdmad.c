@@ -76,6 +76,7 @@ struct rdmad_options {
     int tenant_rate;            /* --tenant-rate. */
     bool zero_touch;            /* --bind-mode=zero-touch. */
     int zero_touch_poll_ms;     /* --zero-touch-poll. */
+    bool zero_touch_wake;       /* --zero-touch-wake=auto (not poll). */
 };
 
 static char *parse_options(int argc, char *argv[], struct rdmad_options *);
@@ -142,6 +143,7 @@ rdmad_start(struct rdmad *d, const struct rdmad_options *opts,
     if (opts->zero_touch) {
         d->zt = rdma_zero_touch_create(d->engine, &d->qp_map,
                                        opts->zero_touch_poll_ms);
+        rdma_zero_touch_set_wake(d->zt, opts->zero_touch_wake);
         rdma_zero_touch_register_commands(d->zt);
         rdma_appctl_set_zero_touch(d->zt);
     }
@@ -238,6 +240,7 @@ main(int argc, char *argv[])
         .qp_source = "netlink",
         .tenant_rate = RDMA_TENANT_RATE,
         .zero_touch_poll_ms = RDMA_ZT_POLL_MS,
+        .zero_touch_wake = true,
     };
     struct rdmad d;
     char *remote;
@@ -302,6 +305,7 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         OPT_TENANT_RATE,
         OPT_BIND_MODE,
         OPT_ZERO_TOUCH_POLL,
+        OPT_ZERO_TOUCH_WAKE,
         VLOG_OPTION_ENUMS,
         DAEMON_OPTION_ENUMS,
     };
@@ -324,6 +328,7 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
         {"tenant-rate", required_argument, NULL, OPT_TENANT_RATE},
         {"bind-mode", required_argument, NULL, OPT_BIND_MODE},
         {"zero-touch-poll", required_argument, NULL, OPT_ZERO_TOUCH_POLL},
+        {"zero-touch-wake", required_argument, NULL, OPT_ZERO_TOUCH_WAKE},
         DAEMON_LONG_OPTIONS,
         VLOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -453,6 +458,17 @@ parse_options(int argc, char *argv[], struct rdmad_options *opts)
             break;
         }
 
+        case OPT_ZERO_TOUCH_WAKE:
+            if (!strcmp(optarg, "auto") || !strcmp(optarg, "poll")) {
+                opts->zero_touch_wake = !strcmp(optarg, "auto");
+            } else {
+                ovs_fatal(0, "--zero-touch-wake=%s: expected \"auto\" (the "
+                          "kernel's rdma_cma tracepoints when they can be "
+                          "opened) or \"poll\" (periodic dumps only)",
+                          optarg);
+            }
+            break;
+
         case OPT_TENANT_IDLE_TIMEOUT: {
             uint64_t secs;
             char *error = rdma_parse_decimal("--tenant-idle-timeout", optarg,
@@ -541,7 +557,11 @@ usage(void)
            "                          also every rdma_cm connection the\n"
            "                          kernel shows (zero-touch)\n"
            "  --zero-touch-poll=MS    read the kernel's rdma_cm connections\n"
-           "                          every MS ms (default %d)\n",
+           "                          every MS ms (default %d; ten times\n"
+           "                          less often when woken by tracepoints)\n"
+           "  --zero-touch-wake=auto|poll  read them at once when the\n"
+           "                          kernel's rdma_cma tracepoints fire\n"
+           "                          (default auto: if they can be opened)\n",
            ovs_rundir(), ovs_rundir(), RDMA_ZT_POLL_MS);
     ds_put_cstr(&providers, "\nNIC providers (--provider=TYPE):\n");
     rdma_nic_format_provider_help(&providers);

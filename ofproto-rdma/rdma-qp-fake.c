@@ -30,6 +30,8 @@
 #include "rdma-addr.h"
 #include "rdma-qp-source-private.h"
 #include "rdma-request.h"
+#include "rdma-zt-wake.h"
+#include "seq.h"
 #include "smap.h"
 #include "unixctl.h"
 #include "util.h"
@@ -148,6 +150,20 @@ fake_cm_find(const char *device, uint32_t cm_idn)
     return NULL;
 }
 
+/* Returns the sequence that changes whenever the fake cm_id or neighbour
+ * table changes: the zero-touch watcher's wake-up in the autotests, as the
+ * kernel's tracepoints are with the real source (rdma-zt-wake.c). */
+struct seq *
+rdma_qp_fake_seq(void)
+{
+    static struct seq *fake_seq;
+
+    if (!fake_seq) {
+        fake_seq = seq_create();
+    }
+    return fake_seq;
+}
+
 /* Adds 'cm' to the fake table, or replaces the entry with its device and
  * number. */
 void
@@ -161,6 +177,7 @@ rdma_qp_source_fake_cm_set(const struct rdma_kcm *cm)
                                                      cm->cm_idn));
     }
     f->cm = *cm;
+    seq_change(rdma_qp_fake_seq());
 }
 
 /* Removes cm_id 'cm_idn' of 'device' from the fake table.  Returns false
@@ -173,6 +190,7 @@ rdma_qp_source_fake_cm_del(const char *device, uint32_t cm_idn)
     if (f) {
         hmap_remove(&fake_cms, &f->node);
         free(f);
+        seq_change(rdma_qp_fake_seq());
     }
     return f != NULL;
 }
@@ -238,7 +256,6 @@ fake_cm_set(struct unixctl_conn *conn, int argc, const char *argv[],
     }
     ovs_strlcpy(cm.device, argv[1], sizeof cm.device);
     cm.dev_index = 1;
-    cm.qp_type = 2;             /* RC. */
     cm.ps = RDMA_KCM_PS_TCP;
     cm.port = 1;
     error = rdma_parse_decimal("cm_idn", argv[2], 0, UINT32_MAX, &n);
@@ -281,6 +298,9 @@ fake_cm_set(struct unixctl_conn *conn, int argc, const char *argv[],
         free(error);
         return;
     }
+    /* As the kernel: a QP type only once there is a QP (RC: port space
+     * TCP). */
+    cm.qp_type = cm.lqpn ? 2 : 0;
     rdma_qp_source_fake_cm_set(&cm);
     unixctl_command_reply(conn, NULL);
 }
@@ -354,6 +374,7 @@ fake_neigh_set(struct unixctl_conn *conn, int argc OVS_UNUSED,
         hmap_insert(&fake_neighs, &f->node, hash_bytes(&ip, sizeof ip, 0));
     }
     f->n.mac = mac;
+    seq_change(rdma_qp_fake_seq());
     unixctl_command_reply(conn, NULL);
 }
 
@@ -373,6 +394,7 @@ fake_neigh_del(struct unixctl_conn *conn, int argc OVS_UNUSED,
     }
     hmap_remove(&fake_neighs, &f->node);
     free(f);
+    seq_change(rdma_qp_fake_seq());
     unixctl_command_reply(conn, NULL);
 }
 

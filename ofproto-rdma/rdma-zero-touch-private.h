@@ -32,10 +32,15 @@
 #include "smap.h"
 
 struct ds;
+struct zt_wake;
 
 /* The cm_id numbers of the connections of listeners to their peers
  * (rdma-zt-listen.c) have this bit set. */
 #define ZT_LISTEN_IDN 0x80000000u
+
+/* The cm_id numbers of the GSI connections of active cm_ids that have no
+ * QP yet (rdma-zt-active.c) are the kernel's with this bit set. */
+#define ZT_ACTIVE_IDN 0x40000000u
 
 /* What became of a kernel connection. */
 enum zt_state {
@@ -83,7 +88,9 @@ struct zt_dev {
 struct rdma_zero_touch {
     struct rdma_engine *engine; /* Binds through its request API. */
     struct rdma_qp_map *map;    /* To find existing bindings. */
-    int poll_ms;                /* Dump interval. */
+    int poll_ms;                /* Dump interval when polling only. */
+    bool wake_enabled;          /* Whether to look for a wake-up. */
+    struct zt_wake *wake;       /* What wakes it early, once running. */
     long long int next_poll;    /* When to dump next. */
     unsigned int idl_seqno;     /* Database seqno 'devs' was built at. */
     bool have_devs;             /* Whether 'devs' was built. */
@@ -121,5 +128,7 @@ const char *zt_ip_to_string(const struct in6_addr *,
 int zt_compare(const void *, const void *);
 void zt_add_listener_peers(struct rdma_zero_touch *, struct rdma_kcm **cmsp,
                            size_t *np);
+void zt_add_active_gsi(struct rdma_kcm **cmsp, size_t *np);
+int zt_interval(const struct rdma_zero_touch *);
 
 #endif /* rdma-zero-touch-private.h */

@@ -34,6 +34,7 @@
 #include "rdma-qp-map.h"
 #include "rdma-qp-source.h"
 #include "rdma-zero-touch-private.h"
+#include "rdma-zt-wake.h"
 #include "rdma-request.h"
 #include "smap.h"
 #include "timeval.h"
@@ -86,6 +87,7 @@ rdma_zero_touch_create(struct rdma_engine *engine, struct rdma_qp_map *map,
     zt->engine = engine;
     zt->map = map;
     zt->poll_ms = MAX(1, poll_ms);
+    zt->wake_enabled = true;
     zt->next_poll = LLONG_MIN;
     hmap_init(&zt->conns);
     hmap_init(&zt->bound);
@@ -125,6 +127,7 @@ rdma_zero_touch_destroy(struct rdma_zero_touch *zt)
         }
         hmap_destroy(&zt->conns);
         hmap_destroy(&zt->bound);
+        zt_wake_destroy(zt->wake);
         zt_devs_destroy(zt);
         rdma_kneigh_cache_destroy(zt->neighs);
         ds_destroy(&zt->listeners);
@@ -175,6 +178,11 @@ zt_format_cm(const struct rdma_kcm *cm, struct ds *ds)
 
     if (cm->cm_idn & ZT_LISTEN_IDN) {
         ds_put_format(ds, "%s/listener %s:%"PRIu16, cm->device,
+                      zt_ip_to_string(&cm->src, buf), cm->src_port);
+    } else if (cm->cm_idn & ZT_ACTIVE_IDN) {
+        /* The GSI binding of an active cm_id without a QP yet. */
+        ds_put_format(ds, "%s/%"PRIu32"/gsi %s:%"PRIu16, cm->device,
+                      cm->cm_idn & ~ZT_ACTIVE_IDN,
                       zt_ip_to_string(&cm->src, buf), cm->src_port);
     } else {
         ds_put_format(ds, "%s/%"PRIu32" %s:%"PRIu16, cm->device,
@@ -230,14 +238,18 @@ zt_unbind(struct rdma_zero_touch *zt, struct zt_conn *c, const char *why)
 
     if (b && zt_binding(b)) {
         char *error = rdma_engine_unbind(zt->engine, c->vport, c->cm_id);
+        bool gsi = ((c->cm.cm_idn & (ZT_LISTEN_IDN | ZT_ACTIVE_IDN))
+                    == ZT_ACTIVE_IDN);
 
         if (error) {
             VLOG_WARN("%s/%"PRIu64": %s", c->vport, c->cm_id, error);
             free(error);
         } else {
             VLOG_INFO_RL(&bind_rl, "%s/%"PRIu64": unbound: kernel "
-                         "connection %s/%"PRIu32" %s", c->vport, c->cm_id,
-                         c->cm.device, c->cm.cm_idn, why);
+                         "connection %s/%"PRIu32"%s %s", c->vport, c->cm_id,
+                         c->cm.device,
+                         gsi ? c->cm.cm_idn & ~ZT_ACTIVE_IDN : c->cm.cm_idn,
+                         gsi ? "/gsi" : "", why);
             zt->stats.n_unbound++;
         }
     }
@@ -300,6 +312,16 @@ zt_reuse(struct rdma_zero_touch *zt, struct zt_conn *c,
     return false;
 }
 
+/* Returns a monotonic time in nanoseconds. */
+static long long int
+zt_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 /* Binds connection 'c' of device 'd' anew as 'cm_id', or says why not. */
 static void
 zt_bind(struct rdma_zero_touch *zt, struct zt_conn *c,
@@ -307,6 +329,7 @@ zt_bind(struct rdma_zero_touch *zt, struct zt_conn *c,
 {
     const struct rdma_kcm *cm = &c->cm;
     struct rdma_binding *b;
+    long long int t0 = zt_now_ns(), t1;
     struct rdma_request req;
     char *error;
 
@@ -334,7 +357,11 @@ zt_bind(struct rdma_zero_touch *zt, struct zt_conn *c,
     }
     req.has_dst_mac = true;
 
+    t1 = zt_now_ns();
     error = rdma_engine_bind(zt->engine, &req, &b);
+    VLOG_DBG("%s/%"PRIu32": neighbour in %lld us, engine bind in %lld us",
+             cm->device, cm->cm_idn, (t1 - t0) / 1000,
+             (zt_now_ns() - t1) / 1000);
     if (error) {
         zt->stats.n_refused++;
         zt_set_state(zt, c, ZT_UNPLACED, error);
@@ -456,16 +483,6 @@ zt_scan_orphans(struct rdma_zero_touch *zt)
     free(orphans);
 }
 
-/* Returns a monotonic time in nanoseconds. */
-static long long int
-zt_now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* Brings the binding of kernel connection 'cm', seen in the current dump,
  * in line; 'retry_all' if the RDMA devices' vports changed. */
 static void
@@ -536,6 +553,8 @@ void
 rdma_zero_touch_poll(struct rdma_zero_touch *zt)
 {
     long long int start = zt_now_ns();
+    long long int t_dump, t_listen;
+    size_t n_kernel, n_gsi;
     struct zt_conn *c;
     struct rdma_kcm *cms;
     size_t n, i;
@@ -562,12 +581,22 @@ rdma_zero_touch_poll(struct rdma_zero_touch *zt)
     }
     zt->dump_error_logged = false;
     zt->n_dumps++;
-    zt_add_listener_peers(zt, &cms, &n);
     retry_all = zt->devs_changed;
     zt->devs_changed = false;
 
+    /* The active sides' GSI bindings first: each races its application's
+     * rdma_connect(). */
+    t_dump = zt_now_ns();
+    n_kernel = n;
+    zt_add_active_gsi(&cms, &n);
+    n_gsi = n;
+    for (i = n_kernel; i < n_gsi; i++) {
+        zt_poll_cm(zt, &cms[i], retry_all);
+    }
+    zt_add_listener_peers(zt, &cms, &n);
+    t_listen = zt_now_ns();
     for (i = 0; i < n; i++) {
-        if (zt_wanted(&cms[i])) {
+        if ((i < n_kernel || i >= n_gsi) && zt_wanted(&cms[i])) {
             zt_poll_cm(zt, &cms[i], retry_all);
         }
     }
@@ -590,30 +619,70 @@ rdma_zero_touch_poll(struct rdma_zero_touch *zt)
 
     zt->stats.n_polls++;
     zt->stats.last_poll_ns = zt_now_ns() - start;
+    VLOG_DBG("dump %"PRIu64": %"PRIuSIZE" cm_ids read in %lld us, "
+             "GSI bindings and listeners' peers in %lld us, the rest "
+             "placed in %lld us",
+             zt->n_dumps, n, (t_dump - start) / 1000,
+             (t_listen - t_dump) / 1000,
+             (zt_now_ns() - t_listen) / 1000);
     zt->stats.total_poll_ns += zt->stats.last_poll_ns;
 }
 
+/* With a wake-up (rdma-zt-wake.c), a periodic dump still runs, this many
+ * times less often than when polling only: it catches what no tracepoint
+ * reports (a listener entering LISTEN, a neighbour entry that goes, a
+ * binding the engine released). */
+#define ZT_WAKE_RESCAN_FACTOR 10
+
+/* Says whether to look for a wake-up at all ("--zero-touch-wake"): if
+ * not, 'zt' only polls.  Call before its first rdma_zero_touch_run(). */
+void
+rdma_zero_touch_set_wake(struct rdma_zero_touch *zt, bool enable)
+{
+    zt->wake_enabled = enable;
+}
+
+/* Returns the interval of the periodic dumps of 'zt', in ms. */
+int
+zt_interval(const struct rdma_zero_touch *zt)
+{
+    return (zt->wake && zt_wake_mode(zt->wake) != ZT_WAKE_POLL
+            ? zt->poll_ms * ZT_WAKE_RESCAN_FACTOR : zt->poll_ms);
+}
+
 /* Runs the watcher: re-reads the RDMA devices of the Interfaces when the
- * database 'idl' changed, and dumps the kernel's connections when due. */
+ * database 'idl' changed, and dumps the kernel's connections when due or
+ * when woken (at most once per main-loop iteration). */
 void
 rdma_zero_touch_run(struct rdma_zero_touch *zt, const struct ovsdb_idl *idl)
 {
+    bool woken;
+
+    if (!zt->wake) {
+        zt->wake = zt_wake_create(zt->wake_enabled);
+    }
+    woken = zt_wake_run(zt->wake);
     if (idl && ovsrec_open_vswitch_first(idl)
         && (!zt->have_devs || ovsdb_idl_get_seqno(idl) != zt->idl_seqno)) {
         zt->idl_seqno = ovsdb_idl_get_seqno(idl);
         zt->have_devs = true;
         zt_read_devices(zt, idl);
     }
-    if (zt->have_devs && time_msec() >= zt->next_poll) {
-        zt->next_poll = time_msec() + zt->poll_ms;
+    if (zt->have_devs && (woken || time_msec() >= zt->next_poll)) {
+        zt->next_poll = time_msec() + zt_interval(zt);
+        zt->stats.n_woken += woken;
         rdma_zero_touch_poll(zt);
     }
 }
 
-/* Arranges for poll_block() to wake when the next dump is due. */
+/* Arranges for poll_block() to wake when the next dump is due, or when
+ * something wakes the watcher. */
 void
 rdma_zero_touch_wait(struct rdma_zero_touch *zt)
 {
+    if (zt->wake) {
+        zt_wake_wait(zt->wake);
+    }
     if (zt->have_devs) {
         poll_timer_wait_until(zt->next_poll);
     }

@@ -21,9 +21,15 @@
  * follows every rdma_cm connection of the host kernel itself, with no
  * cooperation from the tenant.
  *
- * Every --zero-touch-poll milliseconds it reads the kernel's rdma_cm ids
- * (the RDMA netlink resource dump that "rdma resource show cm_id" uses, by
- * rdma-qp-source.c) and compares them with the previous dump:
+ * It reads the kernel's rdma_cm ids (the RDMA netlink resource dump that
+ * "rdma resource show cm_id" uses, by rdma-qp-source.c) at once when the
+ * kernel's rdma_cma tracepoints fire (rdma-zt-wake.h), and every
+ * --zero-touch-poll milliseconds (ten times less often with the
+ * tracepoints), and compares them with the previous dump:
+ *
+ *   - a connection whose address is resolved but has no QP yet gets a
+ *     binding of the GSI QP to its peer, so that its connection manager's
+ *     first request crosses (rdma-zt-active.c);
  *
  *   - a connection whose address is resolved and whose QP exists is bound
  *     through the engine's ordinary request API (rdma_engine_bind()), on
@@ -67,6 +73,8 @@ struct rdma_qp_map;
 /* Counters of the watcher's work. */
 struct rdma_zero_touch_stats {
     uint64_t n_polls;           /* Dumps read and compared. */
+    uint64_t n_woken;           /* Dumps made at once because a wake-up
+                                 * came (rdma-zt-wake.c). */
     uint64_t n_dump_errors;     /* Dumps that failed. */
     uint64_t n_bound;           /* Connections bound. */
     uint64_t n_unbound;         /* Connections unbound (they went). */
@@ -88,6 +96,7 @@ void rdma_zero_touch_run(struct rdma_zero_touch *, const struct ovsdb_idl *);
 void rdma_zero_touch_wait(struct rdma_zero_touch *);
 void rdma_zero_touch_poll(struct rdma_zero_touch *);
 void rdma_zero_touch_register_commands(struct rdma_zero_touch *);
+void rdma_zero_touch_set_wake(struct rdma_zero_touch *, bool enable);
 
 void rdma_zero_touch_set_device(struct rdma_zero_touch *, const char *device,
                                 const char *iface, bool rdma);

@@ -27,6 +27,7 @@
 #include "openvswitch/json.h"
 #include "rdma-addr.h"
 #include "rdma-zero-touch-private.h"
+#include "rdma-zt-wake.h"
 #include "unixctl.h"
 #include "util.h"
 
@@ -161,10 +162,15 @@ zt_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
     size_t n = 0, i;
 
     ds_put_format(&ds, "poll interval %d ms, %"PRIu64" polls (%"PRIu64
-                  " failed), last %lld us, mean %lld us\n", zt->poll_ms,
-                  st->n_polls, st->n_dump_errors, st->last_poll_ns / 1000,
+                  " failed, %"PRIu64" woken), last %lld us, mean %lld us\n",
+                  zt_interval(zt), st->n_polls, st->n_dump_errors,
+                  st->n_woken, st->last_poll_ns / 1000,
                   st->n_polls ? st->total_poll_ns / 1000
                   / (long long int) st->n_polls : 0);
+    if (zt->wake) {
+        zt_wake_format(zt->wake, &ds);
+        ds_put_char(&ds, '\n');
+    }
     ds_put_format(&ds, "bound %"PRIu64", unbound %"PRIu64", adopted %"PRIu64
                   ", refused %"PRIu64", orphans released %"PRIu64
                   ", longest QP-to-bound delay %lld ms\n", st->n_bound,

@@ -9,8 +9,15 @@
 # rxe_b behind pb, the veth peer of its netdev tb.  Nothing is pre-bound:
 # a listener's peers are bound on the GSI QP from the neighbour table
 # (Documentation/design.rst, "Zero-touch binding").
+#
+# tracefs is mounted outside /sys: "ip netns exec" (kl_on) gives each host
+# a /sys of its own without it, and ovs-rdmad finds any tracefs mount of
+# its mount namespace (the rdma_cma tracepoints wake it: rdma-zt-wake.c).
 kzt_setup () {
     kl_modules cls_flower act_tunnel_key act_mirred act_gact
+    mkdir -p /run/kzt-tracefs
+    mountpoint -q /run/kzt-tracefs ||
+        mount -t tracefs nodev /run/kzt-tracefs || kl_fail "mount tracefs"
     ktc_vport h1 pa $kl_ip_a
     ktc_vport h2 pb $kl_ip_b
     kl_on h1 ovs-vsctl set interface pa other_config:rdma-device=$kl_rxe_a \
@@ -36,23 +43,28 @@ kzt_roce_drops () {
 }
 
 # kzt_rdmad HOST: starts ovs-rdmad on HOST (tc provider, zero-touch, a dump
-# every 100 ms) and waits until it answers.
+# every 100 ms, or every 1 s when the tracepoints wake it; options
+# $KZT_RDMAD_OPTS too, e.g. --zero-touch-wake=poll) and waits until it
+# answers.
 kzt_rdmad () {
     kl_on $1 sh -c 'ovs-rdmad --detach --no-chdir --pidfile --log-file \
         --provider=tc:offload=sw --bind-mode=zero-touch \
         --zero-touch-poll=100 --state-file=$OVS_RUNDIR/rdmad.state \
-        unix:$OVS_RUNDIR/db.sock' || kl_fail "starting ovs-rdmad on $1"
+        '"$KZT_RDMAD_OPTS"' unix:$OVS_RUNDIR/db.sock' ||
+        kl_fail "starting ovs-rdmad on $1"
     kl_wait "ovs-rdmad on $1" kl_on $1 ovs-appctl -t ovs-rdmad rdma-tc/stats \
         >/dev/null 2>&1
 }
 
 # kzt_bound HOST N [OP]: succeeds once HOST's ovs-rdmad holds N (or, with
 # OP "-ge", at least N) connections bound by zero-touch (listeners' peers
-# not counted), and every zero-touch binding, listeners' too, installed.
+# and the GSI bindings of cm_ids without a QP yet not counted), and every
+# zero-touch binding, listeners' too, installed.
 kzt_bound () {
     kl_on $1 ovs-appctl -t ovs-rdmad rdma/zero-touch-show >"$kl_dir/zt.$1" \
         2>&1 || return 1
-    kzt_n=$(grep ' state=bound ' "$kl_dir/zt.$1" | grep -vc '/listener ')
+    kzt_n=$(grep ' state=bound ' "$kl_dir/zt.$1" |
+            grep -vc '/listener \|/gsi ')
     kzt_all=$(grep -c ' state=bound ' "$kl_dir/zt.$1")
     test $kzt_n ${3:--eq} $2 || return 1
     kl_on $1 ovs-appctl -t ovs-rdmad rdma/show-qp-map >"$kl_dir/map.$1" \
@@ -90,6 +102,13 @@ kzt_cpu () {
 kzt_polls () {
     kl_on $1 ovs-appctl -t ovs-rdmad rdma/zero-touch-show \
         | sed -n 's/.* ms, \([0-9]*\) polls.*/\1/p'
+}
+
+# kzt_idle_done T0 P0: succeeds once 20 s have passed since time T0 (s)
+# and h1's ovs-rdmad has read at least 5 dumps since it had read P0: the
+# window of the idle-cost measurement.
+kzt_idle_done () {
+    test $(($(date +%s) - $1)) -ge 20 && kzt_polls_ge h1 $(($2 + 5))
 }
 
 # kzt_polls_ge HOST N: succeeds once HOST's ovs-rdmad has read N dumps.

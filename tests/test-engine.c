@@ -732,6 +732,7 @@ test_persist_run(void)
 
     rdma_underlay_set_providers(&fake_underlay_class, &fake_underlay_class);
     unlink("test-run.state");
+    unlink("test-run.state.config");
     error = rdma_nic_open("dummy", &nic);
     CHECK(!error);
     rdma_qp_map_init(&map);
@@ -783,6 +784,7 @@ test_persist_run(void)
     /* The file is deleted under the daemon's feet: the next change writes
      * it whole again, at once. */
     unlink("test-run.state");
+    unlink("test-run.state.config");
     bind_qp(e, 7, "10.1.0.6");
     CHECK_INT(rdma_persist_run(&ps, e, false), 0);
     error = rdma_persist_load("test-run.state", &saved, &n, &n_records);
@@ -798,6 +800,7 @@ test_persist_run(void)
     rdma_nic_close(nic);
     rdma_underlay_set_providers(NULL, NULL);
     unlink("test-run.state");
+    unlink("test-run.state.config");
 }
 
 /* Writes 'text' to a state file and loads it.  Returns the error (caller

@@ -34,11 +34,11 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "jsonrpc.h"
 #include "openvswitch/json.h"
+#include "socket-util.h"
 #include "stream.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
@@ -776,14 +776,10 @@ run_idle(long long int n, const char *tenant, int seconds)
 int
 connect_unix(const char *path)
 {
-    struct sockaddr_un sun;
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    int fd = make_unix_socket(SOCK_STREAM, false, NULL, path);
 
-    memset(&sun, 0, sizeof sun);
-    sun.sun_family = AF_UNIX;
-    ovs_strlcpy(sun.sun_path, path, sizeof sun.sun_path);
-    if (fd < 0 || connect(fd, (struct sockaddr *) &sun, sizeof sun)) {
-        ovs_fatal(errno, "%s", path);
+    if (fd < 0) {
+        ovs_fatal(-fd, "%s", path);
     }
     return fd;
 }

@@ -38,12 +38,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 
 #include "jsonrpc.h"
 #include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
+#include "socket-util.h"
 #include "stream.h"
 #include "util.h"
 
@@ -176,15 +176,13 @@ floor_serve_jsonrpc(struct stream *stream)
 static int
 floor_listen_blocking(const char *path)
 {
-    struct sockaddr_un sun;
-    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    int fd = make_unix_socket(SOCK_STREAM, false, path, NULL);
 
-    memset(&sun, 0, sizeof sun);
-    sun.sun_family = AF_UNIX;
-    ovs_strlcpy(sun.sun_path, path, sizeof sun.sun_path);
-    if (fd < 0 || bind(fd, (struct sockaddr *) &sun, sizeof sun)
-        || listen(fd, 1)) {
-        ovs_fatal(errno, "%s", path);
+    if (fd < 0) {
+        ovs_fatal(-fd, "%s", path);
+    }
+    if (listen(fd, 1)) {
+        ovs_fatal(errno, "%s: listen", path);
     }
     return fd;
 }
